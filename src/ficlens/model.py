@@ -1,0 +1,386 @@
+"""The Document model that flows through every stage.
+
+A reader (``ficlens.ingest``) makes a ``Document`` with ``text``, ``metadata`` and
+structural ``hints``. Each stage then adds one layer:
+
+    segment     chapters, scenes, paragraphs, sentences, tokens, entities
+    quotes      quotes (character spans, quote marks excluded)
+    characters  characters, mentions (names and nominals)
+    coref       mentions (pronouns) resolved to characters, character genders
+    speakers    quote.speaker_id / addressee_ids / evidence / confidence
+    narration   narration (one record per scene)
+    network     interactions
+
+All character offsets are half-open ``[start, end)`` positions in ``Document.text``
+(written out as ``story.txt``). Token offsets are ``start_token`` /
+``end_token_excl`` (half-open, document-wide token index).
+
+Records are frozen dataclasses; a stage that annotates an earlier layer replaces
+records with ``dataclasses.replace`` instead of mutating them, so what a stage
+changed is always its own ``assigns``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = "1.0"
+
+
+class MentionKind(StrEnum):
+    NAME = "name"
+    PRONOUN = "pronoun"
+    NOMINAL = "nominal"
+
+
+class Evidence(StrEnum):
+    EXPLICIT = "explicit"  # speech tag names the speaker: `said Elizabeth`
+    ANAPHORIC = "anaphoric"  # speech tag with a pronoun or description: `she said`
+    IMPLICIT = "implicit"  # no tag: turn-taking, vocative, the actor of the paragraph
+
+
+class Gender(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    NONBINARY = "nonbinary"
+    UNKNOWN = "unknown"
+
+
+class Person(StrEnum):
+    FIRST = "first"
+    SECOND = "second"
+    THIRD = "third"
+
+
+class Tense(StrEnum):
+    PAST = "past"
+    PRESENT = "present"
+
+
+class HintKind(StrEnum):
+    """Structure a reader saw in the source markup (HTML headings, <hr>)."""
+
+    HEADING = "heading"
+    SCENE_BREAK = "scene_break"
+    CHAPTER_START = "chapter_start"  # a reader that knows chapter boundaries (EPUB spine, AO3)
+
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    kind: HintKind
+    start: int
+    end: int
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    i: int  # document-wide index
+    start: int
+    end: int
+    text: str
+    lemma: str
+    pos: str
+    tag: str
+    dep: str
+    head: int  # document-wide index of the syntactic head (itself for a root)
+    sentence: int
+    paragraph: int
+    ent_iob: str = "O"  # B, I or O
+    ent_type: str = ""
+    in_quote: bool = False  # set by the quotes stage via Document.quote_token_mask
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    start: int
+    end: int
+    start_token: int
+    end_token_excl: int
+    label: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    id: int
+    start: int
+    end: int
+    start_token: int
+    end_token_excl: int
+    paragraph: int
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    id: int
+    start: int
+    end: int
+    chapter: int
+    scene: int  # document-wide scene id
+    start_token: int = 0
+    end_token_excl: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    id: int  # document-wide
+    chapter: int
+    index: int  # position inside its chapter, from 0
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    id: int
+    title: str
+    start: int
+    end: int
+    heading_start: int | None = None  # the heading line, kept out of the scenes
+    heading_end: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    id: str  # "Q0", "Q1", ... in text order
+    start: int  # first character inside the quote marks
+    end: int  # one past the last character inside the quote marks
+    text: str
+    paragraph: int
+    mark: str  # "double", "single", "dash"
+    open_start: int = -1  # offset of the opening mark (-1 when none, e.g. a continued paragraph)
+    continues: str | None = None  # id of the quote this one continues (multi-paragraph, broken by narration)
+    nested_in: str | None = None
+    speaker_id: str | None = None
+    addressee_ids: tuple[str, ...] = ()
+    evidence: Evidence | None = None
+    confidence: float = 0.0
+    speaker_mention: tuple[int, int] | None = None  # character span of the tag mention, if any
+    candidates: tuple[str, ...] = ()  # character ids the speaker stage considered
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    start: int
+    end: int
+    start_token: int
+    end_token_excl: int
+    text: str
+    kind: MentionKind
+    character_id: str | None = None
+    in_quote: bool = False
+    sentence: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Character:
+    id: str  # "C0", "C1", ...
+    name: str  # canonical name
+    aliases: tuple[str, ...] = ()
+    gender: Gender = Gender.UNKNOWN
+    gender_confidence: float = 0.0
+    mentions: int = 0
+    quotes: int = 0
+    is_narrator: bool = False
+    is_reader: bool = False
+    from_cast: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NarrationFlag:
+    kind: str  # "tense_shift", "pov_shift", "person_shift"
+    sentence_start: int
+    sentence_end: int
+    text: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SceneNarration:
+    chapter: int
+    scene: int  # document-wide scene id
+    start: int
+    end: int
+    person: Person
+    tense: Tense
+    past_share: float
+    present_share: float
+    pov_character_id: str | None
+    confidence: float
+    person_confidence: float = 0.0
+    tense_confidence: float = 0.0
+    pov_confidence: float = 0.0
+    flags: tuple[NarrationFlag, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    source: str
+    target: str
+    kind: str  # "cooccurrence" (undirected, source < target) or "conversation" (speaker -> addressee)
+    weight: float
+    scenes: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    kind: str
+    chapter: int
+    start: int
+    end: int
+    evidence: str
+    confidence: float
+
+
+@dataclass(slots=True)
+class Document:
+    """One story and every layer the stages put on it."""
+
+    text: str
+    source: str = ""  # path or "<string>"
+    format: str = "text"
+    metadata: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    hints: list[Hint] = field(default_factory=list)
+    chapters: list[Chapter] = field(default_factory=list)
+    scenes: list[Scene] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    characters: list[Character] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    narration: list[SceneNarration] = field(default_factory=list)
+    interactions: list[Interaction] = field(default_factory=list)
+    signals: list[Signal] = field(default_factory=list)
+    stages: list[str] = field(default_factory=list)  # names of the stages that ran, in order
+    config: dict[str, Any] = field(default_factory=dict)
+
+    # --- views -----------------------------------------------------------------
+    def span_text(self, start: int, end: int) -> str:
+        return self.text[start:end]
+
+    def character(self, character_id: str | None) -> Character | None:
+        if character_id is None:
+            return None
+        for c in self.characters:
+            if c.id == character_id:
+                return c
+        return None
+
+    def character_index(self) -> dict[str, Character]:
+        return {c.id: c for c in self.characters}
+
+    @property
+    def word_count(self) -> int:
+        return sum(1 for t in self.tokens if t.pos not in ("PUNCT", "SPACE", "X"))
+
+    # --- JSON ------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        from ficlens import __version__
+
+        out: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "ficlens_version": __version__,
+        }
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "tokens":
+                out["tokens"] = [_token_row(t) for t in value]
+            elif isinstance(value, list):
+                out[f.name] = [_plain(asdict(v)) if hasattr(v, "__dataclass_fields__") else v for v in value]
+            else:
+                out[f.name] = _plain(value)
+        return out
+
+    def to_json(self, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        version = data.get("schema_version")
+        if version != SCHEMA_VERSION:
+            raise ValueError(f"unsupported schema_version {version!r} (expected {SCHEMA_VERSION})")
+        doc = cls(text=data["text"])
+        for f in fields(cls):
+            if f.name not in data or f.name == "text":
+                continue
+            raw = data[f.name]
+            record = _RECORD_TYPES.get(f.name)
+            if f.name == "tokens":
+                setattr(doc, f.name, [Token(*row) for row in raw])
+            elif record is not None:
+                setattr(doc, f.name, [_build(record, item) for item in raw])
+            else:
+                setattr(doc, f.name, raw)
+        return doc
+
+    @classmethod
+    def from_json(cls, path: str | Path) -> Document:
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+TOKEN_FIELDS = [f.name for f in fields(Token)]
+
+
+def _token_row(t: Token) -> list[Any]:
+    # Tokens are the bulk of a long book; a positional row keeps analysis.json small.
+    return [getattr(t, name) for name in TOKEN_FIELDS]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, StrEnum):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+_RECORD_TYPES: dict[str, type] = {
+    "hints": Hint,
+    "chapters": Chapter,
+    "scenes": Scene,
+    "paragraphs": Paragraph,
+    "sentences": Sentence,
+    "entities": Entity,
+    "quotes": Quote,
+    "characters": Character,
+    "mentions": Mention,
+    "narration": SceneNarration,
+    "interactions": Interaction,
+    "signals": Signal,
+}
+
+_ENUM_FIELDS: dict[tuple[type, str], type] = {
+    (Hint, "kind"): HintKind,
+    (Quote, "evidence"): Evidence,
+    (Mention, "kind"): MentionKind,
+    (Character, "gender"): Gender,
+    (SceneNarration, "person"): Person,
+    (SceneNarration, "tense"): Tense,
+}
+
+
+def _build(record: type, item: dict[str, Any]) -> Any:
+    kwargs: dict[str, Any] = {}
+    for f in fields(record):
+        if f.name not in item:
+            continue
+        value = item[f.name]
+        enum = _ENUM_FIELDS.get((record, f.name))
+        if enum is not None and value is not None:
+            value = enum(value)
+        elif record is SceneNarration and f.name == "flags":
+            value = tuple(NarrationFlag(**flag) for flag in value)
+        elif isinstance(value, list):
+            value = tuple(value)
+        kwargs[f.name] = value
+    return record(**kwargs)
