@@ -1,0 +1,435 @@
+"""Segment: chapters, scenes, paragraphs, then sentences, tokens and entities from spaCy.
+
+Input ``Document.text`` (and the reader's ``hints`` and ``metadata["front_matter_end"]``);
+output::
+
+    Chapter 1            -> Chapter(title="Chapter 1", heading_start=0, ...)
+    <blank>
+    She runs. ...        -> Paragraph(chapter=0, scene=0), tokens, sentences
+    * * *                -> scene break: Scene(chapter=0, index=1) starts after it
+    He waits. ...        -> Paragraph(chapter=0, scene=1)
+
+Headings and scene-break lines are kept out of paragraphs. The parse streams chapter
+by chapter through ``nlp.pipe`` and keeps only compact Token records, so memory does
+not grow with spaCy Doc objects. spaCy sees a copy of each paragraph with line breaks
+turned into spaces (same length, so offsets are unchanged): hard-wrapped lines would
+otherwise become whitespace tokens in the middle of sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ficlens.model import (
+    Chapter,
+    Document,
+    Entity,
+    HintKind,
+    Paragraph,
+    Scene,
+    Sentence,
+    Token,
+)
+
+ProgressCallback = Callable[[int, int], None]
+
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+_LINE = re.compile(r"[^\n]*\n?")
+
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|first|second|"
+    r"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|final"
+)
+_CHAPTER_HEADING = re.compile(
+    r"^(?:chapter|chap\.|book|part|volume|vol\.|act|letter)\s+"
+    rf"(?:\d+|[ivxlcdm]+|(?:{_NUMBER_WORDS})(?:[- ](?:{_NUMBER_WORDS}))?)\b[.:]?",
+    re.IGNORECASE,
+)
+_NAMED_SECTION = re.compile(
+    r"^(?:prologue|epilogue|interlude|afterword|foreword|preface|coda)\b", re.IGNORECASE
+)
+_BARE_NUMBER = re.compile(r"^(?:[IVXLCDM]+|\d{1,3})\.?$")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+\S")
+# Lines made only of ornament characters: ***, * * *, ~~~, #, ---, o0o, xXx, ❦ ...
+_SCENE_BREAK = re.compile(
+    r"^[\s*~#\-_=+•·.oO0xX§❦❧☙⁂※◇◆○●■□♦♥❖✦✧★☆|/\\<>]{1,40}$"
+)
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s")
+
+
+@dataclass(frozen=True)
+class SegmentConfig:
+    batch_size: int = 64
+    # spaCy processes; 1 keeps the parse deterministic and light on memory.
+    n_process: int = 1
+    # Paragraphs longer than this are parsed in pieces cut at sentence ends, so a
+    # 50 MB single-paragraph file neither exceeds spaCy's max_length nor hangs.
+    max_chunk_chars: int = 20_000
+    # Treat each line as a paragraph when blank lines are this rare relative to lines
+    # and lines are long (unwrapped text pasted with single newlines).
+    line_mode_blank_ratio: float = 0.05
+    line_mode_min_line_chars: int = 100
+    max_heading_chars: int = 100
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A paragraph-sized piece of text before it is classified."""
+
+    start: int
+    end: int
+    kind: str  # "paragraph", "heading", "break"
+
+
+@dataclass
+class _Found:
+    chapters: list[Chapter]
+    scenes: list[Scene]
+    paragraphs: list[Paragraph]
+
+
+class SegmentStage:
+    name = "segment"
+    requires: tuple[str, ...] = ("text",)
+    assigns: tuple[str, ...] = ("chapters", "scenes", "paragraphs", "sentences", "tokens", "entities")
+
+    def __init__(self, config: SegmentConfig, nlp: Any) -> None:
+        self.config = config
+        self.nlp = nlp
+        self.progress: ProgressCallback | None = None
+
+    def __call__(self, doc: Document) -> Document:
+        found = self._find(doc)
+        self._apply(doc, found)
+        self._parse(doc)
+        return doc
+
+    # --- structure -------------------------------------------------------------
+    def _find(self, doc: Document) -> _Found:
+        text = doc.text
+        story_start = int(doc.metadata.get("front_matter_end") or 0)
+        blocks = list(self._blocks(text, story_start, doc))
+        chapters: list[Chapter] = []
+        scenes: list[Scene] = []
+        paragraphs: list[Paragraph] = []
+
+        chapter_title: str | None = None
+        heading_span: tuple[int, int] | None = None
+        chapter_paragraphs: list[Paragraph] = []
+        scene_index = 0
+        scene_first = True  # no paragraph yet in the current scene
+
+        def close_chapter(end: int) -> None:
+            nonlocal chapter_paragraphs
+            if not chapter_paragraphs and chapter_title is None:
+                return
+            first = chapter_paragraphs[0].start if chapter_paragraphs else (heading_span or (end, end))[0]
+            start = heading_span[0] if heading_span else first
+            last = chapter_paragraphs[-1].end if chapter_paragraphs else (heading_span or (end, end))[1]
+            chapters.append(
+                Chapter(
+                    id=len(chapters),
+                    title=chapter_title or "",
+                    start=start,
+                    end=last,
+                    heading_start=heading_span[0] if heading_span else None,
+                    heading_end=heading_span[1] if heading_span else None,
+                )
+            )
+            chapter_paragraphs = []
+
+        pending_heading: list[_Block] = []
+        for block in blocks:
+            if block.kind == "heading":
+                pending_heading.append(block)
+                continue
+            if pending_heading:
+                # Consecutive headings ("Part Two" / "Chapter 1" / a subtitle) make one chapter start.
+                close_chapter(pending_heading[0].start)
+                chapter_title = " — ".join(
+                    " ".join(text[b.start : b.end].lstrip("#").split()) for b in pending_heading
+                )
+                heading_span = (pending_heading[0].start, pending_heading[-1].end)
+                pending_heading = []
+                scene_index, scene_first = 0, True
+            if block.kind == "break":
+                if not scene_first:
+                    scene_index += 1
+                    scene_first = True
+                continue
+            chapter_id = len(chapters)
+            if scene_first:
+                scenes.append(Scene(id=len(scenes), chapter=chapter_id, index=scene_index, start=block.start, end=block.end))
+                scene_first = False
+            scene = scenes[-1]
+            scenes[-1] = Scene(scene.id, scene.chapter, scene.index, scene.start, block.end)
+            paragraph = Paragraph(
+                id=len(paragraphs), start=block.start, end=block.end, chapter=chapter_id, scene=scene.id
+            )
+            paragraphs.append(paragraph)
+            chapter_paragraphs.append(paragraph)
+        if pending_heading:
+            close_chapter(pending_heading[0].start)
+            chapter_title = " ".join(text[pending_heading[0].start : pending_heading[-1].end].lstrip("#").split())
+            heading_span = (pending_heading[0].start, pending_heading[-1].end)
+        close_chapter(len(text))
+        return _Found(chapters, scenes, paragraphs)
+
+    def _blocks(self, text: str, story_start: int, doc: Document) -> Iterator[_Block]:
+        heading_spans = sorted(
+            (h.start, h.end) for h in doc.hints if h.kind in (HintKind.HEADING, HintKind.CHAPTER_START)
+        )
+        break_spans = sorted((h.start, h.end) for h in doc.hints if h.kind == HintKind.SCENE_BREAK)
+        spans = self._paragraph_spans(text, story_start)
+        hi = bi = 0
+        previous_end = story_start
+        for start, end in spans:
+            # Hints are sorted and so are spans: advance pointers linearly.
+            while hi < len(heading_spans) and heading_spans[hi][1] <= start:
+                hi += 1
+            while bi < len(break_spans) and break_spans[bi][1] <= start:
+                # A break hint over blank text between two paragraphs (an <hr> with no line).
+                if break_spans[bi][0] >= previous_end:
+                    yield _Block(break_spans[bi][0], break_spans[bi][1], "break")
+                bi += 1
+            previous_end = end
+            hinted_heading = hi < len(heading_spans) and heading_spans[hi][0] < end
+            hinted_break = bi < len(break_spans) and break_spans[bi][0] < end
+            chunk = text[start:end]
+            if hinted_break or self._is_scene_break(chunk):
+                yield _Block(start, end, "break")
+            elif hinted_heading or self._is_heading(chunk):
+                yield _Block(start, end, "heading")
+            else:
+                yield _Block(start, end, "paragraph")
+
+    def _paragraph_spans(self, text: str, story_start: int) -> list[tuple[int, int]]:
+        """Trimmed [start, end) spans of paragraphs: blank-line separated, or one per line."""
+        body = text[story_start:]
+        separators = len(_BLANK_LINE.findall(body))
+        lines = [m for m in body.split("\n") if m.strip()]
+        line_mode = (
+            len(lines) > 3
+            and separators < self.config.line_mode_blank_ratio * len(lines)
+            and sum(len(line) for line in lines) / len(lines) >= self.config.line_mode_min_line_chars
+        )
+        splitter = re.compile(r"\n") if line_mode else _BLANK_LINE
+        spans: list[tuple[int, int]] = []
+        pos = story_start
+        for match in splitter.finditer(text, story_start):
+            spans.append((pos, match.start()))
+            pos = match.end()
+        spans.append((pos, len(text)))
+        trimmed = []
+        for start, end in spans:
+            chunk = text[start:end]
+            stripped = chunk.strip()
+            if not stripped:
+                continue
+            lead = len(chunk) - len(chunk.lstrip())
+            trimmed.append((start + lead, start + lead + len(stripped)))
+        return trimmed
+
+    def _is_scene_break(self, chunk: str) -> bool:
+        if "\n" in chunk or len(chunk) > 40:
+            return False
+        if not _SCENE_BREAK.match(chunk):
+            return False
+        # "o0o"/"xXx" style breaks are letters too, but a real word is never all o/x/0.
+        return any(not ch.isalnum() for ch in chunk) or chunk.lower().strip("0") in {"o0o", "oxo", "xxx", "ooo"} or set(chunk.lower()) <= {"o", "0", "x", " "}
+
+    def _is_heading(self, chunk: str) -> bool:
+        if len(chunk) > self.config.max_heading_chars or chunk.count("\n") > 1:
+            return False
+        first = chunk.split("\n", 1)[0].strip()
+        if _MARKDOWN_HEADING.match(first):
+            return True
+        if _BARE_NUMBER.match(first):
+            return True
+        if _NAMED_SECTION.match(first) and len(first) <= 60 and not _SENTENCE_END.search(first + " "):
+            return True
+        if _CHAPTER_HEADING.match(first):
+            # "Chapter two of her life began." is a sentence, not a heading.
+            rest = first[_CHAPTER_HEADING.match(first).end() :].strip()  # type: ignore[union-attr]
+            return not rest or not rest[0].islower()
+        return False
+
+    def _apply(self, doc: Document, found: _Found) -> None:
+        doc.chapters = found.chapters
+        doc.scenes = found.scenes
+        doc.paragraphs = found.paragraphs
+
+    # --- parse -----------------------------------------------------------------
+    def _parse(self, doc: Document) -> None:
+        """Sentences, tokens and entities for every paragraph, chapter by chapter."""
+        text = doc.text
+        tokens: list[Token] = []
+        sentences: list[Sentence] = []
+        entities: list[Entity] = []
+        paragraphs = doc.paragraphs
+        total = len(paragraphs)
+        done = 0
+        new_paragraphs: list[Paragraph] = []
+        for chapter_paragraphs in _group_by_chapter(paragraphs):
+            pieces = list(self._pieces(text, chapter_paragraphs))
+            texts = (text[s:e].replace("\n", " ").replace("\r", " ") for _, s, e in pieces)
+            first_token: dict[int, int] = {}
+            for (paragraph, offset, _end), sdoc in zip(
+                pieces,
+                self.nlp.pipe(texts, batch_size=self.config.batch_size, n_process=self.config.n_process),
+                strict=True,
+            ):
+                first_token.setdefault(paragraph.id, len(tokens))
+                _convert(sdoc, offset, paragraph.id, tokens, sentences, entities)
+            for paragraph in chapter_paragraphs:
+                start_token = first_token.get(paragraph.id, len(tokens))
+                end_token = _next_start(paragraph, chapter_paragraphs, first_token, len(tokens))
+                new_paragraphs.append(
+                    Paragraph(
+                        paragraph.id, paragraph.start, paragraph.end, paragraph.chapter, paragraph.scene,
+                        start_token, end_token,
+                    )
+                )
+            done += len(chapter_paragraphs)
+            if self.progress is not None:
+                self.progress(done, total)
+        doc.paragraphs = new_paragraphs
+        doc.tokens = tokens
+        doc.sentences = sentences
+        doc.entities = entities
+
+    def _pieces(self, text: str, paragraphs: list[Paragraph]) -> Iterator[tuple[Paragraph, int, int]]:
+        limit = self.config.max_chunk_chars
+        for paragraph in paragraphs:
+            start, end = paragraph.start, paragraph.end
+            while end - start > limit:
+                cut = _cut_point(text, start, start + limit)
+                yield paragraph, start, cut
+                start = cut
+                while start < end and text[start].isspace():
+                    start += 1
+            if start < end:
+                yield paragraph, start, end
+
+
+def _group_by_chapter(paragraphs: list[Paragraph]) -> Iterator[list[Paragraph]]:
+    group: list[Paragraph] = []
+    for paragraph in paragraphs:
+        if group and paragraph.chapter != group[0].chapter:
+            yield group
+            group = []
+        group.append(paragraph)
+    if group:
+        yield group
+
+
+def _next_start(paragraph: Paragraph, group: list[Paragraph], first_token: dict[int, int], default: int) -> int:
+    for other in group[paragraph.id - group[0].id + 1 :]:
+        if other.id in first_token:
+            return first_token[other.id]
+    return default
+
+
+def _cut_point(text: str, start: int, limit: int) -> int:
+    """The last sentence end before ``limit`` (else the last space, else ``limit``)."""
+    window = text[start:limit]
+    best = -1
+    for match in _SENTENCE_END.finditer(window):
+        best = match.end()
+    if best > len(window) // 2:
+        return start + best
+    space = window.rfind(" ")
+    return start + space + 1 if space > 0 else limit
+
+
+def _convert(
+    sdoc: Any,
+    offset: int,
+    paragraph_id: int,
+    tokens: list[Token],
+    sentences: list[Sentence],
+    entities: list[Entity],
+) -> None:
+    """Append spaCy's tokens, sentences and entities as records, skipping whitespace tokens."""
+    index: list[int] = []  # spaCy token i -> document token index (-1 for dropped whitespace)
+    n = len(tokens)
+    for tok in sdoc:
+        if tok.is_space:
+            index.append(-1)
+        else:
+            index.append(n)
+            n += 1
+    sentence_of = [0] * len(sdoc)
+    for sent in sdoc.sents:
+        kept = [index[i] for i in range(sent.start, sent.end) if index[i] >= 0]
+        if not kept:
+            continue
+        sentence_id = len(sentences)
+        for i in range(sent.start, sent.end):
+            sentence_of[i] = sentence_id
+        first, last = kept[0], kept[-1]
+        sentences.append(
+            Sentence(
+                id=sentence_id,
+                start=offset + _char_start(sdoc, sent, index),
+                end=offset + _char_end(sdoc, sent, index),
+                start_token=first,
+                end_token_excl=last + 1,
+                paragraph=paragraph_id,
+            )
+        )
+    for tok in sdoc:
+        i = index[tok.i]
+        if i < 0:
+            continue
+        head = index[tok.head.i]
+        start = offset + tok.idx
+        tokens.append(
+            Token(
+                i=i,
+                start=start,
+                end=start + len(tok.text),
+                text=tok.text,
+                lemma=tok.lemma_,
+                pos=tok.pos_,
+                tag=tok.tag_,
+                dep=tok.dep_,
+                head=head if head >= 0 else i,
+                sentence=sentence_of[tok.i],
+                paragraph=paragraph_id,
+                ent_iob=tok.ent_iob_ or "O",
+                ent_type=tok.ent_type_,
+            )
+        )
+    for ent in sdoc.ents:
+        kept = [index[t] for t in range(ent.start, ent.end) if index[t] >= 0]
+        if not kept:
+            continue
+        entities.append(
+            Entity(
+                start=offset + ent.start_char,
+                end=offset + ent.end_char,
+                start_token=kept[0],
+                end_token_excl=kept[-1] + 1,
+                label=ent.label_,
+                text=ent.text,
+            )
+        )
+
+
+def _char_start(sdoc: Any, sent: Any, index: list[int]) -> int:
+    for i in range(sent.start, sent.end):
+        if index[i] >= 0:
+            return sdoc[i].idx
+    return sent.start_char
+
+
+def _char_end(sdoc: Any, sent: Any, index: list[int]) -> int:
+    for i in range(sent.end - 1, sent.start - 1, -1):
+        if index[i] >= 0:
+            return sdoc[i].idx + len(sdoc[i])
+    return sent.end_char

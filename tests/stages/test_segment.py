@@ -1,0 +1,127 @@
+"""Segment: chapters, scenes and paragraphs from text patterns and reader hints; spaCy parse."""
+
+from __future__ import annotations
+
+import pytest
+
+from ficlens.model import Document, Hint, HintKind
+from ficlens.stages.segment import SegmentConfig, SegmentStage
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def segment(nlp):
+    return SegmentStage(SegmentConfig(), nlp)
+
+
+def _texts(doc, records):
+    return [doc.text[r.start : r.end] for r in records]
+
+
+def test_empty_document(segment):
+    doc = segment(Document(text=""))
+    assert doc.chapters == [] and doc.paragraphs == [] and doc.tokens == [] and doc.sentences == []
+
+
+def test_whitespace_only_document(segment):
+    doc = segment(Document(text="\n\n   \n"))
+    assert doc.paragraphs == [] and doc.tokens == []
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Chapter 3",  # arabic number
+        "CHAPTER XII",  # roman, upper case
+        "Chapter Twenty-One",  # number words
+        "III.",  # bare roman numeral
+        "Part Two",  # parts count as chapter starts
+        "## The Long Night",  # Markdown heading
+        "Prologue",  # named section
+    ],
+)
+def test_chapter_headings(segment, heading):
+    text = f"Before it all.\n\n{heading}\n\nShe walks in.\n"
+    doc = segment(Document(text=text))
+    assert len(doc.chapters) == 2
+    assert doc.chapters[1].title == heading.lstrip("# ")
+    assert _texts(doc, doc.paragraphs) == ["Before it all.", "She walks in."]
+
+
+def test_sentence_starting_with_chapter_is_not_a_heading(segment):
+    doc = segment(Document(text="Chapter two of her life began badly.\n\nShe knew it."))
+    assert len(doc.chapters) == 1 and len(doc.paragraphs) == 2
+
+
+def test_consecutive_headings_make_one_chapter(segment):
+    doc = segment(Document(text="Part One\n\nChapter 1\n\nIt rains.\n"))
+    assert [c.title for c in doc.chapters] == ["Part One — Chapter 1"]
+
+
+@pytest.mark.parametrize(
+    "marker",
+    ["***", "* * *", "~~~", "#", "---", "o0o", "xXx", "❦", "§"],  # each common scene-break line
+)
+def test_scene_breaks(segment, marker):
+    doc = segment(Document(text=f"She waits.\n\n{marker}\n\nHe comes home.\n"))
+    assert [(s.index, doc.text[s.start : s.end]) for s in doc.scenes] == [
+        (0, "She waits."),
+        (1, "He comes home."),
+    ]
+    assert [p.scene for p in doc.paragraphs] == [0, 1]
+
+
+def test_hints_from_a_reader(segment):
+    text = "The Meeting\n\nShe waits.\n\n \n\nHe comes."
+    hints = [
+        Hint(HintKind.HEADING, 0, 11, "The Meeting"),
+        Hint(HintKind.SCENE_BREAK, 25, 26),
+    ]
+    doc = segment(Document(text=text, hints=hints))
+    assert [c.title for c in doc.chapters] == ["The Meeting"]
+    assert len(doc.scenes) == 2
+
+
+def test_line_mode_for_unwrapped_text(segment):
+    line = "She walks along the river for a long time, thinking about everything that happened before. "
+    text = "\n".join([line * 2] * 6)
+    doc = segment(Document(text=text))
+    assert len(doc.paragraphs) == 6
+
+
+def test_front_matter_is_not_story(segment):
+    text = "My Title\nby Someone\n\nShe walks."
+    doc = segment(Document(text=text, metadata={"front_matter_end": 20}))
+    assert _texts(doc, doc.paragraphs) == ["She walks."]
+
+
+def test_tokens_offsets_and_heads(segment):
+    text = 'She runs.\n"Wait," he said\nquietly.'
+    doc = segment(Document(text=text))
+    for tok in doc.tokens:
+        assert text[tok.start : tok.end] == tok.text
+        assert 0 <= tok.head < len(doc.tokens)
+    assert [t.text for t in doc.tokens][:3] == ["She", "runs", "."]
+    assert all(not t.text.isspace() for t in doc.tokens)  # line breaks are not tokens
+    said = next(t for t in doc.tokens if t.text == "said")
+    assert doc.tokens[said.i - 1].text == "he" and doc.tokens[said.i - 1].head == said.i
+    assert [doc.text[s.start : s.end] for s in doc.sentences][0] == "She runs."
+    para = doc.paragraphs[0]
+    assert (para.start_token, para.end_token_excl) == (0, len(doc.tokens))
+
+
+def test_long_paragraph_is_parsed_in_pieces(nlp):
+    stage = SegmentStage(SegmentConfig(max_chunk_chars=200), nlp)
+    text = "She walks to the door and opens it slowly. " * 40
+    doc = stage(Document(text=text))
+    assert len(doc.paragraphs) == 1
+    assert sum(1 for t in doc.tokens if t.text == "door") == 40
+    assert all(text[t.start : t.end] == t.text for t in doc.tokens)
+    assert doc.paragraphs[0].end_token_excl == len(doc.tokens)
+
+
+def test_entities(segment):
+    doc = segment(Document(text="Elizabeth Bennet walked to London with Jane."))
+    people = [e.text for e in doc.entities if e.label == "PERSON"]
+    assert "Elizabeth Bennet" in people
