@@ -237,6 +237,19 @@ class Signal:
     confidence: float
 
 
+@dataclass(frozen=True, slots=True)
+class SignalCheck:
+    """One content signal compared with what the work declares (AO3 warnings, rating, tags)."""
+
+    kind: str
+    detected: bool
+    confidence: float
+    declared: bool | None  # None: the work declares nothing either way
+    status: str  # "agree", "surprise" (found, not declared), "declared_not_found", "none"
+    message: str
+    chapters: tuple[int, ...] = ()
+
+
 @dataclass(slots=True)
 class Document:
     """One story and every layer the stages put on it."""
@@ -259,6 +272,7 @@ class Document:
     narration: list[SceneNarration] = field(default_factory=list)
     interactions: list[Interaction] = field(default_factory=list)
     signals: list[Signal] = field(default_factory=list)
+    signal_checks: list[SignalCheck] = field(default_factory=list)
     stages: list[str] = field(default_factory=list)  # names of the stages that ran, in order
     config: dict[str, Any] = field(default_factory=dict)
 
@@ -357,6 +371,7 @@ _RECORD_TYPES: dict[str, type] = {
     "narration": SceneNarration,
     "interactions": Interaction,
     "signals": Signal,
+    "signal_checks": SignalCheck,
 }
 
 _ENUM_FIELDS: dict[tuple[type, str], type] = {

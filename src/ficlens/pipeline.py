@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -24,12 +24,16 @@ from ficlens.stages.narration import NarrationConfig, NarrationStage
 from ficlens.stages.network import NetworkConfig, NetworkStage
 from ficlens.stages.quotes import QuoteConfig, QuoteStage
 from ficlens.stages.segment import SegmentConfig, SegmentStage
+from ficlens.stages.signals import SignalConfig, SignalStage
 from ficlens.stages.speakers import SpeakerConfig, SpeakerStage
 
 log = logging.getLogger(__name__)
 
 # What a reader puts on a Document before any stage runs.
 READER_ASSIGNS = ("text", "metadata", "hints")
+
+
+StageProgress = Callable[[str, int, int], None]
 
 
 class Stage(Protocol):
@@ -47,6 +51,7 @@ STAGES: tuple[type, ...] = (
     CorefStage,
     SpeakerStage,
     NarrationStage,
+    SignalStage,
     NetworkStage,
 )
 
@@ -59,6 +64,7 @@ class PipelineConfig:
     coref: CorefConfig = field(default_factory=CorefConfig)
     speakers: SpeakerConfig = field(default_factory=SpeakerConfig)
     narration: NarrationConfig = field(default_factory=NarrationConfig)
+    signals: SignalConfig = field(default_factory=SignalConfig)
     network: NetworkConfig = field(default_factory=NetworkConfig)
     # Stage names to run; None runs them all. A stage left out must not be
     # required by one that runs.
@@ -125,11 +131,19 @@ class Pipeline:
         self.stages: list[Stage] = _build_stages(self.config, nlp, cast)
         check_requirements(self.stages)
 
-    def __call__(self, doc: Document) -> Document:
+    def __call__(self, doc: Document, progress: StageProgress | None = None) -> Document:
+        """Run every stage; ``progress(stage_name, done, total)`` is called as stages advance."""
         doc.config = self.config.to_dict()
         for stage in self.stages:
             started = time.perf_counter()
+            if progress is not None:
+                progress(stage.name, 0, 1)
+            if hasattr(stage, "progress"):
+                # Long stages (the parse) report finer steps through their own callback.
+                stage.progress = (lambda done, total, name=stage.name: progress(name, done, total)) if progress else None
             result = stage(doc)
+            if progress is not None:
+                progress(stage.name, 1, 1)
             if not isinstance(result, Document):
                 raise PipelineError(stage.name, f"returned {type(result).__name__}, not a Document")
             doc = result

@@ -1,0 +1,94 @@
+"""`ficlens corpus run | query | stats` (thin: parse options, call plain functions)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from ficlens.corpus.query import corpus_stats, run_query, write_result
+from ficlens.corpus.run import ENGINES, RunSummary, run_corpus
+
+app = typer.Typer(help="Whole archives: batch runs to Parquet, SQL over the results.", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+@app.command("run")
+def run_cli(
+    inputs: list[Path] = typer.Argument(..., help="Story files, folders (recursive), zip or tar archives."),
+    out: Path = typer.Option(..., "-o", "--out", help="Output folder for the Parquet tables."),
+    workers: int = typer.Option(max(1, (os.cpu_count() or 1)), "--workers", "-w", help="Worker processes."),
+    engine: str = typer.Option("local", "--engine", help=f"One of: {', '.join(ENGINES)}."),
+    batch_size: int = typer.Option(50, "--batch-size", help="Stories per committed batch."),
+    quiet: bool = typer.Option(False, "--quiet", "-q"),
+) -> None:
+    """Analyse every story into Parquet tables under OUT; run it again to resume."""
+    columns = (
+        TextColumn("[bold]corpus"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, disable=quiet) as bar:
+        task = bar.add_task("stories", total=None, rate="")
+
+        def progress(summary: RunSummary, done: int) -> None:
+            elapsed = max(time.perf_counter() - started, 1e-9)
+            rate = f"{summary.analysed / elapsed:.2f} stories/s, {summary.words / elapsed:,.0f} words/s"
+            bar.update(task, total=summary.stories, completed=done, rate=rate)
+
+        started = time.perf_counter()
+        summary = run_corpus(
+            [str(p) for p in inputs], out, workers=workers, engine=engine, batch_size=batch_size, progress=progress
+        )
+    if not quiet:
+        console.print(
+            f"{summary.analysed} analysed, {summary.skipped} already done, {summary.duplicates} duplicates, "
+            f"{summary.failed} failed; {summary.words:,} words in {summary.seconds:.1f}s -> {out}"
+        )
+        if summary.failed:
+            console.print(f"failures are listed in {out / 'errors.jsonl'}")
+
+
+@app.command("query")
+def query_cli(
+    out: Path = typer.Argument(..., help="A corpus output folder."),
+    sql: str = typer.Argument(..., help="One SELECT over works, chapters, characters, quotes, mentions, interactions, signals."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the result to a .csv, .tsv or .parquet file."),
+    limit: int = typer.Option(50, "--limit", help="Rows to print (the file gets them all)."),
+) -> None:
+    """Run read-only SQL over the tables (DuckDB)."""
+    table = run_query(out, sql)
+    if output is not None:
+        write_result(table, output)
+        console.print(f"{table.num_rows} rows -> {output}")
+        return
+    view = Table(*table.column_names, show_lines=False)
+    for row in table.slice(0, limit).to_pylist():
+        view.add_row(*("" if v is None else str(v) for v in row.values()))
+    Console().print(view)
+    if table.num_rows > limit:
+        console.print(f"({table.num_rows} rows; showing {limit}; use --output for all)")
+
+
+@app.command("stats")
+def stats_cli(out: Path = typer.Argument(..., help="A corpus output folder.")) -> None:
+    """Works, words, top characters, speakers with most lines, narration mix."""
+    stats = corpus_stats(out)
+    show = Console()
+    show.print(f"[bold]{stats['works']}[/] works, [bold]{stats['words']:,}[/] words, {stats['quotes']:,} quotes, {stats['failed']} failed")
+    for title, key, headers in (
+        ("Top characters", "top_characters", ("name", "works", "mentions")),
+        ("Speakers with most lines", "top_speakers", ("speaker", "lines")),
+        ("Narration", "narration", ("person", "tense", "works")),
+    ):
+        view = Table(*headers, title=title)
+        for row in stats[key]:
+            view.add_row(*(str(v) for v in row))
+        show.print(view)

@@ -1,0 +1,333 @@
+"""The corpus tables: one row set per analysed Document, with one Arrow schema per table.
+
+Every table has ``story_id`` (the content hash of the story file) as its first column, so
+any two tables join on it. docs/corpus.md lists every column; tests check that the
+written Parquet files have exactly these schemas.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pyarrow as pa
+
+from ficlens.model import Document
+
+_STR = pa.string()
+_INT = pa.int64()
+_FLOAT = pa.float64()
+_BOOL = pa.bool_()
+_STRS = pa.list_(pa.string())
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "works": pa.schema(
+        [
+            ("story_id", _STR),
+            ("source", _STR),
+            ("format", _STR),
+            ("title", _STR),
+            ("authors", _STRS),
+            ("rating", _STR),
+            ("archive_warnings", _STRS),
+            ("categories", _STRS),
+            ("fandoms", _STRS),
+            ("relationships", _STRS),
+            ("tagged_characters", _STRS),
+            ("additional_tags", _STRS),
+            ("language", _STR),
+            ("published", _STR),
+            ("updated", _STR),
+            ("completed", _STR),
+            ("declared_words", _INT),
+            ("declared_chapters", _STR),
+            ("summary", _STR),
+            ("words", _INT),
+            ("chapters", _INT),
+            ("scenes", _INT),
+            ("quotes", _INT),
+            ("characters", _INT),
+            ("person", _STR),
+            ("tense", _STR),
+            ("pov_character", _STR),
+            ("warnings", _STRS),
+            ("ficlens_version", _STR),
+        ]
+    ),
+    "chapters": pa.schema(
+        [
+            ("story_id", _STR),
+            ("chapter", _INT),
+            ("title", _STR),
+            ("start", _INT),
+            ("end", _INT),
+            ("words", _INT),
+            ("quotes", _INT),
+            ("person", _STR),
+            ("tense", _STR),
+            ("pov_character_id", _STR),
+        ]
+    ),
+    "characters": pa.schema(
+        [
+            ("story_id", _STR),
+            ("character_id", _STR),
+            ("name", _STR),
+            ("aliases", _STRS),
+            ("gender", _STR),
+            ("mentions", _INT),
+            ("quotes", _INT),
+            ("is_narrator", _BOOL),
+            ("is_reader", _BOOL),
+        ]
+    ),
+    "quotes": pa.schema(
+        [
+            ("story_id", _STR),
+            ("quote_id", _STR),
+            ("chapter", _INT),
+            ("start", _INT),
+            ("end", _INT),
+            ("speaker_id", _STR),
+            ("speaker", _STR),
+            ("addressee_ids", _STRS),
+            ("evidence", _STR),
+            ("confidence", _FLOAT),
+            ("text", _STR),
+        ]
+    ),
+    "mentions": pa.schema(
+        [
+            ("story_id", _STR),
+            ("start", _INT),
+            ("end", _INT),
+            ("text", _STR),
+            ("character_id", _STR),
+            ("kind", _STR),
+            ("in_quote", _BOOL),
+        ]
+    ),
+    "interactions": pa.schema(
+        [
+            ("story_id", _STR),
+            ("source", _STR),
+            ("target", _STR),
+            ("kind", _STR),
+            ("weight", _FLOAT),
+        ]
+    ),
+    "signals": pa.schema(
+        [
+            ("story_id", _STR),
+            ("kind", _STR),
+            ("chapter", _INT),
+            ("start", _INT),
+            ("end", _INT),
+            ("evidence", _STR),
+            ("confidence", _FLOAT),
+        ]
+    ),
+}
+
+TABLES = tuple(SCHEMAS)
+
+
+def _str_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _opt_int(value: Any) -> int | None:
+    try:
+        return None if value is None else int(str(value).replace(",", ""))
+    except ValueError:
+        return None
+
+
+def document_rows(doc: Document, story_id: str, source: str) -> dict[str, list[dict[str, Any]]]:
+    """All table rows for one analysed story."""
+    from ficlens import __version__
+
+    names = {c.id: c.name for c in doc.characters}
+    chapter_of_quote = _chapter_lookup(doc)
+    chapter_rows = _chapter_rows(doc, story_id, chapter_of_quote)
+    meta = doc.metadata
+    person, tense, pov = _majority_narration(doc)
+    works = [
+        {
+            "story_id": story_id,
+            "source": source,
+            "format": doc.format,
+            "title": _opt_str(meta.get("title")),
+            "authors": _str_list(meta.get("authors")),
+            "rating": _opt_str(meta.get("rating")),
+            "archive_warnings": _str_list(meta.get("archive_warnings")),
+            "categories": _str_list(meta.get("categories")),
+            "fandoms": _str_list(meta.get("fandoms")),
+            "relationships": _str_list(meta.get("relationships")),
+            "tagged_characters": _str_list(meta.get("characters")),
+            "additional_tags": _str_list(meta.get("additional_tags")),
+            "language": _opt_str(meta.get("language")),
+            "published": _opt_str(meta.get("published")),
+            "updated": _opt_str(meta.get("updated")),
+            "completed": _opt_str(meta.get("completed")),
+            "declared_words": _opt_int(meta.get("words")),
+            "declared_chapters": _opt_str(meta.get("chapters")),
+            "summary": _opt_str(meta.get("summary")),
+            "words": doc.word_count,
+            "chapters": len(doc.chapters),
+            "scenes": len(doc.scenes),
+            "quotes": len(doc.quotes),
+            "characters": len(doc.characters),
+            "person": person,
+            "tense": tense,
+            "pov_character": names.get(pov) if pov else None,
+            "warnings": list(doc.warnings),
+            "ficlens_version": __version__,
+        }
+    ]
+    characters = [
+        {
+            "story_id": story_id,
+            "character_id": c.id,
+            "name": c.name,
+            "aliases": list(c.aliases),
+            "gender": str(c.gender),
+            "mentions": c.mentions,
+            "quotes": c.quotes,
+            "is_narrator": c.is_narrator,
+            "is_reader": c.is_reader,
+        }
+        for c in doc.characters
+    ]
+    quotes = [
+        {
+            "story_id": story_id,
+            "quote_id": q.id,
+            "chapter": chapter_of_quote(q.start),
+            "start": q.start,
+            "end": q.end,
+            "speaker_id": q.speaker_id,
+            "speaker": names.get(q.speaker_id) if q.speaker_id else None,
+            "addressee_ids": list(q.addressee_ids),
+            "evidence": _opt_str(q.evidence),
+            "confidence": float(q.confidence),
+            "text": q.text,
+        }
+        for q in doc.quotes
+    ]
+    mentions = [
+        {
+            "story_id": story_id,
+            "start": m.start,
+            "end": m.end,
+            "text": m.text,
+            "character_id": m.character_id,
+            "kind": str(m.kind),
+            "in_quote": m.in_quote,
+        }
+        for m in doc.mentions
+    ]
+    interactions = [
+        {
+            "story_id": story_id,
+            "source": i.source,
+            "target": i.target,
+            "kind": i.kind,
+            "weight": float(i.weight),
+        }
+        for i in doc.interactions
+    ]
+    signals = [
+        {
+            "story_id": story_id,
+            "kind": s.kind,
+            "chapter": s.chapter,
+            "start": s.start,
+            "end": s.end,
+            "evidence": s.evidence,
+            "confidence": float(s.confidence),
+        }
+        for s in doc.signals
+    ]
+    return {
+        "works": works,
+        "chapters": chapter_rows,
+        "characters": characters,
+        "quotes": quotes,
+        "mentions": mentions,
+        "interactions": interactions,
+        "signals": signals,
+    }
+
+
+def _chapter_lookup(doc: Document):
+    """A function from a character offset to its chapter id (binary search over chapter starts)."""
+    import bisect
+
+    starts = [c.start for c in doc.chapters]
+
+    def chapter_of(offset: int) -> int | None:
+        if not starts:
+            return None
+        index = bisect.bisect_right(starts, offset) - 1
+        return doc.chapters[max(index, 0)].id
+
+    return chapter_of
+
+
+def _chapter_rows(doc: Document, story_id: str, chapter_of) -> list[dict[str, Any]]:
+    words: Counter[int] = Counter()
+    for tok in doc.tokens:
+        if tok.pos not in ("PUNCT", "SPACE", "X"):
+            words[doc.paragraphs[tok.paragraph].chapter] += 1
+    quotes: Counter[int] = Counter(chapter_of(q.start) for q in doc.quotes)
+    narration: dict[int, tuple[str | None, str | None, str | None]] = {}
+    for chapter in doc.chapters:
+        scenes = [n for n in doc.narration if n.chapter == chapter.id]
+        narration[chapter.id] = _weighted_majority(scenes)
+    return [
+        {
+            "story_id": story_id,
+            "chapter": c.id,
+            "title": c.title,
+            "start": c.start,
+            "end": c.end,
+            "words": words.get(c.id, 0),
+            "quotes": quotes.get(c.id, 0),
+            "person": narration[c.id][0],
+            "tense": narration[c.id][1],
+            "pov_character_id": narration[c.id][2],
+        }
+        for c in doc.chapters
+    ]
+
+
+def _weighted_majority(scenes: list[Any]) -> tuple[str | None, str | None, str | None]:
+    """Person, tense and POV that cover most characters of text among ``scenes``."""
+    person: Counter[str] = Counter()
+    tense: Counter[str] = Counter()
+    pov: Counter[str] = Counter()
+    for n in scenes:
+        size = max(n.end - n.start, 1)
+        person[str(n.person)] += size
+        tense[str(n.tense)] += size
+        if n.pov_character_id:
+            pov[n.pov_character_id] += size
+    top = lambda counter: counter.most_common(1)[0][0] if counter else None  # noqa: E731
+    return top(person), top(tense), top(pov)
+
+
+def _majority_narration(doc: Document) -> tuple[str | None, str | None, str | None]:
+    return _weighted_majority(doc.narration)
+
+
+def rows_to_table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
+    return pa.Table.from_pylist(rows, schema=SCHEMAS[name])

@@ -1,0 +1,119 @@
+"""Signals: lexicon hits with negation, hypotheticals, idioms and dialogue discounted."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ficlens.model import Character, Document, Mention, MentionKind, Quote
+from ficlens.stages.segment import SegmentConfig, SegmentStage
+from ficlens.stages.signals import SignalConfig, SignalStage, declared_kinds
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def segment(nlp):
+    return SegmentStage(SegmentConfig(), nlp)
+
+
+def analyse(segment, text: str, metadata: dict | None = None, names: tuple[str, ...] = ()) -> Document:
+    doc = segment(Document(text=text, metadata=metadata or {}))
+    doc.quotes = [
+        Quote(f"Q{i}", m.start() + 1, m.end() - 1, m.group()[1:-1], 0, "double")
+        for i, m in enumerate(re.finditer(r'"[^"]*"', text))
+    ]
+    # Every listed name is a main character mentioned wherever it appears.
+    doc.characters = [Character(f"C{i}", n, (n,), mentions=10) for i, n in enumerate(names)]
+    doc.mentions = [
+        Mention(m.start(), m.end(), 0, 0, n, MentionKind.NAME, f"C{i}")
+        for i, n in enumerate(names)
+        for m in re.finditer(re.escape(n), text)
+    ]
+    return SignalStage(SignalConfig())(doc)
+
+
+def kinds(doc: Document, at_least: float = 0.3) -> set[str]:
+    return {s.kind for s in doc.signals if s.confidence >= at_least}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("The knife went in and blood soaked the sheets.", "graphic_violence"),  # two triggers
+        ("She cut herself again in the bathroom that night.", "self_harm"),
+        ("They had sex on the narrow bed.", "sexual_content"),
+        ("He hit her again, and the bruises on her arms darkened.", "abuse"),
+    ],
+)
+def test_plain_statements_are_found(segment, sentence, kind):
+    assert kind in kinds(analyse(segment, sentence), at_least=0.5)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("She did not cut herself, not this time.", "self_harm"),  # negated
+        ("If he had fallen he could have killed himself.", "self_harm"),  # hypothetical
+        ("I'm dying to know what happened.", "major_character_death"),  # idiom
+        ("There was no blood on the floor.", "graphic_violence"),  # negated
+    ],
+)
+def test_negation_hypotheticals_and_idioms_are_discounted(segment, sentence, kind):
+    doc = analyse(segment, sentence, names=("Anna",))
+    assert all(s.confidence < 0.5 for s in doc.signals if s.kind == kind)
+
+
+def test_death_needs_a_major_character(segment):
+    with_main = analyse(segment, "Anna died in the spring, and the house went quiet.", names=("Anna",))
+    stranger = analyse(segment, "A stranger died in the spring, far away.", names=("Anna",))
+    assert "major_character_death" in kinds(with_main, 0.5)
+    assert "major_character_death" not in kinds(stranger, 0.5)
+
+
+def test_dialogue_counts_less(segment):
+    narrated = analyse(segment, "She stabbed him twice.")
+    spoken = analyse(segment, '"I will stab you," she said.')
+    best = lambda doc: max((s.confidence for s in doc.signals if s.kind == "graphic_violence"), default=0)  # noqa: E731
+    assert best(spoken) < best(narrated)
+
+
+def test_evidence_is_the_sentence(segment):
+    doc = analyse(segment, "It was a calm day.\n\nShe cut herself with the razor.")
+    signal = next(s for s in doc.signals if s.kind == "self_harm")
+    assert signal.evidence == "She cut herself with the razor."
+    assert doc.text[signal.start : signal.end] == signal.evidence
+
+
+def test_surprise_against_no_archive_warnings(segment):
+    meta = {"archive_warnings": ["No Archive Warnings Apply"], "rating": "Teen And Up Audiences"}
+    doc = analyse(segment, "Chapter 1\n\nA calm day.\n\nChapter 2\n\nShe cut herself again.", meta)
+    check = next(c for c in doc.signal_checks if c.kind == "self_harm")
+    assert check.status == "surprise"
+    assert check.message == "tagged No Archive Warnings Apply; self harm mentioned in chapter 2"
+
+
+def test_agreement_with_a_declared_warning(segment):
+    meta = {"archive_warnings": ["Graphic Depictions Of Violence"], "rating": "Mature"}
+    doc = analyse(segment, "He stabbed the guard and blood ran across the stones.", meta)
+    check = next(c for c in doc.signal_checks if c.kind == "graphic_violence")
+    assert check.status == "agree" and check.declared is True
+
+
+@pytest.mark.parametrize(
+    ("metadata", "expected"),
+    [
+        ({"archive_warnings": ["Major Character Death"]}, {"major_character_death"}),  # a warning
+        ({"rating": "Explicit"}, {"sexual_content"}),  # the rating declares it
+        ({"additional_tags": ["Self-Harm", "Hurt/Comfort"]}, {"self_harm"}),  # a freeform tag
+        ({}, set()),  # nothing declared
+    ],
+)
+def test_declared_kinds(metadata, expected):
+    assert declared_kinds(metadata)[0] == expected
+
+
+def test_empty_document(segment):
+    doc = analyse(segment, "")
+    assert doc.signals == [] and all(c.status == "none" for c in doc.signal_checks)
