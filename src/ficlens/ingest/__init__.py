@@ -1,0 +1,90 @@
+"""Readers: a story file -> ``Document`` with ``text``, ``metadata``, ``warnings`` and ``hints``.
+
+``read_document(path)`` picks the reader by content (``detect.py``) unless ``format`` is given:
+"text", "markdown", "html", "ao3", "epub" or "fanficfare". Every reader fills the
+metadata keys in ``AO3_METADATA_KEYS`` (None or [] where absent) and
+``metadata["front_matter_end"]``, the offset in ``text`` where the story proper starts.
+Problems a user can cause raise ``ficlens.errors.InputError``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ficlens.errors import InputError
+from ficlens.ingest._common import (
+    AO3_METADATA_KEYS,
+    DEFAULT_MAX_BYTES,
+    decode_bytes,
+    metadata_keys,
+    read_bytes,
+)
+from ficlens.ingest._htmltext import parse_html
+from ficlens.ingest.ao3 import Ao3Reader
+from ficlens.ingest.detect import (
+    FORMATS,
+    classify_html,
+    detect_zip,
+    is_zip,
+    looks_like_html,
+    looks_like_markdown,
+)
+from ficlens.ingest.epub import EpubReader
+from ficlens.ingest.fanficfare import FanFicFareHtmlReader
+from ficlens.ingest.html import HtmlReader, decode_html
+from ficlens.ingest.markdown import MarkdownReader
+from ficlens.ingest.text import TextReader
+from ficlens.model import Document
+
+__all__ = [
+    "AO3_METADATA_KEYS",
+    "DEFAULT_MAX_BYTES",
+    "FORMATS",
+    "Ao3Reader",
+    "EpubReader",
+    "FanFicFareHtmlReader",
+    "HtmlReader",
+    "MarkdownReader",
+    "TextReader",
+    "metadata_keys",
+    "read_document",
+    "read_text_document",
+]
+
+_HTML_READERS = {"html": HtmlReader, "ao3": Ao3Reader, "fanficfare": FanFicFareHtmlReader}
+
+
+def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, format: str | None = None) -> Document:
+    """Read one story file; the reader is chosen by content unless ``format`` names one."""
+    path = Path(path)
+    source = str(path)
+    if format is not None and format not in FORMATS:
+        raise InputError(source, f"unknown format {format!r} (choose one of {', '.join(FORMATS)})")
+    data = read_bytes(path, max_bytes)
+    zipped = is_zip(data)
+    if format == "epub" or (zipped and format in (None, "fanficfare")):
+        if format is None:
+            detect_zip(data, source)  # a zip that is not an EPUB is an error, not a story
+        return EpubReader(max_bytes).read(data, source)
+    decoded = decode_bytes(data, source)
+    suffix = path.suffix.lower()
+    html = format in _HTML_READERS or (format is None and looks_like_html(decoded.text, suffix))
+    if html:
+        text, warnings = decode_html(data, source)
+        root = parse_html(text, warnings)
+        fmt = format
+        if fmt is None:
+            fmt, more = classify_html(root)
+            warnings.extend(more)
+        return _HTML_READERS[fmt]().read_tree(root, source, warnings)
+    if format == "markdown" or (format is None and looks_like_markdown(decoded.text, suffix)):
+        doc = MarkdownReader().read_string(decoded.text, source, decoded.warnings)
+    else:
+        doc = TextReader().read_string(decoded.text, source, decoded.warnings)
+    doc.metadata["encoding"] = decoded.encoding
+    return doc
+
+
+def read_text_document(text: str, source: str = "<string>") -> Document:
+    """The text reader on a string (``ficlens.analyze("...story text...")``)."""
+    return TextReader().read_string(text, source)
