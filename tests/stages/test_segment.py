@@ -125,3 +125,15 @@ def test_entities(segment):
     doc = segment(Document(text="Elizabeth Bennet walked to London with Jane."))
     people = [e.text for e in doc.entities if e.label == "PERSON"]
     assert "Elizabeth Bennet" in people
+
+
+def test_chapter_start_hints_without_heading_lines(segment):
+    # An EPUB spine document per chapter: the reader knows where chapters start, no heading line.
+    text = "She waits.\n\nHe comes.\n\nMorning.\n"
+    hints = [Hint(HintKind.CHAPTER_START, 0, 21), Hint(HintKind.CHAPTER_START, 23, 32)]
+    doc = segment(Document(text=text, hints=hints))
+    assert [(c.title, doc.text[c.start : c.end]) for c in doc.chapters] == [
+        ("", "She waits.\n\nHe comes."),
+        ("", "Morning."),
+    ]
+    assert [p.chapter for p in doc.paragraphs] == [0, 0, 1]

@@ -144,16 +144,17 @@ class SegmentStage:
 
         pending_heading: list[_Block] = []
         for block in blocks:
-            if block.kind == "heading":
+            if block.kind in ("heading", "chapter"):
+                if block.kind == "chapter" and pending_heading:
+                    pending_heading = []  # a reader's chapter start overrides loose heading lines
                 pending_heading.append(block)
                 continue
             if pending_heading:
                 # Consecutive headings ("Part Two" / "Chapter 1" / a subtitle) make one chapter start.
                 close_chapter(pending_heading[0].start)
-                chapter_title = " — ".join(
-                    " ".join(text[b.start : b.end].lstrip("#").split()) for b in pending_heading
-                )
-                heading_span = (pending_heading[0].start, pending_heading[-1].end)
+                titled = [b for b in pending_heading if b.end > b.start]
+                chapter_title = " — ".join(" ".join(text[b.start : b.end].lstrip("#").split()) for b in titled)
+                heading_span = (titled[0].start, titled[-1].end) if titled else None
                 pending_heading = []
                 scene_index, scene_first = 0, True
             if block.kind == "break":
@@ -174,18 +175,18 @@ class SegmentStage:
             chapter_paragraphs.append(paragraph)
         if pending_heading:
             close_chapter(pending_heading[0].start)
-            chapter_title = " ".join(text[pending_heading[0].start : pending_heading[-1].end].lstrip("#").split())
-            heading_span = (pending_heading[0].start, pending_heading[-1].end)
+            titled = [b for b in pending_heading if b.end > b.start]
+            chapter_title = " — ".join(" ".join(text[b.start : b.end].lstrip("#").split()) for b in titled)
+            heading_span = (titled[0].start, titled[-1].end) if titled else (pending_heading[0].start,) * 2
         close_chapter(len(text))
         return _Found(chapters, scenes, paragraphs)
 
     def _blocks(self, text: str, story_start: int, doc: Document) -> Iterator[_Block]:
-        heading_spans = sorted(
-            (h.start, h.end) for h in doc.hints if h.kind in (HintKind.HEADING, HintKind.CHAPTER_START)
-        )
+        heading_spans = sorted((h.start, h.end) for h in doc.hints if h.kind == HintKind.HEADING)
         break_spans = sorted((h.start, h.end) for h in doc.hints if h.kind == HintKind.SCENE_BREAK)
+        chapter_starts = sorted(h.start for h in doc.hints if h.kind == HintKind.CHAPTER_START)
         spans = self._paragraph_spans(text, story_start)
-        hi = bi = 0
+        hi = bi = ci = 0
         previous_end = story_start
         for start, end in spans:
             # Hints are sorted and so are spans: advance pointers linearly.
@@ -196,10 +197,18 @@ class SegmentStage:
                 if break_spans[bi][0] >= previous_end:
                     yield _Block(break_spans[bi][0], break_spans[bi][1], "break")
                 bi += 1
+            # A reader that knows where chapters start (EPUB spine, AO3) marks it; the
+            # chapter may have no heading line at all.
+            starts_chapter = False
+            while ci < len(chapter_starts) and chapter_starts[ci] < end:
+                starts_chapter = starts_chapter or chapter_starts[ci] >= previous_end
+                ci += 1
             previous_end = end
             hinted_heading = hi < len(heading_spans) and heading_spans[hi][0] < end
             hinted_break = bi < len(break_spans) and break_spans[bi][0] < end
             chunk = text[start:end]
+            if starts_chapter:
+                yield _Block(start, start, "chapter")
             if hinted_break or self._is_scene_break(chunk):
                 yield _Block(start, end, "break")
             elif hinted_heading or self._is_heading(chunk):
