@@ -228,3 +228,11 @@ def test_ray_engine_gives_the_same_tables(reference, tmp_path):
     summary = run_corpus([inputs], out, workers=2, engine="ray", batch_size=4)
     assert summary.analysed == 12
     assert all_tables(out) == tables
+
+
+def test_every_column_is_documented():
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "corpus.md").read_text(encoding="utf-8")
+    for table, schema in SCHEMAS.items():
+        section = doc.split(f"### `{table}`", 1)[1].split("### ", 1)[0]
+        for field in schema:
+            assert f"| `{field.name}` | {field.type} |" in section, f"{table}.{field.name} is not in docs/corpus.md"

@@ -13,6 +13,7 @@ from typing import Any
 import pyarrow as pa
 
 from ficlens.model import Document
+from ficlens.stages.narration import chapter_narration
 
 _STR = pa.string()
 _INT = pa.int64()
@@ -284,49 +285,39 @@ def _chapter_lookup(doc: Document):
 
 
 def _chapter_rows(doc: Document, story_id: str, chapter_of) -> list[dict[str, Any]]:
-    words: Counter[int] = Counter()
-    for tok in doc.tokens:
-        if tok.pos not in ("PUNCT", "SPACE", "X"):
-            words[doc.paragraphs[tok.paragraph].chapter] += 1
     quotes: Counter[int] = Counter(chapter_of(q.start) for q in doc.quotes)
-    narration: dict[int, tuple[str | None, str | None, str | None]] = {}
-    for chapter in doc.chapters:
-        scenes = [n for n in doc.narration if n.chapter == chapter.id]
-        narration[chapter.id] = _weighted_majority(scenes)
     return [
         {
             "story_id": story_id,
-            "chapter": c.id,
-            "title": c.title,
-            "start": c.start,
-            "end": c.end,
-            "words": words.get(c.id, 0),
-            "quotes": quotes.get(c.id, 0),
-            "person": narration[c.id][0],
-            "tense": narration[c.id][1],
-            "pov_character_id": narration[c.id][2],
+            "chapter": row["chapter"],
+            "title": row["title"],
+            "start": chapter.start,
+            "end": chapter.end,
+            "words": row["words"],
+            "quotes": quotes.get(chapter.id, 0),
+            "person": row["person"],
+            "tense": row["tense"],
+            "pov_character_id": row["pov_character_id"],
         }
-        for c in doc.chapters
+        for chapter, row in zip(doc.chapters, chapter_narration(doc), strict=True)
     ]
 
 
-def _weighted_majority(scenes: list[Any]) -> tuple[str | None, str | None, str | None]:
-    """Person, tense and POV that cover most characters of text among ``scenes``."""
+def _majority_narration(doc: Document) -> tuple[str | None, str | None, str | None]:
+    """Person, tense and POV of the whole work: the chapters' choices weighted by words."""
     person: Counter[str] = Counter()
     tense: Counter[str] = Counter()
     pov: Counter[str] = Counter()
-    for n in scenes:
-        size = max(n.end - n.start, 1)
-        person[str(n.person)] += size
-        tense[str(n.tense)] += size
-        if n.pov_character_id:
-            pov[n.pov_character_id] += size
+    for row in chapter_narration(doc):
+        weight = max(row["words"], 1)
+        if row["person"]:
+            person[row["person"]] += weight
+        if row["tense"]:
+            tense[row["tense"]] += weight
+        if row["pov_character_id"]:
+            pov[row["pov_character_id"]] += weight
     top = lambda counter: counter.most_common(1)[0][0] if counter else None  # noqa: E731
     return top(person), top(tense), top(pov)
-
-
-def _majority_narration(doc: Document) -> tuple[str | None, str | None, str | None]:
-    return _weighted_majority(doc.narration)
 
 
 def rows_to_table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
