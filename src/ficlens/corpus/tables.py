@@ -158,9 +158,10 @@ def document_rows(doc: Document, story_id: str, source: str) -> dict[str, list[d
 
     names = {c.id: c.name for c in doc.characters}
     chapter_of_quote = _chapter_lookup(doc)
-    chapter_rows = _chapter_rows(doc, story_id, chapter_of_quote)
+    per_chapter = chapter_narration(doc)
+    chapter_rows = _chapter_rows(doc, story_id, chapter_of_quote, per_chapter)
     meta = doc.metadata
-    person, tense, pov = _majority_narration(doc)
+    person, tense, pov = _majority_narration(per_chapter)
     works = [
         {
             "story_id": story_id,
@@ -284,7 +285,9 @@ def _chapter_lookup(doc: Document):
     return chapter_of
 
 
-def _chapter_rows(doc: Document, story_id: str, chapter_of) -> list[dict[str, Any]]:
+def _chapter_rows(
+    doc: Document, story_id: str, chapter_of, per_chapter: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     quotes: Counter[int] = Counter(chapter_of(q.start) for q in doc.quotes)
     return [
         {
@@ -299,16 +302,16 @@ def _chapter_rows(doc: Document, story_id: str, chapter_of) -> list[dict[str, An
             "tense": row["tense"],
             "pov_character_id": row["pov_character_id"],
         }
-        for chapter, row in zip(doc.chapters, chapter_narration(doc), strict=True)
+        for chapter, row in zip(doc.chapters, per_chapter, strict=True)
     ]
 
 
-def _majority_narration(doc: Document) -> tuple[str | None, str | None, str | None]:
+def _majority_narration(per_chapter: list[dict[str, Any]]) -> tuple[str | None, str | None, str | None]:
     """Person, tense and POV of the whole work: the chapters' choices weighted by words."""
     person: Counter[str] = Counter()
     tense: Counter[str] = Counter()
     pov: Counter[str] = Counter()
-    for row in chapter_narration(doc):
+    for row in per_chapter:
         weight = max(row["words"], 1)
         if row["person"]:
             person[row["person"]] += weight
