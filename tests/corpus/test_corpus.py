@@ -104,7 +104,7 @@ def test_two_workers_give_the_same_tables(reference, tmp_path):
 def test_resume_after_sigkill_is_exact(reference, tmp_path):
     inputs, _, tables = reference
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "ficlens.cli", "corpus", "run", str(inputs), "-o", str(out),
+    cmd = [sys.executable, "-m", "ficlens", "corpus", "run", str(inputs), "-o", str(out),
            "--workers", "1", "--batch-size", "1", "--quiet"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     manifest = out / "_batches"

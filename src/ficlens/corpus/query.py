@@ -55,7 +55,7 @@ def run_query(out: str | Path, sql: str) -> pa.Table:
     if kind not in _READ_ONLY_STATEMENTS:
         raise QueryError(f"only queries are allowed (got a {kind} statement)")
     try:
-        return con.execute(sql).to_arrow_table()
+        return con.sql(sql).to_arrow_table()
     except duckdb.Error as err:
         raise QueryError(f"SQL error: {err}".splitlines()[0]) from None
     finally:
