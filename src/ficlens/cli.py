@@ -1,0 +1,282 @@
+"""The ``ficlens`` command. Thin: parse options, call plain functions, show progress.
+
+``ficlens analyze STORY -o OUTDIR`` reads a story, runs the pipeline and writes every
+output file (see docs/outputs.md). Errors a user can cause (``FiclensError``) become one
+line ``error: <message>`` on stderr and exit code 2, with nothing written to OUTDIR.
+Sub-apps (``eval``, ``corpus``) are mounted when their modules are present.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ficlens import __version__
+from ficlens.errors import FiclensError, InputError
+
+if TYPE_CHECKING:
+    from ficlens.model import Document
+
+app = typer.Typer(
+    name="ficlens",
+    help="Read fiction: characters, who speaks each quote and to whom, point of view, tense, interactions.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+READ_FORMATS = ("auto", "text", "markdown", "html", "ao3", "epub", "fanficfare")
+DEMO_STORY = "data/demo/story_a.txt"
+DEFAULT_DEMO_OUTDIR = Path("demo-output")
+_UNITS = {"": 1, "B": 1, "K": 1024, "KB": 1024, "KIB": 1024, "M": 1024**2, "MB": 1024**2, "MIB": 1024**2,
+          "G": 1024**3, "GB": 1024**3, "GIB": 1024**3}  # fmt: skip
+
+
+def parse_size(value: str) -> int:
+    """``50MB`` -> bytes (1 MB = 1024 KB, as the reader's limit); a bare number is bytes."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", value)
+    if not m or m.group(2).upper() not in _UNITS:
+        raise ValueError(f"--max-size: {value!r} is not a size like 50MB, 800KB or 1000000")
+    size = int(float(m.group(1)) * _UNITS[m.group(2).upper()])
+    if size <= 0:
+        raise ValueError("--max-size must be more than 0")
+    return size
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"ficlens {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """Read fiction: characters, who speaks each quote and to whom, point of view, tense, interactions."""
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=2)
+
+
+@app.command()
+def analyze(
+    story: Annotated[Path | None, typer.Argument(help="The story file (text, Markdown, HTML, AO3 download, EPUB).", show_default=False)] = None,
+    outdir: Annotated[Path | None, typer.Option("-o", "--output", help="Folder for the output files (created).", show_default=False)] = None,
+    format: Annotated[str, typer.Option("--format", help=f"Input format: {', '.join(READ_FORMATS)}.")] = "auto",
+    config: Annotated[Path | None, typer.Option("--config", help="Pipeline settings (TOML).", show_default=False)] = None,
+    cast: Annotated[Path | None, typer.Option("--cast", help="Known characters: TSV with name, aliases (|-joined), gender.", show_default=False)] = None,
+    max_size: Annotated[str, typer.Option("--max-size", help="Refuse input files larger than this.")] = "50MB",
+    demo: Annotated[bool, typer.Option("--demo", help="Analyse the demo story shipped with ficlens.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary.")] = False,
+) -> None:
+    """Analyse one story and write analysis.json, story.txt, the TSV tables and report.html."""
+    err_console = Console(stderr=True)
+    out_console = Console()
+    try:
+        if format not in READ_FORMATS:
+            raise _fail(f"--format: {format!r} is not one of {', '.join(READ_FORMATS)}")
+        try:
+            max_bytes = parse_size(max_size)
+        except ValueError as err:
+            raise _fail(str(err)) from None
+        if demo and story is not None:
+            raise _fail("give either STORY or --demo, not both")
+        if not demo and story is None:
+            raise _fail("missing STORY (or use --demo)")
+        if outdir is None:
+            if not demo:
+                raise _fail("missing -o OUTDIR")
+            outdir = DEFAULT_DEMO_OUTDIR
+        with _story_path(story, demo) as path:
+            doc, seconds = run_analysis(
+                path,
+                outdir,
+                read_format=None if format == "auto" else format,
+                config_path=config,
+                cast_path=cast,
+                max_bytes=max_bytes,
+                console=None if quiet else err_console,
+            )
+    except FiclensError as err:
+        raise _fail(str(err)) from None
+    if not quiet:
+        out_console.print(summary_table(doc, seconds, outdir))
+    if demo:
+        # Plain print: a script can open this path.
+        typer.echo(str((outdir / "report.html").resolve()))
+
+
+@contextmanager
+def _story_path(story: Path | None, demo: bool) -> Iterator[Path]:
+    if not demo:
+        if story is None:
+            raise InputError("STORY", "missing")
+        yield story
+        return
+    resource = resources.files("ficlens").joinpath(DEMO_STORY)
+    if not resource.is_file():
+        raise InputError(f"ficlens/{DEMO_STORY}", "the demo story is missing from this installation")
+    with resources.as_file(resource) as path:
+        yield path
+
+
+def run_analysis(
+    path: Path,
+    outdir: Path,
+    read_format: str | None = None,
+    config_path: Path | None = None,
+    cast_path: Path | None = None,
+    max_bytes: int | None = None,
+    console: Console | None = None,
+) -> tuple[Document, float]:
+    """Read, analyse, write. Cheap checks (cast, config, the file) come before spaCy loads."""
+    from ficlens.api import get_pipeline
+    from ficlens.cast import load_cast
+    from ficlens.export import OUTPUT_FILES, write_outputs
+    from ficlens.ingest import DEFAULT_MAX_BYTES, read_document
+
+    started = time.perf_counter()
+    cast = load_cast(cast_path) if cast_path is not None else None
+    config = _load_config(config_path) if config_path is not None else None
+    if outdir.exists() and not outdir.is_dir():
+        raise InputError(str(outdir), "output path exists and is not a directory")
+    with _progress(console) as report:
+        report("read", 0, 1)
+        doc = read_document(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES, format=read_format)
+        report("read", 1, 1)
+        report("load model", 0, 1)
+        pipeline = get_pipeline(config, cast)
+        report("load model", 1, 1)
+        doc = pipeline(doc, progress=report)
+        files = 0
+        report("write", 0, 1)
+
+        def on_file(name: str) -> None:
+            nonlocal files
+            files += 1
+            report("write", files, len(OUTPUT_FILES))
+
+        write_outputs(doc, outdir, on_file=on_file)
+        report("write", 1, 1)
+    return doc, time.perf_counter() - started
+
+
+def _load_config(path: Path) -> Any:
+    import tomllib
+
+    from ficlens.pipeline import PipelineConfig
+
+    if not path.is_file():
+        raise InputError(str(path), "config file not found" if not path.exists() else "config path is not a file")
+    try:
+        return PipelineConfig.from_toml(path)
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(str(path), f"invalid TOML: {err}") from None
+    except (TypeError, ValueError) as err:
+        raise InputError(str(path), f"invalid setting: {err}") from None
+
+
+@contextmanager
+def _progress(console: Console | None) -> Iterator[Callable[[str, int, int], None]]:
+    """A ``progress(stage, done, total)`` callback: one Rich line per stage on a terminal."""
+    if console is None or not console.is_terminal:
+        yield lambda stage, done, total: None
+        return
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        SpinnerColumn,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    columns = (
+        SpinnerColumn(finished_text="[green]\u2713"),
+        TextColumn("{task.description:<12}"),
+        BarColumn(bar_width=24),
+        TimeElapsedColumn(),
+    )
+    tasks: dict[str, TaskID] = {}
+    with Progress(*columns, console=console, transient=False) as progress:
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=max(total, 1))
+            progress.update(tasks[stage], completed=min(done, total), total=max(total, 1))
+
+        yield report
+
+
+def summary_table(doc: Document, seconds: float, outdir: Path) -> Table:
+    """Words, chapters, scenes, quotes, top speakers, narration mix, time."""
+    words = doc.word_count
+    table = Table(title=f"ficlens: {doc.metadata.get('title') or Path(doc.source).name}", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("words", f"{words:,}")
+    table.add_row("chapters / scenes", f"{len(doc.chapters):,} / {len(doc.scenes):,}")
+    attributed = sum(1 for q in doc.quotes if q.speaker_id)
+    quotes = f"{len(doc.quotes):,}"
+    if doc.quotes:
+        quotes += f" ({attributed / len(doc.quotes):.0%} with a speaker)"
+    table.add_row("quotes", quotes)
+    top = sorted(doc.characters, key=lambda c: (-c.quotes, -c.mentions, c.id))[:5]
+    table.add_row("characters", f"{len(doc.characters):,}" + (": " + ", ".join(f"{c.name} ({c.quotes})" for c in top) if top else ""))
+    table.add_row("narration", narration_mix(doc) or "-")
+    rate = f", {words / seconds:,.0f} words/s" if seconds > 0 else ""
+    table.add_row("time", f"{seconds:.1f} s{rate}")
+    table.add_row("output", str(outdir))
+    for warning in doc.warnings[:3]:
+        table.add_row("[yellow]warning", warning)
+    return table
+
+
+def narration_mix(doc: Document) -> str:
+    """Share of the text per (person, tense), e.g. ``third past 92%, first present 8%``."""
+    weights: Counter[str] = Counter()
+    for n in doc.narration:
+        weights[f"{n.person} {n.tense}"] += max(n.end - n.start, 1)
+    total = sum(weights.values())
+    return ", ".join(f"{k} {v / total:.0%}" for k, v in weights.most_common()) if total else ""
+
+
+def _mount_optional(module: str, name: str) -> None:
+    """Mount ``module.app`` as a sub-command when the module exists (written by others).
+
+    Only a missing module is skipped; an ImportError raised inside it is a bug and surfaces.
+    """
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as err:
+        if err.name in (module, module.rpartition(".")[0]):
+            return
+        raise
+    sub = getattr(mod, "app", None)
+    if isinstance(sub, typer.Typer):
+        app.add_typer(sub, name=name)
+
+
+_mount_optional("ficlens.eval.cli", "eval")
+_mount_optional("ficlens.corpus.cli", "corpus")
+
+
+def main() -> None:
+    app(prog_name="ficlens")
