@@ -1,0 +1,116 @@
+"""``ficlens eval``: a thin Typer sub-app (the lead mounts ``app`` as ``eval``).
+
+Options are parsed here; the work is ``run.evaluate_pdnc`` / ``run.evaluate_litbank``.
+A ``DatasetError`` (or any ``FiclensError``) becomes one line on stderr and exit code 2,
+never a stack trace, also when this sub-app runs on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ficlens.errors import FiclensError
+from ficlens.eval import run as run_mod
+
+app = typer.Typer(help="Score ficlens on PDNC and LitBank.", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+def _progress(label: str) -> Progress:
+    return Progress(
+        TextColumn(f"[bold]{label}[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[last]}"),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
+@app.command("pdnc")
+def pdnc_cli(
+    data: Path = typer.Option(Path("../shared/data/pdnc"), "--data", help="PDNC root (holds PDNC-Novel-Index.csv)."),
+    novels: str = typer.Option("", "--novels", help="Comma-separated folder names; default all."),
+    mode: str = typer.Option("end-to-end", "--mode", help="end-to-end | gold-characters | gold-quotes"),
+    out: Path = typer.Option(Path("results"), "-o", "--out", help="Directory for JSON + Markdown results."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Worker processes (one spaCy each)."),
+) -> None:
+    """Quotation detection, speaker/addressee attribution and character identification on PDNC."""
+    with _errors():
+        _pdnc(data, novels, mode, out, workers)
+
+
+def _pdnc(data: Path, novels: str, mode: str, out: Path, workers: int) -> None:
+    names = [n.strip() for n in novels.split(",") if n.strip()] or None
+    with _progress(f"PDNC {mode}") as bar:
+        task = bar.add_task("novels", total=None, last="")
+        result = run_mod.evaluate_pdnc(
+            data, novels=names, mode=mode, out=out, workers=workers,
+            progress=lambda done, total, name: bar.update(task, completed=done, total=total, last=name),
+        )
+    _summary(result.to_dict(), out)
+
+
+@app.command("litbank")
+def litbank_cli(
+    data: Path = typer.Option(Path("../shared/data/litbank"), "--data", help="LitBank root."),
+    out: Path = typer.Option(Path("results"), "-o", "--out", help="Directory for JSON + Markdown results."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Worker processes (one spaCy each)."),
+) -> None:
+    """Entities, coreference, quotation detection and speakers on LitBank."""
+    with _errors():
+        _litbank(data, out, workers)
+
+
+def _litbank(data: Path, out: Path, workers: int) -> None:
+    with _progress("LitBank") as bar:
+        task = bar.add_task("works", total=None, last="")
+        result = run_mod.evaluate_litbank(
+            data, out=out, workers=workers,
+            progress=lambda done, total, name: bar.update(task, completed=done, total=total, last=name),
+        )
+    _summary(result.to_dict(), out)
+
+
+@app.command("report")
+def report_cli(
+    results: Path = typer.Argument(Path("results"), help="Directory with *.json from earlier runs."),
+    docs: Path = typer.Option(Path("docs/evaluation.md"), "--docs", help="File whose generated block is rewritten."),
+) -> None:
+    """Rebuild the results tables in docs/evaluation.md from results/*.json."""
+    from ficlens.eval.report import update_docs
+
+    with _errors():
+        _report(results, docs, update_docs)
+
+
+def _report(results: Path, docs: Path, update_docs: Callable[[Path, list[Path]], str]) -> None:
+    files = sorted(results.glob("*.json"))
+    if not files:
+        from ficlens.errors import DatasetError
+
+        raise DatasetError(str(results), "no results *.json found (run `ficlens eval pdnc|litbank -o DIR` first)")
+    update_docs(docs, files)
+    console.print(f"updated {docs} from {len(files)} result file(s)")
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    try:
+        yield
+    except FiclensError as err:
+        console.print(f"[red]error:[/] {err}", highlight=False, soft_wrap=True)
+        raise typer.Exit(err.exit_code) from None
+
+
+def _summary(data: dict, out: Path) -> None:
+    from ficlens.eval.report import render_table, result_name
+
+    console.print(render_table(data, per_item=False))
+    console.print(f"wrote {out / result_name(data)}.json and .md")

@@ -1,0 +1,420 @@
+"""Runs the pipeline over PDNC / LitBank and scores it against the gold annotations.
+
+Modes (PDNC):
+- ``end-to-end``: the pipeline sees only ``novel_text.txt``;
+- ``gold-characters``: the gold character list goes in as a cast TSV, exactly what a user's
+  ``--cast`` gives (``ficlens.cast.load_cast`` -> ``get_pipeline(config, cast=...)``);
+- ``gold-quotes``: the same cast, and after the "quotes" stage ``doc.quotes`` is replaced by the
+  gold quote spans, so the later stages do attribution alone.
+
+Novels run in worker processes (``workers``, default 2); each worker loads spaCy once (the
+pipeline factory caches it), the gold data is read inside the worker so nothing large is
+pickled. Results come back as count-keeping score objects, summed into micro-averages.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import datetime as dt
+import subprocess
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Hashable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ficlens.errors import DatasetError
+from ficlens.eval import metrics as M
+from ficlens.eval.coref_metrics import CorefScores, b_cubed, score_all
+from ficlens.eval.litbank import LitBankWork, load_litbank
+from ficlens.eval.pdnc import NARRATOR, GoldCharacter, PdncNovel, list_novels, load_novel
+from ficlens.model import Document, MentionKind, Quote
+
+MODES = ("end-to-end", "gold-characters", "gold-quotes")
+GENDERS = {"M": "male", "F": "female", "U": "unknown", "X": "unknown"}
+
+# (cast TSV path or None) -> an object with ``stages`` and ``__call__(doc) -> doc``.
+PipelineFactory = Callable[[Path | None], Any]
+Progress = Callable[[int, int, str], None]  # (done, total, name of the item just finished)
+
+
+def default_pipeline(cast_path: Path | None) -> Any:
+    """The real pipeline; the cast goes through the same loader as the user's ``--cast``."""
+    from ficlens.api import get_pipeline
+
+    cast = None
+    if cast_path is not None:
+        from ficlens.cast import load_cast
+
+        cast = load_cast(cast_path)
+    return get_pipeline(None, cast=cast)
+
+
+# --- PDNC --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PdncScores:
+    detection_exact: M.PRF
+    detection_overlap: M.PRF
+    speaker: M.SpeakerScores
+    addressee: M.AddresseeScores
+    characters: M.CharacterScores
+    oracle: M.Ratio
+    words: int = 0
+    seconds: float = 0.0
+
+    def __add__(self, other: PdncScores) -> PdncScores:
+        return PdncScores(
+            *(getattr(self, f.name) + getattr(other, f.name) for f in dataclasses.fields(self))
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "quote_detection": {"exact": self.detection_exact.to_dict(), "overlap": self.detection_overlap.to_dict()},
+            "speaker": self.speaker.to_dict(),
+            "addressee": self.addressee.to_dict(),
+            "characters": self.characters.to_dict(),
+            "candidate_oracle": self.oracle.to_dict(),
+            "words": self.words,
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def write_cast(characters: list[GoldCharacter], path: Path) -> Path:
+    """The gold characters as a user cast TSV: ``name\\taliases\\tgender``, aliases joined by ``|``.
+    PDNC's ``_narr`` marker is not a name in the text, so it is left out."""
+    lines = ["name\taliases\tgender"]
+    for c in characters:
+        aliases = sorted(a for a in c.aliases if a != c.name and not a.startswith("_"))
+        clean = [_cell(a) for a in aliases]
+        lines.append(f"{_cell(c.name)}\t{'|'.join(clean)}\t{GENDERS.get(c.gender, 'unknown')}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _cell(value: str) -> str:
+    return value.replace("\t", " ").replace("|", " ").replace("\n", " ").strip()
+
+
+def gold_quote_records(doc: Document, novel: PdncNovel) -> list[Quote]:
+    """Gold sub-quotation spans as Quote records in text order; pieces of one gold quote are
+    linked through ``continues``, as the quotes stage links an interrupted quote."""
+    pieces = []
+    for qi, q in enumerate(novel.quotes):
+        for k, span in enumerate(q.spans):
+            s, e = M.strip_span(doc.text, span)
+            if e > s:
+                pieces.append((s, e, qi, k))
+    pieces.sort()
+    para_starts = [p.start for p in doc.paragraphs]
+    ids: dict[tuple[int, int], str] = {}
+    out = []
+    for n, (s, e, qi, k) in enumerate(pieces):
+        qid = f"Q{n}"
+        ids[(qi, k)] = qid
+        prev = ids.get((qi, k - 1)) if k else None
+        para = max(0, bisect.bisect_right(para_starts, s) - 1) if para_starts else 0
+        opening = s - 1 if s > 0 and doc.text[s - 1] in "\"'“‘" else -1
+        out.append(Quote(id=qid, start=s, end=e, text=doc.text[s:e], paragraph=para, mark="double", open_start=opening, continues=prev))
+    return out
+
+
+def _mark_quote_tokens(doc: Document) -> None:
+    spans = sorted((q.start, q.end) for q in doc.quotes)
+    starts = [s for s, _ in spans]
+    tokens = []
+    for t in doc.tokens:
+        i = bisect.bisect_right(starts, t.start) - 1
+        inside = i >= 0 and t.start < spans[i][1]
+        tokens.append(t if t.in_quote == inside else dataclasses.replace(t, in_quote=inside))
+    doc.tokens = tokens
+
+
+def run_pipeline(pipeline: Any, doc: Document, gold_quotes: Callable[[Document], list[Quote]] | None = None) -> Document:
+    """Run every stage; with ``gold_quotes`` the quotes stage's output is replaced by it."""
+    if gold_quotes is None:
+        return pipeline(doc)
+    for stage in pipeline.stages:
+        doc = stage(doc)
+        doc.stages.append(stage.name)
+        if stage.name == "quotes":
+            doc.quotes = gold_quotes(doc)
+            _mark_quote_tokens(doc)
+    return doc
+
+
+def score_pdnc_novel(novel: PdncNovel, doc: Document) -> PdncScores:
+    """Everything for one analysed novel (``doc`` has gone through the pipeline)."""
+    text = doc.text
+    gold_spans = [M.strip_span(text, s) for q in novel.quotes for s in q.spans]
+    pred_spans = [M.strip_span(text, (q.start, q.end)) for q in doc.quotes]
+    exact, overlap = M.span_prf(gold_spans, pred_spans)
+    aligned = M.align_quotes([[M.strip_span(text, s) for s in q.spans] for q in novel.quotes], pred_spans)
+
+    mapping = map_pdnc_characters(novel, doc)
+    pred_quotes = [doc.quotes[i] if i is not None else None for i in aligned]
+    speakers = [mapping.get(q.speaker_id) if q is not None and q.speaker_id else None for q in pred_quotes]
+    speaker = M.speaker_accuracy(
+        [q.speaker_id for q in novel.quotes], speakers, [q is not None for q in pred_quotes], [q.quote_type for q in novel.quotes]
+    )
+    addressee = M.addressee_scores(
+        [q.addressee_ids for q in novel.quotes],
+        [frozenset(mapping[a] for a in q.addressee_ids if a in mapping) if q is not None else frozenset() for q in pred_quotes],
+    )
+    oracle = M.candidate_oracle(
+        [q.speaker_id for q in novel.quotes],
+        [[mapping[c] for c in q.candidates if c in mapping] if q is not None else [] for q in pred_quotes],
+    )
+    characters = M.character_scores(
+        {c.id: c.aliases for c in novel.characters},
+        novel.quote_counts(),
+        mapping,
+        [(m.character_id, m.text) for m in doc.mentions],
+    )
+    words = sum(1 for _ in text.split())
+    return PdncScores(exact, overlap, speaker, addressee, characters, oracle, words)
+
+
+def map_pdnc_characters(novel: PdncNovel, doc: Document) -> dict[Hashable, Hashable]:
+    texts: dict[Hashable, list[str]] = {c.id: [c.name, *c.aliases] for c in doc.characters}
+    for c in doc.characters:
+        if c.is_narrator:
+            texts[c.id].append(NARRATOR)  # PDNC names the first-person narrator `_narr`
+    for m in doc.mentions:
+        if m.character_id in texts:
+            texts[m.character_id].append(m.text)
+    return M.map_clusters(texts, {c.id: c.aliases for c in novel.characters})
+
+
+def _pdnc_one(folder: Path, mode: str, cast_dir: Path, factory: PipelineFactory) -> tuple[str, PdncScores]:
+    started = time.perf_counter()
+    novel = load_novel(folder)
+    cast_path = None
+    if mode != "end-to-end":
+        cast_path = write_cast(novel.characters, cast_dir / f"{novel.folder}.cast.tsv")
+    pipeline = factory(cast_path)
+    doc = Document(text=novel.text, source=str(novel.text_path), format="text")
+    gold = (lambda d: gold_quote_records(d, novel)) if mode == "gold-quotes" else None
+    doc = run_pipeline(pipeline, doc, gold)
+    scores = score_pdnc_novel(novel, doc)
+    return novel.folder, dataclasses.replace(scores, seconds=time.perf_counter() - started)
+
+
+@dataclass
+class EvalRun:
+    dataset: str
+    mode: str
+    per_item: dict[str, Any] = field(default_factory=dict)  # name -> score object
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def micro(self) -> Any:
+        items = list(self.per_item.values())
+        total = items[0]
+        for s in items[1:]:
+            total = total + s
+        return total
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dataset": self.dataset,
+            "mode": self.mode,
+            **self.meta,
+            "micro": self.micro().to_dict() if self.per_item else {},
+            "per_item": {k: v.to_dict() for k, v in self.per_item.items()},
+        }
+
+
+def evaluate_pdnc(
+    data: Path,
+    novels: list[str] | None = None,
+    mode: str = "end-to-end",
+    out: Path | None = None,
+    workers: int = 2,
+    progress: Progress | None = None,
+    pipeline_factory: PipelineFactory = default_pipeline,
+) -> EvalRun:
+    if mode not in MODES:
+        raise DatasetError(str(data), f"unknown mode {mode!r} (expected one of {', '.join(MODES)})")
+    data = Path(data)
+    folders = list_novels(data)
+    if novels:
+        unknown = [n for n in novels if n not in folders]
+        if unknown:
+            raise DatasetError(str(data), f"unknown novel(s) {unknown}; known: {', '.join(folders)}")
+        folders = [f for f in folders if f in novels]
+    paths = [data / "data" / f for f in folders]
+    for p in paths:  # fail before starting any work
+        if not (p / "novel_text.txt").is_file():
+            raise DatasetError(str(p), "missing novel_text.txt")
+    # Longest first, so the two workers finish close together.
+    paths.sort(key=lambda p: -(p / "novel_text.txt").stat().st_size)
+    run = EvalRun("pdnc", mode, meta=_meta(data, workers))
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        cast_dir = Path(out) / "casts" if out is not None else Path(tmp)
+        cast_dir.mkdir(parents=True, exist_ok=True)
+        results = _map(_pdnc_one, [(p, mode, cast_dir, pipeline_factory) for p in paths], workers, progress)
+    run.per_item = {f: results[f] for f in folders if f in results}
+    run.meta["seconds"] = round(time.perf_counter() - started, 1)
+    if out is not None:
+        from ficlens.eval.report import write_run
+
+        write_run(run, Path(out))
+    return run
+
+
+def _map(fn: Callable[..., tuple[str, Any]], jobs: list[tuple[Any, ...]], workers: int, progress: Progress | None) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    if workers <= 1 or len(jobs) <= 1:
+        for n, job in enumerate(jobs, start=1):
+            name, scores = fn(*job)
+            results[name] = scores
+            if progress:
+                progress(n, len(jobs), name)
+        return results
+    import multiprocessing
+
+    # fork: workers inherit the imported modules (and a caller's pipeline factory) cheaply.
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        futures = [pool.submit(fn, *job) for job in jobs]
+        for n, fut in enumerate(as_completed(futures), start=1):
+            name, scores = fut.result()
+            results[name] = scores
+            if progress:
+                progress(n, len(jobs), name)
+    return results
+
+
+# --- LitBank -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LitBankScores:
+    entity_prop: M.PRF  # proper-name PER mentions
+    entity_all: M.PRF  # all PER entity mentions (no pronouns: the entity layer has none)
+    coref: CorefScores
+    detection_exact: M.PRF
+    detection_overlap: M.PRF
+    speaker: M.SpeakerScores
+    speaker_b_cubed: Any  # CorefScore over gold quotes, clustered by speaker
+
+    def __add__(self, other: LitBankScores) -> LitBankScores:
+        return LitBankScores(*(getattr(self, f.name) + getattr(other, f.name) for f in dataclasses.fields(self)))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "entities": {"PER_prop": self.entity_prop.to_dict(), "PER_all": self.entity_all.to_dict()},
+            "coref": self.coref.to_dict(),
+            "quote_detection": {"exact": self.detection_exact.to_dict(), "overlap": self.detection_overlap.to_dict()},
+            "speaker": self.speaker.to_dict(),
+            "speaker_b_cubed": self.speaker_b_cubed.to_dict(),
+        }
+
+
+def score_litbank_work(work: LitBankWork, doc: Document) -> LitBankScores:
+    gold_per = [(e.start, e.end) for e in work.entities if e.label == "PER"]
+    gold_prop = [(e.start, e.end) for e in work.entities if e.label == "PER" and e.mention_type == "PROP"]
+    pred_names = [(m.start, m.end) for m in doc.mentions if m.kind == MentionKind.NAME]
+    pred_all = [(m.start, m.end) for m in doc.mentions if m.kind != MentionKind.PRONOUN]
+    prop, _ = M.span_prf(gold_prop, pred_names)
+    per_all, _ = M.span_prf(gold_per, pred_all)
+
+    chains = work.chains("PER")
+    key = [[(m.start, m.end) for m in ms] for ms in chains.values()]
+    clusters: dict[Hashable, list[tuple[int, int]]] = defaultdict(list)
+    for n, m in enumerate(doc.mentions):
+        clusters[m.character_id if m.character_id is not None else ("single", n)].append((m.start, m.end))
+    coref = score_all(key, list(clusters.values()))
+
+    gold_spans = [(q.start, q.end) for q in work.quotes]
+    pred_spans = [M.strip_span(doc.text, (q.start, q.end)) for q in doc.quotes]
+    exact, overlap = M.span_prf(gold_spans, pred_spans)
+    aligned = M.align_quotes([[s] for s in gold_spans], pred_spans)
+    texts: dict[Hashable, list[str]] = {c.id: [c.name, *c.aliases] for c in doc.characters}
+    for m in doc.mentions:
+        if m.character_id in texts:
+            texts[m.character_id].append(m.text)
+    gold_names = {label: {m.text for m in ms if m.mention_type != "PRON"} for label, ms in chains.items()}
+    mapping = M.map_clusters(texts, gold_names)
+    pred_q = [doc.quotes[i] if i is not None else None for i in aligned]
+    speakers = [mapping.get(q.speaker_id) if q is not None and q.speaker_id else None for q in pred_q]
+    speaker = M.speaker_accuracy([q.speaker for q in work.quotes], speakers, [q is not None for q in pred_q], [None] * len(pred_q))
+    # B-cubed over gold quotes: gold clusters by gold speaker, predicted by predicted speaker
+    # (no mapping needed); a quote without a predicted speaker is its own cluster.
+    gold_groups: dict[Hashable, list[int]] = defaultdict(list)
+    pred_groups: dict[Hashable, list[int]] = defaultdict(list)
+    for i, (g, q) in enumerate(zip(work.quotes, pred_q, strict=True)):
+        gold_groups[g.speaker].append(i)
+        pred_groups[q.speaker_id if q is not None and q.speaker_id else ("none", i)].append(i)
+    spk_b3 = b_cubed(gold_groups.values(), pred_groups.values())
+    return LitBankScores(prop, per_all, coref, exact, overlap, speaker, spk_b3)
+
+
+def _litbank_one(root: Path, stem: str, factory: PipelineFactory) -> tuple[str, LitBankScores]:
+    (work,) = load_litbank(root, works=[stem])
+    doc = Document(text=work.text, source=f"{root}/coref/tsv/{stem}_brat.txt", format="text")
+    doc = factory(None)(doc)
+    return stem, score_litbank_work(work, doc)
+
+
+def evaluate_litbank(
+    data: Path,
+    out: Path | None = None,
+    works: list[str] | None = None,
+    workers: int = 2,
+    progress: Progress | None = None,
+    pipeline_factory: PipelineFactory = default_pipeline,
+) -> EvalRun:
+    from ficlens.eval.litbank import list_works
+
+    data = Path(data)
+    stems = list_works(data)
+    if works:
+        unknown = [w for w in works if w not in stems]
+        if unknown:
+            raise DatasetError(str(data), f"unknown work(s) {unknown}")
+        stems = [s for s in stems if s in works]
+    run = EvalRun("litbank", "end-to-end", meta=_meta(data, workers))
+    started = time.perf_counter()
+    results = _map(_litbank_one, [(data, s, pipeline_factory) for s in stems], workers, progress)
+    run.per_item = {s: results[s] for s in stems}
+    run.meta["seconds"] = round(time.perf_counter() - started, 1)
+    if out is not None:
+        from ficlens.eval.report import write_run
+
+        write_run(run, Path(out))
+    return run
+
+
+def _meta(data: Path, workers: int) -> dict[str, Any]:
+    from ficlens import __version__
+
+    return {
+        "data": str(data),
+        "git_commit": git_commit(),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "ficlens_version": __version__,
+        "workers": workers,
+    }
+
+
+def git_commit() -> str:
+    """The checked-out commit (read-only), or "unknown" outside a git checkout."""
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=Path(__file__).resolve().parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"

@@ -1,0 +1,932 @@
+"""Speakers: who says each quote, and to whom.
+
+::
+
+    "Well," she said, "I never."   -> Q0, Q1 one turn: she -> coref (or gender), ANAPHORIC
+    "Teddy, stop."                 -> addressee Teddy (vocative)
+    He turns. "You came back?"     -> he acts in the paragraph: IMPLICIT
+    "Yes," said Elizabeth.         -> EXPLICIT
+
+The work is split the way a learned ranker (issue 4) can take over:
+
+1. **turns**: quotes grouped into speaking turns (pieces linked by ``continues`` and the
+   pieces of one paragraph, unless their tags name different people);
+2. **candidates and features** per (turn, character): the speech tag, the actor of the
+   paragraph, a vocative in the previous turn, the character named inside the quote,
+   salience (how recently the narration mentioned them);
+3. **scoring** by a pluggable ``Scorer`` (``RuleScorer``: hand weights);
+4. **decoding**: a conversation (run of quote paragraphs) is decoded with a second-order
+   Viterbi whose transitions penalise a speaker talking in two paragraphs in a row and
+   reward A, B, A, B turn-taking, so an untagged line takes its speaker from the exchange.
+
+Everything is one pass over tokens, quotes and mentions (linear in book length); the
+Viterbi is bounded by ``max_candidates`` cubed per turn.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+from ficlens.model import Character, Document, Evidence, Gender, Mention, MentionKind, Quote
+from ficlens.stages.speech_verbs import (
+    FIRST_PERSON,
+    MANNER_LEMMAS,
+    NOUN_GENDER,
+    PHRASAL_SPEECH,
+    PRONOUN_GENDER,
+    SECOND_PERSON,
+    SPEECH_LEMMAS,
+    SUBJECT_DEPS,
+    TITLES,
+    VOCATIVE_OPENERS,
+)
+
+_SENTENCE_END = frozenset({".", "!", "?", "…"})
+_QUOTE_MARKS = frozenset("\"'“”‘’«»„‟‹›")
+_MALE_TITLES = frozenset({"mr", "sir", "lord", "monsieur", "father", "brother", "uncle", "master"})
+_FEMALE_TITLES = frozenset(
+    {"mrs", "miss", "ms", "lady", "madam", "madame", "mme", "mlle", "mother", "sister", "aunt", "mistress", "dame"}
+)
+
+
+@dataclass(frozen=True)
+class SpeakerConfig:
+    # Narration tokens after (or before) a quote searched for a speech tag.
+    tag_window_tokens: int = 12
+    # A character mentioned within this many paragraphs is a candidate speaker.
+    salience_paragraphs: int = 30
+    # Most recent characters taken as candidates from salience alone.
+    salient_candidates: int = 6
+    # Candidates kept per turn for decoding (the Viterbi costs this number cubed per turn).
+    max_candidates: int = 5
+    # Narration paragraphs allowed inside one conversation.
+    conversation_gap: int = 1
+    # Transition scores of the decoder.
+    same_speaker_penalty: float = 1.0
+    alternation_bonus: float = 2.0
+    # Accept manner verbs as speech tags ("Hi," she smiled), common in fan fiction.
+    manner_verbs: bool = True
+
+
+class Scorer(Protocol):
+    """Scores one (turn, candidate) pair from its features; higher is more likely."""
+
+    def score(self, features: Mapping[str, float]) -> float: ...
+
+
+DEFAULT_WEIGHTS: Mapping[str, float] = {
+    "tag_name": 10.0,  # the tag names this character ("said Elizabeth")
+    "tag_coref": 7.0,  # the tag's pronoun/description was resolved to them by coref
+    "tag_narrator": 9.0,  # "I said" in a first-person story
+    "tag_gender": 2.5,  # unresolved "she said": a salient woman
+    "tag_gender_recent": 1.5,  # ... the last one the narration named
+    "tag_gender_mismatch": -6.0,
+    "tag_other": -6.0,  # the tag names someone else
+    "actor": 1.5,  # subject of a narration clause in the quote's paragraph
+    "actor_gender": 1.5,  # an unresolved "he"/"she" acts in the paragraph
+    "actor_gender_mismatch": -1.0,
+    "actor_gender_recent": 0.0,  # measured no help on PDNC; kept for the ranker
+    "prev_actor": 0.8,  # subject of the narration sentence just before the quote paragraph
+    "prev_actor_gender": 0.5,
+    "para_mention": 0.2,  # named in the paragraph's narration (not as a subject)
+    "vocative_prev": 2.0,  # addressed by name in the previous turn
+    "named_in_quote": -1.5,  # people rarely say their own name
+    "salience": 2.0,  # 1 / (1 + paragraphs since last mention)
+    "narrator": 0.3,  # the first-person narrator is in every scene
+}
+
+
+@dataclass(frozen=True)
+class RuleScorer:
+    """Hand-weighted linear scorer; the learned ranker of issue 4 replaces it."""
+
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+
+    def score(self, features: Mapping[str, float]) -> float:
+        weights = self.weights
+        return sum(weights.get(name, 0.0) * value for name, value in features.items())
+
+
+# --- internal records ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Ref:
+    """A character reference in narration: a tag subject or an actor."""
+
+    ids: tuple[str, ...]  # characters it may be (empty when unresolved)
+    kind: str  # "name", "coref" (pronoun/nominal resolved by coref), "pronoun", "nominal", "narrator"
+    gender: Gender | None
+    span: tuple[int, int]
+
+
+@dataclass(frozen=True)
+class _Tag:
+    ref: _Ref
+    verb: int  # token index of the speech verb (one tag can serve two pieces)
+    strength: float  # 1 for speech verbs, lower for manner verbs
+
+
+@dataclass
+class _Turn:
+    quotes: list[int]  # indices into doc.quotes
+    paragraph: int
+    last_paragraph: int
+    scene: int
+    tag: _Tag | None = None
+    actors: list[_Ref] = field(default_factory=list)
+    prev_actors: list[_Ref] = field(default_factory=list)  # last sentence of the narration before
+    para_mentions: set[str] = field(default_factory=set)
+    vocatives: list[str] = field(default_factory=list)
+    named: set[str] = field(default_factory=set)  # characters named inside the quote
+    candidates: list[str] = field(default_factory=list)
+    features: dict[str, dict[str, float]] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Decision:
+    speaker_id: str | None
+    addressee_ids: tuple[str, ...]
+    evidence: Evidence | None
+    confidence: float
+    speaker_mention: tuple[int, int] | None
+    candidates: tuple[str, ...]
+
+
+@dataclass
+class _Found:
+    decisions: dict[int, _Decision]  # quote index -> decision
+
+
+class _Names:
+    """Character lookup by alias text: full aliases first, then unambiguous name parts."""
+
+    def __init__(self, characters: list[Character]) -> None:
+        self.gender = {c.id: c.gender for c in characters}
+        self.full: dict[str, set[str]] = {}
+        self.part: dict[str, set[str]] = {}
+        for c in characters:
+            for alias in (c.name, *c.aliases):
+                key = _normalise(alias)
+                if not key:
+                    continue
+                self.full.setdefault(key, set()).add(c.id)
+                for word in key.split():
+                    if word not in TITLES and len(word) > 1 and word[0].isalpha():
+                        self.part.setdefault(word, set()).add(c.id)
+
+    def lookup(self, text: str) -> tuple[str, ...]:
+        key = _normalise(text)
+        if not key:
+            return ()
+        if key in self.full:
+            return tuple(sorted(self.full[key]))
+        words = key.split()
+        content = [w for w in words if w not in TITLES]
+        if not content:
+            return ()
+        ids: set[str] | None = None
+        for word in content:
+            found = self.part.get(word)
+            if not found:
+                return ()
+            ids = set(found) if ids is None else ids & found
+        if not ids:
+            return ()
+        # A title says the gender: "Mr. Bennet" is not Mrs. Bennet.
+        wanted = None
+        if words[0] in _MALE_TITLES:
+            wanted = Gender.MALE
+        elif words[0] in _FEMALE_TITLES:
+            wanted = Gender.FEMALE
+        if wanted is not None:
+            kept = {i for i in ids if self.gender.get(i) in (wanted, Gender.UNKNOWN, Gender.NONBINARY)}
+            ids = kept or ids
+        return tuple(sorted(ids))
+
+
+def _normalise(text: str) -> str:
+    words = text.lower().replace(".", " ").replace("’", "'").split()
+    while words and words[0] in ("the", "a", "an"):
+        words = words[1:]
+    return " ".join(w.strip(",;:!?\"'") for w in words).strip()
+
+
+# --- the stage -----------------------------------------------------------------
+
+
+class SpeakerStage:
+    name = "speakers"
+    requires: tuple[str, ...] = ("tokens", "quotes", "characters", "mentions")
+    assigns: tuple[str, ...] = ("quotes", "characters", "mentions")
+
+    def __init__(self, config: SpeakerConfig | None = None, scorer: Scorer | None = None) -> None:
+        self.config = config or SpeakerConfig()
+        self.scorer: Scorer = scorer or RuleScorer()
+
+    def __call__(self, doc: Document) -> Document:
+        found = self._find(doc)
+        self._apply(doc, found)
+        return doc
+
+    # --- find --------------------------------------------------------------------
+    def _find(self, doc: Document) -> _Found:
+        if not doc.quotes or not doc.characters or not doc.tokens:
+            return _Found({})
+        ctx = _Context(doc, self.config)
+        turns = ctx.build_turns()
+        if not turns:
+            return _Found({})
+        ctx.add_candidates(turns, self.scorer)
+        decisions: dict[int, _Decision] = {}
+        for conversation in _conversations(turns, self.config.conversation_gap):
+            speakers = self._decode(conversation)
+            for k, turn in enumerate(conversation):
+                decision = self._decide(conversation, speakers, k)
+                for qi in turn.quotes:
+                    decisions[qi] = decision
+        return _Found(decisions)
+
+    def _decode(self, turns: list[_Turn]) -> list[str | None]:
+        """Second-order Viterbi over the turns' candidates (turn-taking transitions)."""
+        cfg = self.config
+        result: list[str | None] = [None] * len(turns)
+        # Turns without candidates cut the chain into independent pieces.
+        start = 0
+        while start < len(turns):
+            if not turns[start].candidates:
+                start += 1
+                continue
+            end = start
+            while end < len(turns) and turns[end].candidates:
+                end += 1
+            chain = turns[start:end]
+            for k, speaker in enumerate(_viterbi(chain, cfg)):
+                result[start + k] = speaker
+            start = end
+        return result
+
+    def _decide(self, turns: list[_Turn], speakers: list[str | None], k: int) -> _Decision:
+        turn = turns[k]
+        speaker = speakers[k]
+        ranked = tuple(sorted(turn.scores, key=lambda c: -turn.scores[c]))
+        if speaker is None:
+            return _Decision(None, (), None, 0.0, None, ranked)
+        feats = turn.features.get(speaker, {})
+        tag = turn.tag
+        span = None
+        if tag is not None and (speaker in tag.ref.ids or feats.get("tag_gender", 0) > 0):
+            span = tag.ref.span
+            if tag.ref.kind == "name":
+                evidence = Evidence.EXPLICIT
+                confidence = 0.95 if len(tag.ref.ids) == 1 else 0.8
+            elif tag.ref.kind in ("coref", "narrator"):
+                evidence = Evidence.ANAPHORIC
+                confidence = 0.88
+            else:
+                evidence = Evidence.ANAPHORIC
+                rivals = sum(1 for c in turn.candidates if turn.features[c].get("tag_gender", 0) > 0)
+                confidence = 0.8 if rivals <= 1 else 0.6
+            confidence *= 0.7 + 0.3 * tag.strength
+        else:
+            evidence = Evidence.ANAPHORIC if tag is not None and tag.ref.kind != "name" else Evidence.IMPLICIT
+            previous = speakers[k - 2] if k >= 2 else None
+            if feats.get("vocative_prev", 0) > 0 or feats.get("actor", 0) > 0:
+                confidence = 0.65
+            elif previous == speaker and speakers[k - 1] != speaker:
+                confidence = 0.6
+            else:
+                confidence = 0.3
+            if tag is not None:
+                confidence = min(confidence, 0.3)
+        return _Decision(speaker, _addressees(turns, speakers, k), evidence, confidence, span, ranked)
+
+    # --- apply -------------------------------------------------------------------
+    def _apply(self, doc: Document, found: _Found) -> None:
+        decisions = found.decisions
+        if not decisions:
+            return
+        quotes = list(doc.quotes)
+        counts: dict[str, int] = {}
+        for qi, d in decisions.items():
+            q = quotes[qi]
+            quotes[qi] = replace(
+                q,
+                speaker_id=d.speaker_id,
+                addressee_ids=d.addressee_ids,
+                evidence=d.evidence,
+                confidence=round(d.confidence, 3),
+                speaker_mention=d.speaker_mention,
+                candidates=d.candidates,
+            )
+            # A quote broken by narration counts once.
+            if d.speaker_id is not None and q.continues is None:
+                counts[d.speaker_id] = counts.get(d.speaker_id, 0) + 1
+        doc.quotes = quotes
+        doc.characters = [replace(c, quotes=counts.get(c.id, 0)) for c in doc.characters]
+        doc.mentions = _resolve_quote_pronouns(doc.mentions, quotes)
+
+
+# --- context: indexes over one document -----------------------------------------
+
+
+class _Context:
+    def __init__(self, doc: Document, cfg: SpeakerConfig) -> None:
+        self.doc = doc
+        self.cfg = cfg
+        self.tokens = doc.tokens
+        self.names = _Names(doc.characters)
+        self.chars = doc.character_index()
+        narrators = [c.id for c in doc.characters if c.is_narrator]
+        self.narrator = narrators[0] if narrators else None
+        self.starts = [t.start for t in doc.tokens]
+        n = len(doc.tokens)
+        # token -> index of the mention covering it (-1 for none)
+        self.mention_at = [-1] * n
+        for mi, m in enumerate(doc.mentions):
+            for t in range(max(0, m.start_token), min(n, m.end_token_excl)):
+                self.mention_at[t] = mi
+        # token -> inside a quote (marks included)
+        self.in_quote = [False] * n
+        self.quote_tokens: list[tuple[int, int]] = []
+        text = doc.text
+        for q in doc.quotes:
+            lo_char = q.open_start if q.open_start >= 0 else q.start
+            hi_char = q.end + 1 if q.end < len(text) and text[q.end] in _QUOTE_MARKS else q.end
+            lo = bisect_left(self.starts, lo_char)
+            hi = bisect_left(self.starts, hi_char)
+            inner_lo = bisect_left(self.starts, q.start)
+            inner_hi = bisect_left(self.starts, q.end)
+            self.quote_tokens.append((inner_lo, inner_hi))
+            for t in range(lo, hi):
+                self.in_quote[t] = True
+        counts: dict[str, int] = {}
+        for m in doc.mentions:
+            if m.character_id is not None:
+                counts[m.character_id] = counts.get(m.character_id, 0) + 1
+        self.top_by_gender: dict[Gender, str] = {}
+        for c in sorted(doc.characters, key=lambda c: -max(c.mentions, counts.get(c.id, 0))):
+            self.top_by_gender.setdefault(c.gender, c.id)
+        self.paragraph_tokens = {p.id: (p.start_token, p.end_token_excl) for p in doc.paragraphs}
+        self.paragraph_scene = {p.id: p.scene for p in doc.paragraphs}
+        self.quote_index = {q.id: i for i, q in enumerate(doc.quotes)}
+        self.quote_paragraphs = {q.paragraph for q in doc.quotes}
+
+    # --- turns -------------------------------------------------------------------
+    def build_turns(self) -> list[_Turn]:
+        quotes = self.doc.quotes
+        order = sorted(
+            (i for i, q in enumerate(quotes) if q.nested_in is None), key=lambda i: quotes[i].start
+        )
+        turn_of: dict[int, _Turn] = {}
+        turns: list[_Turn] = []
+        by_paragraph: dict[int, list[int]] = {}
+        for i in order:
+            by_paragraph.setdefault(quotes[i].paragraph, []).append(i)
+        for i in order:
+            q = quotes[i]
+            tag = self._tag(i, by_paragraph[q.paragraph])
+            parent = self.quote_index.get(q.continues) if q.continues else None
+            current = turns[-1] if turns else None
+            joined: _Turn | None = None
+            if parent is not None and parent in turn_of:
+                joined = turn_of[parent]
+            elif current is not None and current.last_paragraph == q.paragraph and not _different(current.tag, tag):
+                joined = current
+            if joined is None:
+                joined = _Turn([], q.paragraph, q.paragraph, self.paragraph_scene.get(q.paragraph, 0))
+                turns.append(joined)
+            joined.quotes.append(i)
+            joined.last_paragraph = max(joined.last_paragraph, q.paragraph)
+            if joined.tag is None and tag is not None:
+                joined.tag = tag
+            turn_of[i] = joined
+        for turn in turns:
+            self._describe(turn)
+        return turns
+
+    def _tag(self, qi: int, paragraph_quotes: list[int]) -> _Tag | None:
+        """The speech tag right after the quote, else right before it (same paragraph)."""
+        q = self.doc.quotes[qi]
+        p_lo, p_hi = self.paragraph_tokens.get(q.paragraph, (0, len(self.tokens)))
+        lo, hi = self.quote_tokens[qi]
+        window = self.cfg.tag_window_tokens
+        tokens = self.tokens
+        # After: narration from the closing mark to the next quote or the sentence end.
+        after: list[int] = []
+        j = hi
+        while j < p_hi and self.in_quote[j]:
+            j += 1
+        ends_sentence = q.text.rstrip().endswith(".")
+        first_word = True
+        while j < p_hi and not self.in_quote[j] and len(after) < window:
+            tok = tokens[j]
+            if first_word and tok.pos != "PUNCT":
+                # "Hello." John turned: a capital after a full stop starts a new sentence.
+                if ends_sentence and tok.text[:1].isupper() and tok.text != "I" and not _is_speech(tok.lemma, tok.tag, False):
+                    break
+                first_word = False
+            after.append(j)
+            if tok.text in _SENTENCE_END:
+                break
+            j += 1
+        tag = self._tag_in(after, after=True)
+        if tag is not None:
+            return tag
+        # Before: the clause leading into the quote ("John said, ..." / "She turned: ...").
+        before: list[int] = []
+        j = lo - 1
+        while j >= p_lo and self.in_quote[j]:
+            j -= 1
+        if j >= p_lo and not self.in_quote[j] and tokens[j].text in _SENTENCE_END:
+            return None
+        while j >= p_lo and not self.in_quote[j] and len(before) < window:
+            if tokens[j].text in _SENTENCE_END:
+                break
+            before.append(j)
+            j -= 1
+        before.reverse()
+        tag = self._tag_in(before)
+        if tag is not None or j >= p_lo or qi != paragraph_quotes[0]:
+            return tag
+        # The quote opens its paragraph: the tag may end the narration paragraph before it
+        # ("Elizabeth called out,\n\n"Dear Ma'am..."), common in older novels.
+        window_tokens = self._last_clause(q.paragraph - 1)
+        if not window_tokens:
+            return None
+        lead_in = tokens[window_tokens[-1]].text in (",", ":", ";", "-", "--", "—")
+        if not lead_in:
+            # "Mrs. Hurst began again." ends the paragraph: only its last few words.
+            window_tokens = window_tokens[-6:]
+        tag = self._tag_in(window_tokens)
+        if tag is None:
+            return None
+        return replace(tag, strength=tag.strength * (1.0 if lead_in else 0.7))
+
+    def _last_clause(self, paragraph: int) -> list[int]:
+        """Tokens of the last sentence of a narration-only paragraph (empty otherwise)."""
+        if paragraph < 0 or paragraph in self.quote_paragraphs or paragraph not in self.paragraph_tokens:
+            return []
+        p_lo, p_hi = self.paragraph_tokens[paragraph]
+        if p_hi <= p_lo:
+            return []
+        out: list[int] = []
+        j = p_hi - 1
+        while j >= p_lo and len(out) < 2 * self.cfg.tag_window_tokens:
+            if self.tokens[j].text in _SENTENCE_END and out:
+                break
+            out.append(j)
+            j -= 1
+        out.reverse()
+        return out
+
+    def _tag_in(self, window: list[int], after: bool = False) -> _Tag | None:
+        tokens = self.tokens
+        for pos, j in enumerate(window):
+            strength = self._speech_strength(j, after and pos <= 1)
+            if not strength:
+                continue
+            subject = self._subject_of(j)
+            if subject is None:
+                # Inverted tags the parser missed: "said Elizabeth", "cried Mrs. Bennet".
+                for k in window[pos + 1 :]:
+                    t = tokens[k]
+                    if t.dep == "poss" or t.tag == "PRP$" or t.pos == "DET":
+                        continue  # "cried his wife": the noun is the subject, not "his"
+                    if t.pos in ("PROPN", "PRON", "NOUN") or self.mention_at[k] >= 0:
+                        subject = k
+                        break
+                    if t.pos in ("VERB", "PUNCT", "ADP") and t.text not in ("'", "’"):
+                        break
+            if subject is None:
+                continue
+            ref = self._resolve(subject)
+            if ref is None:
+                continue
+            return _Tag(ref, j, strength)
+        if after and window and tokens[window[0]].lemma == "be":
+            # "..." was Kit's first question / were Colonel Fitzwilliam's words.
+            for k in window[1:6]:
+                if tokens[k].dep == "poss" or (k + 1 < len(tokens) and tokens[k + 1].text in ("'s", "’s")):
+                    ref = self._resolve(k)
+                    if ref is not None:
+                        return _Tag(ref, window[0], 0.9)
+                    break
+        return None
+
+    def _speech_strength(self, j: int, adjacent: bool) -> float:
+        """1 for a speech verb, 0.6 for a manner verb ("she smiled"), 0 otherwise."""
+        tok = self.tokens[j]
+        lemma = tok.lemma.lower()
+        if not tok.tag.startswith("VB"):
+            # Right after the quote a mis-tagged "sneered" is still the tag verb.
+            if not adjacent or tok.pos not in ("ADJ", "NOUN", "PROPN", "VERB"):
+                return 0.0
+            low = tok.text.lower()
+            forms = {lemma, low, low[:-1], low[:-2], low[:-3] + "y"}
+            return 1.0 if forms & SPEECH_LEMMAS else 0.0
+        if lemma in SPEECH_LEMMAS:
+            return 1.0
+        if lemma in PHRASAL_SPEECH and any(
+            t.head == j and t.dep == "prt" and t.lemma.lower() == PHRASAL_SPEECH[lemma]
+            for t in self.tokens[j + 1 : j + 3]
+        ):
+            return 1.0  # "Kitty put in", "he went on", "she broke in"
+        if self.cfg.manner_verbs and lemma in MANNER_LEMMAS:
+            return 0.6
+        return 0.0
+
+    def _subject_of(self, verb: int) -> int | None:
+        """The verb's narration subject, climbing "hastened to protest" / "leaned over and began"."""
+        tokens = self.tokens
+        sentence = self.doc.sentences[tokens[verb].sentence] if self.doc.sentences else None
+        lo, hi = (sentence.start_token, sentence.end_token_excl) if sentence else (verb - 15, verb + 15)
+        lo, hi = max(lo, 0), min(hi, len(tokens))
+        v = verb
+        for _ in range(3):
+            for k in range(lo, hi):
+                if tokens[k].head == v and k != v and tokens[k].dep in SUBJECT_DEPS and not self.in_quote[k]:
+                    return k
+            if tokens[v].dep not in ("xcomp", "conj", "advcl") or tokens[v].head == v or self.in_quote[tokens[v].head]:
+                return None
+            v = tokens[v].head
+        return None
+
+    def _resolve(self, t: int) -> _Ref | None:
+        """What character a subject token refers to (mention, pronoun, name or description)."""
+        tok = self.tokens[t]
+        mi = self.mention_at[t]
+        if mi >= 0:
+            m = self.doc.mentions[mi]
+            span = (m.start, m.end)
+            if m.character_id is not None:
+                if m.kind == MentionKind.NAME:
+                    return _Ref((m.character_id,), "name", None, span)
+                if m.text.lower() in FIRST_PERSON:
+                    return _Ref((m.character_id,), "narrator", None, span)
+                return _Ref((m.character_id,), "coref", None, span)
+            if m.kind == MentionKind.NAME:
+                ids = self.names.lookup(m.text)
+                return _Ref(ids, "name", None, span) if ids else None
+        low = tok.text.lower()
+        span = (tok.start, tok.end)
+        if low in FIRST_PERSON:
+            return _Ref((self.narrator,), "narrator", None, span) if self.narrator else None
+        if low in PRONOUN_GENDER:
+            return _Ref((), "pronoun", PRONOUN_GENDER[low], span)
+        if tok.pos == "PRON":
+            return None
+        # A name or description without a mention: expand to its modifiers and look it up.
+        lo = t
+        while lo - 1 >= 0 and self.tokens[lo - 1].head in range(lo - 1, t + 1) and self.tokens[lo - 1].dep in (
+            "compound", "flat", "amod", "det", "poss", "nmod", "punct"
+        ) and not self.in_quote[lo - 1]:
+            lo -= 1
+        hi = t + 1
+        while hi < len(self.tokens) and self.tokens[hi].head == t and self.tokens[hi].dep in ("flat", "compound"):
+            hi += 1
+        start, end = self.tokens[lo].start, self.tokens[hi - 1].end
+        ids = self.names.lookup(self.doc.text[start:end])
+        if not ids and tok.pos == "PROPN":
+            ids = self.names.lookup(tok.text)
+        if not ids:
+            gender = NOUN_GENDER.get(tok.lemma.lower()) if tok.pos == "NOUN" else None
+            # "her mother replied": unresolved, but the noun still says the gender.
+            return _Ref((), "nominal", gender, (start, end)) if gender is not None else None
+        kind = "name" if tok.pos == "PROPN" else "nominal"
+        return _Ref(ids, kind, None, (start, end))
+
+    def _describe(self, turn: _Turn) -> None:
+        """Actors and names in the turn's paragraph narration; vocatives and names in its quotes."""
+        tokens = self.tokens
+        tag_verb = turn.tag.verb if turn.tag else -1
+        p_lo, p_hi = self.paragraph_tokens.get(turn.paragraph, (0, 0))
+        for j in range(p_lo, p_hi):
+            if self.in_quote[j]:
+                continue
+            tok = tokens[j]
+            mi = self.mention_at[j]
+            if mi >= 0:
+                cid = self.doc.mentions[mi].character_id
+                if cid:
+                    turn.para_mentions.add(cid)
+            if tok.dep in SUBJECT_DEPS and tok.head != tag_verb and not self.in_quote[tok.head]:
+                ref = self._resolve(j)
+                if ref is not None and (ref.ids or ref.gender is not None):
+                    turn.actors.append(ref)
+        for j in self._last_clause(turn.paragraph - 1):
+            tok = tokens[j]
+            if tok.dep in SUBJECT_DEPS and tok.head != tag_verb:
+                ref = self._resolve(j)
+                if ref is not None and (ref.ids or ref.gender is not None):
+                    turn.prev_actors.append(ref)
+        for qi in turn.quotes:
+            lo, hi = self.quote_tokens[qi]
+            for j in range(lo, hi):
+                mi = self.mention_at[j]
+                if mi >= 0 and self.doc.mentions[mi].kind == MentionKind.NAME:
+                    cid = self.doc.mentions[mi].character_id
+                    if cid:
+                        turn.named.add(cid)
+            for cid in self._vocatives(lo, hi):
+                if cid not in turn.vocatives:
+                    turn.vocatives.append(cid)
+
+    def _vocatives(self, lo: int, hi: int) -> list[str]:
+        """Names set off by commas at the start or end of the quote: "Teddy, stop." / "Come, Marcus!"."""
+        tokens = self.tokens
+        found: list[str] = []
+        j = lo
+        while j < hi:
+            if not _name_like(tokens[j].text):
+                j += 1
+                continue
+            k = j
+            while k < hi and _name_like(tokens[k].text):
+                k += 1
+            before = tokens[j - 1].text.lower() if j > lo else ""
+            after = tokens[k].text if k < hi else ""
+            at_start = j == lo or all(
+                tokens[x].text.lower() in VOCATIVE_OPENERS or tokens[x].pos == "PUNCT" for x in range(lo, j)
+            )
+            closed = after in (",", "!", "?", ".", ";", "") or k == hi
+            opened = before in (",", "", "dear", "oh", "o") or at_start
+            if closed and opened:
+                ids = self._name_ids(j, k)
+                if len(ids) == 1:
+                    found.append(ids[0])
+            j = k
+        return found
+
+    def _name_ids(self, j: int, k: int) -> tuple[str, ...]:
+        mi = self.mention_at[j]
+        if mi >= 0 and self.doc.mentions[mi].character_id:
+            return (self.doc.mentions[mi].character_id,)  # type: ignore[return-value]
+        text = self.doc.text[self.tokens[j].start : self.tokens[k - 1].end]
+        if _normalise(text) in TITLES:
+            return ()
+        return self.names.lookup(text)
+
+    # --- candidates and features -------------------------------------------------
+    def add_candidates(self, turns: list[_Turn], scorer: Scorer) -> None:
+        cfg = self.cfg
+        mentions = sorted(
+            (m for m in self.doc.mentions if not m.in_quote and m.character_id is not None),
+            key=lambda m: m.start,
+        )
+        paragraph_of_token = self.tokens
+        last_seen: OrderedDict[str, int] = OrderedDict()
+        last_pos: dict[str, int] = {}  # character -> offset of its last narration mention
+        mp = 0
+        conversation_pool: dict[int, set[str]] = {}
+        for conversation in _conversations(turns, cfg.conversation_gap):
+            pool: set[str] = set()
+            for turn in conversation:
+                if turn.tag is not None:
+                    pool.update(turn.tag.ref.ids)
+                pool.update(turn.vocatives)
+            for turn in conversation:
+                conversation_pool[id(turn)] = pool
+        previous: _Turn | None = None
+        for turn in turns:
+            first_start = self.doc.quotes[turn.quotes[0]].start
+            while mp < len(mentions) and mentions[mp].start < first_start:
+                m = mentions[mp]
+                cid = m.character_id
+                if cid and not self.in_quote[min(max(m.start_token, 0), len(self.in_quote) - 1)]:
+                    last_seen[cid] = paragraph_of_token[max(m.start_token, 0)].paragraph
+                    last_seen.move_to_end(cid)
+                    last_pos[cid] = m.start
+                mp += 1
+            p = turn.paragraph
+            salient: list[str] = []
+            for cid in reversed(last_seen):
+                if p - last_seen[cid] > cfg.salience_paragraphs or len(salient) >= cfg.salient_candidates:
+                    break
+                salient.append(cid)
+            adjacent = previous is not None and previous.scene == turn.scene and p - previous.last_paragraph <= cfg.conversation_gap + 1
+            vocative_prev = set(previous.vocatives) if adjacent and previous is not None else set()
+            wanted: list[str | None] = []
+            if turn.tag is not None:
+                wanted.extend(turn.tag.ref.ids)
+            for ref in (*turn.actors, *turn.prev_actors):
+                wanted.extend(ref.ids)
+            wanted.extend(sorted(turn.para_mentions))
+            wanted.extend(sorted(vocative_prev))
+            wanted.extend(sorted(conversation_pool.get(id(turn), ())))
+            wanted.extend(salient)
+            wanted.append(self.narrator)
+            pool = [c for c in dict.fromkeys(wanted) if c is not None and c in self.chars]
+            # An unresolved "he"/"she" with nobody of that gender around: the story's most
+            # mentioned character of that gender (short fics name their cast once).
+            refs = [*turn.actors, *([turn.tag.ref] if turn.tag is not None else [])]
+            genders = {r.gender for r in refs}
+            for gender in genders - {None}:
+                top = self.top_by_gender.get(gender)  # type: ignore[arg-type]
+                if top is not None and top not in pool and not any(self.chars[c].gender == gender for c in pool):
+                    pool.append(top)
+            feats_by: dict[str, dict[str, float]] = {}
+            for cid in pool:
+                feats_by[cid] = self._features(turn, cid, last_seen, vocative_prev)
+            # Without coref, "she said" most often means the last woman the narration named.
+            for refs, name in (([turn.tag.ref] if turn.tag else [], "tag_gender_recent"), (turn.actors, "actor_gender_recent")):
+                for ref in refs:
+                    if ref.ids or ref.gender is None:
+                        continue
+                    same = [c for c in pool if self.chars[c].gender == ref.gender and c in last_pos]
+                    if same:
+                        feats_by[max(same, key=lambda c: last_pos[c])][name] = 1.0
+            turn.features = feats_by
+            turn.scores = {cid: scorer.score(f) for cid, f in feats_by.items()}
+            turn.candidates = sorted(pool, key=lambda c: -turn.scores[c])[: cfg.max_candidates]
+            # Speakers named by a tag count as mentioned now, for later turns' salience.
+            if turn.tag is not None:
+                for cid in turn.tag.ref.ids:
+                    last_seen[cid] = turn.last_paragraph
+                    last_seen.move_to_end(cid)
+            previous = turn
+
+    def _features(
+        self, turn: _Turn, cid: str, last_seen: Mapping[str, int], vocative_prev: set[str]
+    ) -> dict[str, float]:
+        f: dict[str, float] = {}
+        gender = self.chars[cid].gender
+        tag = turn.tag
+        if tag is not None:
+            ref = tag.ref
+            if ref.ids:
+                if cid in ref.ids:
+                    name = {"name": "tag_name", "narrator": "tag_narrator"}.get(ref.kind, "tag_coref")
+                    f[name] = tag.strength / len(ref.ids) ** 0.5
+                else:
+                    f["tag_other"] = tag.strength
+            elif ref.gender is not None:
+                if gender == ref.gender:
+                    f["tag_gender"] = tag.strength
+                elif gender in (Gender.MALE, Gender.FEMALE):
+                    f["tag_gender_mismatch"] = tag.strength
+        other_gender = False
+        for ref in turn.actors:
+            if cid in ref.ids:
+                f["actor"] = 1.0
+            elif not ref.ids and ref.gender is not None:
+                if ref.gender == gender:
+                    f["actor_gender"] = 1.0
+                elif gender in (Gender.MALE, Gender.FEMALE):
+                    other_gender = True
+        if other_gender and "actor" not in f and "actor_gender" not in f:
+            # Only people of the other gender act in the paragraph.
+            f["actor_gender_mismatch"] = 1.0
+        for ref in turn.prev_actors:
+            if cid in ref.ids:
+                f["prev_actor"] = 1.0
+            elif not ref.ids and ref.gender is not None and ref.gender == gender:
+                f["prev_actor_gender"] = 1.0
+        if cid in turn.para_mentions and "actor" not in f:
+            f["para_mention"] = 1.0
+        if cid in vocative_prev:
+            f["vocative_prev"] = 1.0
+        if cid in turn.named or cid in turn.vocatives:
+            f["named_in_quote"] = 1.0
+        seen = last_seen.get(cid)
+        if seen is not None:
+            f["salience"] = 1.0 / (1.0 + max(0, turn.paragraph - seen))
+        if cid == self.narrator:
+            f["narrator"] = 1.0
+        return f
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def _is_speech(lemma: str, tag: str, manner: bool) -> bool:
+    if not tag.startswith("VB"):
+        return False
+    low = lemma.lower()
+    return low in SPEECH_LEMMAS or (manner and low in MANNER_LEMMAS)
+
+
+def _name_like(text: str) -> bool:
+    return bool(text) and text[0].isupper() and (text.isalpha() or text.rstrip(".").isalpha()) and text != "I"
+
+
+def _different(a: _Tag | None, b: _Tag | None) -> bool:
+    """Two tags in one paragraph that name different people start a new turn."""
+    if a is None or b is None or a.verb == b.verb:
+        return False
+    if a.ref.ids and b.ref.ids:
+        return not set(a.ref.ids) & set(b.ref.ids)
+    if a.ref.gender is not None and b.ref.gender is not None:
+        return a.ref.gender != b.ref.gender
+    return False
+
+
+def _conversations(turns: list[_Turn], gap: int) -> list[list[_Turn]]:
+    out: list[list[_Turn]] = []
+    for turn in turns:
+        if out:
+            last = out[-1][-1]
+            if last.scene == turn.scene and turn.paragraph - last.last_paragraph <= gap + 1:
+                out[-1].append(turn)
+                continue
+        out.append([turn])
+    return out
+
+
+def _viterbi(turns: list[_Turn], cfg: SpeakerConfig) -> list[str]:
+    """Best speaker sequence; states are (previous speaker, current speaker) pairs."""
+    same, alternate = cfg.same_speaker_penalty, cfg.alternation_bonus
+
+    def transition(z: str | None, a: str, b: str, adjacent: bool) -> float:
+        if a == b:
+            return -same if adjacent else -same * 0.25
+        if z is not None and z == b:
+            return alternate if adjacent else alternate * 0.5
+        return 0.0
+
+    first = turns[0]
+    # layer: (a_index, b_index) -> score ; a_index -1 means "no previous turn"
+    layer: dict[tuple[int, int], float] = {(-1, b): first.scores[c] for b, c in enumerate(first.candidates)}
+    back: list[dict[tuple[int, int], int]] = [{}]
+    for t in range(1, len(turns)):
+        prev_c = turns[t - 1].candidates
+        prev2_c = turns[t - 2].candidates if t >= 2 else []
+        cur = turns[t]
+        adjacent = cur.paragraph - turns[t - 1].last_paragraph <= 1
+        new: dict[tuple[int, int], float] = {}
+        pointers: dict[tuple[int, int], int] = {}
+        for b, cb in enumerate(cur.candidates):
+            emit = cur.scores[cb]
+            for (z, a), score in layer.items():
+                cz = prev2_c[z] if z >= 0 else None
+                value = score + transition(cz, prev_c[a], cb, adjacent) + emit
+                key = (a, b)
+                if key not in new or value > new[key]:
+                    new[key] = value
+                    pointers[key] = z
+        layer = new
+        back.append(pointers)
+    (a, b), _ = max(layer.items(), key=lambda item: item[1])
+    path = [b]
+    for t in range(len(turns) - 1, 0, -1):
+        z = back[t][(a, b)]
+        path.append(a)
+        a, b = z, a
+    path.reverse()
+    return [turns[t].candidates[i] for t, i in enumerate(path)]
+
+
+def _addressees(turns: list[_Turn], speakers: list[str | None], k: int) -> tuple[str, ...]:
+    """Vocatives inside the quote, else the other party of the exchange."""
+    speaker = speakers[k]
+    vocatives = tuple(c for c in turns[k].vocatives if c != speaker)
+    if vocatives:
+        return vocatives
+    if k > 0 and speakers[k - 1] not in (None, speaker):
+        return (speakers[k - 1],)  # type: ignore[return-value]
+    if k + 1 < len(turns) and speakers[k + 1] not in (None, speaker):
+        return (speakers[k + 1],)  # type: ignore[return-value]
+    # A lone line: the one other character present in this or the previous paragraph.
+    present = [
+        c for c, f in turns[k].features.items()
+        if c != speaker and (f.get("salience", 0) >= 0.5 or "actor" in f or "para_mention" in f)
+    ]
+    return (present[0],) if len(present) == 1 else ()
+
+
+def _resolve_quote_pronouns(mentions: list[Mention], quotes: list[Quote]) -> list[Mention]:
+    """In-quote I/me/my -> the speaker; you -> the addressee when there is exactly one."""
+    spans = sorted(
+        (q.start, q.end, q.speaker_id, q.addressee_ids, q.nested_in is not None) for q in quotes
+    )
+    nested = [(s, e) for s, e, _, _, n in spans if n]
+    outer = [(s, e, sp, ad) for s, e, sp, ad, n in spans if not n]
+    starts = [s for s, _, _, _ in outer]
+    nested_starts = [s for s, _ in nested]
+    out: list[Mention] = []
+    for m in mentions:
+        if m.kind != MentionKind.PRONOUN:
+            out.append(m)
+            continue
+        low = m.text.lower()
+        if low not in FIRST_PERSON and low not in SECOND_PERSON:
+            out.append(m)
+            continue
+        i = bisect_left(starts, m.start + 1) - 1
+        n = bisect_left(nested_starts, m.start + 1) - 1
+        inside_nested = n >= 0 and nested[n][0] <= m.start < nested[n][1]
+        if i < 0 or inside_nested or not (outer[i][0] <= m.start < outer[i][1]):
+            out.append(m)
+            continue
+        _, _, speaker, addressees = outer[i]
+        target = speaker if low in FIRST_PERSON else (addressees[0] if len(addressees) == 1 else None)
+        if target is None:
+            out.append(m)
+        else:
+            out.append(replace(m, character_id=target, in_quote=True))
+    return out

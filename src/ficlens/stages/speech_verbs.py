@@ -1,0 +1,76 @@
+"""Vocabulary the speakers stage reads: speech-tag verbs, pronouns, vocative openers.
+
+Lemmas, so ``said``/``says``/``saying`` and ``asked``/``asks`` all match (spaCy lemmatises
+the tag verb). Fan fiction often tags speech with a manner verb (``"Hi," she smiled``);
+those are in ``MANNER_LEMMAS``, scored a little below true speech verbs.
+"""
+
+from __future__ import annotations
+
+from ficlens.model import Gender
+
+SPEECH_LEMMAS: frozenset[str] = frozenset(
+    """
+    say ask reply cry whisper shout answer exclaim murmur add continue return observe remark
+    begin call mutter sigh snap resume rejoin retort repeat inquire enquire interrupt insist
+    suggest explain declare agree protest urge plead groan growl hiss yell scream stammer
+    falter demand respond admit announce assure beg breathe grumble mumble venture persist
+    conclude warn tease joke chuckle tell cut interpose interject object query question
+    roar bellow shriek squeak squeal wail moan sob whimper gasp pant croak rasp drawl
+    mock sneer scoff purr coo chirp bark yelp muse wonder reason argue counter correct
+    confess confirm promise greet laugh giggle snort huff grunt mouth
+    recite quote pray order command instruct prompt press note comment reflect whine
+    complain lament think address assent proclaim ejaculate avow
+    """.split()
+)
+
+# Verbs that tag speech in informal writing without meaning "to say".
+MANNER_LEMMAS: frozenset[str] = frozenset(
+    "smile grin nod shrug smirk frown beam wink scowl blush pout glare huff".split()
+)
+
+# Verb + particle that tag speech: "Kitty put in", "he went on", "she broke in".
+PHRASAL_SPEECH: dict[str, str] = {
+    "put": "in", "go": "on", "break": "in", "cut": "in", "chime": "in", "burst": "out", "speak": "up",
+}
+
+SUBJECT_DEPS: frozenset[str] = frozenset({"nsubj", "nsubjpass", "csubj"})
+
+PRONOUN_GENDER: dict[str, Gender] = {
+    "he": Gender.MALE,
+    "him": Gender.MALE,
+    "his": Gender.MALE,
+    "she": Gender.FEMALE,
+    "her": Gender.FEMALE,
+    "hers": Gender.FEMALE,
+}
+
+# Nouns whose referent's gender is known: "her mother replied", "said the old man".
+NOUN_GENDER: dict[str, Gender] = {
+    **dict.fromkeys(
+        "mother wife sister aunt daughter niece lady woman girl widow mistress queen princess "
+        "grandmother mama mamma mum mom madam hostess duchess countess maid".split(),
+        Gender.FEMALE,
+    ),
+    **dict.fromkeys(
+        "father husband brother uncle son nephew gentleman man boy king prince grandfather "
+        "papa dad lord duke count host master sir fellow".split(),
+        Gender.MALE,
+    ),
+}
+
+FIRST_PERSON: frozenset[str] = frozenset({"i", "me", "my", "mine", "myself"})
+SECOND_PERSON: frozenset[str] = frozenset({"you", "your", "yours", "yourself"})
+
+# Words that may open a quote before a vocative: "Oh, Teddy, ..." / "My dear Jane, ...".
+VOCATIVE_OPENERS: frozenset[str] = frozenset(
+    "oh o ah well why dear my yes no nay hey hi hello now come good morning evening night "
+    "thank thanks please sorry look listen".split()
+)
+
+# Honorifics kept in a name span but never a name by themselves.
+TITLES: frozenset[str] = frozenset(
+    "mr mr. mrs mrs. miss ms ms. dr dr. sir lady lord madam madame mme mme. mlle monsieur "
+    "captain capt capt. colonel col col. general major professor prof prof. aunt uncle "
+    "father mother brother sister saint st st. rev rev. reverend master mistress dame".split()
+)

@@ -1,0 +1,237 @@
+"""Speakers: speech tags, gender, turn-taking, vocatives and first-person narrators.
+
+Documents go through the real segment stage (spaCy parse); quotes, characters and
+mentions are made by hand here so these tests do not depend on the other stages.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+
+import pytest
+
+from ficlens.model import Character, Document, Evidence, Gender, Mention, MentionKind, Quote
+from ficlens.stages.segment import SegmentConfig, SegmentStage
+from ficlens.stages.speakers import RuleScorer, SpeakerConfig, SpeakerStage
+
+pytestmark = pytest.mark.slow
+
+_PRONOUNS = {"i", "me", "my", "mine", "myself", "you", "your", "he", "him", "his", "she", "her"}
+
+
+@pytest.fixture(scope="module")
+def segment(nlp):
+    return SegmentStage(SegmentConfig(), nlp)
+
+
+@pytest.fixture(scope="module")
+def speakers():
+    return SpeakerStage(SpeakerConfig())
+
+
+def _build(segment, text: str, characters: list[Character], continues: dict[int, int] | None = None) -> Document:
+    """Segment ``text``; quotes from straight double quotes; name and pronoun mentions by alias."""
+    doc = segment(Document(text=text))
+    para_starts = [p.start for p in doc.paragraphs]
+    quotes = []
+    for k, m in enumerate(re.finditer(r'"([^"]*)"', text)):
+        paragraph = doc.paragraphs[bisect_right(para_starts, m.start()) - 1].id
+        parent = (continues or {}).get(k)
+        quotes.append(
+            Quote(
+                id=f"Q{k}", start=m.start(1), end=m.end(1), text=m.group(1), paragraph=paragraph,
+                mark="double", open_start=m.start(), continues=f"Q{parent}" if parent is not None else None,
+            )
+        )
+    doc.quotes = quotes
+    doc.characters = characters
+
+    def inside(pos: int) -> bool:
+        return any(q.start <= pos < q.end for q in quotes)
+
+    starts = [t.start for t in doc.tokens]
+    mentions = []
+    for c in characters:
+        for alias in {c.name, *c.aliases}:
+            for m in re.finditer(rf"\b{re.escape(alias)}\b", text):
+                lo = bisect_left(starts, m.start())
+                hi = bisect_left(starts, m.end())
+                mentions.append(
+                    Mention(m.start(), m.end(), lo, hi, alias, MentionKind.NAME, c.id, inside(m.start()))
+                )
+    taken = {t for m in mentions for t in range(m.start_token, m.end_token_excl)}
+    for t in doc.tokens:
+        if t.text.lower() in _PRONOUNS and t.i not in taken:
+            mentions.append(Mention(t.start, t.end, t.i, t.i + 1, t.text, MentionKind.PRONOUN, None, inside(t.start)))
+    doc.mentions = sorted(mentions, key=lambda m: m.start)
+    return doc
+
+
+def _cast(*specs: tuple[str, Gender]) -> list[Character]:
+    return [Character(id=f"C{i}", name=name, gender=gender) for i, (name, gender) in enumerate(specs)]
+
+
+PRIDE = _cast(
+    ("Elizabeth", Gender.FEMALE), ("Mrs. Bennet", Gender.FEMALE), ("Mr. Darcy", Gender.MALE)
+)
+
+
+def test_empty_document(speakers):
+    doc = speakers(Document(text=""))
+    assert doc.quotes == [] and doc.characters == [] and doc.mentions == []
+
+
+def test_document_without_quotes(segment, speakers):
+    doc = _build(segment, "Elizabeth walked to Meryton. Mr. Darcy did not.", PRIDE)
+    before = list(doc.mentions)
+    doc = speakers(doc)
+    assert doc.quotes == []
+    assert doc.mentions == before
+    assert [c.quotes for c in doc.characters] == [0, 0, 0]
+
+
+def test_quotes_without_characters_stay_unassigned(segment, speakers):
+    doc = _build(segment, '"Hello," said someone.', [])
+    doc = speakers(doc)
+    assert doc.quotes[0].speaker_id is None and doc.quotes[0].evidence is None
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "mention"),
+    [
+        # inverted tag after the quote
+        ('Mr. Darcy bowed.\n\n"I am quite well," said Elizabeth.', "C0", "Elizabeth"),
+        # subject-first tag after the quote
+        ('Mr. Darcy bowed.\n\n"I am quite well," Elizabeth said.', "C0", "Elizabeth"),
+        # a titled name in an inverted tag
+        ('Elizabeth smiled.\n\n"Oh, my nerves!" cried Mrs. Bennet.', "C1", "Mrs. Bennet"),
+        # the tag before the quote
+        ('Elizabeth smiled.\n\nMr. Darcy said, "You are mistaken."', "C2", "Mr. Darcy"),
+    ],
+)
+def test_explicit_tags(segment, speakers, text, speaker, mention):
+    doc = speakers(_build(segment, text, PRIDE))
+    q = doc.quotes[0]
+    assert q.speaker_id == speaker
+    assert q.evidence == Evidence.EXPLICIT
+    assert q.speaker_mention is not None and doc.text[slice(*q.speaker_mention)] == mention
+    assert q.confidence >= 0.9
+    assert speaker in q.candidates
+
+
+def test_anaphoric_pronoun_resolved_by_gender(segment, speakers):
+    text = 'Tom and Anna stood at the door.\n\n"It is late," she said.'
+    doc = speakers(_build(segment, text, _cast(("Tom", Gender.MALE), ("Anna", Gender.FEMALE))))
+    q = doc.quotes[0]
+    assert (q.speaker_id, q.evidence) == ("C1", Evidence.ANAPHORIC)
+    assert doc.text[slice(*q.speaker_mention)] == "she"
+    assert set(q.candidates) == {"C0", "C1"}
+
+
+def test_anaphoric_pronoun_resolved_by_coref(segment, speakers):
+    # Coref already linked "she" to Anna: the stage must use it even with two women around.
+    text = 'Anna and Jo stood at the door.\n\n"It is late," she said.'
+    doc = _build(segment, text, _cast(("Anna", Gender.FEMALE), ("Jo", Gender.FEMALE)))
+    doc.mentions = [replace_id(m, "C0") if m.text == "she" else m for m in doc.mentions]
+    q = speakers(doc).quotes[0]
+    assert (q.speaker_id, q.evidence) == ("C0", Evidence.ANAPHORIC)
+
+
+def replace_id(m: Mention, cid: str) -> Mention:
+    from dataclasses import replace
+
+    return replace(m, character_id=cid)
+
+
+def test_present_tense_tag(segment, speakers):
+    text = 'Marie watches Teddy.\n\n"You should go," he says.'
+    doc = speakers(_build(segment, text, _cast(("Teddy", Gender.MALE), ("Marie", Gender.FEMALE))))
+    assert (doc.quotes[0].speaker_id, doc.quotes[0].evidence) == ("C0", Evidence.ANAPHORIC)
+
+
+def test_quote_broken_by_action(segment, speakers):
+    # No speech verb: the man who acts in the paragraph speaks both pieces.
+    text = 'Marie sits by the window.\n\n"Wait..." He turns. "You came back?"'
+    doc = speakers(_build(segment, text, _cast(("Teddy", Gender.MALE), ("Marie", Gender.FEMALE))))
+    assert [q.speaker_id for q in doc.quotes] == ["C0", "C0"]
+    assert all(q.evidence == Evidence.IMPLICIT for q in doc.quotes)
+
+
+@pytest.mark.parametrize(
+    "continues",
+    [
+        None,  # pieces only share a paragraph
+        {1: 0},  # the quotes stage linked the second piece to the first
+    ],
+)
+def test_tag_between_two_pieces(segment, speakers, continues):
+    text = 'Tom looked at Anna.\n\n"Well," she said, "I never."'
+    doc = speakers(_build(segment, text, _cast(("Tom", Gender.MALE), ("Anna", Gender.FEMALE)), continues))
+    assert [q.speaker_id for q in doc.quotes] == ["C1", "C1"]
+    assert [c.quotes for c in doc.characters] == [0, 1 if continues else 2]
+
+
+def test_turn_taking_over_untagged_lines(segment, speakers):
+    lines = ["Anna looked at Tom across the table.", '"Did you sleep?" asked Anna.']
+    lines += [f'"{s}"' for s in ("Not much.", "Why not?", "The storm.", "It was loud.", "Very loud.", "Go back to bed.")]
+    doc = speakers(_build(segment, "\n\n".join(lines), _cast(("Anna", Gender.FEMALE), ("Tom", Gender.MALE))))
+    assert [q.speaker_id for q in doc.quotes] == ["C0", "C1", "C0", "C1", "C0", "C1", "C0"]
+    assert [q.evidence for q in doc.quotes[1:]] == [Evidence.IMPLICIT] * 6
+    assert all(0.0 < q.confidence < 0.9 for q in doc.quotes[1:])
+
+
+def test_vocative_addressee(segment, speakers):
+    text = 'Teddy and Marie and Jo waited.\n\n"Teddy, stop," said Marie.'
+    cast = _cast(("Teddy", Gender.MALE), ("Marie", Gender.FEMALE), ("Jo", Gender.FEMALE))
+    doc = speakers(_build(segment, text, cast))
+    q = doc.quotes[0]
+    assert (q.speaker_id, q.addressee_ids) == ("C1", ("C0",))
+
+
+def test_vocative_at_end_names_next_speaker(segment, speakers):
+    # "Come here, Marcus!" makes Marcus the addressee and the likely next speaker.
+    text = 'Lena, Marcus and Paul sat by the fire.\n\n"Come here, Marcus!" Lena called.\n\n"Why?"'
+    cast = _cast(("Lena", Gender.FEMALE), ("Marcus", Gender.MALE), ("Paul", Gender.MALE))
+    doc = speakers(_build(segment, text, cast))
+    assert doc.quotes[0].addressee_ids == ("C1",)
+    assert doc.quotes[1].speaker_id == "C1"
+
+
+def test_two_person_exchange_addressee(segment, speakers):
+    text = 'Anna met Tom.\n\n"Hello," said Anna.\n\n"Hi," said Tom.'
+    doc = speakers(_build(segment, text, _cast(("Anna", Gender.FEMALE), ("Tom", Gender.MALE))))
+    assert [(q.speaker_id, q.addressee_ids) for q in doc.quotes] == [("C0", ("C1",)), ("C1", ("C0",))]
+
+
+def test_first_person_narrator(segment, speakers):
+    cast = [
+        Character(id="C0", name="Nick", gender=Gender.MALE, is_narrator=True),
+        Character(id="C1", name="Daisy", gender=Gender.FEMALE),
+    ]
+    text = 'Daisy poured the tea.\n\n"I will stay," I said. "You know me."'
+    doc = speakers(_build(segment, text, cast))
+    assert [q.speaker_id for q in doc.quotes] == ["C0", "C0"]
+    assert doc.quotes[0].evidence == Evidence.ANAPHORIC
+    in_quote = {m.text: m.character_id for m in doc.mentions if m.in_quote}
+    # First person inside the quote is the speaker; "you" is the one other party.
+    assert in_quote["I"] == "C0" and in_quote["me"] == "C0" and in_quote["You"] == "C1"
+
+
+def test_nested_quote_gets_no_speaker(segment, speakers):
+    text = 'Anna met Tom.\n\n"He said \'go\' to me," said Anna.'
+    doc = _build(segment, text, _cast(("Anna", Gender.FEMALE), ("Tom", Gender.MALE)))
+    outer = doc.quotes[0]
+    start = text.index("go")
+    nested = Quote("Q1", start, start + 2, "go", outer.paragraph, "single", start - 1, nested_in="Q0")
+    doc.quotes = [outer, nested]
+    doc = speakers(doc)
+    assert doc.quotes[0].speaker_id == "C0" and doc.quotes[1].speaker_id is None
+
+
+def test_scorer_is_pluggable(segment):
+    # A scorer that ignores speech tags leaves the decision to salience and turn-taking.
+    text = 'Tom waved.\n\nAnna smiled.\n\n"Hello," said Tom.'
+    cast = _cast(("Tom", Gender.MALE), ("Anna", Gender.FEMALE))
+    stage = SpeakerStage(SpeakerConfig(), scorer=RuleScorer({"salience": 1.0}))
+    assert stage(_build(segment, text, cast)).quotes[0].speaker_id == "C1"
