@@ -137,3 +137,18 @@ def test_chapter_start_hints_without_heading_lines(segment):
         ("", "Morning."),
     ]
     assert [p.chapter for p in doc.paragraphs] == [0, 0, 1]
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ('"No"--said Darcy.', "Darcy"),  # Austen's double hyphen glued to a quote mark
+        ('"Yes,"—he said—"I know."', "he"),  # em dashes glued to quote marks
+    ],
+)
+def test_dashes_at_quote_marks_do_not_glue_tokens(segment, text, subject):
+    doc = segment(Document(text=text))
+    words = [t.text for t in doc.tokens]
+    assert "said" in words and subject in words
+    assert all(text[t.start : t.end] == t.text for t in doc.tokens)
+    assert not any('"' in w and len(w) > 1 for w in words)

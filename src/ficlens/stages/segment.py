@@ -13,7 +13,8 @@ Headings and scene-break lines are kept out of paragraphs. The parse streams cha
 by chapter through ``nlp.pipe`` and keeps only compact Token records, so memory does
 not grow with spaCy Doc objects. spaCy sees a copy of each paragraph with line breaks
 turned into spaces (same length, so offsets are unchanged): hard-wrapped lines would
-otherwise become whitespace tokens in the middle of sentences.
+otherwise become whitespace tokens in the middle of sentences. Dashes glued to quote
+marks are blanked in that copy too (see ``_for_spacy``).
 """
 
 from __future__ import annotations
@@ -285,7 +286,7 @@ class SegmentStage:
         new_paragraphs: list[Paragraph] = []
         for chapter_paragraphs in _group_by_chapter(paragraphs):
             pieces = list(self._pieces(text, chapter_paragraphs))
-            texts = (text[s:e].replace("\n", " ").replace("\r", " ") for _, s, e in pieces)
+            texts = (_for_spacy(text[s:e]) for _, s, e in pieces)
             first_token: dict[int, int] = {}
             for (paragraph, offset, _end), sdoc in zip(
                 pieces,
@@ -323,6 +324,17 @@ class SegmentStage:
                     start += 1
             if start < end:
                 yield paragraph, start, end
+
+
+# Dashes glued to quote marks (`"No"--said Darcy`, `"Yes,"—he said`) defeat spaCy's
+# tokenizer, which then makes one token of `No"--said`; blanked in spaCy's copy.
+_DASH_AT_QUOTE = re.compile(r"(?<=[\"”’'])(?:--+|—+|―+)|(?:--+|—+|―+)(?=[\"“‘'])")
+
+
+def _for_spacy(chunk: str) -> str:
+    """The copy of a paragraph that spaCy parses: same length, so offsets are unchanged."""
+    chunk = chunk.replace("\n", " ").replace("\r", " ")
+    return _DASH_AT_QUOTE.sub(lambda m: " " * len(m.group()), chunk)
 
 
 def _group_by_chapter(paragraphs: list[Paragraph]) -> Iterator[list[Paragraph]]:
