@@ -3,12 +3,11 @@
 ``ficlens analyze STORY -o OUTDIR`` reads a story, runs the pipeline and writes every
 output file (see docs/outputs.md). Errors a user can cause (``FiclensError``) become one
 line ``error: <message>`` on stderr and exit code 2, with nothing written to OUTDIR.
-Sub-apps (``eval``, ``corpus``) are mounted when their modules are present.
+Sub-apps: ``ficlens eval`` (ficlens.eval.cli) and ``ficlens corpus`` (ficlens.corpus.cli).
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 import time
 from collections import Counter
@@ -258,24 +257,15 @@ def narration_mix(doc: Document) -> str:
     return ", ".join(f"{k} {v / total:.0%}" for k, v in weights.most_common()) if total else ""
 
 
-def _mount_optional(module: str, name: str) -> None:
-    """Mount ``module.app`` as a sub-command when the module exists (written by others).
+def _mount_subcommands() -> None:
+    from ficlens.corpus.cli import app as corpus_app
+    from ficlens.eval.cli import app as eval_app
 
-    Only a missing module is skipped; an ImportError raised inside it is a bug and surfaces.
-    """
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as err:
-        if err.name in (module, module.rpartition(".")[0]):
-            return
-        raise
-    sub = getattr(mod, "app", None)
-    if isinstance(sub, typer.Typer):
-        app.add_typer(sub, name=name)
+    app.add_typer(eval_app, name="eval")
+    app.add_typer(corpus_app, name="corpus")
 
 
-_mount_optional("ficlens.eval.cli", "eval")
-_mount_optional("ficlens.corpus.cli", "corpus")
+_mount_subcommands()
 
 
 def main() -> None:
