@@ -1,0 +1,348 @@
+"""Coref: pronoun mentions resolved to characters by a salience model; genders updated.
+
+Input: tokens, characters, name mentions, quotes. Output: pronoun ``Mention`` records
+added, character genders and mention counts updated::
+
+    "Anna walked in. Mary was there. Anna smiled. She sat down."
+      -> She: Anna (recency + subject role + the scene's female focaliser)
+
+Narration he/she/him/her/his/hers/himself/herself go to the gender-compatible
+character with the highest salience: recent mentions (halved each sentence, cut
+harder at paragraph breaks, reset at scene breaks), subjects weigh more, and a
+focaliser bonus for the character who has been the subject of most narration of
+that gender so far. That bonus is what keeps a protagonist named once and then
+called "she" two hundred times from losing her pronouns to a more often named
+woman. A candidate named in the same clause is excluded ("Mary looked at her"
+is not Mary). I/me/my outside quotes go to a Narrator in first-person stories;
+"you" outside quotes to a Reader in second-person ones. In-quote I/you are marked
+with no character: the speakers stage fills them once it knows who speaks.
+They/them are marked and left unresolved.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+
+from ficlens.model import Character, Document, Gender, Mention, MentionKind, Token
+from ficlens.stages.names import first_name_gender, honorific_gender, quote_token_mask, split_name
+
+THIRD_PERSON: dict[str, Gender] = {
+    "he": Gender.MALE,
+    "him": Gender.MALE,
+    "his": Gender.MALE,
+    "himself": Gender.MALE,
+    "she": Gender.FEMALE,
+    "her": Gender.FEMALE,
+    "hers": Gender.FEMALE,
+    "herself": Gender.FEMALE,
+}
+PLURAL = frozenset({"they", "them", "their", "theirs", "themselves", "themself"})
+FIRST = frozenset({"i", "me", "my", "mine", "myself"})
+SECOND = frozenset({"you", "your", "yours", "yourself"})
+REFLEXIVE = frozenset({"himself", "herself", "myself", "yourself", "themselves", "themself"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+OBJECT_DEPS = frozenset({"dobj", "iobj", "dative", "pobj"})
+
+# "My name is Nick", "I'm Nick", "call me Nick" name a first-person narrator.
+_SELF_NAMING = re.compile(
+    r"\b(?:[Mm]y name (?:is|was)|[Cc]all me|I'm|I am)\s+((?:[A-Z][a-z'\-]+)(?:\s+[A-Z][a-z'\-]+)?)"
+)
+
+
+@dataclass(frozen=True)
+class CorefConfig:
+    sentence_decay: float = 0.5
+    paragraph_decay: float = 0.3  # extra factor at a paragraph break
+    focus_weight: float = 80.0  # bonus for the gender's running focaliser (share of narration subjects)
+    name_focus: float = 0.25  # focus a named subject adds; a resolved subject pronoun adds 1
+    min_score: float = 5.0  # below this a pronoun stays unresolved
+    # First/second-person narration: this many narration pronouns, and this share of
+    # the narration personal pronouns, make a Narrator / Reader.
+    person_min: int = 5
+    first_person_share: float = 0.25
+    second_person_share: float = 0.4
+    passes: int = 2  # a second pass uses genders learnt from the first one's pronouns
+
+
+@dataclass
+class _Found:
+    characters: list[Character]
+    mentions: list[Mention]
+
+
+class CorefStage:
+    name = "coref"
+    requires: tuple[str, ...] = ("tokens", "characters", "mentions", "quotes")
+    assigns: tuple[str, ...] = ("mentions", "characters")
+
+    def __init__(self, config: CorefConfig | None = None) -> None:
+        self.config = config or CorefConfig()
+
+    def __call__(self, doc: Document) -> Document:
+        found = self._find(doc)
+        self._apply(doc, found)
+        return doc
+
+    def _apply(self, doc: Document, found: _Found) -> None:
+        doc.characters = found.characters
+        doc.mentions = found.mentions
+
+    # --- find ------------------------------------------------------------------
+    def _find(self, doc: Document) -> _Found:
+        tokens = doc.tokens
+        in_quote = quote_token_mask(tokens, doc.quotes)
+        characters = list(doc.characters)
+        names = [m for m in doc.mentions if m.kind != MentionKind.PRONOUN]
+        pronouns = [t for t in tokens if _pronoun_word(t) is not None]
+
+        narration = Counter(_pronoun_word(t) for t in pronouns if not in_quote[t.i])
+        first = sum(narration[w] for w in FIRST)
+        second = sum(narration[w] for w in SECOND)
+        third = sum(narration[w] for w in THIRD_PERSON)
+        narrator_id = reader_id = None
+        cfg = self.config
+        if first >= cfg.person_min and first >= cfg.first_person_share * (first + second + third):
+            characters, narrator_id = _narrator(doc, tokens, in_quote, characters)
+        reader = next((c for c in characters if c.is_reader), None)
+        if reader is not None:
+            reader_id = reader.id
+        if second >= cfg.person_min and second > first and second >= cfg.second_person_share * (first + second + third):
+            if reader_id is None:
+                reader_id = f"C{len(characters)}"
+                characters.append(Character(id=reader_id, name="Reader", is_reader=True))
+
+        genders = {c.id: c.gender for c in characters}
+        resolved: dict[int, str | None] = {}
+        for _ in range(max(1, cfg.passes)):
+            resolved = self._resolve(doc, tokens, in_quote, names, pronouns, genders)
+            genders = _genders(characters, names, tokens, resolved)[0]
+        gender_info = _genders(characters, names, tokens, resolved)[1]
+
+        mentions = list(names)
+        counts: Counter[str] = Counter(m.character_id for m in names if m.character_id)
+        for tok in pronouns:
+            word = _pronoun_word(tok) or ""
+            quoted = in_quote[tok.i]
+            cid: str | None = resolved.get(tok.i)
+            if word in FIRST and not quoted:
+                cid = narrator_id
+            elif word in SECOND and not quoted:
+                cid = reader_id
+            if cid:
+                counts[cid] += 1
+            mentions.append(
+                Mention(
+                    start=tok.start,
+                    end=tok.end,
+                    start_token=tok.i,
+                    end_token_excl=tok.i + 1,
+                    text=tok.text,
+                    kind=MentionKind.PRONOUN,
+                    character_id=cid,
+                    in_quote=quoted,
+                    sentence=tok.sentence,
+                )
+            )
+        mentions.sort(key=lambda m: (m.start_token, m.end_token_excl))
+        updated = []
+        for c in characters:
+            gender, confidence = gender_info.get(c.id, (c.gender, c.gender_confidence))
+            if c.from_cast and c.gender != Gender.UNKNOWN:
+                gender, confidence = c.gender, c.gender_confidence
+            updated.append(replace(c, gender=gender, gender_confidence=confidence, mentions=counts[c.id]))
+        return _Found(updated, mentions)
+
+    def _resolve(
+        self,
+        doc: Document,
+        tokens: list[Token],
+        in_quote: list[bool],
+        names: list[Mention],
+        pronouns: list[Token],
+        genders: dict[str, Gender],
+    ) -> dict[int, str | None]:
+        """One left-to-right pass; returns pronoun token index -> character id (or None)."""
+        cfg = self.config
+        events: list[tuple[int, int, str | None, Mention | None]] = []
+        for m in names:
+            if m.character_id and m.kind == MentionKind.NAME:
+                events.append((m.end_token_excl - 1, 0, m.character_id, m))
+        for tok in pronouns:
+            if _pronoun_word(tok) in THIRD_PERSON and not in_quote[tok.i]:
+                events.append((tok.i, 1, None, None))
+        events.sort(key=lambda e: (e[0], e[1]))
+
+        salience: dict[str, float] = defaultdict(float)
+        focus: dict[str, float] = defaultdict(float)  # narration-subject counts, softened at scene breaks
+        sentence_mentions: dict[int, list[tuple[str, int]]] = defaultdict(list)  # sentence -> (cid, clause head)
+        scene_of = {p.id: p.scene for p in doc.paragraphs}
+        result: dict[int, str | None] = {}
+        last_sentence = last_paragraph = last_scene = -1
+        for index, kind, cid, _mention in events:
+            tok = tokens[index]
+            if tok.sentence != last_sentence and last_sentence >= 0:
+                factor = cfg.sentence_decay ** (tok.sentence - last_sentence)
+                if tok.paragraph != last_paragraph:
+                    factor *= cfg.paragraph_decay
+                    scene = scene_of.get(tok.paragraph, 0)
+                    if scene != last_scene:
+                        factor = 0.0
+                        for k in focus:
+                            focus[k] *= 0.5
+                for k in list(salience):
+                    salience[k] *= factor
+            last_sentence, last_paragraph = tok.sentence, tok.paragraph
+            last_scene = scene_of.get(tok.paragraph, 0)
+            if kind == 0 and cid is not None:
+                quoted = in_quote[index]
+                weight = _role_weight(tok) * (0.3 if quoted else 1.0)
+                salience[cid] += weight
+                if not quoted and tok.dep in SUBJECT_DEPS:
+                    # Naming counts little towards focus: a focaliser is mostly "she", while
+                    # a secondary character keeps being named to tell her apart.
+                    focus[cid] += cfg.name_focus
+                sentence_mentions[tok.sentence].append((cid, _clause_head(tokens, index)))
+                continue
+            word = _pronoun_word(tok) or ""
+            gender = THIRD_PERSON[word]
+            head = _clause_head(tokens, index)
+            blocked: set[str] = set()
+            bound: str | None = None
+            for other, other_head in sentence_mentions.get(tok.sentence, ()):
+                if other_head != head:
+                    continue
+                if word in REFLEXIVE:
+                    if _gender_fits(genders.get(other, Gender.UNKNOWN), gender):
+                        bound = other  # "Anna hurt herself": the clause's own subject
+                elif not (tok.tag == "PRP$" or tok.dep == "poss"):  # object "her", not "her hand"
+                    blocked.add(other)  # "Mary looked at her": not Mary
+            if bound is not None:
+                best: str | None = bound
+            else:
+                total_focus = sum(v for k, v in focus.items() if genders.get(k) == gender) or 1.0
+                best, best_score = None, cfg.min_score
+                for cand in set(salience) | set(focus):
+                    g = genders.get(cand, Gender.UNKNOWN)
+                    if cand in blocked or not _gender_fits(g, gender):
+                        continue
+                    score = salience.get(cand, 0.0)
+                    if g == gender:
+                        score += cfg.focus_weight * focus.get(cand, 0.0) / total_focus
+                    else:
+                        score *= 0.5  # unknown gender: possible, but less likely than a match
+                    if score > best_score or (score == best_score and best is not None and cand < best):
+                        best, best_score = cand, score
+            result[index] = best
+            if best is not None:
+                salience[best] += _role_weight(tok)
+                if tok.dep in SUBJECT_DEPS:
+                    focus[best] += 1
+                sentence_mentions[tok.sentence].append((best, head))
+        return result
+
+
+def _pronoun_word(tok: Token) -> str | None:
+    low = tok.text.lower()
+    if low in THIRD_PERSON or low in PLURAL or low in SECOND:
+        return low if tok.pos in ("PRON", "DET", "") or tok.tag.startswith("PRP") else None
+    if low in FIRST and (tok.text != "I" or tok.pos == "PRON" or tok.tag == "PRP"):
+        return low if tok.pos in ("PRON", "DET", "") or tok.tag.startswith("PRP") else None
+    return None
+
+
+def _role_weight(tok: Token) -> float:
+    # Lappin & Leass style: recency plus a bonus for the grammatical role.
+    if tok.dep in SUBJECT_DEPS:
+        return 180.0
+    if tok.dep in OBJECT_DEPS:
+        return 150.0
+    return 110.0
+
+
+def _clause_head(tokens: list[Token], index: int) -> int:
+    """The verb a mention hangs off, skipping prepositions ('looked at her' -> looked)."""
+    tok = tokens[index]
+    head = tokens[tok.head]
+    steps = 0
+    while head.pos in ("ADP", "NOUN", "PROPN") and head.i != head.head and steps < 3:
+        if head.pos != "ADP" and tok.dep != "poss":
+            break
+        head = tokens[head.head]
+        steps += 1
+    return head.i
+
+
+def _gender_fits(candidate: Gender, wanted: Gender) -> bool:
+    return candidate in (wanted, Gender.UNKNOWN)
+
+
+def _genders(
+    characters: list[Character], names: list[Mention], tokens: list[Token], resolved: dict[int, str | None]
+) -> tuple[dict[str, Gender], dict[str, tuple[Gender, float]]]:
+    """Honorifics weigh 3, resolved pronouns 1; a first-name hint only breaks a tie of nothing."""
+    votes: dict[str, Counter[Gender]] = defaultdict(Counter)
+    for m in names:
+        if m.character_id and m.kind == MentionKind.NAME:
+            g = honorific_gender(split_name(m.text).honorific)
+            if g != Gender.UNKNOWN:
+                votes[m.character_id][g] += 3
+    for index, cid in resolved.items():
+        if cid:
+            votes[cid][THIRD_PERSON[tokens[index].text.lower()]] += 1
+    plain: dict[str, Gender] = {}
+    info: dict[str, tuple[Gender, float]] = {}
+    for c in characters:
+        v = votes.get(c.id)
+        if v:
+            gender, top = v.most_common(1)[0]
+            total = sum(v.values())
+            confidence = round((top / total) * (1.0 - 1.0 / (1.0 + total)), 3)
+        else:
+            gender = c.gender
+            confidence = c.gender_confidence
+            if gender == Gender.UNKNOWN:
+                words = split_name(c.name).words
+                gender = first_name_gender(words[0]) if words else Gender.UNKNOWN
+                confidence = 0.5 if gender != Gender.UNKNOWN else 0.0
+        plain[c.id] = gender
+        info[c.id] = (gender, confidence)
+    return plain, info
+
+
+def _narrator(
+    doc: Document, tokens: list[Token], in_quote: list[bool], characters: list[Character]
+) -> tuple[list[Character], str]:
+    """Find or make the narrator; name it from "my name is X" or how others address it."""
+    votes: Counter[str] = Counter()
+    for match in _SELF_NAMING.finditer(doc.text):
+        votes[match.group(1)] += 2
+    # Vocatives in paragraphs where the narrator does not speak (no narration "I"):
+    # someone else is talking, most often to the narrator.
+    narrator_speaks = {t.paragraph for t in tokens if not in_quote[t.i] and t.text == "I"}
+    by_id = {c.id: c for c in characters}
+    for m in doc.mentions:
+        if m.kind != MentionKind.NAME or not m.in_quote or m.character_id is None:
+            continue
+        if tokens[m.start_token].paragraph in narrator_speaks:
+            continue
+        before = tokens[m.start_token - 1].text if m.start_token > 0 else ""
+        after = tokens[m.end_token_excl].text if m.end_token_excl < len(tokens) else ""
+        if before in (",", '"', "“", "'", "‘") or after in (",", "!", "?"):
+            if after in (",", "!", "?", ".", '"', "”"):
+                votes[by_id[m.character_id].name] += 1
+    name = None
+    if votes:
+        name, n = votes.most_common(1)[0]
+        if n < 2:
+            name = None
+    if name:
+        low = name.lower()
+        for i, c in enumerate(characters):
+            if c.name.lower() == low or low in (a.lower() for a in c.aliases):
+                characters[i] = replace(c, is_narrator=True)
+                return characters, c.id
+    cid = f"C{len(characters)}"
+    characters.append(Character(id=cid, name=name or "Narrator", aliases=(name,) if name else (), is_narrator=True))
+    return characters, cid

@@ -1,0 +1,129 @@
+"""Coref: pronouns to characters by salience; narrator, reader, genders."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ficlens.model import Document, Gender, MentionKind, Quote
+from ficlens.stages.characters import CharacterConfig, CharacterStage
+from ficlens.stages.coref import CorefConfig, CorefStage
+from ficlens.stages.segment import SegmentConfig, SegmentStage
+
+
+def _quotes(text: str) -> list[Quote]:
+    return [
+        Quote(id=f"Q{i}", start=m.start(1), end=m.end(1), text=m.group(1), paragraph=0, mark="double")
+        for i, m in enumerate(re.finditer(r'"([^"]*)"', text))
+    ]
+
+
+@pytest.fixture(scope="module")
+def analyse(nlp):
+    segment = SegmentStage(SegmentConfig(), nlp)
+
+    def run(text: str) -> Document:
+        doc = segment(Document(text=text))
+        doc.quotes = _quotes(text)
+        doc = CharacterStage(CharacterConfig())(doc)
+        return CorefStage(CorefConfig())(doc)
+
+    return run
+
+
+def _pronouns(doc: Document, word: str, in_quote: bool = False):
+    return [m for m in doc.mentions if m.kind == MentionKind.PRONOUN and m.text.lower() == word and m.in_quote == in_quote]
+
+
+def test_empty_document():
+    doc = CorefStage(CorefConfig())(Document(text=""))
+    assert doc.mentions == [] and doc.characters == []
+
+
+@pytest.mark.slow
+def test_gender_and_recency(analyse):
+    doc = analyse("Tom Hardy met Mary Smith at the gate. He bowed. She curtsied.\n\nTom laughed and she blushed.")
+    tom = next(c for c in doc.characters if c.name == "Tom Hardy")
+    mary = next(c for c in doc.characters if c.name == "Mary Smith")
+    assert [m.character_id for m in _pronouns(doc, "he")] == [tom.id]
+    assert [m.character_id for m in _pronouns(doc, "she")] == [mary.id, mary.id]
+    assert tom.gender == Gender.MALE and mary.gender == Gender.FEMALE
+    assert tom.mentions == 3  # two names and one pronoun
+
+
+@pytest.mark.slow
+def test_pronoun_gender_beats_first_name_hint(analyse):
+    # "Jo" may be anyone; "Leslie" is not in the hint table; the pronouns decide.
+    doc = analyse("Leslie Park opened the shop. He swept the floor. He counted the till. He locked up.")
+    leslie = next(c for c in doc.characters if c.name == "Leslie Park")
+    assert leslie.gender == Gender.MALE and leslie.gender_confidence > 0.5
+
+
+@pytest.mark.slow
+def test_clause_mate_is_not_the_antecedent(analyse):
+    doc = analyse("Anna Grey came home late. Mary Lane was waiting. Mary looked at her.")
+    anna = next(c for c in doc.characters if c.name == "Anna Grey")
+    assert [m.character_id for m in _pronouns(doc, "her")] == [anna.id]
+
+
+SHE_NAMED_ONCE = (
+    "Clara Voss woke before dawn and listened to the rain.\n\n"
+    + "She dressed in the dark. She went down to the kitchen.\n\n"
+    + "".join(
+        f"Mrs. Hale was at the stove. Mrs. Hale stirred the pot{'.' if i % 2 else ' and hummed.'}\n\n"
+        "She took her coat from the hook. She walked out into the yard. She fed the hens.\n\n"
+        "She thought about the letter. She had not opened it yet.\n\n"
+        for i in range(6)
+    )
+)
+
+
+@pytest.mark.slow
+def test_protagonist_named_once_keeps_her_pronouns(analyse):
+    doc = analyse(SHE_NAMED_ONCE)
+    clara = next(c for c in doc.characters if c.name == "Clara Voss")
+    hale = next(c for c in doc.characters if c.name == "Mrs. Hale")
+    shes = _pronouns(doc, "she")
+    assert len(shes) == 2 + 6 * 5
+    to_clara = sum(m.character_id == clara.id for m in shes)
+    assert to_clara >= 0.8 * len(shes), [m.character_id for m in shes]
+    assert hale.mentions >= 12
+
+
+NARRATOR = (
+    "I had lived in the village for a year when Tom Buchanan came to see me.\n\n"
+    '"Nick, you look tired," Tom said.\n\n'
+    "I told him I was fine. I poured the coffee.\n\n"
+    '"Drink up, Nick," Tom said. "We have a long day."\n\n'
+    "We drove to the city. I watched the fields go by."
+)
+
+
+@pytest.mark.slow
+def test_first_person_narrator_named_by_vocative(analyse):
+    doc = analyse(NARRATOR)
+    narrators = [c for c in doc.characters if c.is_narrator]
+    assert len(narrators) == 1 and narrators[0].name == "Nick"
+    outside = _pronouns(doc, "i")
+    assert outside and all(m.character_id == narrators[0].id for m in outside)
+    # In-quote first/second person waits for the speakers stage.
+    assert all(m.character_id is None for m in _pronouns(doc, "you", in_quote=True))
+
+
+READER = (
+    "You wake up late. Your alarm never rang.\n\n"
+    '"Y/N!" Jake calls from the hall. You groan and pull the blanket over your head.\n\n'
+    "You know he will not give up. You get up and open the door."
+)
+
+
+@pytest.mark.slow
+def test_second_person_reader(analyse):
+    doc = analyse(READER)
+    readers = [c for c in doc.characters if c.is_reader]
+    assert len(readers) == 1
+    narration_you = [m for m in doc.mentions if m.kind == MentionKind.PRONOUN and m.text.lower() in ("you", "your") and not m.in_quote]
+    assert len(narration_you) >= 6 and all(m.character_id == readers[0].id for m in narration_you)
+    placeholder = [m for m in doc.mentions if m.kind == MentionKind.NAME and m.text == "Y/N"]
+    assert placeholder and placeholder[0].character_id == readers[0].id
