@@ -28,7 +28,7 @@ NAMES = [("Mara", "she"), ("Tobias", "he"), ("Ilse", "she"), ("Rafe", "he"), ("J
 
 def make_story(i: int) -> str:
     """A short, distinct story: two characters talking, written for these tests (CC0)."""
-    (a, pa), (b, pb) = NAMES[i % len(NAMES)], NAMES[(i + 1) % len(NAMES)]
+    (a, pa), (b, _) = NAMES[i % len(NAMES)], NAMES[(i + 1) % len(NAMES)]
     return (
         f"Story {i}\n\n"
         f"{a} waited by the gate for {i + 2} hours. The rain had stopped.\n\n"

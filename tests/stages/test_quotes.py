@@ -200,6 +200,76 @@ def test_dash_paragraphs_are_not_dialogue_in_a_double_quote_book():
     assert _texts(_run(text)) == ["One,", "Two."]
 
 
+# A story in double quotes: the dash paragraphs below sit between these.
+_QUOTED_BEFORE = '"Tea?" she asked.\n\n"Please," he said.\n\n"Milk?"\n\nShe remembered the call.'
+_QUOTED_AFTER = 'She put the phone down.\n\n"Well?" he said.\n\n"Nothing," she said.'
+
+
+@pytest.mark.parametrize(
+    ("middle", "expected"),
+    [
+        # A two-paragraph em-dash exchange: each corroborates the other.
+        ("—You’re leaving, then.\n\n—It’s a job.", ["You’re leaving, then.", "It’s a job."]),
+        # Horizontal bars and a space after the dash; three lines in a row.
+        ("― Go.\n\n― Come with me.\n\n― No.", ["Go.", "Come with me.", "No."]),
+        # One paragraph with a dash-set tag (English spacing): the tag is narration.
+        ("— Yes, — he said, — I know.", ["Yes,", "I know."]),
+        # One paragraph, the tag after a question and a closed-up dash.
+        ("—Where are you? —she asked.", ["Where are you?"]),
+        # One paragraph, the speech verb first in the tag.
+        ("—Not now. —whispered Ana.", ["Not now."]),
+    ],
+)
+def test_em_dash_dialogue_inside_a_quote_mark_story(middle, expected):
+    text = f"{_QUOTED_BEFORE}\n\n{middle}\n\n{_QUOTED_AFTER}"
+    doc = _run(text)
+    dash = [q for q in doc.quotes if q.mark == "dash"]
+    assert [q.text for q in dash] == expected
+    for q in dash:
+        assert text[q.start : q.end] == q.text
+        assert text[q.open_start] in "—―"
+    # The quote-mark dialogue around it is read as before.
+    assert [q.text for q in doc.quotes if q.mark == "double"] == [
+        "Tea?", "Please,", "Milk?", "Well?", "Nothing,"
+    ]
+
+
+def test_em_dash_exchange_spans_are_exact():
+    text = '"Hi," he said.\n\n"Hello."\n\n—Where are you?\n\n—Home.\n\nShe hung up.'
+    doc = _run(text)
+    dash = [(q.start, q.end, q.open_start, q.continues) for q in doc.quotes if q.mark == "dash"]
+    a, b = text.index("Where"), text.index("Home")
+    assert dash == [
+        (a, a + len("Where are you?"), a - 1, None),
+        (b, b + len("Home."), b - 1, None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "middle",
+    [
+        "—And then she left, and nobody saw her again.",  # lone em-dash narration, no tag
+        "—GERTRUDE STEIN",  # an epigraph's attribution
+        "—and then she left.\n\n—and never came back.",  # lowercase: carried-over narration
+        "– Then go.\n\n– Come with me.",  # en dashes: not read as dialogue here
+        "- Then go.\n\n- Come with me.",  # hyphens: list items
+        "-- Then go.\n\n-- Come with me.",  # double hyphens
+        "—————\n\n—————",  # rules between sections
+        "—Fine, —she said, “go.”",  # quote marks in the paragraph: they hold the speech
+    ],
+)
+def test_dash_openings_that_are_not_dialogue_in_a_quote_mark_story(middle):
+    text = f"{_QUOTED_BEFORE}\n\n{middle}\n\n{_QUOTED_AFTER}"
+    doc = _run(text)
+    assert [q.mark for q in doc.quotes if q.mark == "dash"] == []
+
+
+def test_lone_em_dash_paragraphs_follow_dash_dialogue_off():
+    text = f"{_QUOTED_BEFORE}\n\n—Go.\n\n—Come with me.\n\n{_QUOTED_AFTER}"
+    doc = _run(text, dash_dialogue="off")
+    assert [q.mark for q in doc.quotes if q.mark == "dash"] == []
+
+
 def test_unbalanced_marks_do_not_crash_or_swallow_the_book():
     text = 'He said "no and left.\n\n"Yes," she said.\n\nA " stray.\n\n”Odd“ marks.\n\n"'
     doc = _run(text)

@@ -12,6 +12,8 @@ the work is linear in the text length. Decisions made once per document:
 * the dialogue convention: double marks (“…” or "…") or single marks (‘…’ or '…');
   the other kind is read as a nested quote inside a dialogue quote;
 * whether paragraphs opening with a dash (—, –, ―, --) are dialogue;
+  in a quote-mark document "auto" still reads single em-dash paragraphs as dialogue when
+  they are corroborated (a run of them, or a dash-set speech tag; see ``_dash_paragraphs``);
 * the direction of guillemets («…» or German »…«).
 
 Apostrophes are told from single quote marks by their neighbours: a mark between
@@ -60,6 +62,17 @@ _SPEECH_WORDS = frozenset(
 _NAMING_WORDS = frozenset(
     "called named termed dubbed labelled labeled nicknamed styled titled".split()
 )
+# Verbs that make the words after a second dash a speech tag (`—Where? —she asked.`).
+_TAG_VERBS = _SPEECH_WORDS | frozenset(
+    "asked cried replied answered exclaimed whispered shouted added murmured muttered "
+    "repeated remarked observed called yelled snapped sighed breathed hissed laughed "
+    "sobbed began continued interrupted demanded insisted admitted".split()
+)
+# A paragraph opening with an em dash or horizontal bar, then the capital (or digit) that
+# starts a spoken sentence. Hyphens, en dashes and `--` are left out: in English they open
+# continuations (`--and then`), epigraph attributions (`--GERTRUDE STEIN`) and list items;
+# a lowercase word after the dash is a sentence carried over from the last paragraph.
+_EM_DASH_OPEN = re.compile(r"[ \t]*[—―][ \t]*[¿¡…]*")
 _SENTENCE_BREAK = re.compile(r"([A-Za-z]*)[.!?…]+[\"'”’)\]]*\s+[\"'“‘(\[]*[A-Z]")
 
 
@@ -68,7 +81,8 @@ class QuoteConfig:
     # "auto" decides per document; "double" or "single" forces the dialogue marks.
     convention: str = "auto"
     # "auto": paragraphs opening with a dash are dialogue when such paragraphs are at
-    # least as many as paragraphs with dialogue quote marks; "on" / "off" force it.
+    # least as many as paragraphs with dialogue quote marks; otherwise only em-dash
+    # paragraphs with corroboration are (see ``_dash_paragraphs``). "on" / "off" force it.
     dash_dialogue: str = "auto"
     # Narration between two quote pieces longer than this never joins them into one
     # utterance (a speech tag is short).
@@ -97,6 +111,9 @@ class _Plan:
     convention: str  # "double" or "single"
     dash: bool
     german_guillemets: bool
+    # Indexes into ``doc.paragraphs`` of single dash-dialogue paragraphs in a document
+    # that is not read as dash dialogue throughout.
+    dash_paragraphs: frozenset[int] = frozenset()
 
 
 @dataclass(slots=True)
@@ -137,8 +154,10 @@ class QuoteStage:
         plan = self._plan(doc)
         pieces: list[_Piece] = []
         carry: _Piece | None = None  # a quote left open at the previous paragraph's end
-        for para in doc.paragraphs:
-            if plan.dash and _DASH_START.match(text, para.start, para.end):
+        for n, para in enumerate(doc.paragraphs):
+            if n in plan.dash_paragraphs or (
+                plan.dash and _DASH_START.match(text, para.start, para.end)
+            ):
                 new = _scan_dash(text, para.start, para.end, para.id)
                 carry = None
             else:
@@ -174,7 +193,10 @@ class QuoteStage:
             dash = dash_paras > 0 and dash_paras >= quote_paras
         else:
             dash = self.config.dash_dialogue == "on"
-        return _Plan(convention, dash, german)
+        singles: frozenset[int] = frozenset()
+        if self.config.dash_dialogue == "auto" and not dash:
+            singles = _dash_paragraphs(doc, convention)
+        return _Plan(convention, dash, german, singles)
 
     def _link_tags(self, text: str, lo: int, pieces: list[_Piece]) -> None:
         """Join two pieces of one paragraph that a short speech tag interrupts."""
@@ -208,6 +230,64 @@ def _count_single_openers(text: str) -> int:
         if not (_ELISION_ANY_CASE.match(text, i + 1) or _ELISION_LOWER.match(text, i + 1)):
             n += 1
     return n
+
+
+def _dash_paragraphs(doc: Document, convention: str) -> frozenset[int]:
+    """Em-dash paragraphs that are dialogue in a document whose dialogue uses quote marks.
+
+    Stories in quote marks often hold one passage in dash dialogue (a remembered phone
+    call, a letter, a flashback). A lone dash-opening paragraph is just as often narration
+    (an epigraph's attribution, a signature, an aside), so a candidate (``_em_dash_speech``)
+    counts only with corroboration: it is one of two or more consecutive candidates (an
+    exchange: narration does not come as a run of dash-opening paragraphs), or it carries a
+    dash-set speech tag (`—Where? —she asked.`), which narration never does.
+    """
+    text = doc.text
+    cands = [_em_dash_speech(text, p.start, p.end, convention) for p in doc.paragraphs]
+    out: set[int] = set()
+    for n, ok in enumerate(cands):
+        if not ok:
+            continue
+        in_run = (n > 0 and cands[n - 1]) or (n + 1 < len(cands) and cands[n + 1])
+        if in_run or _has_dash_tag(text, doc.paragraphs[n].start, doc.paragraphs[n].end):
+            out.add(n)
+    return frozenset(out)
+
+
+def _em_dash_speech(text: str, lo: int, hi: int, convention: str) -> bool:
+    """The paragraph opens with an em dash (or bar) and a capital, with no quote marks."""
+    m = _EM_DASH_OPEN.match(text, lo, hi)
+    if m is None or m.end() >= hi:
+        return False
+    c = text[m.end()]
+    if not (c.isupper() or c.isdigit()):
+        return False  # `—and then she left.` goes on from the last paragraph; `———` a rule
+    if any(text.find(q, lo, hi) != -1 for q in '"“”«»'):
+        return False  # the quote marks are the speech; the dash is something else
+    if convention == "single" and any(
+        _single_role(text, i, lo, hi) == _OPEN
+        for i in range(lo, hi)
+        if text[i] in "'‘"
+    ):
+        return False
+    return True
+
+
+def _has_dash_tag(text: str, lo: int, hi: int) -> bool:
+    """A later dash hands over to a speech tag: `— Yes, — he said` / `—Where? —asked Sam.`"""
+    m = _EM_DASH_OPEN.match(text, lo, hi)
+    start = m.end() if m else lo
+    for d in _DASH.finditer(text, start, hi):
+        j = d.start()
+        p = j - 1
+        while p >= start and text[p] in _SPACE:
+            p -= 1
+        if p < start or text[p] not in ",.!?…;:":
+            continue  # `I was going to— well`: an interruption inside the speech
+        words = re.findall(r"[^\W\d_]+", text[d.end() : min(hi, d.end() + 40)])[:3]
+        if words and words[0][0].islower() and any(w.lower() in _TAG_VERBS for w in words):
+            return True
+    return False
 
 
 def _is_speech_tag(text: str, lo: int, a: _Piece, b: _Piece, max_chars: int) -> bool:

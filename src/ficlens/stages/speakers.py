@@ -29,6 +29,7 @@ from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Protocol
 
 from ficlens.model import Character, Document, Evidence, Gender, Mention, MentionKind, Quote
@@ -70,6 +71,11 @@ class SpeakerConfig:
     alternation_bonus: float = 2.0
     # Accept manner verbs as speech tags ("Hi," she smiled), common in fan fiction.
     manner_verbs: bool = True
+    # "rules": hand weights (RuleScorer); "ranker": the learned ranker (RankerScorer), whose
+    # model file also carries the decoder's transition scores it was tuned with.
+    scorer: str = "rules"
+    # Ranker model file; empty: the one shipped in ficlens/data/models.
+    model: str = ""
 
 
 class Scorer(Protocol):
@@ -109,6 +115,118 @@ class RuleScorer:
     def score(self, features: Mapping[str, float]) -> float:
         weights = self.weights
         return sum(weights.get(name, 0.0) * value for name, value in features.items())
+
+
+MODEL_FILE = "speakers-ranker.json"
+MODEL_FORMAT = "ficlens-speaker-ranker/1"
+
+
+class TreeEnsemble:
+    """Gradient-boosted trees (exported from scikit-learn's HistGradientBoostingClassifier)
+    evaluated with numpy, all rows and trees at once: a handful of array operations per
+    document, no per-candidate Python model calls."""
+
+    def __init__(self, data: Mapping[str, object]) -> None:
+        import numpy as np
+
+        trees = data["trees"]
+        assert isinstance(trees, list)
+        sizes = [len(t["feature"]) for t in trees]
+        offsets = np.cumsum([0, *sizes[:-1]]).astype(np.int64)
+        self.roots = offsets
+        cat = lambda key, dtype: np.concatenate([np.asarray(t[key], dtype=dtype) for t in trees]) if trees else np.zeros(0, dtype)  # noqa: E731
+        self.feature = cat("feature", np.int64)
+        self.threshold = cat("threshold", np.float64)
+        self.value = cat("value", np.float64)
+        self.missing_left = cat("missing_left", bool)
+        # Children are stored per tree; shift them to the concatenated index.
+        self.left = cat("left", np.int64) + np.repeat(offsets, sizes)
+        self.right = cat("right", np.int64) + np.repeat(offsets, sizes)
+        self.is_leaf = cat("left", np.int64) == 0
+        self.depth = int(data.get("max_depth", 64))  # type: ignore[call-overload]
+        self.baseline = float(data["baseline"])  # type: ignore[arg-type]
+
+    def raw(self, x: object) -> object:
+        """Raw margin (log-odds) per row of ``x`` (n_rows x n_features)."""
+        import numpy as np
+
+        x = np.asarray(x, dtype=np.float64)
+        if x.shape[0] == 0 or self.roots.size == 0:
+            return np.full(x.shape[0], self.baseline)
+        rows = np.arange(x.shape[0])[:, None]
+        node = np.broadcast_to(self.roots, (x.shape[0], self.roots.size)).copy()
+        for _ in range(self.depth + 1):
+            leaf = self.is_leaf[node]
+            if leaf.all():
+                break
+            values = x[rows, self.feature[node]]
+            go_left = np.where(np.isnan(values), self.missing_left[node], values <= self.threshold[node])
+            node = np.where(leaf, node, np.where(go_left, self.left[node], self.right[node]))
+        return self.baseline + self.value[node].sum(axis=1)
+
+
+@dataclass(frozen=True)
+class RankerScorer:
+    """The learned ranker: a tree ensemble over the (turn, candidate) features; scores are
+    log-odds that the candidate is the speaker."""
+
+    features: tuple[str, ...]
+    model: TreeEnsemble
+
+    def score(self, features: Mapping[str, float]) -> float:
+        return float(self.score_many([features])[0])
+
+    def score_many(self, rows: list[Mapping[str, float]]) -> list[float]:
+        import numpy as np
+
+        index = {name: i for i, name in enumerate(self.features)}
+        x = np.zeros((len(rows), len(self.features)))
+        for r, feats in enumerate(rows):
+            for name, value in feats.items():
+                i = index.get(name)
+                if i is not None:
+                    x[r, i] = value
+        return self.model.raw(x).tolist()  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class RankerBundle:
+    """A ranker model file: the full model, the k fold models (each trained without its
+    held-out novels) and the decoder settings they were tuned with."""
+
+    full: RankerScorer
+    folds: tuple[tuple[frozenset[str], RankerScorer], ...]
+    decoder: Mapping[str, float]
+    meta: Mapping[str, object]
+
+    def for_heldout(self, name: str) -> RankerScorer | None:
+        """The fold model that never saw ``name`` (None when no fold held it out)."""
+        for heldout, scorer in self.folds:
+            if name in heldout:
+                return scorer
+        return None
+
+
+def load_ranker(path: str | Path | None = None) -> RankerBundle:
+    """Read a ranker model file (JSON); without a path, the shipped one."""
+    import json
+
+    if path:
+        text = Path(path).read_text(encoding="utf-8")
+    else:
+        from importlib.resources import files
+
+        text = files("ficlens").joinpath("data", "models", MODEL_FILE).read_text(encoding="utf-8")
+    data = json.loads(text)
+    if data.get("format") != MODEL_FORMAT:
+        raise ValueError(f"{path or MODEL_FILE}: not a {MODEL_FORMAT} model file")
+    names = tuple(data["features"])
+    full = RankerScorer(names, TreeEnsemble(data["full"]))
+    folds = tuple(
+        (frozenset(f["heldout"]), RankerScorer(names, TreeEnsemble(f["model"]))) for f in data.get("folds", [])
+    )
+    meta = {k: v for k, v in data.items() if k not in ("full", "folds")}
+    return RankerBundle(full, folds, dict(data.get("decoder", {})), meta)
 
 
 # --- internal records ----------------------------------------------------------
@@ -225,9 +343,33 @@ class SpeakerStage:
     requires: tuple[str, ...] = ("tokens", "quotes", "characters", "mentions")
     assigns: tuple[str, ...] = ("quotes", "characters", "mentions")
 
-    def __init__(self, config: SpeakerConfig | None = None, scorer: Scorer | None = None) -> None:
-        self.config = config or SpeakerConfig()
+    def __init__(
+        self, config: SpeakerConfig | None = None, scorer: Scorer | None = None, bundle: RankerBundle | None = None
+    ) -> None:
+        config = config or SpeakerConfig()
+        if config.scorer not in ("rules", "ranker"):
+            raise ValueError(f"speakers.scorer must be 'rules' or 'ranker', not {config.scorer!r}")
+        self.bundle = bundle
+        if scorer is None and config.scorer == "ranker":
+            # The model is loaded once, here, by the stage that owns it.
+            self.bundle = bundle or load_ranker(config.model or None)
+            scorer = self.bundle.full
+        if self.bundle is not None:
+            # The ranker's scores are log-odds: it carries the transition scores tuned for them.
+            known = {k: float(v) for k, v in self.bundle.decoder.items() if k in ("same_speaker_penalty", "alternation_bonus")}
+            config = replace(config, **known)  # type: ignore[arg-type]
+        self.config = config
         self.scorer: Scorer = scorer or RuleScorer()
+
+    def heldout(self, name: str) -> SpeakerStage:
+        """This stage with the fold model that never saw the novel ``name`` (cross-validated
+        evaluation); itself when it has no fold models or none held ``name`` out."""
+        if self.bundle is None:
+            return self
+        scorer = self.bundle.for_heldout(name)
+        if scorer is None:
+            return self
+        return SpeakerStage(self.config, scorer=scorer, bundle=self.bundle)
 
     def __call__(self, doc: Document) -> Document:
         found = self._find(doc)
@@ -235,6 +377,17 @@ class SpeakerStage:
         return doc
 
     # --- find --------------------------------------------------------------------
+    def candidate_features(self, doc: Document) -> list[tuple[tuple[int, ...], dict[str, dict[str, float]]]]:
+        """Per speaking turn: its quote indices and the features of each candidate (training data)."""
+        if not doc.quotes or not doc.characters or not doc.tokens:
+            return []
+        ctx = _Context(doc, self.config)
+        turns = ctx.build_turns()
+        if not turns:
+            return []
+        ctx.add_candidates(turns, self.scorer)
+        return [(tuple(t.quotes), t.features) for t in turns]
+
     def _find(self, doc: Document) -> _Found:
         if not doc.quotes or not doc.characters or not doc.tokens:
             return _Found({})
@@ -369,6 +522,8 @@ class _Context:
         for m in doc.mentions:
             if m.character_id is not None:
                 counts[m.character_id] = counts.get(m.character_id, 0) + 1
+        most = max(counts.values(), default=0)
+        self.mention_share = {cid: n / most for cid, n in counts.items()} if most else {}
         self.top_by_gender: dict[Gender, str] = {}
         for c in sorted(doc.characters, key=lambda c: -max(c.mentions, counts.get(c.id, 0))):
             self.top_by_gender.setdefault(c.gender, c.id)
@@ -741,15 +896,55 @@ class _Context:
                     same = [c for c in pool if self.chars[c].gender == ref.gender and c in last_pos]
                     if same:
                         feats_by[max(same, key=lambda c: last_pos[c])][name] = 1.0
+            # Rank of each candidate by recency of mention (0 = the last one named).
+            recency = {cid: r for r, cid in enumerate(reversed(last_seen))}
+            for cid, f in feats_by.items():
+                r = recency.get(cid)
+                if r is not None:
+                    f["recency_rank"] = 1.0 / (1.0 + r)
+                f["mention_share"] = self.mention_share.get(cid, 0.0)
+                f["pool_size"] = float(len(pool))
             turn.features = feats_by
-            turn.scores = {cid: scorer.score(f) for cid, f in feats_by.items()}
-            turn.candidates = sorted(pool, key=lambda c: -turn.scores[c])[: cfg.max_candidates]
             # Speakers named by a tag count as mentioned now, for later turns' salience.
             if turn.tag is not None:
                 for cid in turn.tag.ref.ids:
                     last_seen[cid] = turn.last_paragraph
                     last_seen.move_to_end(cid)
             previous = turn
+        self._context_features(turns)
+        score_turns(turns, scorer, cfg.max_candidates)
+
+    def _context_features(self, turns: list[_Turn]) -> None:
+        """Features from the neighbouring turns of the conversation: who the tags around name,
+        who the next line addresses, who the previous line names (turn-taking without decoding)."""
+        for conversation in _conversations(turns, self.cfg.conversation_gap):
+            n = len(conversation)
+            tagged = [
+                set(t.tag.ref.ids) if t.tag is not None and t.tag.ref.kind in ("name", "coref", "narrator") else set()
+                for t in conversation
+            ]
+            for k, turn in enumerate(conversation):
+                p_lo, p_hi = self.paragraph_tokens.get(turn.paragraph, (0, 0))
+                narration = sum(1 for j in range(p_lo, p_hi) if not self.in_quote[j])
+                has_tag = turn.tag.strength if turn.tag is not None else 0.0
+                resolved = 1.0 if turn.tag is not None and turn.tag.ref.ids else 0.0
+                first_actor = turn.actors[0].ids if turn.actors else ()
+                for cid, f in turn.features.items():
+                    for offset, name in ((-1, "tag_prev1"), (-2, "tag_prev2"), (1, "tag_next1"), (2, "tag_next2")):
+                        if 0 <= k + offset < n and cid in tagged[k + offset]:
+                            f[name] = 1.0
+                    if k + 1 < n and cid in conversation[k + 1].vocatives:
+                        f["vocative_next"] = 1.0
+                    if k > 0 and cid in conversation[k - 1].named:
+                        f["named_prev_quote"] = 1.0
+                    if cid in first_actor:
+                        f["actor_first"] = 1.0
+                    f["turn_tagged"] = has_tag
+                    f["turn_tag_resolved"] = resolved
+                    f["narration_tokens"] = min(narration, 60) / 60.0
+                    f["conv_position"] = min(k, 10) / 10.0
+                    f["conv_length"] = min(n, 20) / 20.0
+                    f["pieces"] = float(len(turn.quotes))
 
     def _features(
         self, turn: _Turn, cid: str, last_seen: Mapping[str, int], vocative_prev: set[str]
@@ -802,6 +997,22 @@ class _Context:
 
 
 # --- helpers -------------------------------------------------------------------
+
+
+def score_turns(turns: list[_Turn], scorer: Scorer, max_candidates: int) -> None:
+    """Score every (turn, candidate) pair, in one batch when the scorer can, and keep the best."""
+    rows = [(turn, cid) for turn in turns for cid in turn.features]
+    batch = getattr(scorer, "score_many", None)
+    if batch is not None:
+        values = list(batch([turn.features[cid] for turn, cid in rows]))
+    else:
+        values = [scorer.score(turn.features[cid]) for turn, cid in rows]
+    for turn in turns:
+        turn.scores = {}
+    for (turn, cid), value in zip(rows, values, strict=True):
+        turn.scores[cid] = float(value)
+    for turn in turns:
+        turn.candidates = sorted(turn.features, key=lambda c: -turn.scores[c])[:max_candidates]
 
 
 def _is_speech(lemma: str, tag: str, manner: bool) -> bool:
