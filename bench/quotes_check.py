@@ -6,7 +6,9 @@ Paragraphs are blank-line blocks. Gold units are the sub-quotation spans of
 quotation_info.csv; predictions are top-level quote pieces (nested quotes are
 left out: PDNC does not annotate them). Exact: same [start, end). Overlap: the
 pieces overlap at least half of the gold span (and, for precision, half of the
-predicted piece is covered by gold).
+predicted piece is covered by gold). The dashP column counts paragraphs opening with
+a dash (—, ―, –, --, -) and dashQ the quotes read as dash dialogue: PDNC's dash-opening
+paragraphs are narration, so dashQ should stay 0.
 """
 
 from __future__ import annotations
@@ -95,7 +97,11 @@ def check(folder: Path, verbose: int = 0):
                     "]]",
                     repr(text[e : e + 40]),
                 )
-    return exact, over, len(gold), len(pred), secs
+    dash_paras = sum(
+        1 for p in doc.paragraphs if re.match(r"\s*(?:—|―|–|-)", text[p.start : p.end])
+    )
+    dash_quotes = sum(1 for q in doc.quotes if q.mark == "dash")
+    return exact, over, len(gold), len(pred), secs, dash_paras, dash_quotes
 
 
 def main(argv: list[str]) -> None:
@@ -105,13 +111,16 @@ def main(argv: list[str]) -> None:
         argv = argv[1:]
     folders = [PDNC / n for n in argv] if argv else sorted(p for p in PDNC.iterdir() if p.is_dir())
     print(
-        f"{'novel':30s} {'gold':>5s} {'pred':>5s}  exactP exactR exactF   overP  overR  overF   secs"
+        f"{'novel':30s} {'gold':>5s} {'pred':>5s}  exactP exactR exactF   overP  overR  overF   secs dashP dashQ"
     )
     tot = [0, 0, 0, 0, 0, 0]
+    dash_tot = [0, 0]
     for folder in folders:
-        (ep, er, ef), (op, orr, of), ng, np_, secs = check(folder, verbose)
+        (ep, er, ef), (op, orr, of), ng, np_, secs, dp, dq = check(folder, verbose)
+        dash_tot[0] += dp
+        dash_tot[1] += dq
         print(
-            f"{folder.name:30s} {ng:5d} {np_:5d}  {ep:.3f}  {er:.3f}  {ef:.3f}   {op:.3f}  {orr:.3f}  {of:.3f}  {secs:.2f}"
+            f"{folder.name:30s} {ng:5d} {np_:5d}  {ep:.3f}  {er:.3f}  {ef:.3f}   {op:.3f}  {orr:.3f}  {of:.3f}  {secs:.2f} {dp:5d} {dq:5d}"
         )
         for n, v in enumerate((ep * np_, er * ng, op * np_, orr * ng)):
             tot[n] += v
@@ -121,7 +130,7 @@ def main(argv: list[str]) -> None:
         ep, er, ef = prf(tot[0], tot[4], tot[1], tot[5])
         op, orr, of = prf(tot[2], tot[4], tot[3], tot[5])
         print(
-            f"{'ALL (micro)':30s} {int(tot[5]):5d} {int(tot[4]):5d}  {ep:.3f}  {er:.3f}  {ef:.3f}   {op:.3f}  {orr:.3f}  {of:.3f}"
+            f"{'ALL (micro)':30s} {int(tot[5]):5d} {int(tot[4]):5d}  {ep:.3f}  {er:.3f}  {ef:.3f}   {op:.3f}  {orr:.3f}  {of:.3f}        {dash_tot[0]:5d} {dash_tot[1]:5d}"
         )
 
 

@@ -229,9 +229,8 @@ def test_em_dash_dialogue_inside_a_quote_mark_story(middle, expected):
         assert text[q.start : q.end] == q.text
         assert text[q.open_start] in "—―"
     # The quote-mark dialogue around it is read as before.
-    assert [q.text for q in doc.quotes if q.mark == "double"] == [
-        "Tea?", "Please,", "Milk?", "Well?", "Nothing,"
-    ]
+    doubles = ["Tea?", "Please,", "Milk?", "Well?", "Nothing,"]
+    assert [q.text for q in doc.quotes if q.mark == "double"] == doubles
 
 
 def test_em_dash_exchange_spans_are_exact():

@@ -239,8 +239,8 @@ def _dash_paragraphs(doc: Document, convention: str) -> frozenset[int]:
     call, a letter, a flashback). A lone dash-opening paragraph is just as often narration
     (an epigraph's attribution, a signature, an aside), so a candidate (``_em_dash_speech``)
     counts only with corroboration: it is one of two or more consecutive candidates (an
-    exchange: narration does not come as a run of dash-opening paragraphs), or it carries a
-    dash-set speech tag (`—Where? —she asked.`), which narration never does.
+    exchange; narration seldom comes as a run of capitalised dash-opening paragraphs), or it
+    carries a dash-set speech tag (`—Where? —she asked.`), which narration seldom does.
     """
     text = doc.text
     cands = [_em_dash_speech(text, p.start, p.end, convention) for p in doc.paragraphs]
@@ -265,9 +265,7 @@ def _em_dash_speech(text: str, lo: int, hi: int, convention: str) -> bool:
     if any(text.find(q, lo, hi) != -1 for q in '"“”«»'):
         return False  # the quote marks are the speech; the dash is something else
     if convention == "single" and any(
-        _single_role(text, i, lo, hi) == _OPEN
-        for i in range(lo, hi)
-        if text[i] in "'‘"
+        _single_role(text, i, lo, hi) == _OPEN for i in range(lo, hi) if text[i] in "'‘"
     ):
         return False
     return True
@@ -285,6 +283,7 @@ def _has_dash_tag(text: str, lo: int, hi: int) -> bool:
         if p < start or text[p] not in ",.!?…;:":
             continue  # `I was going to— well`: an interruption inside the speech
         words = re.findall(r"[^\W\d_]+", text[d.end() : min(hi, d.end() + 40)])[:3]
+        # Lowercase first word, as ``_scan_dash`` needs to hand over to narration there.
         if words and words[0][0].islower() and any(w.lower() in _TAG_VERBS for w in words):
             return True
     return False
