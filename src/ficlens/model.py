@@ -273,6 +273,7 @@ class Document:
     interactions: list[Interaction] = field(default_factory=list)
     signals: list[Signal] = field(default_factory=list)
     signal_checks: list[SignalCheck] = field(default_factory=list)
+    truncated_at: int | None = None  # set when only text[:truncated_at] was analysed (see warnings)
     stages: list[str] = field(default_factory=list)  # names of the stages that ran, in order
     config: dict[str, Any] = field(default_factory=dict)
 

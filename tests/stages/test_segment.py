@@ -152,3 +152,22 @@ def test_dashes_at_quote_marks_do_not_glue_tokens(segment, text, subject):
     assert "said" in words and subject in words
     assert all(text[t.start : t.end] == t.text for t in doc.tokens)
     assert not any('"' in w and len(w) > 1 for w in words)
+
+
+def test_word_limit_cuts_at_a_paragraph_with_a_warning(nlp):
+    stage = SegmentStage(SegmentConfig(max_words=8), nlp)
+    doc = stage(Document(text="One two three four.\n\nFive six seven eight.\n\nNine ten."))
+    assert [doc.text[p.start : p.end] for p in doc.paragraphs] == ["One two three four.", "Five six seven eight."]
+    assert doc.truncated_at == doc.text.index("Nine")
+    assert doc.warnings and doc.warnings[0].startswith("partial analysis: only the first 8 words")
+
+
+def test_word_limit_cuts_one_huge_paragraph_at_a_sentence_end(nlp):
+    # A file with no paragraph breaks at all.
+    stage = SegmentStage(SegmentConfig(max_words=20), nlp)
+    text = "She opens the door and looks out. " * 10
+    doc = stage(Document(text=text))
+    assert len(doc.paragraphs) == 1
+    kept = doc.text[: doc.truncated_at]
+    assert kept.endswith("looks out.") and len(kept.split()) <= 20
+    assert doc.tokens[-1].end <= doc.truncated_at

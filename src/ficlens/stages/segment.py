@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ficlens.model import (
@@ -75,6 +75,9 @@ class SegmentConfig:
     line_mode_blank_ratio: float = 0.05
     line_mode_min_line_chars: int = 100
     max_heading_chars: int = 100
+    # Past this many words the rest of the story is left unanalysed, with a warning, so a
+    # huge input (a 50 MB file is ~9M words) cannot exhaust memory; 0 means no limit.
+    max_words: int = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -269,6 +272,21 @@ class SegmentStage:
         return False
 
     def _apply(self, doc: Document, found: _Found) -> None:
+        cut = _within_word_limit(doc.text, found.paragraphs, self.config.max_words)
+        if cut is not None:
+            doc.truncated_at = cut
+            doc.warnings.append(
+                f"partial analysis: only the first {self.config.max_words:,} words were analysed "
+                f"(up to character {cut:,} of {len(doc.text):,}); raise segment.max_words to analyse more"
+            )
+            paragraphs = [
+                replace(p, end=min(p.end, cut)) for p in found.paragraphs if p.start < cut
+            ]
+            found = _Found(
+                [replace(c, end=min(c.end, cut)) for c in found.chapters if c.start < cut],
+                [replace(sc, end=min(sc.end, cut)) for sc in found.scenes if sc.start < cut],
+                paragraphs,
+            )
         doc.chapters = found.chapters
         doc.scenes = found.scenes
         doc.paragraphs = found.paragraphs
@@ -335,6 +353,31 @@ def _for_spacy(chunk: str) -> str:
     """The copy of a paragraph that spaCy parses: same length, so offsets are unchanged."""
     chunk = chunk.replace("\n", " ").replace("\r", " ")
     return _DASH_AT_QUOTE.sub(lambda m: " " * len(m.group()), chunk)
+
+
+def _within_word_limit(text: str, paragraphs: list[Paragraph], max_words: int) -> int | None:
+    """The offset where analysis must stop to stay within ``max_words``, or None if all fits.
+
+    Cuts at a paragraph end, or inside a paragraph (at a sentence end) when one paragraph
+    alone is over the limit, as in a file with no paragraph breaks.
+    """
+    if max_words <= 0:
+        return None
+    words = 0
+    for paragraph in paragraphs:
+        count = len(text[paragraph.start : paragraph.end].split())
+        if words + count > max_words:
+            if words > 0:
+                return paragraph.start
+            budget = max_words - words
+            spans = re.finditer(r"\S+", text[paragraph.start : paragraph.end])
+            end = paragraph.start + next(m.end() for i, m in enumerate(spans) if i == budget - 1)
+            cut = _cut_point(text, paragraph.start, end)
+            while cut > paragraph.start + 1 and text[cut - 1].isspace():
+                cut -= 1
+            return cut
+        words += count
+    return None
 
 
 def _group_by_chapter(paragraphs: list[Paragraph]) -> Iterator[list[Paragraph]]:
