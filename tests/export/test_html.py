@@ -184,3 +184,26 @@ def test_long_book_is_linear() -> None:
     page = render_report(doc)
     assert time.perf_counter() - started < 4.0
     assert page.count('class="q sp0"') == 4000
+
+
+def test_signals_section_shows_checks_and_evidence():
+    from ficlens.model import Signal, SignalCheck
+
+    doc = sample_doc.sample_document()
+    doc.signals = [Signal("self_harm", 0, 0, 10, "She cut herself <again>.", 0.8)]
+    doc.signal_checks = [
+        SignalCheck("self_harm", True, 0.8, False, "surprise", "tagged No Archive Warnings Apply; self harm mentioned in chapter 1", (0,)),
+        SignalCheck("sexual_content", False, 0.0, False, "none", "sexual content: nothing found", ()),
+    ]
+    page = render_report(doc)
+    section = page.split('id="signals"', 1)[1].split("</section>", 1)[0]
+    assert 'class="signal-surprise"' in section
+    assert "tagged No Archive Warnings Apply; self harm mentioned in chapter 1" in section
+    assert "She cut herself &lt;again&gt;." in section  # evidence is escaped
+    assert '<a href="#signals">' in page
+
+
+def test_no_signals_section_without_checks():
+    doc = sample_doc.sample_document()
+    doc.signals, doc.signal_checks = [], []
+    assert 'id="signals"' not in render_report(doc)

@@ -77,6 +77,7 @@ def render_report(doc: Document) -> str:
         "legend": _legend(doc, swatches),
         "characters": _character_rows(doc, swatches),
         "narration": _narration_rows(doc, index),
+        "signals": _signal_rows(doc),
         "graph": interaction_svg(doc, swatches),
         "chapters": [(f"ch-{c.id}", _chapter_title(doc, c.id, c.title)) for c in doc.chapters],
         "story": Markup("").join(_story_html(doc, swatches, index)),
@@ -86,6 +87,34 @@ def render_report(doc: Document) -> str:
         "max_rows": MAX_CHARACTER_ROWS,
     }
     return _environment().get_template("report.html.j2").render(**context)
+
+
+SIGNAL_EVIDENCE_SHOWN = 5
+
+
+def _signal_rows(doc: Document) -> list[dict[str, Any]]:
+    """Per kind: the check against the declared warnings and the strongest evidence sentences."""
+    by_kind: dict[str, list[Any]] = {}
+    for signal in doc.signals:
+        by_kind.setdefault(signal.kind, []).append(signal)
+    rows = []
+    for check in doc.signal_checks:
+        evidence = sorted(by_kind.get(check.kind, []), key=lambda s: -s.confidence)[:SIGNAL_EVIDENCE_SHOWN]
+        rows.append(
+            {
+                "kind": check.kind.replace("_", " "),
+                "status": check.status,
+                "message": check.message,
+                "confidence": f"{check.confidence:.0%}",
+                "declared": {True: "yes", False: "no", None: "not stated"}[check.declared],
+                "evidence": [
+                    (f"ch-{s.chapter}", _chapter_title(doc, s.chapter, doc.chapters[s.chapter].title if s.chapter < len(doc.chapters) else ""), s.evidence, f"{s.confidence:.0%}")
+                    for s in evidence
+                ],
+                "more": len(by_kind.get(check.kind, [])) - len(evidence),
+            }
+        )
+    return rows
 
 
 @cache
