@@ -15,6 +15,7 @@ pickled. Results come back as count-keeping score objects, summed into micro-ave
 from __future__ import annotations
 
 import bisect
+import copy
 import dataclasses
 import datetime as dt
 import subprocess
@@ -191,13 +192,37 @@ def map_pdnc_characters(novel: PdncNovel, doc: Document) -> dict[Hashable, Hasha
     return M.map_clusters(texts, {c.id: c.aliases for c in novel.characters})
 
 
+def heldout_pipeline(pipeline: Any, novel: str) -> Any:
+    """The pipeline with each stage that has cross-validation fold models (the speaker ranker)
+    swapped for the fold model trained without ``novel``: no PDNC novel is scored by a model
+    that saw it. Returns ``pipeline`` itself when no stage has folds."""
+    stages = getattr(pipeline, "stages", None)
+    if not stages:
+        return pipeline
+    swapped = [s.heldout(novel) if hasattr(s, "heldout") else s for s in stages]
+    if all(a is b for a, b in zip(swapped, stages, strict=True)):
+        return pipeline
+    clone = copy.copy(pipeline)  # the cached pipeline itself stays on the full model
+    clone.stages = swapped
+    return clone
+
+
+def speaker_model_note() -> str:
+    """How the speakers stage of the default pipeline is scored on PDNC (for the report)."""
+    from ficlens.stages.speakers import SpeakerConfig
+
+    if SpeakerConfig().scorer == "ranker":
+        return "learned ranker, cross-validated: each novel scored by the fold model trained without it"
+    return "hand-weighted rules (no training data)"
+
+
 def _pdnc_one(folder: Path, mode: str, cast_dir: Path, factory: PipelineFactory) -> tuple[str, PdncScores]:
     started = time.perf_counter()
     novel = load_novel(folder)
     cast_path = None
     if mode != "end-to-end":
         cast_path = write_cast(novel.characters, cast_dir / f"{novel.folder}.cast.tsv")
-    pipeline = factory(cast_path)
+    pipeline = heldout_pipeline(factory(cast_path), novel.folder)
     doc = Document(text=novel.text, source=str(novel.text_path), format="text")
     gold = (lambda d: gold_quote_records(d, novel)) if mode == "gold-quotes" else None
     doc = run_pipeline(pipeline, doc, gold)
@@ -253,7 +278,7 @@ def evaluate_pdnc(
             raise DatasetError(str(p), "missing novel_text.txt")
     # Longest first, so the two workers finish close together.
     paths.sort(key=lambda p: -(p / "novel_text.txt").stat().st_size)
-    run = EvalRun("pdnc", mode, meta=_meta(data, workers))
+    run = EvalRun("pdnc", mode, meta={**_meta(data, workers), "speaker_model": speaker_model_note()})
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         cast_dir = Path(out) / "casts" if out is not None else Path(tmp)
@@ -357,10 +382,21 @@ def score_litbank_work(work: LitBankWork, doc: Document) -> LitBankScores:
 
 
 def _litbank_one(root: Path, stem: str, factory: PipelineFactory) -> tuple[str, LitBankScores]:
+    # The pipeline reads the original book's paragraphs covering the excerpt (real text, as a
+    # user gives it); predicted spans are mapped onto the tokenized excerpt for scoring.
+    import logging
+
+    from ficlens.eval.litbank import aligned_source, score_aligned
+
     (work,) = load_litbank(root, works=[stem])
-    doc = Document(text=work.text, source=f"{root}/coref/tsv/{stem}_brat.txt", format="text")
+    src = aligned_source(root, work)
+    if src.unaligned:
+        logging.getLogger(__name__).warning(
+            "%s: %d of %d excerpt characters not aligned to %s", stem, src.unaligned, src.nonspace, src.path
+        )
+    doc = Document(text=src.text, source=str(src.path), format="text")
     doc = factory(None)(doc)
-    return stem, score_litbank_work(work, doc)
+    return stem, LitBankScores(**score_aligned(work, src, doc))
 
 
 def evaluate_litbank(
