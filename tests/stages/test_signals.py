@@ -26,8 +26,9 @@ def analyse(segment, text: str, metadata: dict | None = None, names: tuple[str, 
     ]
     # Every listed name is a main character mentioned wherever it appears.
     doc.characters = [Character(f"C{i}", n, (n,), mentions=10) for i, n in enumerate(names)]
+    token_at = {t.start: t.i for t in doc.tokens}
     doc.mentions = [
-        Mention(m.start(), m.end(), 0, 0, n, MentionKind.NAME, f"C{i}")
+        Mention(m.start(), m.end(), token_at[m.start()], token_at[m.start()] + 1, n, MentionKind.NAME, f"C{i}")
         for i, n in enumerate(names)
         for m in re.finditer(re.escape(n), text)
     ]
@@ -117,3 +118,43 @@ def test_declared_kinds(metadata, expected):
 def test_empty_document(segment):
     doc = analyse(segment, "")
     assert doc.signals == [] and all(c.status == "none" for c in doc.signal_checks)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("She was tortured by the fear that he knew.", "graphic_violence"),  # figurative torture
+        ("Whereupon Victor answered with a volley of abuse.", "abuse"),  # abuse = insults
+        ("My interest was aroused.", "sexual_content"),  # other sense of "aroused"
+        ("Their intercourse was friendly and brief.", "sexual_content"),  # archaic: conversation
+        ("The cactuses were stabbing the purple sky.", "graphic_violence"),  # a thing does the stabbing
+        ("His face grew grave and he looked away.", "major_character_death"),  # grave = serious
+        ("Did he think I read the bloody paper?", "graphic_violence"),  # expletive, and a question
+    ],
+)
+def test_other_senses_are_not_evidence(segment, sentence, kind):
+    doc = analyse(segment, sentence, names=("Victor",))
+    assert all(s.confidence < 0.45 for s in doc.signals if s.kind == kind)
+
+
+def test_death_weighs_who_dies(segment):
+    # Anna (a main character) is the one who dies; in the second, the bull is.
+    anna = analyse(segment, "Anna was dead by morning.", names=("Anna",))
+    bull = analyse(segment, "Anna looked at the dead bull.", names=("Anna",))
+    assert max(s.confidence for s in anna.signals if s.kind == "major_character_death") >= 0.6
+    assert all(s.confidence < 0.3 for s in bull.signals if s.kind == "major_character_death")
+
+
+def test_a_question_asserts_less(segment):
+    stated = analyse(segment, "Anna died that winter.", names=("Anna",))
+    asked = analyse(segment, "Anna died that winter?", names=("Anna",))
+    best = lambda doc: max((s.confidence for s in doc.signals if s.kind == "major_character_death"), default=0)  # noqa: E731
+    assert best(asked) < best(stated)
+
+
+def test_nearly_scopes_over_its_own_verb(segment):
+    # "nearly died" is hypothetical; "nearly blinded with the blood" still depicts the blood.
+    fell = analyse(segment, "She fell, nearly blinded with the blood from a deep gash.")
+    almost = analyse(segment, "Anna nearly died that winter.", names=("Anna",))
+    assert max(s.confidence for s in fell.signals if s.kind == "graphic_violence") >= 0.45
+    assert all(s.confidence < 0.3 for s in almost.signals if s.kind == "major_character_death")

@@ -1,25 +1,30 @@
 """Signals: content that AO3's archive warnings and common tags name, with evidence.
 
-A transparent method, sentence by sentence: lexicon patterns per kind, each with a weight,
-discounted when the sentence negates the trigger ("she did not die"), makes it hypothetical
-("if he had fallen he could have died", "she was afraid he would die"), or uses it as an idiom
-("dying to know", "killing me"), and when the sentence is dialogue (threats and hyperbole are
-common there). Major character death also needs the one who dies to be a main character.
+A transparent method, sentence by sentence: lexicon patterns per kind, each with a weight
+(words with a common innocent sense weigh less than the presence threshold; phrases that
+can hardly mean anything else weigh more), skipped inside idioms and other senses ("tortured
+by doubt", "a volley of abuse", "in flesh and blood"), and discounted when the sentence
+negates the trigger ("she did not die"), makes it hypothetical ("if he had fallen he could
+have died", "she was afraid he would die", "nearly died"), asks it, or is dialogue (threats
+and hyperbole are common there). The parse says who is involved: a death counts as a major
+character's when the one who dies (subject of "died", object of "killed", owner of "her
+death") is one of the most mentioned characters; stabbing or torturing done by or to a thing
+("cactuses stabbing the sky", "the thought tortured her") counts little.
 
-    "Blood soaked the sheets where the knife went in."  -> graphic_violence, 0.8
-    "She did not die that night."                       -> nothing (negated)
+    "He stabbed the guard and blood ran across the stones."  -> graphic_violence, 0.7
+    "She did not die that night."                            -> nothing (negated)
 
 A hit is evidence, never a verdict: each Signal carries its sentence and a confidence, and
 ``signal_checks`` compares the work's totals with its declared warnings, rating and tags
-("tagged No Archive Warnings Apply; self_harm mentioned in chapter 2"). What this cannot
-catch (implication without the words, euphemism, violence told only through its aftermath)
-is written up in docs/signals.md with the measured precision.
+("tagged No Archive Warnings Apply; self harm mentioned in chapter 2"). The measured precision
+and what this cannot catch (implication without the words, euphemism, violence told only
+through its aftermath) are in docs/signals.md.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -28,60 +33,109 @@ from ficlens.model import Document, Signal, SignalCheck
 KINDS = ("graphic_violence", "major_character_death", "self_harm", "sexual_content", "abuse")
 
 # (pattern, weight). Patterns run on the lower-cased sentence; \b keeps them to whole words.
+# A word with a common innocent sense ("tortured by doubt", "a volley of abuse", "my interest
+# was aroused", "his face grew grave") gets a weight below ``present_confidence``: it is only
+# evidence together with other triggers. Phrases that can hardly mean anything else weigh more.
 LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
     "graphic_violence": (
-        (r"\b(?:blood|bloody|bloodied|bleeding|bled)\b", 0.35),
-        (r"\b(?:stab(?:bed|bing|s)?|slash(?:ed|ing)?|gutted|disembowel\w*|decapitat\w*|behead\w*)\b", 0.6),
-        (r"\b(?:gore|gory|entrails|intestines|viscera|brains? (?:spilled|splattered))\b", 0.8),
-        (r"\b(?:torture[ds]?|torturing|mutilat\w*|dismember\w*|severed)\b", 0.7),
-        (r"\b(?:shot|shoots|shooting) (?:him|her|them|me|you|\w+) (?:in|through) the\b", 0.6),
+        (r"\b(?:blood|bleeding|bled)\b", 0.35),
+        # "bloody" is as often an expletive ("the bloody gazette"), mostly in dialogue.
+        (r"\b(?:bloody|bloodied|blood-stained|bloodstained)\b", 0.3),
+        (r"\b(?:stab(?:bed|bing|s)?|slash(?:ed|ing)?)\b", 0.3),
+        (r"\b(?:stab(?:bed|bing|s)?|slash(?:ed|ing)?) (?:him|her|them|me|you|us|himself|herself|his|their|my|your|the|a|an)\b", 0.6),
+        (r"\b(?:(?:was|were|been|being|be) stabbed|stabbed to death|(?:stab|knife|bullet|gunshot) wounds?)\b", 0.7),
+        (r"\bgash(?:es|ed)?\b", 0.4),
+        (r"\b(?:disembowel\w*|decapitat\w*|behead\w*|gutted (?:him|her|them|me|you))\b", 0.7),
+        (r"\b(?:gore|gory|entrails|intestines|viscera|brains? (?:spilled|splattered))\b", 0.6),
+        (r"\b(?:torture[ds]?|torturing|torturer)\b", 0.35),
+        (r"\b(?:tortur(?:ed|ing) (?:him|her|them|me|you|us)|(?:was|were|been|being) tortured)\b", 0.6),
+        (r"\b(?:mutilat\w*|dismember\w*)\b", 0.7),
+        (r"\bsevered (?:head|hand|arm|leg|finger|limb|ear|foot|toe)s?\b", 0.7),
+        (r"\b(?:shot|shoots|shooting) (?:him|her|them|me|you|us) (?:in|through) the\b", 0.6),
+        (r"\b(?:shot (?:him|her|them|me|you|us) dead|(?:was|were|been) shot (?:dead|in|through))\b", 0.65),
         (r"\b(?:bones?|skull|ribs?|jaw|nose) (?:crack(?:ed|s)?|snap(?:ped|s)?|shatter(?:ed|s)?|broke)\b", 0.6),
         (r"\b(?:slit|cut) (?:his|her|their|my|your) throat\b", 0.8),
         (r"\b(?:beat|beaten|beating) (?:him|her|them|me|you)?\s*(?:bloody|senseless|to death|unconscious)\b", 0.7),
         (r"\bknife (?:went|sank|slid|plunged) (?:in|into)\b", 0.7),
-        (r"\b(?:massacre|slaughter(?:ed)?|carnage)\b", 0.6),
+        (r"\b(?:massacre[ds]?|slaughter(?:ed)?|carnage)\b", 0.5),
     ),
     "major_character_death": (
-        (r"\b(?:died|dies|dead|death|killed|murdered|passed away|stopped breathing)\b", 0.5),
-        (r"\b(?:funeral|corpse|coffin|casket|grave(?:side|stone)?|buried|mourning|wake)\b", 0.3),
+        # Weighed again by who dies (``_victim_factor``): a main character, someone else, unknown.
+        (r"\b(?:died|dies|dead|death|killed|murdered|passed away|stopped breathing|perished|drowned)\b", 0.5),
+        (r"\b(?:funeral|corpse|coffin|casket|grave(?:side|stone)|buried|mourning)\b", 0.3),
+        (r"\b(?:his|her|their|my|your|an early|a watery) grave\b(?! ?[a-z])", 0.3),
     ),
     "self_harm": (
         (r"\b(?:self[- ]harm\w*|self[- ]injur\w*)\b", 0.9),
-        (r"\b(?:cut|cuts|cutting|burn(?:ed|s)?|hurt(?:s|ing)?) (?:herself|himself|themselves|myself|yourself)\b", 0.8),
-        (r"\b(?:suicid\w*|kill(?:ed|s|ing)? (?:herself|himself|themselves|myself|yourself))\b", 0.85),
-        (r"\b(?:overdos\w*|slit (?:her|his|their|my|your) wrists?|hanged (?:herself|himself|themselves|myself))\b", 0.85),
+        (r"\b(?:cut|cuts|cutting) (?:herself|himself|themselves|myself|yourself)\b", 0.8),
+        # "he has hurt himself" is mostly an accident.
+        (r"\b(?:burn(?:ed|s|t)?|hurt(?:s|ing)?) (?:herself|himself|themselves|myself|yourself)\b", 0.4),
+        (r"\b(?:(?:commit|commits|committed|committing|attempt|attempts|attempted|meditated|contemplated|considered|his|her|their|my|your) suicide|suicide (?:attempt|note)s?|suicidal"
+         r"|kill(?:ed|s|ing)? (?:herself|himself|themselves|myself|yourself))\b", 0.85),
+        # "suicide" as a topic ("the crime of suicide lies in ...") states no act.
+        (r"\bsuicides?\b", 0.5),
+        (r"\b(?:slit (?:her|his|their|my|your) wrists?|hanged (?:herself|himself|themselves|myself))\b", 0.85),
+        (r"\boverdos\w*", 0.5),  # often an accident ("an overdose ... by mistake")
         (r"\b(?:razor blades?|scars? on (?:her|his|their|my|your) (?:wrists?|arms?|thighs?))\b", 0.5),
         (r"\bend it all\b", 0.5),
     ),
     "sexual_content": (
-        (r"\b(?:sex|sexual(?:ly)?|intercourse|orgasm\w*|climax(?:ed)?|aroused|arousal|erection|lust)\b", 0.5),
+        (r"\b(?:sex|sexual(?:ly)?|lust)\b", 0.35),
+        (r"\b(?:had sex|have sex|having sex|sex with|sexual intercourse|orgasm\w*|sexually aroused|arousal)\b", 0.7),
+        # Older prose: "intercourse" is conversation, an "erection" a building.
+        (r"\b(?:intercourse|erection)\b", 0.25),
+        (r"\b(?:aroused|climax(?:ed)?)\b", 0.25),
         (r"\b(?:naked|nude|undress(?:ed|es|ing)?|unbutton(?:ed|s)?)\b", 0.25),
-        (r"\b(?:moan(?:ed|s|ing)?|thrust(?:s|ed|ing)?|grind(?:s|ing)?|straddl\w*)\b", 0.3),
+        (r"\b(?:moan(?:ed|s|ing)?|thrust(?:s|ed|ing)?|grind(?:s|ing)?|straddl\w*)\b", 0.2),
         (r"\b(?:breasts?|nipples?|thighs?|hips?) \w* ?(?:under|against) (?:his|her|their|my|your) (?:mouth|hands?|tongue|lips)\b", 0.6),
-        (r"\b(?:cock|cunt|clit\w*|penis|vagina|cum|come[sd]? inside)\b", 0.8),
+        (r"\b(?:(?:his|my|your|their) cock\b(?!-)|cunt|clit\w*|penis|vagina|(?<!magna )(?<!summa )cum\b|c[ao]me[sd]? inside (?:her|him|me|you))", 0.8),
         (r"\b(?:made love|making love|slept with|in bed together)\b", 0.5),
     ),
     "abuse": (
-        (r"\b(?:abuse[ds]?|abusive|abusing|abuser)\b", 0.6),
-        (r"\b(?:rape[ds]?|raping|rapist|molest\w*|assaulted)\b", 0.8),
+        # Bare "abuse" in older prose is mostly verbal ("abused the English"): weak alone.
+        (r"\b(?:abuse[ds]?|abusive|abusing|abuser)\b", 0.35),
+        (r"\b(?:abusive (?:relationship|marriage|husband|wife|father|mother|parents?|home|partner|boyfriend|girlfriend|ex)"
+         r"|(?:child|sexual|physical|emotional|domestic) abuse|(?:was|were|been|being) (?:sexually |physically )?abused)\b", 0.7),
+        (r"\b(?:rape[ds]?|raping|rapist|sexually assaulted|sexual assault)\b", 0.8),
+        (r"\b(?:molest\w*|assaulted)\b", 0.45),
         (r"\b(?:hit|hits|slapped|slaps|beat|beats|kicked|punched) (?:her|him|them|me|you) again\b", 0.6),
         (r"\b(?:bruises?|welts?) (?:on|along|across) (?:her|his|their|my|your)\b", 0.4),
-        (r"\b(?:domestic violence|battered|grooming|groomed)\b", 0.6),
+        (r"\b(?:domestic violence|battered (?:wife|wives|woman|women|child|children)|grooming|groomed)\b", 0.6),
         (r"\b(?:locked (?:her|him|them|me) in|starved (?:her|him|them|me))\b", 0.5),
     ),
 }
 
 _NEGATION = re.compile(r"\b(?:not|no|never|n't|nobody|nothing|without|hardly|barely)\b|n't\b")
 _HYPOTHETICAL = re.compile(
-    r"\b(?:if|would|could|might|may|should|almost|nearly|wondered|imagin\w*|pretend\w*|as if|"
-    r"afraid|feared|fear|dream\w*|nightmare|what if|threaten\w*|joke\w*|rather)\b"
+    r"\b(?:if|would|could|might|may|should|wondered|imagin\w*|pretend\w*|as if|"
+    r"afraid|feared|fear|dream\w*|nightmare|what if|threaten\w*|joke\w*|rather|"
+    r"possib\w*|perhaps|whether|theory|suppos\w*|seem\w*|as though)\b"
 )
+# Figurative and other-sense uses; a trigger inside one of these spans does not count.
+# "almost" / "nearly" scope over the next word or two ("nearly died"), not the whole sentence
+# ("she fell, nearly blinded with the blood").
+_NEARLY = re.compile(r"\b(?:almost|nearly)\s+(?:\w+\s+)?$")
 _IDIOMS = re.compile(
     r"\b(?:dying to|dying of (?:curiosity|laughter|boredom|embarrassment)|killing me|kill for|"
-    r"dead tired|dead on|dead end|deadline|dead silent|dead serious|dead of night|dead weight|"
-    r"bored to death|scared to death|to death of|over my dead body|drop dead gorgeous|"
-    r"blood (?:relative|relation|type|sugar|pressure|orange)|in cold blood|bad blood|"
-    r"killer|killing time|kill time|death glare|near-death|hit (?:it|me) up|hit the (?:road|sack|hay))\b"
+    r"dead (?:tired|on|end|silent|silence|serious|of night|weight|still|quiet|calm|drunk|set|certain|sure|beat|"
+    r"asleep|level|heat|letter|language|places?|centre|center|white|black|leaves|season|march)|"
+    r"deadline|deadly|(?:alive|live) or dead|dead or alive|half dead|death[- ]?like|deathly|like death|"
+    r"(?:bored|scared|frightened|worried|tired|sick|teased|tickled|laughed|loved) to death|to death of|"
+    r"over my dead body|drop dead gorgeous|near-death|"
+    r"blood (?:relative|relation|type|sugar|pressure|orange|ran cold|runs cold|run cold|boil\w*)|"
+    r"blood-red|blood-?shot|in(?:to)? (?:his|her|their|my|your|the|our) blood|flesh and blood|by blood|"
+    r"(?:his|her|their|my|your|the) blood (?:froze|was frozen|chilled|was chilled|curdled|boiled|was boiling|tingl\w*|was up|quickened|sang)|"
+    r"through (?:all )?(?:his|her|their|my|your) veins|"
+    r"(?:noble|royal|gentle|good|blue|young|bad|mixed|hot|cold|english|french|irish) blood|in cold blood|"
+    r"killer|killing time|kill time|death glare|hit (?:it|me) up|hit the (?:road|sack|hay)|"
+    r"tortured by|tortures? of|torture to|(?:a|such|sheer|exquisite|mental|perfect) torture|stabs? of|"
+    r"(?:volley|torrent|stream|shower|string|storm|flood|term|terms|words|tirade) of abuse|"
+    r"abuse of (?:power|authority|language|trust|the)|(?:hurl|heap|shout|pour|shower)\w* (?:of )?abuse|"
+    r"(?:fair|fairer|weaker|gentle|opposite|other|same|either|both|her|his|their|your|my) sex(?:es)?\b(?! with)|"
+    r"(?:age|class|race|rank|and) sex\b|sex (?:and|or) (?:age|class|race|rank)|"
+    r"(?:interest|curiosity|suspicions?|attention|anger|jealousy|alarm|indignation|pity|sympathy) (?:was |were |had been )?aroused|"
+    r"cut (?:him|her|my|your|them)sel(?:f|ves) (?:a|an|some|another|off)\b|well-groomed|(?:stabbed|stab) (?:me|him|her) to the heart|"
+    r"shot (?:forward|up|out|past|across|through with|down|away|off|back|a glance|a look))\b"
 )
 # AO3 declarations that say a kind is present.
 DECLARED_BY_WARNING = {
@@ -107,13 +161,16 @@ class SignalConfig:
     present_confidence: float = 0.6
     quote_discount: float = 0.5
     hypothetical_discount: float = 0.3
+    question_discount: float = 0.5
+    # Only hits within this margin below present_confidence add up across a work.
+    accumulate_margin: float = 0.15
     major_characters: int = 4  # the most mentioned characters count as "major"
     max_evidence_per_kind: int = 50
 
 
 class SignalStage:
     name = "signals"
-    requires: tuple[str, ...] = ("sentences", "paragraphs", "quotes", "characters", "mentions")
+    requires: tuple[str, ...] = ("tokens", "sentences", "paragraphs", "quotes", "characters", "mentions")
     assigns: tuple[str, ...] = ("signals", "signal_checks")
 
     def __init__(self, config: SignalConfig) -> None:
@@ -129,6 +186,7 @@ class SignalStage:
         quote_starts = [q.start for q in doc.quotes]
         quote_ends = [q.end for q in doc.quotes]
         major = _major_character_spans(doc, self.config.major_characters)
+        roles = _Roles(doc, self.config.major_characters)
         per_kind: dict[str, list[Signal]] = defaultdict(list)
         for sentence in doc.sentences:
             sentence_text = text[sentence.start : sentence.end]
@@ -139,18 +197,26 @@ class SignalStage:
             in_quote = _inside(sentence.start, sentence.end, quote_starts, quote_ends)
             for kind, patterns in _COMPILED.items():
                 score = 0.0
+                spans: list[tuple[int, int]] = []
                 for pattern, weight in patterns:
                     for match in pattern.finditer(lowered):
-                        if any(s <= match.start() < e for s, e in idiom_spans):
+                        if any(s < match.end() and match.start() < e for s, e in idiom_spans):
                             continue
-                        score = max(score, weight * self._context(lowered, match.start(), in_quote))
-                        # A second different trigger in the same sentence strengthens it.
+                        spans.append(match.span())
+                        factor = self._context(lowered, match.start(), in_quote)
+                        if kind == "major_character_death":
+                            # Who dies: a main character, someone or something else, or unknown.
+                            factor *= roles.victim_factor(
+                                sentence.start + match.start(), sentence.start + match.end(),
+                                _mentions_major(sentence.start, sentence.end, major),
+                            )
+                        elif kind == "graphic_violence":
+                            factor *= roles.agent_factor(sentence.start + match.start(), sentence.start + match.end())
+                        score = max(score, weight * factor)
                 if score <= 0:
                     continue
-                hits = sum(1 for pattern, _ in patterns if pattern.search(lowered))
-                score = min(1.0, score + 0.1 * (hits - 1))
-                if kind == "major_character_death":
-                    score *= 1.0 if _mentions_major(sentence.start, sentence.end, major) else 0.3
+                # A second, different trigger word in the same sentence strengthens it.
+                score = min(1.0, score + 0.1 * (_distinct(spans) - 1))
                 if score >= self.config.min_confidence:
                     chapter = doc.paragraphs[sentence.paragraph].chapter if doc.paragraphs else 0
                     per_kind[kind].append(
@@ -168,10 +234,12 @@ class SignalStage:
         factor = 1.0
         if _NEGATION.search(before):
             factor *= 0.15
-        if _HYPOTHETICAL.search(lowered[: position + 1]):
+        if _HYPOTHETICAL.search(lowered[: position + 1]) or _NEARLY.search(before):
             factor *= self.config.hypothetical_discount
         if in_quote:
             factor *= self.config.quote_discount
+        if lowered.rstrip(" \"'”’)").endswith("?"):
+            factor *= self.config.question_discount  # a question asserts nothing
         return factor
 
     def _apply(self, doc: Document, signals: list[Signal], checks: list[SignalCheck]) -> None:
@@ -188,6 +256,116 @@ def _inside(start: int, end: int, quote_starts: list[int], quote_ends: list[int]
         covered += max(0, min(end, quote_ends[j]) - max(start, quote_starts[j]))
         j += 1
     return covered * 2 > (end - start)
+
+
+def _distinct(spans: list[tuple[int, int]]) -> int:
+    """How many separate trigger words: overlapping matches (two patterns, one word) count once."""
+    count, end = 0, -1
+    for s, e in sorted(spans):
+        if s >= end:
+            count += 1
+        end = max(end, e)
+    return count
+
+
+# Verbs and nouns whose "victim" (who dies) the dependency tree can give.
+_DIE_WORDS = frozenset({"died", "dies", "perished", "drowned", "passed", "stopped"})
+_KILL_LEMMAS = frozenset({"kill", "murder", "bury"})
+_DEATH_NOUNS = frozenset({"death", "funeral", "corpse", "coffin", "casket", "grave", "graveside", "gravestone", "mourning"})
+# Heads that make "dead" literal: "was dead", "lay dead", "fell dead", "found him dead".
+_DEAD_HEADS = frozenset({"be", "lie", "lay", "fall", "drop", "find", "leave", "pronounce", "declare", "shoot", "strike", "knock"})
+_VIOLENT_LEMMAS = frozenset({"stab", "slash", "torture", "shoot", "mutilate", "behead", "beat", "dismember"})
+_THING_PRONOUNS = frozenset({"it", "this", "that", "which"})
+# Common nouns that can be the agent of violence ("the soldier stabbed ...").
+_PERSON_AGENTS = frozenset(
+    "man woman boy girl men women people person soldier guard officer stranger thief murderer "
+    "brute husband wife father mother brother sister son daughter master mob crowd enemy".split()
+)
+
+
+class _Roles:
+    """Who does or suffers a trigger, from the parse: linear indexes built once per document."""
+
+    def __init__(self, doc: Document, n_major: int) -> None:
+        self.tokens = doc.tokens
+        self.starts = [t.start for t in self.tokens]
+        self.children: dict[int, list[int]] = defaultdict(list)
+        for t in self.tokens:
+            if t.head != t.i:
+                self.children[t.head].append(t.i)
+        ranked = sorted(doc.characters, key=lambda c: -c.mentions)[:n_major]
+        major_ids = {c.id for c in ranked if c.mentions >= 3}
+        self.character_at: set[int] = set()
+        self.major_at: set[int] = set()
+        for m in doc.mentions:
+            if m.character_id is None:
+                continue
+            for i in range(m.start_token, m.end_token_excl):
+                self.character_at.add(i)
+                if m.character_id in major_ids:
+                    self.major_at.add(i)
+
+    def _tokens_in(self, start: int, end: int) -> range:
+        return range(bisect_left(self.starts, start), bisect_left(self.starts, end))
+
+    def _child(self, i: int, deps: tuple[str, ...]) -> int | None:
+        for dep in deps:
+            for c in self.children.get(i, ()):
+                if self.tokens[c].dep == dep:
+                    return c
+        return None
+
+    def _victim(self, i: int) -> int | None:
+        t = self.tokens[i]
+        low, lemma = t.text.lower(), t.lemma.lower()
+        if low in _DIE_WORDS:
+            return self._child(i, ("nsubj", "nsubjpass"))
+        if lemma in _KILL_LEMMAS:
+            return self._child(i, ("nsubjpass", "dobj"))
+        if low in _DEATH_NOUNS:
+            owner = self._child(i, ("poss",))
+            if owner is None:
+                of = next((c for c in self.children.get(i, ()) if self.tokens[c].text.lower() == "of"), None)
+                owner = self._child(of, ("pobj",)) if of is not None else None
+            return owner
+        if low == "dead":
+            if t.dep == "amod":
+                return t.head  # "the dead bull": the noun itself
+            head = self.tokens[t.head]
+            if head.lemma.lower() in _DEAD_HEADS:
+                return self._child(head.i, ("nsubj", "nsubjpass", "dobj"))
+        return None
+
+    def victim_factor(self, start: int, end: int, major_in_sentence: bool) -> float:
+        """x1.4 when the one who dies is a main character, x0.3 when it is someone or something
+        else, x0.5 / x0.3 when the parse does not say (a main character named in the sentence or not)."""
+        for i in self._tokens_in(start, end):
+            victim = self._victim(i)
+            if victim is not None:
+                return 1.4 if victim in self.major_at else 0.3
+        return 0.5 if major_in_sentence else 0.3
+
+    def _is_thing(self, i: int) -> bool:
+        t = self.tokens[i]
+        if t.text.lower() in _THING_PRONOUNS:
+            return True
+        return t.pos == "NOUN" and i not in self.character_at and t.lemma.lower() not in _PERSON_AGENTS
+
+    def agent_factor(self, start: int, end: int) -> float:
+        """x0.3 when the one who stabs / tortures is a thing ("cactuses stabbing the sky",
+        "the thought tortured her") or a thing is stabbed ("stabbed the picture"); else x1."""
+        for i in self._tokens_in(start, end):
+            t = self.tokens[i]
+            if t.lemma.lower() not in _VIOLENT_LEMMAS or t.pos not in ("VERB", "AUX"):
+                continue
+            agent = self._child(i, ("nsubj",))
+            if agent is None and t.dep in ("acl", "relcl", "amod"):
+                agent = t.head
+            patient = self._child(i, ("dobj",))
+            if (agent is not None and self._is_thing(agent)) or (patient is not None and self._is_thing(patient)):
+                return 0.3
+            return 1.0
+        return 1.0
 
 
 def _major_character_spans(doc: Document, n: int) -> list[tuple[int, int]]:
@@ -234,8 +412,10 @@ def compare_with_declared(doc: Document, signals: list[Signal], config: SignalCo
         found = by_kind.get(kind, [])
         strongest = max((s.confidence for s in found), default=0.0)
         strong = [s for s in found if s.confidence >= config.present_confidence]
-        # Several weaker hits in one work add up; one weak hit does not.
-        confidence = min(1.0, strongest + 0.05 * max(0, len(found) - 1))
+        # Several moderate hits in one work add up; weak ones (a lone "blood", "thrust") never
+        # do: a long novel has dozens, and they would turn into a claim about the work.
+        moderate = [s for s in found if s.confidence >= config.present_confidence - config.accumulate_margin]
+        confidence = min(1.0, strongest + 0.05 * max(0, len(moderate) - 1))
         detected = bool(strong) or confidence >= config.present_confidence + 0.15
         chapters = tuple(sorted({s.chapter for s in (strong or found)}))
         where = ", ".join(str(c + 1) for c in chapters[:5])
