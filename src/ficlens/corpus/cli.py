@@ -11,8 +11,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from ficlens.corpus.query import corpus_stats, run_query, write_result
-from ficlens.corpus.run import ENGINES, RunSummary, run_corpus
+from ficlens.corpus import ENGINES
+
+# The query and run modules import DuckDB and PyArrow: loaded inside the commands so that
+# `ficlens analyze` does not pay for them at start-up.
 
 app = typer.Typer(help="Whole archives: batch runs to Parquet, SQL over the results.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -28,6 +30,8 @@ def run_cli(
     quiet: bool = typer.Option(False, "--quiet", "-q"),
 ) -> None:
     """Analyse every story into Parquet tables under OUT; run it again to resume."""
+    from ficlens.corpus.run import RunSummary, run_corpus
+
     columns = (
         TextColumn("[bold]corpus"),
         BarColumn(),
@@ -64,6 +68,8 @@ def query_cli(
     limit: int = typer.Option(50, "--limit", help="Rows to print (the file gets them all)."),
 ) -> None:
     """Run read-only SQL over the tables (DuckDB)."""
+    from ficlens.corpus.query import run_query, write_result
+
     table = run_query(out, sql)
     if output is not None:
         write_result(table, output)
@@ -80,6 +86,8 @@ def query_cli(
 @app.command("stats")
 def stats_cli(out: Path = typer.Argument(..., help="A corpus output folder.")) -> None:
     """Works, words, top characters, speakers with most lines, narration mix."""
+    from ficlens.corpus.query import corpus_stats
+
     stats = corpus_stats(out)
     show = Console()
     show.print(f"[bold]{stats['works']}[/] works, [bold]{stats['words']:,}[/] words, {stats['quotes']:,} quotes, {stats['failed']} failed")

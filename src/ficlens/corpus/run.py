@@ -25,12 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ficlens.corpus import ENGINES
 from ficlens.corpus.inputs import StoryRef, content_hash, iter_story_refs
 from ficlens.corpus.store import CorpusStore, StoryResult
 from ficlens.corpus.tables import document_rows
 from ficlens.errors import FiclensError
-
-ENGINES = ("local", "ray")
 
 
 @dataclass(frozen=True)
@@ -99,15 +98,27 @@ class StoryAnalyzer:
 
 # --- local engine ------------------------------------------------------------------
 _worker: StoryAnalyzer | None = None
+_worker_error: str | None = None
+
+
+class WorkerStartError(RuntimeError):
+    """A worker could not build its pipeline (e.g. the spaCy model is missing)."""
 
 
 def _init_worker(max_bytes: int | None) -> None:
-    global _worker  # one analyzer per worker process, built once by the pool initializer
-    _worker = StoryAnalyzer(max_bytes)
+    # One analyzer per worker process, built once by the pool initializer. An initializer
+    # that raises makes the pool restart the worker forever, so keep the error instead and
+    # report it from the first task.
+    global _worker, _worker_error
+    try:
+        _worker = StoryAnalyzer(max_bytes)
+    except Exception as err:  # noqa: BLE001
+        _worker_error = f"{type(err).__name__}: {err}"
 
 
 def _run_task(task: StoryTask) -> StoryResult:
-    assert _worker is not None
+    if _worker is None:
+        raise WorkerStartError(_worker_error or "the worker has no pipeline")
     return _worker(task)
 
 
@@ -126,9 +137,12 @@ def _local_results(tasks: Iterator[StoryTask], workers: int, max_bytes: int | No
 
     context = multiprocessing.get_context("spawn" if os.name == "nt" else "fork")
     with context.Pool(workers, initializer=_init_worker, initargs=(max_bytes,), maxtasksperchild=500) as pool:
-        for result in pool.imap_unordered(_run_task, bounded(), chunksize=1):
-            in_flight.release()
-            yield result
+        try:
+            for result in pool.imap_unordered(_run_task, bounded(), chunksize=1):
+                in_flight.release()
+                yield result
+        except WorkerStartError as err:
+            raise FiclensError(f"a corpus worker could not start: {err}") from None
 
 
 # --- ray engine ---------------------------------------------------------------------
