@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from pathlib import Path
 
 import pytest
 
@@ -27,7 +28,7 @@ def segment(nlp):
 
 @pytest.fixture(scope="module")
 def speakers():
-    return SpeakerStage(SpeakerConfig())
+    return SpeakerStage(SpeakerConfig(scorer="rules"))  # these cases pin the hand rules
 
 
 def _build(segment, text: str, characters: list[Character], continues: dict[int, int] | None = None) -> Document:
@@ -235,3 +236,16 @@ def test_scorer_is_pluggable(segment):
     cast = _cast(("Tom", Gender.MALE), ("Anna", Gender.FEMALE))
     stage = SpeakerStage(SpeakerConfig(), scorer=RuleScorer({"salience": 1.0}))
     assert stage(_build(segment, text, cast)).quotes[0].speaker_id == "C1"
+
+
+@pytest.mark.skipif(
+    not (Path(__file__).resolve().parents[2] / "src/ficlens/data/models/speakers-ranker.json").exists(),
+    reason="no shipped ranker model",
+)
+def test_ranker_scorer_follows_explicit_tags(segment):
+    # The shipped learned ranker: a named tag and a reply by the other person of the exchange.
+    text = '"Where were you?" asked Anna.\n\n"At the docks," said Tom.\n\n"All night?" Anna asked.'
+    cast = _cast(("Tom", Gender.MALE), ("Anna", Gender.FEMALE))
+    stage = SpeakerStage(SpeakerConfig(scorer="ranker"))
+    doc = stage(_build(segment, text, cast))
+    assert [q.speaker_id for q in doc.quotes] == ["C1", "C0", "C1"]

@@ -15,8 +15,9 @@ from ficlens.model import Document
 
 def write_analysis_json(doc: Document, path: str | Path, indent: int | None = None) -> Path:
     """Write ``doc.to_dict()`` as UTF-8 JSON (non-ASCII kept as is)."""
-    data = doc.to_dict()
-    return atomic_write(path, lambda f: json.dump(data, f, ensure_ascii=False, indent=indent))
+    # json.dumps uses the C encoder; json.dump to a file streams through the slow Python one.
+    text = json.dumps(doc.to_dict(), ensure_ascii=False, indent=indent)
+    return atomic_write(path, lambda f: f.write(text))
 
 
 def write_metadata_json(doc: Document, path: str | Path) -> Path:

@@ -58,6 +58,12 @@ def unescape_field(text: str) -> str:
 
 
 def _cell(value: Any) -> str:
+    # Plain strings and ints are most cells (tokens.tsv): answer them first.
+    kind = type(value)
+    if kind is int:
+        return str(value)
+    if kind is str:
+        return escape_field(value) if _ESCAPE_RE.search(value) else value
     if value is None:
         return ""
     if isinstance(value, bool):

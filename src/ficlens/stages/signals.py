@@ -151,6 +151,8 @@ DECLARED_BY_TAG = (
     (re.compile(r"violence|gore|torture|blood"), "graphic_violence"),
 )
 _COMPILED = {kind: tuple((re.compile(p), w) for p, w in patterns) for kind, patterns in LEXICON.items()}
+# One pass over a sentence says whether any kind's pattern can match; most sentences stop here.
+_ANY_TRIGGER = re.compile("|".join(f"(?:{pattern})" for patterns in LEXICON.values() for pattern, _ in patterns))
 
 
 @dataclass(frozen=True)
@@ -191,7 +193,7 @@ class SignalStage:
         for sentence in doc.sentences:
             sentence_text = text[sentence.start : sentence.end]
             lowered = sentence_text.lower()
-            if not any(ch in lowered for ch in "abcdefghijklmnopqrstuvwxyz"):
+            if not _ANY_TRIGGER.search(lowered):
                 continue
             idiom_spans = [m.span() for m in _IDIOMS.finditer(lowered)]
             in_quote = _inside(sentence.start, sentence.end, quote_starts, quote_ends)

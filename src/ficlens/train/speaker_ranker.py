@@ -1,0 +1,336 @@
+"""Train the speaker ranker on PDNC: features per (turn, candidate), gradient-boosted trees,
+leave-novels-out cross-validation, one JSON model file.
+
+::
+
+    summary = train_speaker_ranker(Path("../shared/data/pdnc"), Path("out"), seed=0, folds=5)
+    # out/speakers-ranker.json: the full model (all novels), the k fold models (each without
+    # its held-out novels, the assignment stored with it) and the decoder settings;
+    # summary["cv"]: per-fold and micro accuracy, each novel scored by the fold that never saw it.
+
+Training examples come from two runs of the pipeline over each novel, both as ``ficlens eval
+pdnc`` runs them: **gold-characters** (the gold character list handed in as a cast) and
+**end-to-end** (characters found by the pipeline). Each predicted quote aligned to a gold quote
+gives its turn a gold speaker; every candidate of the turn is one binary example (is it the
+speaker?). The classifier is scikit-learn's ``HistGradientBoostingClassifier`` (no early
+stopping, fixed ``random_state``), exported to plain JSON so the file is the same bytes for the
+same seed and data, and scored with numpy at run time (``ficlens.stages.speakers.TreeEnsemble``).
+
+Parsing the 21 novels with spaCy takes about 5 minutes on two cores; ``cache_dir`` keeps the
+staged Documents (pickles) between runs. Fitting the 1 + k models takes a few more minutes.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ficlens.eval.pdnc import PdncNovel, list_novels, load_novel
+from ficlens.eval.run import PdncScores, map_pdnc_characters, score_pdnc_novel, write_cast
+from ficlens.model import Document
+from ficlens.stages.speakers import (
+    MODEL_FILE,
+    MODEL_FORMAT,
+    RankerBundle,
+    RankerScorer,
+    SpeakerConfig,
+    SpeakerStage,
+    TreeEnsemble,
+)
+
+MODES = ("gold-characters", "end-to-end")
+FEATURES: tuple[str, ...] = (
+    "tag_name", "tag_coref", "tag_narrator", "tag_gender", "tag_gender_recent", "tag_gender_mismatch",
+    "tag_other", "actor", "actor_first", "actor_gender", "actor_gender_mismatch", "actor_gender_recent",
+    "prev_actor", "prev_actor_gender", "para_mention", "vocative_prev", "vocative_next", "named_in_quote",
+    "named_prev_quote", "salience", "recency_rank", "mention_share", "narrator", "tag_prev1", "tag_prev2",
+    "tag_next1", "tag_next2", "turn_tagged", "turn_tag_resolved", "narration_tokens", "conv_position",
+    "conv_length", "pieces", "pool_size",
+)
+# Settled by leave-novels-out cross-validation on PDNC (see docs/model-card-speakers.md).
+PARAMS: dict[str, Any] = {
+    "max_iter": 150,
+    "learning_rate": 0.08,
+    "max_leaf_nodes": 31,
+    "min_samples_leaf": 40,
+    "l2_regularization": 1.0,
+}
+DECODER = {"same_speaker_penalty": 1.0, "alternation_bonus": 1.5}
+Log = Callable[[str], None]
+
+
+@dataclass
+class Staged:
+    """One novel after segment, quotes, characters and coref, in one mode."""
+
+    novel: str
+    mode: str
+    doc: Document
+
+
+# --- documents -------------------------------------------------------------------------
+
+
+def stage_novel(folder: Path, mode: str, cache_dir: Path | None, nlp_holder: list[Any]) -> Document:
+    """The novel run through the pipeline up to (not including) the speakers stage, exactly as
+    ``ficlens eval pdnc`` runs it in ``mode``; cached as a pickle under ``cache_dir``."""
+    from ficlens.cast import load_cast
+    from ficlens.stages.characters import CharacterConfig, CharacterStage
+    from ficlens.stages.coref import CorefConfig, CorefStage
+    from ficlens.stages.quotes import QuoteConfig, QuoteStage
+    from ficlens.stages.segment import SegmentConfig, SegmentStage
+
+    staged = cache_dir / f"speakers-{folder.name}-{mode}.pkl" if cache_dir else None
+    if staged is not None and staged.exists():
+        with open(staged, "rb") as fh:
+            return pickle.load(fh)
+    segmented = cache_dir / f"speakers-{folder.name}-segment.pkl" if cache_dir else None
+    if segmented is not None and segmented.exists():
+        with open(segmented, "rb") as fh:
+            doc = pickle.load(fh)
+    else:
+        if not nlp_holder:
+            from ficlens.nlp import load_nlp
+
+            nlp_holder.append(SegmentStage(SegmentConfig(), load_nlp()))
+        text = (folder / "novel_text.txt").read_text(encoding="utf-8")
+        doc = nlp_holder[0](Document(text=text, source=str(folder / "novel_text.txt"), format="text"))
+        if segmented is not None:
+            with open(segmented, "wb") as fh:
+                pickle.dump(doc, fh)
+    doc = pickle.loads(pickle.dumps(doc))  # the segment cache stays untouched
+    cast = None
+    if mode == "gold-characters":
+        with tempfile.TemporaryDirectory() as tmp:
+            novel = load_novel(folder)
+            cast = load_cast(write_cast(novel.characters, Path(tmp) / "cast.tsv"))
+    for stage in (QuoteStage(QuoteConfig()), CharacterStage(CharacterConfig(), cast=cast), CorefStage(CorefConfig())):
+        doc = stage(doc)
+        doc.stages.append(stage.name)
+    if staged is not None:
+        with open(staged, "wb") as fh:
+            pickle.dump(doc, fh)
+    return doc
+
+
+def stage_all(
+    data_dir: Path, novels: Sequence[str], cache_dir: Path | None, log: Log | None = None
+) -> list[Staged]:
+    holder: list[Any] = []
+    out = []
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    for name in novels:
+        started = time.perf_counter()
+        for mode in MODES:
+            out.append(Staged(name, mode, stage_novel(data_dir / "data" / name, mode, cache_dir, holder)))
+        if log:
+            log(f"staged {name} ({time.perf_counter() - started:.0f}s)")
+    return out
+
+
+# --- examples ----------------------------------------------------------------------------
+
+
+def gold_speakers(novel: PdncNovel, doc: Document) -> dict[int, int]:
+    """Predicted quote index -> gold speaker id, through the evaluation's own quote alignment."""
+    from ficlens.eval import metrics as M
+
+    text = doc.text
+    pred_spans = [M.strip_span(text, (q.start, q.end)) for q in doc.quotes]
+    aligned = M.align_quotes([[M.strip_span(text, s) for s in q.spans] for q in novel.quotes], pred_spans)
+    out: dict[int, int] = {}
+    for gold, qi in zip(novel.quotes, aligned, strict=True):
+        if qi is not None and gold.speaker_id is not None:
+            out.setdefault(qi, gold.speaker_id)
+    return out
+
+
+def examples(novel: PdncNovel, doc: Document, config: SpeakerConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Feature matrix and 0/1 labels over the (turn, candidate) pairs of turns with a gold speaker."""
+    mapping = map_pdnc_characters(novel, doc)
+    gold = gold_speakers(novel, doc)
+    index = {name: i for i, name in enumerate(FEATURES)}
+    rows: list[np.ndarray] = []
+    labels: list[int] = []
+    for quotes, feats in SpeakerStage(config).candidate_features(doc):
+        speaker = next((gold[q] for q in quotes if q in gold), None)
+        if speaker is None:
+            continue
+        for cid in sorted(feats):
+            row = np.zeros(len(FEATURES))
+            for name, value in feats[cid].items():
+                if name in index:
+                    row[index[name]] = value
+            rows.append(row)
+            labels.append(int(mapping.get(cid) == speaker))
+    if not rows:
+        return np.zeros((0, len(FEATURES))), np.zeros(0, dtype=np.int64)
+    return np.vstack(rows), np.asarray(labels, dtype=np.int64)
+
+
+# --- fitting and export ----------------------------------------------------------------
+
+
+def fit(x: np.ndarray, y: np.ndarray, seed: int, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Fit the classifier and export its trees as plain lists (the model file's format)."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    clf = HistGradientBoostingClassifier(
+        **(params or PARAMS), early_stopping=False, random_state=seed, categorical_features=None
+    )
+    clf.fit(x, y)
+    trees = []
+    max_depth = 0
+    for (predictor,) in clf._predictors:  # one tree per iteration for a binary classifier
+        nodes = predictor.nodes
+        max_depth = max(max_depth, int(nodes["depth"].max()))
+        trees.append(
+            {
+                "feature": [int(v) for v in nodes["feature_idx"]],
+                "threshold": [float(v) for v in nodes["num_threshold"]],
+                "left": [int(v) for v in nodes["left"]],
+                "right": [int(v) for v in nodes["right"]],
+                "value": [float(v) for v in nodes["value"]],
+                "missing_left": [int(v) for v in nodes["missing_go_to_left"]],
+            }
+        )
+    baseline = float(np.asarray(clf._baseline_prediction).ravel()[0])
+    return {"baseline": baseline, "max_depth": max_depth, "trees": trees}
+
+
+def assign_folds(novels: Sequence[str], folds: int, seed: int) -> list[list[str]]:
+    """Novels shuffled by ``seed`` and dealt into ``folds`` groups (sorted inside each)."""
+    order = sorted(novels)
+    perm = np.random.RandomState(seed).permutation(len(order))
+    groups: list[list[str]] = [[] for _ in range(max(1, min(folds, len(order))))]
+    for k, i in enumerate(perm):
+        groups[k % len(groups)].append(order[int(i)])
+    return [sorted(g) for g in groups]
+
+
+def bundle_from(data: dict[str, Any]) -> RankerBundle:
+    names = tuple(data["features"])
+    return RankerBundle(
+        RankerScorer(names, TreeEnsemble(data["full"])),
+        tuple((frozenset(f["heldout"]), RankerScorer(names, TreeEnsemble(f["model"]))) for f in data["folds"]),
+        dict(data["decoder"]),
+        {},
+    )
+
+
+def evaluate(
+    staged: list[Staged], novels: dict[str, PdncNovel], bundle: RankerBundle | None, config: SpeakerConfig
+) -> dict[tuple[str, str], PdncScores]:
+    """Each (novel, mode) scored with the fold model that never saw it (rules without a bundle)."""
+    out = {}
+    for item in staged:
+        stage = SpeakerStage(config, bundle=bundle, scorer=bundle.full if bundle else None)
+        stage = stage.heldout(item.novel)
+        doc = pickle.loads(pickle.dumps(item.doc))
+        doc = stage(doc)
+        out[(item.novel, item.mode)] = score_pdnc_novel(novels[item.novel], doc)
+    return out
+
+
+def train_speaker_ranker(
+    data_dir: Path,
+    out_dir: Path,
+    seed: int = 0,
+    folds: int = 5,
+    novels: Sequence[str] | None = None,
+    cache_dir: Path | None = None,
+    params: dict[str, Any] | None = None,
+    log: Log | None = None,
+) -> dict[str, Any]:
+    """Train the full model and ``folds`` leave-novels-out models on PDNC (``data_dir`` is the
+    folder holding ``PDNC-Novel-Index.csv``); write ``out_dir/speakers-ranker.json`` and return
+    a summary: the file, the fold assignment and the cross-validated scores per fold and micro."""
+    data_dir, out_dir = Path(data_dir), Path(out_dir)
+    started = time.perf_counter()
+    names = list(novels) if novels else list_novels(data_dir)
+    staged = stage_all(data_dir, names, Path(cache_dir) if cache_dir else None, log)
+    gold = {n: load_novel(data_dir / "data" / n) for n in names}
+    config = SpeakerConfig(scorer="rules")  # features do not depend on the scorer
+    per_novel: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for name in names:
+        parts = [examples(gold[name], s.doc, config) for s in staged if s.novel == name]
+        per_novel[name] = (np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
+
+    def fit_on(members: list[str]) -> dict[str, Any]:
+        x = np.vstack([per_novel[n][0] for n in members])
+        y = np.concatenate([per_novel[n][1] for n in members])
+        return fit(x, y, seed, params)
+
+    groups = assign_folds(names, folds, seed)
+    fold_models = []
+    for k, heldout in enumerate(groups):
+        fold_models.append({"heldout": heldout, "model": fit_on([n for n in names if n not in heldout])})
+        if log:
+            log(f"fold {k}: held out {', '.join(heldout)}")
+    data = {
+        "format": MODEL_FORMAT,
+        "features": list(FEATURES),
+        "decoder": dict(DECODER),
+        "seed": seed,
+        "params": dict(params or PARAMS),
+        "trained_on": sorted(names),
+        "full": fit_on(names),
+        "folds": fold_models,
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / MODEL_FILE
+    path.write_text(json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+    scores = evaluate(staged, gold, bundle_from(data), config)
+    summary = {
+        "model": str(path),
+        "seed": seed,
+        "folds": groups,
+        "examples": int(sum(len(v[1]) for v in per_novel.values())),
+        "cv": cv_table(scores, groups),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    return summary
+
+
+def cv_table(scores: dict[tuple[str, str], PdncScores], groups: list[list[str]]) -> dict[str, Any]:
+    """Speaker accuracy by quote type (and addressee accuracy) per fold and micro, per mode."""
+    out: dict[str, Any] = {}
+    for mode in MODES:
+        rows = {}
+        for k, heldout in enumerate(groups):
+            items = [scores[(n, mode)] for n in heldout if (n, mode) in scores]
+            if items:
+                rows[f"fold {k}"] = _summarise(items)
+        items = [v for (n, m), v in scores.items() if m == mode]
+        if items:
+            rows["micro"] = _summarise(items)
+        out[mode] = rows
+    return out
+
+
+def _summarise(items: list[PdncScores]) -> dict[str, float]:
+    total = items[0]
+    for s in items[1:]:
+        total = total + s
+    sp = total.speaker.to_dict()
+    row = {"all": sp["all"]["value"], "n": sp["all"]["total"]}
+    for kind, ratio in sp["by_type"].items():
+        row[kind] = ratio["value"]
+    row["addressee"] = total.addressee.exact.value
+    row["candidate_recall"] = total.oracle.to_dict()["value"]
+    return row
+
+
+def replace_decoder(data: dict[str, Any], **decoder: float) -> dict[str, Any]:
+    """A copy of a model file's data with other decoder settings (for tuning)."""
+    return {**data, "decoder": {**data["decoder"], **decoder}}
+
