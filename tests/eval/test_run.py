@@ -162,10 +162,10 @@ def test_results_files_and_docs_block(tmp_path: Path) -> None:
     md = (out / "pdnc-end-to-end.md").read_text(encoding="utf-8")
     assert "| speaker acc (all) | 100.0 | 100.0 |" in md
     docs = tmp_path / "evaluation.md"
-    docs.write_text(f"intro\n\n{BEGIN}\nold\n{END}\n\nafter\n", encoding="utf-8")
+    docs.write_text(f"intro\n\n{BEGIN}\nSTALE-TABLE\n{END}\n\nafter\n", encoding="utf-8")
     update_docs(docs, [out / "pdnc-end-to-end.json"])
     text = docs.read_text(encoding="utf-8")
-    assert "old" not in text and text.startswith("intro") and text.rstrip().endswith("after")
+    assert "STALE-TABLE" not in text and text.startswith("intro") and text.rstrip().endswith("after")
     assert "| speaker acc (all) | 100.0 |" in text
     update_docs(docs, [out / "pdnc-end-to-end.json"])  # rerunnable: same result
     assert docs.read_text(encoding="utf-8") == text

@@ -100,6 +100,8 @@ def render_markdown(data: dict[str, Any]) -> str:
         f"{n} {unit}; commit `{data.get('git_commit', 'unknown')}`, {data.get('date', '')}, "
         f"{data.get('seconds', '?')} s with {data.get('workers', '?')} worker(s). Scores in %, micro-averaged over {unit}.\n\n"
     )
+    if data.get("speaker_model"):
+        head += f"Speakers: {data['speaker_model']}.\n\n"
     return head + render_table(data, per_item=n <= 25) + "\n"
 
 
@@ -110,7 +112,9 @@ def render_docs_section(results: list[dict[str, Any]]) -> str:
         parts.append(f"### {data['dataset'].upper()}, {data['mode']} ({n} items)\n")
         parts.append(
             f"Commit `{data.get('git_commit', 'unknown')}`, {data.get('date', '')}, "
-            f"{data.get('seconds', '?')} s with {data.get('workers', '?')} workers.\n"
+            f"{data.get('seconds', '?')} s with {data.get('workers', '?')} workers."
+            + (f" Speakers: {data['speaker_model']}." if data.get("speaker_model") else "")
+            + "\n"
         )
         # The docs carry the micro row only; per-novel tables stay in results/*.md.
         parts.append(render_table(data, per_item=False))
