@@ -127,3 +127,50 @@ def test_second_person_reader(analyse):
     assert len(narration_you) >= 6 and all(m.character_id == readers[0].id for m in narration_you)
     placeholder = [m for m in doc.mentions if m.kind == MentionKind.NAME and m.text == "Y/N"]
     assert placeholder and placeholder[0].character_id == readers[0].id
+
+
+ONE_VOCATIVE = (
+    "I waited at the station for an hour. The board said nothing useful, and I counted the pigeons.\n\n"
+    '"Wake up, Tomas," Greta said. "The train is here."\n\n'
+    "I picked up my case and followed her. I did not look back at the empty platform."
+)
+
+
+@pytest.mark.slow
+def test_one_vocative_names_the_narrator_when_the_name_is_never_narrated(analyse):
+    doc = analyse(ONE_VOCATIVE)
+    narrators = [c for c in doc.characters if c.is_narrator]
+    assert [c.name for c in narrators] == ["Tomas"]
+    assert [c.id for c in doc.characters if "Tomas" in c.aliases] == [narrators[0].id]  # no second Tomas
+
+
+THIRD_PERSON_NAME_IS_NOT_THE_NARRATOR = (
+    "I waited at the station for an hour. I was cold and I was tired.\n\n"
+    '"Wake up, Tomas," Greta said.\n\n'
+    "Tomas yawned and stretched. Tomas picked up his case. I followed them both, and I said nothing."
+)
+
+
+@pytest.mark.slow
+def test_a_name_used_in_narration_is_not_the_narrator(analyse):
+    doc = analyse(THIRD_PERSON_NAME_IS_NOT_THE_NARRATOR)
+    narrator = next(c for c in doc.characters if c.is_narrator)
+    assert "Tomas" not in narrator.aliases and narrator.name == "Narrator"
+
+
+CATAPHORA = (
+    "She had not slept in two days, and the kettle would not boil. She swore at it anyway.\n\n"
+    "She went out to the yard and fed the hens.\n\n"
+    "Nobody in the village called her Maud any more. Old Peter Lusk came up the lane. "
+    "He waved. She waved back. She watched him go. She went inside.\n\n"
+    "She lit the stove. She sat down and she read the letter twice."
+)
+
+
+@pytest.mark.slow
+def test_pronouns_before_the_naming_go_to_the_focaliser(analyse):
+    doc = analyse(CATAPHORA)
+    maud = next(c for c in doc.characters if "Maud" in c.aliases)
+    shes = _pronouns(doc, "she")
+    assert len(shes) == 9 and all(m.character_id == maud.id for m in shes), [m.character_id for m in shes]
+    assert maud.gender == Gender.FEMALE

@@ -7,13 +7,21 @@ AO3 ``metadata["characters"]`` / ``metadata["relationships"]`` tags). Output::
       -> C0 "Elizabeth Bennet" (aliases Elizabeth Bennet, Lizzy, Miss Elizabeth), female
          C1 "Mr. Bennet" (male), C2 "Mrs. Bennet" (female)
 
-Name spans come from PERSON entities, honorific + capitalised word runs, and
-capitalised PROPN runs that are subjects of speech verbs or vocatives. A surface
-form is a name when enough of its occurrences carry such evidence; then every
-occurrence of it is a mention. Forms cluster BookNLP-style: full names first, then
+Name spans come from PERSON entities (widened to the whole name: "Teodor [Kask]"),
+honorific + capitalised word runs (with "de"/"van" particles and hyphens inside),
+and capitalised PROPN runs. A surface form is a name when enough of its occurrences
+look like a person: grammar first (subject of a speech verb, a vocative, a name given
+"her name is Wren", the subject of notice/know/fear/run), spaCy's PERSON label after.
+The label GPE/ORG weighs little against that grammar ("Tobin noticed" is a person),
+while place grammar does ("at Netherfield", "Carrick light", a "Carrick Head" in the
+text). Exclamations opening quotes, families ("the Quills") and common words that
+only open sentences are not names. A recurring "said the croupier" / "the General"
+becomes a character known by its role. Then every occurrence is a mention. Forms cluster BookNLP-style: full names first, then
 honorific forms, then single words (first name or nickname of one cluster, else a
 surname, else a new character). People sharing a surname stay apart: "Mr. X" never
-joins a female cluster and "Mrs. X" only joins clusters that were called "Mrs.".
+joins a female cluster and "Mrs. X" joins a cluster called "Mrs." or the one full name
+with that surname whose gender fits ("Edna Pontellier"). Gender hints: honorifics, a
+first-name table, then his/her bound to the name ("Marcus rubs his hair").
 """
 
 from __future__ import annotations
@@ -41,6 +49,9 @@ from ficlens.stages.names import (
 )
 from ficlens.stages.speech_verbs import SPEECH_LEMMAS
 
+_REFLEXIVE_GENDER = {"himself": Gender.MALE, "herself": Gender.FEMALE}
+_POSSESSIVE_GENDER = {"his": Gender.MALE, "her": Gender.FEMALE}
+
 # Placeholders fan fiction uses for the reader's name.
 READER_PLACEHOLDER = re.compile(r"[(\[]\s*[yY]\s*/\s*[nN]\s*[)\]]|\b[yY]/[nN]\b")
 
@@ -53,10 +64,62 @@ PERSON_NOUNS = frozenset(
     grandmother grandfather niece nephew fellow youth lad lass guy dude master mistress
     """.split()
 )
+# Role nouns a speaking character may be known by, beyond PERSON_NOUNS and the suffixes.
+ROLE_NOUNS = frozenset(
+    """
+    detective secretary judge clerk priest vicar curate cook chef butler valet porter host hostess
+    coachman footman landlord landlady guard chief abbe abbé count baron marquis general major
+    colonel lawyer inspector sergeant constable conductor driver gondolier shepherd croupier
+    proprietor concierge governess housekeeper postman policeman parson rector squire
+    waiter waitress cabman cabby barman bartender drummer jailer gaoler turnkey beadle solicitor
+    nurse officer servant footman doorman boatman ferryman innkeeper shopkeeper clergyman
+    """.split()
+)
 _NOMINAL_LEFT_DEPS = frozenset({"det", "poss", "amod", "compound", "nummod", "advmod"})
 _FIRST_NAME_OK = frozenset({"miss", "mr", "mrs", "ms", "master", "mister"})
-_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG", "NORP"})
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# spaCy's small model often calls a person's name ORG or NORP: weak evidence of a non-person.
+_WEAK_PLACE_LABELS = frozenset({"ORG", "NORP"})
+# Verbs whose subject is almost always a person: perception, thought, feeling, gesture,
+# movement by choice. "Tobin noticed", "Marcus swaps the fuses", "Teddy sits".
+ANIMATE_LEMMAS = frozenset(
+    """
+    see look stare gaze glance watch notice hear listen feel know think believe fear hope wish want
+    remember forget realise realize wonder understand decide smile laugh grin frown nod sigh shrug
+    blush weep sob wink kiss hug run walk hurry swap pick grab sit knock drip climb marry love hate
+    dance eat drink sleep wake dress read write promise agree refuse try tremble shiver
+    pretend mean intend like prefer dislike admire laugh nod bow curtsy curtsey kneel pray
+    """.split()
+)
+# Nouns a person's name owns: "Marcus's voice", "Anna's mother".
+_PERSON_PARTS = frozenset(
+    """
+    hand hands face eyes eye voice head hair arm arms shoulder shoulders lips mouth heart mind smile
+    wife husband mother father sister brother son daughter friend letter name cheek cheeks
+    """.split()
+)
+# Last words that make a multiword name a place: "Carrick Head", "Baker Street", "Mansfield Park".
+PLACE_NOUNS = frozenset(
+    """
+    head point street hall park house lane road square castle abbey court manor place bay island
+    cliff cove harbour harbor mount valley college school hospital club station hotel inn market
+    row terrace avenue gardens garden bridge gate church chapel cathedral cottage farm lodge
+    mansion palace tower rock sound strait channel river lake loch moor heath common green
+    way end gulf creek brook falls mountains hills
+    """.split()
+)
+# Place nouns that are also common surnames: after a given name they are a person.
+_SURNAME_PLACE_NOUNS = frozenset(
+    "park hall house lane street bridge hill green gate court moor rock church field end brook".split()
+)
+# Lower-case name particles inside a full name: "Therese de Vitre", "Ludwig van Beethoven".
+PARTICLES = frozenset({"de", "van", "von", "du", "le", "la", "del", "della", "da", "di", "der", "den", "des", "ten", "ter"})
+# Honorific-looking words that may sit inside a name: "Reggie St Cloud", "St. John".
+_INNER_TITLES = frozenset({"st", "saint"})
+_NAME_IS = re.compile(r"\b(?:name (?:is|was|'s)|named|called|call (?:me|her|him)|calls (?:her|him|me))\s*$", re.IGNORECASE)
 _PLACE_PREPOSITIONS = frozenset({"at", "in", "into", "near", "through", "toward", "towards", "within", "across"})
+# Capitalised words that open a PERSON span but are not part of the name ("Old Peter Lusk").
+_LEADING_ADJ = frozenset({"old", "young", "little", "poor", "dear", "dearest", "good", "great", "big"})
 _VOCATIVE_BEFORE = frozenset({",", "!", "?", ";", "oh", "o", "ah", "dear", "my", "dearest", "--", "—", "..."})
 _VOCATIVE_AFTER = frozenset({",", "!", "?", ".", ";", "--", "—", "...", "…"})
 
@@ -77,8 +140,17 @@ class _Form:
     key: tuple[str | None, tuple[str, ...]]  # (honorific, lower-cased name words)
     spans: list[tuple[int, int]] = field(default_factory=list)
     votes: int = 0
-    strong: int = 0  # speech-verb subject or vocative evidence
-    places: int = 0  # tagged GPE/LOC/FAC, or the object of "at"/"in": a place, not a person
+    strong: int = 0  # speech-verb subject, vocative, a name given ("her name is Wren")
+    speech: int = 0  # subject of a speech verb
+    place_name: bool = False  # first word of a place name ("Carrick" of "Carrick Head")
+    agent: int = 0  # subject of a perception/gesture verb, owner of a voice: person-like
+    labelled: int = 0  # spaCy said PERSON
+    sentence_initial: int = 0  # first word of a sentence or a quote
+    quote_initial: int = 0  # first word of a quote: "Hullo, ...", "Splendid!" are not names
+    plural: int = 0  # tagged NNPS: "Negroes", "the Bennets"
+    pronouns: Counter[Gender] = field(default_factory=Counter)  # he/she subjects right after it
+    places: float = 0.0  # the object of "at"/"in", "X light", "X Head": a place or thing
+    place_labels: float = 0.0  # tagged GPE/LOC/FAC (ORG/NORP count half)
     surfaces: Counter[str] = field(default_factory=Counter)
 
 
@@ -92,6 +164,7 @@ class _Cluster:
     cast_name: str | None = None
     cast_aliases: tuple[str, ...] = ()
     cast_gender: Gender = Gender.UNKNOWN
+    role_gender: Gender = Gender.UNKNOWN  # "the landlady": the noun says it
     is_reader: bool = False
 
     @property
@@ -108,10 +181,19 @@ class _Cluster:
                 votes[g] += n
         if votes:
             return votes.most_common(1)[0][0]
+        if self.role_gender != Gender.UNKNOWN:
+            return self.role_gender
         for first in sorted(self.firsts | self.singles):
             g = first_name_gender(first)
             if g != Gender.UNKNOWN:
                 return g
+        # Names the table does not know ("Marcus", "Wren"): his/her bound to the name.
+        pron: Counter[Gender] = Counter()
+        for f in self.forms:
+            pron.update(f.pronouns)
+        male, female = pron[Gender.MALE], pron[Gender.FEMALE]
+        if max(male, female) >= 2 and max(male, female) >= 3 * min(male, female):
+            return Gender.MALE if male > female else Gender.FEMALE
         return Gender.UNKNOWN
 
     def add(self, form: _Form) -> None:
@@ -163,24 +245,30 @@ class CharacterStage:
         seeds = self._seeds(doc)
         seed_keys = {_key_of(alias): i for i, (_, aliases, _) in enumerate(seeds) for alias in aliases}
         forms = _collect_forms(doc, tokens, in_quote, quote_edges, seed_keys)
+        _mark_place_names(forms)
         words_seen = {k[1][-1] for k in forms if k[1]}
-        accepted = {k: f for k, f in forms.items() if k in seed_keys or self._is_person(f, words_seen)}
+        lower_words = {t.text for t in tokens if t.text.islower()}
+        accepted = {k: f for k, f in forms.items() if k in seed_keys or self._is_person(f, words_seen, lower_words)}
         # A full name spaCy mislabelled ("Jane Bennet" as WORK_OF_ART) still counts when
         # its parts are names the text already uses.
         lasts = {k[1][-1] for k in accepted if k[1]}
         singles = {k[1][0] for k in accepted if len(k[1]) == 1}
         for k, f in forms.items():
             words = k[1]
-            if k not in accepted and len(words) >= 2 and words[-1] in lasts and f.places <= len(f.spans) // 2:
-                if words[0] in singles or is_given_name(words[0]):
-                    accepted[k] = f
+            if k in accepted or len(words) < 2 or f.places + f.place_labels > len(f.spans) / 2:
+                continue
+            if words[-1] in lasts and (words[0] in singles or is_given_name(words[0])):
+                accepted[k] = f
+            elif k[0] is None and len(words) == 2 and words[0] in singles and words[1] not in PLACE_NOUNS:
+                accepted[k] = f  # "Marcus Adeyemi" (ORG to spaCy) for a "Marcus" the text uses
         # A lone word that is part of an accepted full name ("Anna" of "Anna Grey").
         parts = {w for k in accepted if len(k[1]) >= 2 for w in (k[1][0], k[1][-1])}
         for k, f in forms.items():
             if k not in accepted and k[0] is None and len(k[1]) == 1 and k[1][0] in parts:
-                if f.places <= len(f.spans) // 2:
+                if f.places + f.place_labels <= len(f.spans) / 2:
                     accepted[k] = f
         clusters = _cluster(accepted, seeds, seed_keys)
+        clusters = _role_clusters(tokens, in_quote, clusters, accepted)
         reader = _reader_cluster(doc, tokens)
         if reader is not None:
             clusters.append(reader)
@@ -192,7 +280,10 @@ class CharacterStage:
             or c.count >= self.config.min_mentions
             # Named once is enough for a full name spaCy calls a person: a protagonist may
             # be named in the first paragraph and be "she" ever after.
-            or any(f.strong or f.key[0] or (len(f.key[1]) >= 2 and f.votes) for f in c.forms)
+            or any(
+                f.strong or f.key[0] or (len(f.key[1]) >= 2 and f.votes) or (f.agent and f.labelled)
+                for f in c.forms
+            )
         ]
         # Stable ids: first appearance in the text; cast members never seen go last.
         kept.sort(key=lambda c: min((s for f in c.forms for s, _ in f.spans), default=len(tokens) + 1))
@@ -228,13 +319,33 @@ class CharacterStage:
         mentions.sort(key=lambda m: (m.start_token, m.end_token_excl))
         return _Found(characters, mentions)
 
-    def _is_person(self, f: _Form, words_seen: set[str]) -> bool:
+    def _is_person(self, f: _Form, words_seen: set[str], lower_words: set[str]) -> bool:
         hon, words = f.key
         if hon is not None:
+            if f.places >= len(f.spans) * 2:
+                return False  # "Prince Edward Island", "St. Lawrence Gulf"
             # "the Miss Bennets", "the Miss Lucases": a family, not one person.
             w = words[-1]
             return not ((w.endswith("s") and w[:-1] in words_seen) or (w.endswith("es") and w[:-2] in words_seen))
-        if f.places > max(f.votes - f.strong, 0) * 0.5 + f.strong * 2:
+        person = f.strong + f.agent
+        n = len(f.spans)
+        plural = len(words) == 1 and words[0].endswith("s") and (words[0][:-1] in words_seen or words[0][:-2] in words_seen)
+        if plural and any(surface.lower().startswith("the ") for surface in f.surfaces):
+            return False  # "the Sloanes", "the Pontelliers": a family, not one person
+        if len(words) == 1 and not (f.speech or f.agent):
+            w = words[0]
+            if f.sentence_initial == n and w in lower_words and not is_given_name(w):
+                return False  # "Goodness", "Farewell": a common word opening sentences
+            # An exclamation opening every quote it is in ("Hullo, Tony."), an adverb, a
+            # plural: capitalised words the tagger calls PROPN, not people.
+            if (f.quote_initial == n and not f.labelled and not is_given_name(words[0])) or f.plural * 2 > n or (words[0].endswith("ly") and not f.labelled):
+                return False
+        if f.place_name and not (f.speech or f.agent):
+            return False  # "this is Carrick", "Carrick, Carrick, come in": the headland called by radio
+        # Labels count fully only when nothing in the grammar says "person"; a name that
+        # notices, knows and speaks is a person even if every occurrence is tagged GPE.
+        places = f.places + f.place_labels * (1.0 if person == 0 else 0.25)
+        if places > max(f.votes - person, 0) * 0.5 + person * 2:
             return False  # mostly a place ("at Netherfield"), even if spaCy sometimes says PERSON
         return f.votes > 0 and (f.votes >= 3 or f.votes / len(f.spans) >= self.config.min_person_share)
 
@@ -301,6 +412,38 @@ def _nameish(tok: Token) -> bool:
     return _is_cap(tok) and (tok.pos == "PROPN" or tok.ent_type == "PERSON") and tok.text.lower() not in NOT_NAMES
 
 
+def _clause_verb(tokens: list[Token], i: int) -> int:
+    """The verb a possessive or reflexive hangs off ("his" in "rubs the towel over his hair")."""
+    k = i
+    for _ in range(4):
+        head = tokens[k].head
+        if head == k:
+            return -1
+        k = head
+        if tokens[k].pos in ("VERB", "AUX"):
+            return k
+    return -1
+
+
+def _particle_at(tokens: list[Token], j: int) -> bool:
+    """A lower-case particle between two name words ("de" in "Therese de Vitre")."""
+    return (
+        tokens[j].text in PARTICLES
+        and j + 1 < len(tokens)
+        and _is_cap(tokens[j + 1])
+        and tokens[j + 1].text.lower() not in NOT_NAMES
+        and tokens[j + 1].sentence == tokens[j].sentence
+    )
+
+
+def _hyphen_at(tokens: list[Token], j: int) -> bool:
+    """A hyphen glued between two name words ("Grant-Menzies")."""
+    if tokens[j].text != "-" or j + 1 >= len(tokens) or j == 0:
+        return False
+    before, after = tokens[j - 1], tokens[j + 1]
+    return before.end == tokens[j].start and tokens[j].end == after.start and _is_cap(after) and _is_cap(before)
+
+
 def _quote_edges(doc: Document, tokens: list[Token]) -> tuple[set[int], set[int]]:
     """Token indexes that open and close a quote (for the vocative test)."""
     starts = [t.start for t in tokens]
@@ -334,6 +477,46 @@ def _speech_subject(tokens: list[Token], s: int, e: int) -> bool:
     return False
 
 
+def _agent(tokens: list[Token], s: int, e: int) -> bool:
+    """Grammar that mostly a person fills, whatever spaCy's entity label says: the subject
+    of a perception/thought/gesture verb ("Tobin noticed"), the owner of a voice or a mother."""
+    last = tokens[e - 1]
+    head = tokens[last.head]
+    if last.dep == "nsubj" and head.lemma.lower() in ANIMATE_LEMMAS:
+        return True
+    return last.dep == "poss" and head.lemma.lower() in _PERSON_PARTS
+
+
+def _named(doc: Document, tokens: list[Token], s: int, e: int) -> bool:
+    """A name given to someone: "Her name is Wren", "calls her Wren", "a girl named Wren"."""
+    last = tokens[e - 1]
+    head = tokens[last.head]
+    if head.lemma.lower() in ("call", "name", "christen", "nickname") and last.dep in ("oprd", "dobj", "attr", "xcomp"):
+        if head.i < s and any(t.pos == "PRON" for t in tokens[head.i + 1 : s]):
+            return True
+    before = doc.text[max(0, tokens[s].start - 20) : tokens[s].start]
+    return bool(_NAME_IS.search(before))
+
+
+def _place_evidence(tokens: list[Token], s: int, e: int) -> tuple[float, float]:
+    """How much one occurrence looks like a place or a thing rather than a person:
+    (from the grammar, from spaCy's entity label). The small model's labels are often
+    wrong for names; grammar ("at Netherfield", "Carrick light") is more reliable."""
+    last = tokens[e - 1]
+    head = tokens[last.head]
+    grammar = label = 0.0
+    if last.ent_type in _PLACE_LABELS:
+        label = 1.0
+    elif last.ent_type in _WEAK_PLACE_LABELS:
+        label = 0.5
+    if last.dep == "pobj" and head.text.lower() in _PLACE_PREPOSITIONS:
+        grammar += 1.0
+    # "Carrick light", "the Netherfield ball": a name modifying a common noun names a thing.
+    if last.dep == "compound" and head.i > last.i and head.pos == "NOUN" and head.lemma.lower() not in PERSON_NOUNS:
+        grammar += 1.0
+    return grammar, label
+
+
 def _collect_forms(
     doc: Document,
     tokens: list[Token],
@@ -343,27 +526,45 @@ def _collect_forms(
 ) -> dict[tuple[str | None, tuple[str, ...]], _Form]:
     forms: dict[tuple[str | None, tuple[str, ...]], _Form] = {}
     covered = [False] * len(tokens)
-
+    lower_words = {t.text for t in tokens if t.text.islower()}
+    # his/her/himself/herself bound to a verb: "Marcus rubs his hair" tells Marcus's gender
+    # (an object "her" never refers to the clause's own subject, so it is left out).
+    bound: dict[int, Counter[Gender]] = defaultdict(Counter)
+    for t in tokens:
+        low = t.text.lower()
+        if in_quote[t.i] or not (low in _REFLEXIVE_GENDER or (low in _POSSESSIVE_GENDER and t.tag == "PRP$")):
+            continue
+        verb = _clause_verb(tokens, t.i)
+        if verb >= 0:
+            bound[verb][_REFLEXIVE_GENDER.get(low) or _POSSESSIVE_GENDER[low]] += 1
     def record(s: int, e: int, vote: bool) -> None:
         # Trim what is not part of a name: leading lower-case words, a possessive 's, punctuation.
-        while s < e and not (_is_cap(tokens[s]) or canonical_honorific(tokens[s].text)):
+        while s < e and (
+            not (_is_cap(tokens[s]) or canonical_honorific(tokens[s].text)) or tokens[s].text.lower() in _LEADING_ADJ
+        ):
             s += 1
         while e > s and not _is_cap(tokens[e - 1]):
             e -= 1
+        if e - s >= 2 and (s == 0 or tokens[s - 1].sentence != tokens[s].sentence or s in edges[0]):
+            first = tokens[s].text
+            if first.lower() in lower_words and not is_given_name(first) and not canonical_honorific(first):
+                s += 1  # "Whereupon Anne", "Lest Cecil": a common word capitalised by the sentence
         if e <= s or any(covered[s:e]):
             return
         # Take an honorific just before the span into it ("Mr." + "Darcy").
         while s > 0 and canonical_honorific(tokens[s - 1].text) and _is_cap(tokens[s - 1]) and not covered[s - 1]:
             s -= 1
-        words = [t.text for t in tokens[s:e]]
-        surface = " ".join(words)
+        # Words as written, so "Grant-Menzies" (three tokens) stays one name word.
+        surface = " ".join(doc.text[tokens[s].start : tokens[e - 1].end].split())
+        if any(t.text not in PARTICLES and not _is_cap(t) and t.text != "-" for t in tokens[s:e]):
+            return  # "John and Thunderclap", "Ring up Bratt": not one name
         key = _key_of(surface)
         hon, name_words = key
         if not name_words or any(not any(ch.isalpha() for ch in w) for w in name_words):
             return
         if hon is None and len(name_words) == 1 and name_words[0] in NOT_NAMES:
             return
-        if any(canonical_honorific(w) for w in name_words) and hon is None:
+        if hon is None and any(canonical_honorific(w) not in (None, *_INNER_TITLES) for w in name_words):
             return
         if any(ch.isdigit() for ch in surface) or tokens[s].sentence != tokens[e - 1].sentence:
             return
@@ -374,20 +575,40 @@ def _collect_forms(
             form = forms[key] = _Form(key)
         form.spans.append((s, e))
         form.surfaces[surface] += 1
-        strong = _speech_subject(tokens, s, e) or is_vocative(tokens, s, e, in_quote, edges)
-        if vote or strong or hon is not None:
+        speech = not in_quote[s] and _speech_subject(tokens, s, e)  # in a quote: a misparse
+        strong = speech or is_vocative(tokens, s, e, in_quote, edges) or _named(doc, tokens, s, e)
+        form.speech += speech
+        agent = not strong and _agent(tokens, s, e)
+        if vote or strong or agent or hon is not None:
             form.votes += 1
-        if strong:
-            form.strong += 1
-        last = tokens[e - 1]
-        if last.ent_type in _PLACE_LABELS or (
-            last.dep == "pobj" and tokens[last.head].text.lower() in _PLACE_PREPOSITIONS
-        ):
-            form.places += 1
+        form.strong += strong
+        form.agent += agent
+        form.labelled += vote
+        form.quote_initial += s in edges[0]
+        form.sentence_initial += s in edges[0] or s == 0 or tokens[s - 1].sentence != tokens[s].sentence
+        form.plural += tokens[e - 1].tag == "NNPS"
+        grammar, label = _place_evidence(tokens, s, e)
+        form.places += grammar
+        form.place_labels += label
+        if not in_quote[s] and tokens[e - 1].dep in ("nsubj", "nsubjpass"):
+            form.pronouns.update(bound.get(tokens[e - 1].head, {}))
+        if strong and s >= 2 and tokens[s - 1].text.lower() in ("her", "him"):
+            form.pronouns[Gender.FEMALE if tokens[s - 1].text.lower() == "her" else Gender.MALE] += 2  # "calls her Wren"
 
     for ent in doc.entities:
         if ent.label == "PERSON":
-            record(ent.start_token, ent.end_token_excl, True)
+            # spaCy often tags only part of a name ("Teodor [Kask]"): take in the name
+            # words on either side so the full name is one form.
+            s, e = ent.start_token, ent.end_token_excl
+            while s > 0 and _nameish(tokens[s - 1]) and tokens[s - 1].sentence == tokens[s].sentence:
+                s -= 1
+            while (
+                e < len(tokens)
+                and (_nameish(tokens[e]) or _particle_at(tokens, e) or _hyphen_at(tokens, e))
+                and tokens[e].sentence == tokens[s].sentence
+            ):
+                e += 1
+            record(s, e, True)
     n = len(tokens)
     i = 0
     while i < n:
@@ -397,21 +618,133 @@ def _collect_forms(
             continue
         if canonical_honorific(tok.text) and _is_cap(tok):
             j = i + 1
-            while j < n and _is_cap(tokens[j]) and tokens[j].text.lower() not in NOT_NAMES and not covered[j]:
+            while j < n and not covered[j] and (
+                (_is_cap(tokens[j]) and tokens[j].text.lower() not in NOT_NAMES) or _particle_at(tokens, j)
+            ):
                 j += 1
             if j > i + 1:
                 record(i, j, True)
                 i = j
                 continue
+        if (
+            not _nameish(tok)
+            and _is_cap(tok)
+            and i > 0
+            and tokens[i - 1].sentence == tok.sentence
+            and tok.text.lower() not in NOT_NAMES
+            and _named(doc, tokens, i, i + 1)
+        ):
+            record(i, i + 1, False)  # "called her Isolde", where spaCy saw a common noun
+            i += 1
+            continue
         if _nameish(tok):
             j = i + 1
-            while j < n and _nameish(tokens[j]) and not covered[j]:
+            while j < n and not covered[j] and (
+                _nameish(tokens[j]) or _particle_at(tokens, j) or _hyphen_at(tokens, j)
+            ):
                 j += 1
             record(i, j, False)
             i = j
             continue
         i += 1
+    # "the Secretary", "the Professor": a capitalised word that mostly follows "the" is a
+    # character known by a title; its mentions and alias take the article in.
+    for (hon, words), form in forms.items():
+        if hon is not None or len(words) != 1:
+            continue
+        after_the = {(s, e) for s, e in form.spans if s > 0 and tokens[s - 1].text.lower() == "the" and not covered[s - 1]}
+        if len(after_the) * 2 <= len(form.spans):
+            continue
+        spans, surfaces = [], Counter()
+        for s, e in form.spans:
+            if (s, e) in after_the:
+                s -= 1
+            spans.append((s, e))
+            surfaces[" ".join(doc.text[tokens[s].start : tokens[e - 1].end].split())] += 1
+        form.spans, form.surfaces = spans, surfaces
     return forms
+
+
+def _role_noun(tok: Token) -> bool:
+    """A singular noun naming a person by role: "waiter", "croupier", "landlady", "General"."""
+    low = tok.lemma.lower()
+    if tok.tag not in ("NN", "NNP") or not tok.text.isalpha():
+        return False
+    if tok.pos == "PROPN" and _is_cap(tok) and canonical_honorific(tok.text) is not None:
+        return True  # "the General", "the Baron": a title standing for a name
+    # Only roles that usually stand for an unnamed person: "the painter" or "the lad" is
+    # mostly an epithet for a named character and would take that character's quotes.
+    return tok.pos in ("NOUN", "PROPN") and low in ROLE_NOUNS
+
+
+def _role_clusters(
+    tokens: list[Token],
+    in_quote: list[bool],
+    clusters: list[_Cluster],
+    forms: dict[tuple[str | None, tuple[str, ...]], _Form],
+) -> list[_Cluster]:
+    """"said the waiter" twice or more: a character known by a role ("the waiter", "the
+    General"), as PDNC counts them. Every "the waiter" is then a mention of it; a title
+    joins the one named character who holds it ("the Colonel" of "Colonel Brandon")."""
+    taken = [False] * len(tokens)
+    for f in forms.values():
+        for s, e in f.spans:
+            for k in range(s, e):
+                taken[k] = True
+    spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    speech: Counter[str] = Counter()
+    surfaces: dict[str, Counter[str]] = defaultdict(Counter)
+    for tok in tokens:
+        if tok.i == 0 or tokens[tok.i - 1].text.lower() != "the" or taken[tok.i] or not _role_noun(tok):
+            continue
+        if tok.i + 1 < len(tokens) and (_is_cap(tokens[tok.i + 1]) or tokens[tok.i + 1].text == "of"):
+            continue  # "the General Post Office", "the Duke of York"
+        key = tok.text.lower()
+        spans[key].append((tok.i - 1, tok.i + 1))
+        surfaces[key][f"{tokens[tok.i - 1].text.lower()} {tok.text}"] += 1
+        if not in_quote[tok.i] and _speech_subject(tokens, tok.i, tok.i + 1):
+            speech[key] += 1
+    out = list(clusters)
+    for key, n in speech.items():
+        if n < 2:
+            continue
+        form = _Form(("the", (key,)), spans=spans[key], votes=n, strong=n, speech=n, surfaces=surfaces[key])
+        holders = [c for c in clusters if key in c.honorifics]
+        if len(holders) == 1:
+            holders[0].forms.append(form)
+            continue
+        c = _Cluster(role_gender=_role_gender(key))
+        if canonical_honorific(key):
+            c.honorifics[key] += len(form.spans)
+        c.forms.append(form)
+        out.append(c)
+    return out
+
+
+def _role_gender(noun: str) -> Gender:
+    if noun.endswith(("woman", "ess", "lady", "maid", "girl", "wife", "mother", "sister")):
+        return Gender.FEMALE
+    if noun.endswith(("man", "boy", "husband", "father", "brother")) or noun in ("waiter", "landlord", "valet"):
+        return Gender.MALE
+    return Gender.UNKNOWN
+
+
+def _mark_place_names(forms: dict[tuple[str | None, tuple[str, ...]], _Form]) -> None:
+    """"Carrick Head", "Baker Street": a name ending in a place noun is a place, and so is
+    its first word used alone ("this is Carrick"), unless that word is a given name
+    ("Leslie Park" is a man)."""
+    for (hon, words), form in list(forms.items()):
+        if len(words) < 2 or words[-1] not in PLACE_NOUNS:
+            continue
+        if hon is None and words[-1] in _SURNAME_PLACE_NOUNS and is_given_name(words[0]):
+            continue  # "Leslie Park", "Mary Hall": a given name and a surname
+        form.places += 2.0 * len(form.spans)
+        if hon is not None:
+            continue
+        single = forms.get((None, (words[0],)))
+        if single is not None:
+            single.places += 3.0 * len(form.spans)
+            single.place_name = True
 
 
 def _cluster(
@@ -484,6 +817,9 @@ def _cluster(
         match: list[_Cluster] = []
         if as_first:
             match = first_match(word, g)
+            if hon in FIRST_NAME_HONORIFICS:
+                # "Sir Thomas" is not "Tom Bertram": a title takes the name itself.
+                match = [c for c in match if word in c.firsts | c.singles]
             # "Sir William" joins "Sir William Lucas" rather than a more frequent "William Collins".
             match = [c for c in match if hon in c.honorifics] or match
         else:
@@ -495,7 +831,12 @@ def _cluster(
                 same = [c for c in same if not ({"mrs", "mr"} & set(c.honorifics)) and c.gender_hint() == g]
             elif hon in ("mr", "mister"):
                 same = [c for c in same if not ({"mrs", "miss", "ms"} & set(c.honorifics)) and c.gender_hint() == g]
+            elif g != Gender.FEMALE:
+                # "Admiral Croft" is not "Mrs Croft": a rank does not join a wife.
+                same = [c for c in same if not ({"mrs", "miss", "ms"} & set(c.honorifics))]
             match = same if len(same) == 1 else []
+            if not match and hon in _CONFLICTING:
+                match = _full_name_owner(clusters, forms, hon, word, g)
         c = _most(match) if match else None
         if c is None:
             c = _Cluster()
@@ -504,7 +845,9 @@ def _cluster(
     # 3. Single words: a first name or nickname, else a surname, else a new character.
     for form in (f for f in rest if f.key[0] is None):
         word = form.key[1][0]
-        in_first = [c for c in clusters if any(diminutive_of(word, f) for f in c.firsts | c.singles)]
+        in_first = [c for c in clusters if word in c.firsts | c.singles]
+        # A nickname only when no one has it as a name: "Jock" is Jock Grant-Menzies, not John.
+        in_first = in_first or [c for c in clusters if any(diminutive_of(word, f) for f in c.firsts | c.singles)]
         in_last = [c for c in clusters if word in c.lasts]
         match = in_first
         if in_last and (not in_first or not is_given_name(word)):
@@ -518,6 +861,33 @@ def _cluster(
             clusters.append(c)
         join(c, form)
     return clusters
+
+
+# Honorifics that cannot name the same person as the key ("Mrs. X" is not "Mr. X").
+_CONFLICTING = {
+    "mrs": {"mr", "mister", "miss"},
+    "miss": {"mr", "mister", "mrs"},
+    "ms": {"mr", "mister"},
+    "mr": {"mrs", "miss", "ms"},
+    "mister": {"mrs", "miss", "ms"},
+}
+
+
+def _full_name_owner(
+    clusters: list[_Cluster], forms: dict[tuple[str | None, tuple[str, ...]], _Form], hon: str, word: str, g: Gender
+) -> list[_Cluster]:
+    """"Mrs. Pontellier" is "Edna Pontellier" when she is the only full-name character with
+    that surname and her gender fits. When the text also has a "Mr. Pontellier", the full
+    name's gender must be known to say which of the two it is."""
+    full = [c for c in clusters if word in c.lasts and c.firsts]
+    if len(full) != 1:
+        return []  # "Mrs. Bennet" with Jane Bennet and Elizabeth Bennet: no way to tell
+    if set(full[0].honorifics) & _CONFLICTING[hon] or not _gender_ok(full[0].gender_hint(), g):
+        return []
+    rival = any(h in _CONFLICTING[hon] and words == (word,) for h, words in forms)
+    if rival and full[0].gender_hint() != g:
+        return []
+    return full
 
 
 def _gender_ok(a: Gender, b: Gender) -> bool:

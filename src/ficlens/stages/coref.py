@@ -16,7 +16,11 @@ woman. A candidate named in the same clause is excluded ("Mary looked at her"
 is not Mary). I/me/my outside quotes go to a Narrator in first-person stories;
 "you" outside quotes to a Reader in second-person ones. In-quote I/you are marked
 with no character: the speakers stage fills them once it knows who speaks.
-They/them are marked and left unresolved.
+They/them are marked and left unresolved. A pronoun no salience reaches (a story
+that says "she" for a page before naming her) goes to the scene's clear focaliser of
+that gender. The narrator takes a name from "my name is X", or from vocatives in
+paragraphs where the narrator does not speak, when that name is (nearly) never used
+in narration, where the narrator would say "I" ("Come on, Jonah." once is enough).
 """
 
 from __future__ import annotations
@@ -118,6 +122,7 @@ class CorefStage:
         for _ in range(max(1, cfg.passes)):
             resolved = self._resolve(doc, tokens, in_quote, names, pronouns, genders)
             genders = _genders(characters, names, tokens, resolved)[0]
+        resolved = _fill_from_focaliser(doc, tokens, resolved, genders)
         gender_info = _genders(characters, names, tokens, resolved)[1]
 
         mentions = list(names)
@@ -243,6 +248,32 @@ class CorefStage:
         return result
 
 
+def _fill_from_focaliser(
+    doc: Document, tokens: list[Token], resolved: dict[int, str | None], genders: dict[str, Gender]
+) -> dict[int, str | None]:
+    """Pronouns left open go to their scene's focaliser of that gender: a story may open
+    with "she" for a page before it names her (cataphora), and no salience reaches back."""
+    scene_of = {p.id: p.scene for p in doc.paragraphs}
+    held: dict[tuple[int, Gender], Counter[str]] = defaultdict(Counter)
+    for index, cid in resolved.items():
+        if cid is not None:
+            tok = tokens[index]
+            held[(scene_of.get(tok.paragraph, 0), THIRD_PERSON[tok.text.lower()])][cid] += 1
+    out = dict(resolved)
+    for index, cid in resolved.items():
+        if cid is not None:
+            continue
+        tok = tokens[index]
+        gender = THIRD_PERSON[tok.text.lower()]
+        counts = held.get((scene_of.get(tok.paragraph, 0), gender))
+        if not counts:
+            continue
+        top, n = counts.most_common(1)[0]
+        if n >= 3 and n >= 0.67 * sum(counts.values()) and genders.get(top) == gender:
+            out[index] = top
+    return out
+
+
 def _pronoun_word(tok: Token) -> str | None:
     low = tok.text.lower()
     if low in THIRD_PERSON or low in PLURAL or low in SECOND:
@@ -317,13 +348,19 @@ def _narrator(
     """Find or make the narrator; name it from "my name is X" or how others address it."""
     votes: Counter[str] = Counter()
     for match in _SELF_NAMING.finditer(doc.text):
-        votes[match.group(1)] += 2
+        votes[match.group(1).lower()] += 2
     # Vocatives in paragraphs where the narrator does not speak (no narration "I"):
     # someone else is talking, most often to the narrator.
     narrator_speaks = {t.paragraph for t in tokens if not in_quote[t.i] and t.text == "I"}
     by_id = {c.id: c for c in characters}
+    narrated: Counter[str] = Counter()  # name mentions outside quotes: a third person
+    total: Counter[str] = Counter()
     for m in doc.mentions:
-        if m.kind != MentionKind.NAME or not m.in_quote or m.character_id is None:
+        if m.kind != MentionKind.NAME or m.character_id is None:
+            continue
+        total[m.character_id] += 1
+        if not m.in_quote:
+            narrated[m.character_id] += 1
             continue
         if tokens[m.start_token].paragraph in narrator_speaks:
             continue
@@ -331,18 +368,25 @@ def _narrator(
         after = tokens[m.end_token_excl].text if m.end_token_excl < len(tokens) else ""
         if before in (",", '"', "“", "'", "‘") or after in (",", "!", "?"):
             if after in (",", "!", "?", ".", '"', "”"):
-                votes[by_id[m.character_id].name] += 1
-    name = None
-    if votes:
-        name, n = votes.most_common(1)[0]
-        if n < 2:
-            name = None
-    if name:
-        low = name.lower()
-        for i, c in enumerate(characters):
-            if c.name.lower() == low or low in (a.lower() for a in c.aliases):
-                characters[i] = replace(c, is_narrator=True)
-                return characters, c.id
+                votes[m.character_id] += 1
+    # A name is the narrator's when it is (nearly) never used in narration, where the
+    # narrator would say "I": then one vocative is enough ("Come on, Jonah."). A name the
+    # narration uses as a third person needs the narrator to name itself.
+    best: tuple[float, str] | None = None
+    for key, n in votes.items():
+        c = by_id.get(key) or next(
+            (c for c in characters if c.name.lower() == key or key in (a.lower() for a in c.aliases)), None
+        )
+        if c is not None and key in by_id and narrated[c.id] > max(1, 0.2 * total[c.id]):
+            continue
+        if best is None or n > best[0]:
+            best = (n, c.id if c is not None else key)
+    if best is not None:
+        target = by_id.get(best[1])
+        if target is not None:
+            characters = [replace(c, is_narrator=True) if c.id == target.id else c for c in characters]
+            return characters, target.id
+    name = None if best is None else best[1].title()
     cid = f"C{len(characters)}"
     characters.append(Character(id=cid, name=name or "Narrator", aliases=(name,) if name else (), is_narrator=True))
     return characters, cid

@@ -61,6 +61,15 @@ HONORIFICS: dict[str, Gender] = {
     "countess": Gender.FEMALE,
     "baron": Gender.MALE,
     "baroness": Gender.FEMALE,
+    "marquis": Gender.MALE,
+    "marquess": Gender.MALE,
+    "marchioness": Gender.FEMALE,
+    "marquise": Gender.FEMALE,
+    "comte": Gender.MALE,
+    "comtesse": Gender.FEMALE,
+    "vicomte": Gender.MALE,
+    "abbe": Gender.MALE,
+    "abbé": Gender.MALE,
     "dr": Gender.UNKNOWN,
     "doctor": Gender.UNKNOWN,
     "professor": Gender.UNKNOWN,
@@ -97,7 +106,7 @@ FIRST_NAME_HONORIFICS = frozenset(
 # Words that look like names (capitalised, PROPN) but are not people on their own.
 NOT_NAMES = frozenset(
     """
-    i i'm i'll i've i'd you he she it we they me him her us them my your his its our their mine yours
+    i i. i'm i'll i've i'd you he she it we they me him her us them my your his its our their mine yours
     god lord heaven heavens hell jesus christ christmas easter sunday monday tuesday wednesday thursday
     friday saturday january february march april may june july august september october november december
     oh ah yes no well sir madam ma'am miss mister mr mrs ms dr mum mom mama mamma papa dad daddy mummy
@@ -198,6 +207,21 @@ _FEMALE_NAMES = frozenset(
     millie minerva miriam molly nancy nell nora olivia pansy pauline penelope phoebe polly priscilla
     rachel rebecca rose rosamond ruth sally sarah selina sophia sophie susan susanna sybil theresa
     victoria violet virginia winifred
+    adela adelaide agatha alexandra alison amelie angela angelina anastasia annabel antonia april
+    ava babs beatrix belinda bertha beryl blanche brenda camilla candace carla carlotta carol
+    caroline cassandra celia charity chloe christina christine cynthia daphne deborah delia della
+    dolores doris edna eileen elaine elena eleanora elise eloise elsa emmeline enid erica estelle
+    ethel eugenie eunice euphemia fay felicity fiona flora francesca frieda georgina geraldine
+    gertrude gloria gwendolen gwen heather helena hester hilda honoria ida imogen irene iris ivy
+    jacqueline joan joanna josephine joy judith julie juliana justine katharine katrina kathryn
+    leonora letitia lilian lillian linda lois lola loretta lorna lucia lucinda lucille
+    lydia mabel madeleine madeline maggie magdalen marcia margery marguerite marianna marjorie
+    martha maude mavis maxine melanie melissa mildred milly mina minnie mirabel miranda muriel
+    myra nadia nadine nanny natalia natasha nellie nettie nina noreen octavia olga olive ophelia
+    paula pearl peggy petra phyllis polina prudence rhoda rita roberta rosa rosalind rosamund
+    rosie rowena sabina sadie selma sibyl sonia sonya stella sylvia tabitha tatiana teresa
+    thelma therese theodosia trixie ursula valentina vera veronica viola wilhelmina
+    yvonne zoe zelda
     """.split()
 )
 _MALE_NAMES = frozenset(
@@ -209,6 +233,22 @@ _MALE_NAMES = frozenset(
     luke mark matthew michael nathaniel ned neville nicholas oliver oscar patrick paul percy peter philip
     ralph richard robert roger ron ronald rupert samuel sam sebastian sirius stephen steve thomas tim
     timothy tom tony walter william
+    abraham adolph alan alec alfonso algernon allan ambrose andre angus anton antonio
+    archie arnold augustine austin barnaby bartholomew benedict bernard bertie bertram boris
+    bruce bryan caleb cecil cedric claude clement clifford clive colin conrad cornelius cyril
+    dan danny denis dennis derek desmond dmitri dominic donald douglas dudley duncan eben ebenezer
+    edmond egbert elijah elmer emil emile enoch ephraim eric ernst eugene eustace everett ezra
+    felix ferdinand fergus fernando francis frederic gabriel gareth gavin geoffrey godfrey gordon
+    graham gregory guy gustav hamish hank hans harvey hector herman hiram horatio howard hubert
+    humphrey ian ignatius ivan ivor jake jasper jeremiah jeremy jerome jesse jock joel jonas
+    josiah julian julius justin karl keith kenneth lambert lancelot laurence lemuel leo leon
+    leopold lionel lucas lucius luigi malcolm manuel marcus mario martin maurice max maximilian
+    micah miles milo mortimer moses murray nathan nigel noel norman obadiah octavius oswald otto
+    owen pablo pedro phineas pierre quentin rafael ralph randolph raymond reggie reginald rex
+    reuben rodney roland rudolph rufus russell saul seth sidney silas simon solomon stanley
+    stefan sylvester teddy terence theo theodore tobias toby travis trevor tristram ulysses
+    valentine vernon victor vincent virgil wallace warren wilfred wilhelm willie winston
+    zachary
     """.split()
 )
 
