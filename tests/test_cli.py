@@ -186,3 +186,18 @@ def test_demo(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == str((out / "report.html").resolve())
     assert (out / "report.html").is_file()
+
+
+def test_console_entry_point_turns_errors_into_one_line(tmp_path: Path) -> None:
+    # `ficlens corpus query` on a folder that is not a corpus: through main(), as a user runs it.
+    import subprocess
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "ficlens", "corpus", "query", str(tmp_path), "SELECT 1"],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        f"error: {tmp_path}: not a ficlens corpus folder (no _batches/; run `ficlens corpus run` first)"
+    ]

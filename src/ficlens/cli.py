@@ -271,11 +271,7 @@ def train(
     from ficlens.train.speaker_ranker import train_speaker_ranker
 
     console = Console(stderr=True)
-    try:
-        summary = train_speaker_ranker(data, out, seed=seed, folds=folds, cache_dir=cache, log=console.print)
-    except FiclensError as err:
-        console.print(f"error: {err}", markup=False, highlight=False)
-        raise typer.Exit(2) from None
+    summary = train_speaker_ranker(data, out, seed=seed, folds=folds, cache_dir=cache, log=console.print)
     table = Table("mode", "fold", "all", "explicit", "anaphoric", "implicit", "addressee", "candidates",
                   title="Speaker accuracy, each novel scored by the fold model that never saw it")  # fmt: skip
     for mode, rows in summary["cv"].items():
@@ -298,4 +294,11 @@ _mount_subcommands()
 
 
 def main() -> None:
-    app(prog_name="ficlens")
+    """The console entry point: a FiclensError from any command is one line and exit code 2."""
+    import sys
+
+    try:
+        app(prog_name="ficlens")
+    except FiclensError as err:
+        print(f"error: {err}", file=sys.stderr)
+        sys.exit(err.exit_code)

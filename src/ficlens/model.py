@@ -92,7 +92,6 @@ class Token:
     paragraph: int
     ent_iob: str = "O"  # B, I or O
     ent_type: str = ""
-    in_quote: bool = False  # set by the quotes stage via Document.quote_token_mask
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +290,23 @@ class Document:
 
     def character_index(self) -> dict[str, Character]:
         return {c.id: c for c in self.characters}
+
+    def quote_token_mask(self, include_open_mark: bool = False) -> list[bool]:
+        """Per token: does it start inside a quote (``self.quotes``)? One sweep over both lists.
+
+        With ``include_open_mark`` the opening quote mark counts as inside too.
+        """
+        spans = sorted(
+            (q.open_start if include_open_mark and q.open_start >= 0 else q.start, q.end) for q in self.quotes
+        )
+        mask = [False] * len(self.tokens)
+        j = 0
+        for k, tok in enumerate(self.tokens):
+            while j < len(spans) and spans[j][1] <= tok.start:
+                j += 1
+            if j < len(spans) and spans[j][0] <= tok.start < spans[j][1]:
+                mask[k] = True
+        return mask
 
     @property
     def word_count(self) -> int:

@@ -238,7 +238,7 @@ def test_every_column_is_documented():
             assert f"| `{field.name}` | {field.type} |" in section, f"{table}.{field.name} is not in docs/corpus.md"
 
 
-def test_a_worker_that_cannot_start_stops_the_run_with_an_error(tmp_path, monkeypatch):
+def test_a_pipeline_that_cannot_load_stops_the_run_at_once(tmp_path, monkeypatch):
     import ficlens.corpus.run as corpus_run
     from ficlens.errors import FiclensError
 
@@ -249,6 +249,6 @@ def test_a_worker_that_cannot_start_stops_the_run_with_an_error(tmp_path, monkey
     inputs = tmp_path / "in"
     write_corpus(inputs, 3)
     started = time.time()
-    with pytest.raises(FiclensError, match="could not start: OSError: \\[E050\\]"):
+    with pytest.raises(FiclensError, match="cannot start the analysis pipeline: OSError: \\[E050\\]"):
         run_corpus([inputs], tmp_path / "out", workers=2)
     assert time.time() - started < 30

@@ -169,9 +169,7 @@ def sample_document() -> Document:
             )
     # a quote that continues the one before it (same speaker, broken by narration)
     doc.quotes[1] = replace(doc.quotes[1], continues="Q0")
-
-    quote_mask = doc_quote_ranges(doc)
-    doc.tokens = [replace(t, in_quote=any(s <= t.start < e for s, e in quote_mask)) for t in doc.tokens]
+    in_quote = doc.quote_token_mask()
 
     # mentions: every name in the text, plus the pronouns "he" / "She"
     names = {"Alice": "C0", "Bob": "C1", "he": "C1", "She": "C0"}
@@ -179,7 +177,7 @@ def sample_document() -> Document:
         tok = next(t for t in doc.tokens if t.start == m.start())
         kind = MentionKind.PRONOUN if m.group() in ("he", "She") else MentionKind.NAME
         doc.mentions.append(
-            Mention(m.start(), m.end(), tok.i, tok.i + 1, m.group(), kind, names[m.group()], tok.in_quote, tok.sentence)
+            Mention(m.start(), m.end(), tok.i, tok.i + 1, m.group(), kind, names[m.group()], in_quote[tok.i], tok.sentence)
         )
     ent = doc.mentions[0]
     doc.entities = [Entity(ent.start, ent.end, ent.start_token, ent.end_token_excl, "PERSON", ent.text)]

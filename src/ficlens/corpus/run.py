@@ -98,35 +98,31 @@ class StoryAnalyzer:
 
 # --- local engine ------------------------------------------------------------------
 _worker: StoryAnalyzer | None = None
-_worker_error: str | None = None
-
-
-class WorkerStartError(RuntimeError):
-    """A worker could not build its pipeline (e.g. the spaCy model is missing)."""
 
 
 def _init_worker(max_bytes: int | None) -> None:
-    # One analyzer per worker process, built once by the pool initializer. An initializer
-    # that raises makes the pool restart the worker forever, so keep the error instead and
-    # report it from the first task.
-    global _worker, _worker_error
-    try:
-        _worker = StoryAnalyzer(max_bytes)
-    except Exception as err:  # noqa: BLE001
-        _worker_error = f"{type(err).__name__}: {err}"
+    global _worker  # one analyzer per worker process (spawn platforms only; see below)
+    _worker = StoryAnalyzer(max_bytes)
 
 
 def _run_task(task: StoryTask) -> StoryResult:
-    if _worker is None:
-        raise WorkerStartError(_worker_error or "the worker has no pipeline")
+    assert _worker is not None
     return _worker(task)
 
 
 def _local_results(tasks: Iterator[StoryTask], workers: int, max_bytes: int | None) -> Iterator[StoryResult]:
+    global _worker
+    # The driver builds the analyzer first: a pipeline that cannot load (a missing model)
+    # fails here, once, with its own error, instead of inside a pool that would restart
+    # failing workers forever. Forked workers inherit it (copy-on-write), so the model is
+    # loaded once for the whole run.
+    try:
+        _worker = StoryAnalyzer(max_bytes)
+    except Exception as err:  # noqa: BLE001 - whatever stops the model loading, say it once
+        raise FiclensError(f"cannot start the analysis pipeline: {type(err).__name__}: {err}") from err
     if workers <= 1:
-        analyzer = StoryAnalyzer(max_bytes)
         for task in tasks:
-            yield analyzer(task)
+            yield _worker(task)
         return
     in_flight = threading.BoundedSemaphore(4 * workers)
 
@@ -135,14 +131,16 @@ def _local_results(tasks: Iterator[StoryTask], workers: int, max_bytes: int | No
             in_flight.acquire()
             yield task
 
-    context = multiprocessing.get_context("spawn" if os.name == "nt" else "fork")
-    with context.Pool(workers, initializer=_init_worker, initargs=(max_bytes,), maxtasksperchild=500) as pool:
-        try:
-            for result in pool.imap_unordered(_run_task, bounded(), chunksize=1):
-                in_flight.release()
-                yield result
-        except WorkerStartError as err:
-            raise FiclensError(f"a corpus worker could not start: {err}") from None
+    if "fork" in multiprocessing.get_all_start_methods():
+        pool = multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=500)
+    else:
+        pool = multiprocessing.get_context("spawn").Pool(
+            workers, initializer=_init_worker, initargs=(max_bytes,), maxtasksperchild=500
+        )
+    with pool:
+        for result in pool.imap_unordered(_run_task, bounded(), chunksize=1):
+            in_flight.release()
+            yield result
 
 
 # --- ray engine ---------------------------------------------------------------------

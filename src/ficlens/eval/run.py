@@ -125,17 +125,6 @@ def gold_quote_records(doc: Document, novel: PdncNovel) -> list[Quote]:
     return out
 
 
-def _mark_quote_tokens(doc: Document) -> None:
-    spans = sorted((q.start, q.end) for q in doc.quotes)
-    starts = [s for s, _ in spans]
-    tokens = []
-    for t in doc.tokens:
-        i = bisect.bisect_right(starts, t.start) - 1
-        inside = i >= 0 and t.start < spans[i][1]
-        tokens.append(t if t.in_quote == inside else dataclasses.replace(t, in_quote=inside))
-    doc.tokens = tokens
-
-
 def run_pipeline(pipeline: Any, doc: Document, gold_quotes: Callable[[Document], list[Quote]] | None = None) -> Document:
     """Run every stage; with ``gold_quotes`` the quotes stage's output is replaced by it."""
     if gold_quotes is None:
@@ -145,7 +134,6 @@ def run_pipeline(pipeline: Any, doc: Document, gold_quotes: Callable[[Document],
         doc.stages.append(stage.name)
         if stage.name == "quotes":
             doc.quotes = gold_quotes(doc)
-            _mark_quote_tokens(doc)
     return doc
 
 

@@ -131,9 +131,10 @@ def write_narration(doc: Document, path: str | Path) -> Path:
 
 
 def write_tokens(doc: Document, path: str | Path) -> Path:
+    in_quote = doc.quote_token_mask()
     rows = (
-        [t.i, t.start, t.end, t.text, t.lemma, t.pos, t.tag, t.dep, t.head, t.sentence, t.paragraph, t.ent_iob, t.ent_type, t.in_quote]
-        for t in doc.tokens
+        [t.i, t.start, t.end, t.text, t.lemma, t.pos, t.tag, t.dep, t.head, t.sentence, t.paragraph, t.ent_iob, t.ent_type, q]
+        for t, q in zip(doc.tokens, in_quote, strict=True)
     )
     return _write_rows(path, TOKEN_COLUMNS, rows)
 

@@ -42,7 +42,6 @@ from ficlens.stages.names import (
     honorific_gender,
     is_given_name,
     nickname_compatible,
-    quote_token_mask,
     split_name,
     split_relationship,
     strip_disambiguator,
@@ -240,7 +239,7 @@ class CharacterStage:
     # --- find ------------------------------------------------------------------
     def _find(self, doc: Document) -> _Found:
         tokens = doc.tokens
-        in_quote = quote_token_mask(tokens, doc.quotes)
+        in_quote = doc.quote_token_mask()
         quote_edges = _quote_edges(doc, tokens)
         seeds = self._seeds(doc)
         seed_keys = {_key_of(alias): i for i, (_, aliases, _) in enumerate(seeds) for alias in aliases}

@@ -30,7 +30,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from ficlens.model import Character, Document, Gender, Mention, MentionKind, Token
-from ficlens.stages.names import first_name_gender, honorific_gender, quote_token_mask, split_name
+from ficlens.stages.names import first_name_gender, honorific_gender, split_name
 
 THIRD_PERSON: dict[str, Gender] = {
     "he": Gender.MALE,
@@ -96,7 +96,7 @@ class CorefStage:
     # --- find ------------------------------------------------------------------
     def _find(self, doc: Document) -> _Found:
         tokens = doc.tokens
-        in_quote = quote_token_mask(tokens, doc.quotes)
+        in_quote = doc.quote_token_mask()
         characters = list(doc.characters)
         names = [m for m in doc.mentions if m.kind != MentionKind.PRONOUN]
         pronouns = [t for t in tokens if _pronoun_word(t) is not None]

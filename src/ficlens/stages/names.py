@@ -271,17 +271,3 @@ def strip_disambiguator(tag: str) -> str:
 def split_relationship(tag: str) -> list[str]:
     """'Harry Potter/Draco Malfoy' -> ['Harry Potter', 'Draco Malfoy'] (also '&')."""
     return [p for p in (strip_disambiguator(x) for x in re.split(r"\s*[/&]\s*", tag)) if p]
-
-
-def quote_token_mask(tokens: list, quotes: list) -> list[bool]:
-    """True for tokens inside a quote span (the quotes stage does not set Token.in_quote)."""
-    spans = sorted((q.start, q.end) for q in quotes)
-    mask = [False] * len(tokens)
-    j = 0
-    for k, tok in enumerate(tokens):
-        # Both lists are in text order, so one sweep is enough.
-        while j < len(spans) and spans[j][1] <= tok.start:
-            j += 1
-        if j < len(spans) and spans[j][0] <= tok.start < spans[j][1]:
-            mask[k] = True
-    return mask

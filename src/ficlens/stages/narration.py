@@ -12,7 +12,7 @@ diary entries and other inserts (a paragraph opening ``Dear X,`` up to a closing
 ``Love,`` / ``Yours,`` line; Markdown ``>`` blockquotes; paragraphs wrapped entirely in
 ``*...*`` or ``_..._``) are left out, so a third-person story that quotes a first-person
 letter stays third person. The quote mask is a linear merge of sorted quote spans with
-token offsets (``Token.in_quote`` is not set upstream). A paragraph that has quote marks
+token offsets (``Document.quote_token_mask``). A paragraph that has quote marks
 but no quote from the quotes stage (e.g. an unclosed quote the stage dropped) falls back
 to toggling on its double-quote marks, up to the end of the paragraph.
 
@@ -580,15 +580,8 @@ def quote_mask(doc: Document) -> list[bool]:
     back to toggling on those marks (an unclosed quote runs to the paragraph end).
     """
     tokens = doc.tokens
-    mask = [False] * len(tokens)
-    spans = sorted((q.open_start if q.open_start >= 0 else q.start, q.end) for q in doc.quotes)
+    mask = doc.quote_token_mask(include_open_mark=True)
     quoted_pars = {q.paragraph for q in doc.quotes}
-    j = 0
-    for idx, t in enumerate(tokens):
-        while j < len(spans) and spans[j][1] <= t.start:
-            j += 1
-        if j < len(spans) and spans[j][0] <= t.start < spans[j][1]:
-            mask[idx] = True
     # Fallback for paragraphs the quotes stage left without quotes.
     inside = False
     paragraph = -1
