@@ -22,7 +22,6 @@ largest descendant's (the process itself for ``w1``/``concat``; ``ray::`` proces
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
 import resource
@@ -34,6 +33,8 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+
+from _common import machine  # bench/ is the script directory, so it is on sys.path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -169,24 +170,6 @@ def _run_one(args: argparse.Namespace) -> None:
 
 
 # --- the benchmark ----------------------------------------------------------------------
-def machine() -> dict[str, Any]:
-    mem_kb = 0
-    with open("/proc/meminfo", encoding="utf-8") as handle:
-        for line in handle:
-            if line.startswith("MemTotal:"):
-                mem_kb = int(line.split()[1])
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    )
-    return {
-        "date": datetime.date.today().isoformat(),
-        "commit": commit.stdout.strip() or "unknown",
-        "nproc": os.cpu_count(),
-        "ram_gb": round(mem_kb / 1024 / 1024, 1),
-        "python": sys.version.split()[0],
-    }
-
-
 def _measure(mode: str, inputs: list[str], out: Path, timeout: float) -> dict[str, Any]:
     spec = MODES[mode]
     cmd = [

@@ -16,7 +16,6 @@ load, each pipeline stage (the ``ficlens.pipeline`` INFO log) and writing the ou
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
 import statistics
@@ -26,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from _common import machine  # bench/ is the script directory, so it is on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
 PDNC = ROOT.parent / "shared" / "data" / "pdnc" / "data"
@@ -58,6 +59,7 @@ t = time.perf_counter()
 from ficlens.api import get_pipeline
 from ficlens.export import write_outputs
 from ficlens.ingest import read_document
+
 times["import"] = time.perf_counter() - t
 t = time.perf_counter(); doc = read_document(Path(sys.argv[1])); times["read"] = time.perf_counter() - t
 t = time.perf_counter(); pipeline = get_pipeline(); times["load model"] = time.perf_counter() - t
@@ -84,24 +86,6 @@ def run_measured(cmd: list[str]) -> tuple[float, float, float, str]:
         out.seek(0)
         cpu = usage.ru_utime + usage.ru_stime
         return elapsed, cpu, usage.ru_maxrss / 1024.0, out.read()  # KB -> MB on Linux
-
-
-def machine() -> dict[str, Any]:
-    mem_kb = 0
-    with open("/proc/meminfo", encoding="utf-8") as handle:
-        for line in handle:
-            if line.startswith("MemTotal:"):
-                mem_kb = int(line.split()[1])
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    )
-    return {
-        "date": datetime.date.today().isoformat(),
-        "commit": commit.stdout.strip() or "unknown",
-        "nproc": os.cpu_count(),
-        "ram_gb": round(mem_kb / 1024 / 1024, 1),
-        "python": sys.version.split()[0],
-    }
 
 
 def markdown(result: dict[str, Any], command: str) -> str:

@@ -21,7 +21,6 @@ import datetime as dt
 import subprocess
 import tempfile
 import time
-from collections import defaultdict
 from collections.abc import Callable, Hashable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -30,10 +29,10 @@ from typing import Any
 
 from ficlens.errors import DatasetError
 from ficlens.eval import metrics as M
-from ficlens.eval.coref_metrics import CorefScores, b_cubed, score_all
-from ficlens.eval.litbank import LitBankWork, load_litbank
+from ficlens.eval.coref_metrics import CorefScores
+from ficlens.eval.litbank import load_litbank
 from ficlens.eval.pdnc import NARRATOR, GoldCharacter, PdncNovel, list_novels, load_novel
-from ficlens.model import Document, MentionKind, Quote
+from ficlens.model import Document, Quote
 
 MODES = ("end-to-end", "gold-characters", "gold-quotes")
 GENDERS = {"M": "male", "F": "female", "U": "unknown", "X": "unknown"}
@@ -328,45 +327,6 @@ class LitBankScores:
             "speaker": self.speaker.to_dict(),
             "speaker_b_cubed": self.speaker_b_cubed.to_dict(),
         }
-
-
-def score_litbank_work(work: LitBankWork, doc: Document) -> LitBankScores:
-    gold_per = [(e.start, e.end) for e in work.entities if e.label == "PER"]
-    gold_prop = [(e.start, e.end) for e in work.entities if e.label == "PER" and e.mention_type == "PROP"]
-    pred_names = [(m.start, m.end) for m in doc.mentions if m.kind == MentionKind.NAME]
-    pred_all = [(m.start, m.end) for m in doc.mentions if m.kind != MentionKind.PRONOUN]
-    prop, _ = M.span_prf(gold_prop, pred_names)
-    per_all, _ = M.span_prf(gold_per, pred_all)
-
-    chains = work.chains("PER")
-    key = [[(m.start, m.end) for m in ms] for ms in chains.values()]
-    clusters: dict[Hashable, list[tuple[int, int]]] = defaultdict(list)
-    for n, m in enumerate(doc.mentions):
-        clusters[m.character_id if m.character_id is not None else ("single", n)].append((m.start, m.end))
-    coref = score_all(key, list(clusters.values()))
-
-    gold_spans = [(q.start, q.end) for q in work.quotes]
-    pred_spans = [M.strip_span(doc.text, (q.start, q.end)) for q in doc.quotes]
-    exact, overlap = M.span_prf(gold_spans, pred_spans)
-    aligned = M.align_quotes([[s] for s in gold_spans], pred_spans)
-    texts: dict[Hashable, list[str]] = {c.id: [c.name, *c.aliases] for c in doc.characters}
-    for m in doc.mentions:
-        if m.character_id in texts:
-            texts[m.character_id].append(m.text)
-    gold_names = {label: {m.text for m in ms if m.mention_type != "PRON"} for label, ms in chains.items()}
-    mapping = M.map_clusters(texts, gold_names)
-    pred_q = [doc.quotes[i] if i is not None else None for i in aligned]
-    speakers = [mapping.get(q.speaker_id) if q is not None and q.speaker_id else None for q in pred_q]
-    speaker = M.speaker_accuracy([q.speaker for q in work.quotes], speakers, [q is not None for q in pred_q], [None] * len(pred_q))
-    # B-cubed over gold quotes: gold clusters by gold speaker, predicted by predicted speaker
-    # (no mapping needed); a quote without a predicted speaker is its own cluster.
-    gold_groups: dict[Hashable, list[int]] = defaultdict(list)
-    pred_groups: dict[Hashable, list[int]] = defaultdict(list)
-    for i, (g, q) in enumerate(zip(work.quotes, pred_q, strict=True)):
-        gold_groups[g.speaker].append(i)
-        pred_groups[q.speaker_id if q is not None and q.speaker_id else ("none", i)].append(i)
-    spk_b3 = b_cubed(gold_groups.values(), pred_groups.values())
-    return LitBankScores(prop, per_all, coref, exact, overlap, speaker, spk_b3)
 
 
 def _litbank_one(root: Path, stem: str, factory: PipelineFactory) -> tuple[str, LitBankScores]:
