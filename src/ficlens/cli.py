@@ -278,7 +278,7 @@ def train(
         for fold, row in rows.items():
             cells = [row.get(k) for k in ("all", "explicit", "anaphoric", "implicit", "addressee", "candidate_recall")]
             table.add_row(mode, fold, *("" if v is None else f"{v:.3f}" for v in cells))
-    Console().print(table)
+    Console(width=max(Console().width, 110)).print(table)
     console.print(f"wrote {summary['model']} in {summary['seconds']:.0f}s")
 
 
