@@ -141,3 +141,20 @@ def test_escape_round_trip(text: str) -> None:
     escaped = tsv.escape_field(text)
     assert not any(ch in escaped for ch in "\t\n\r")
     assert tsv.unescape_field(escaped) == text
+
+
+def test_chapter_rows_take_the_majority_of_their_scenes(tmp_path: Path) -> None:
+    doc = sample_doc.sample_document()
+    rows = tsv.read_tsv(tsv.write_chapters(doc, tmp_path / "chapters.tsv"))
+    assert [r["chapter"] for r in rows] == [str(c.id) for c in doc.chapters]
+    assert list(rows[0])[:8] == list(tsv.CHAPTER_COLUMNS[:8])
+    assert rows[1]["person"] == "third" and rows[1]["tense"] == "past"  # chapter 1 has one past scene
+    assert rows[0]["flags"] == "1"  # scene 1's tense shift
+
+
+def test_flag_rows_carry_the_sentence(tmp_path: Path) -> None:
+    doc = sample_doc.sample_document()
+    rows = tsv.read_tsv(tsv.write_flags(doc, tmp_path / "flags.tsv"))
+    assert [(r["scene"], r["kind"], r["text"], r["detail"]) for r in rows] == [
+        ("1", "tense_shift", "She was <thinking>", "past -> present")
+    ]

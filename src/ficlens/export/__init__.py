@@ -17,7 +17,9 @@ from ficlens.export._files import atomic_write
 from ficlens.export.html import write_report_html
 from ficlens.export.json import write_analysis_json, write_metadata_json
 from ficlens.export.tsv import (
+    write_chapters,
     write_characters,
+    write_flags,
     write_interactions,
     write_mentions,
     write_narration,
@@ -51,6 +53,8 @@ OUTPUT_FILES: dict[str, tuple[str, Writer]] = {
     "quotes.tsv": ("tsv", write_quotes),
     "characters.tsv": ("tsv", write_characters),
     "narration.tsv": ("tsv", write_narration),
+    "chapters.tsv": ("tsv", write_chapters),
+    "flags.tsv": ("tsv", write_flags),
     "tokens.tsv": ("tsv", write_tokens),
     "mentions.tsv": ("tsv", write_mentions),
     "interactions.tsv": ("tsv", write_interactions),

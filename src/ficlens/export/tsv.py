@@ -32,6 +32,11 @@ NARRATION_COLUMNS = (
     "past_share", "present_share", "pov_character", "flags",
     "person_confidence", "tense_confidence", "pov_confidence",
 )  # fmt: skip
+CHAPTER_COLUMNS = (
+    "chapter", "title", "start", "end", "person", "tense", "pov_character_id", "confidence",
+    "words", "scenes", "pov_character", "flags",
+)  # fmt: skip
+FLAG_COLUMNS = ("chapter", "scene", "kind", "start", "end", "text", "detail")
 TOKEN_COLUMNS = (
     "token_id", "start", "end", "text", "lemma", "pos", "tag", "dep", "head",
     "sentence", "paragraph", "ent_iob", "ent_type", "in_quote",
@@ -128,6 +133,36 @@ def write_narration(doc: Document, path: str | Path) -> Path:
             ]  # fmt: skip
 
     return _write_rows(path, NARRATION_COLUMNS, rows())
+
+
+def write_chapters(doc: Document, path: str | Path) -> Path:
+    """Per chapter: the person, tense and POV that cover most of its words (``chapter_narration``)."""
+    from ficlens.stages.narration import chapter_narration
+
+    index = doc.character_index()
+    chapters = {c.id: c for c in doc.chapters}
+
+    def rows() -> Iterable[list[Any]]:
+        for row in chapter_narration(doc):
+            chapter = chapters[row["chapter"]]
+            pov = index.get(row["pov_character_id"]) if row["pov_character_id"] else None
+            yield [
+                row["chapter"], row["title"], chapter.start, chapter.end, row["person"], row["tense"],
+                row["pov_character_id"], row["confidence"], row["words"], row["scenes"],
+                pov.name if pov else None, row["flags"],
+            ]  # fmt: skip
+
+    return _write_rows(path, CHAPTER_COLUMNS, rows())
+
+
+def write_flags(doc: Document, path: str | Path) -> Path:
+    """Every narration shift flag with the sentence that shows it."""
+    rows = (
+        [n.chapter, n.scene, f.kind, f.sentence_start, f.sentence_end, f.text, f.detail]
+        for n in doc.narration
+        for f in n.flags
+    )
+    return _write_rows(path, FLAG_COLUMNS, rows)
 
 
 def write_tokens(doc: Document, path: str | Path) -> Path:
