@@ -207,3 +207,10 @@ def test_no_signals_section_without_checks():
     doc = sample_doc.sample_document()
     doc.signals, doc.signal_checks = [], []
     assert 'id="signals"' not in render_report(doc)
+
+
+def test_contents_show_each_chapters_narration():
+    doc = sample_doc.sample_document()
+    section = render_report(doc).split('id="contents"', 1)[1].split("</nav>", 1)[0]
+    assert "Toast</a> <span class=\"muted\">· third person, past, POV Alice, 1 flag</span>" in section
+    assert "Chapter 2</a> <span class=\"muted\">· third person, past</span>" in section

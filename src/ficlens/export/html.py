@@ -79,7 +79,7 @@ def render_report(doc: Document) -> str:
         "narration": _narration_rows(doc, index),
         "signals": _signal_rows(doc),
         "graph": interaction_svg(doc, swatches),
-        "chapters": [(f"ch-{c.id}", _chapter_title(doc, c.id, c.title)) for c in doc.chapters],
+        "chapters": _chapter_rows(doc, index),
         "story": Markup("").join(_story_html(doc, swatches, index)),
         "version": _version(),
         "schema_version": SCHEMA_VERSION,
@@ -87,6 +87,22 @@ def render_report(doc: Document) -> str:
         "max_rows": MAX_CHARACTER_ROWS,
     }
     return _environment().get_template("report.html.j2").render(**context)
+
+
+def _chapter_rows(doc: Document, index: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(anchor, title, narration summary) per chapter, e.g. "third person, past, POV Anna"."""
+    from ficlens.stages.narration import chapter_narration
+
+    summaries = {}
+    for row in chapter_narration(doc):
+        parts = [f"{row['person']} person" if row["person"] else "", row["tense"] or ""]
+        pov = index.get(row["pov_character_id"]) if row["pov_character_id"] else None
+        if pov is not None:
+            parts.append(f"POV {pov.name}")
+        if row["flags"]:
+            parts.append(f"{row['flags']} flag{'s' if row['flags'] != 1 else ''}")
+        summaries[row["chapter"]] = ", ".join(p for p in parts if p)
+    return [(f"ch-{c.id}", _chapter_title(doc, c.id, c.title), summaries.get(c.id, "")) for c in doc.chapters]
 
 
 SIGNAL_EVIDENCE_SHOWN = 5
