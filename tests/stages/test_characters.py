@@ -107,6 +107,19 @@ def test_cast_seeding_merges_disambiguated_tag(analyse):
     assert len(dean) == 1 and dean[0].from_cast
 
 
+@pytest.mark.slow
+def test_tagged_full_name_merges_with_the_first_name_in_the_text(analyse):
+    # AO3 tags a full name; the story mostly uses the first name.
+    text = "Hermione opened the book. Ron watched her read.\n\nHermione sighed and turned the page."
+    doc = analyse(text, metadata={"characters": ["Hermione Granger", "Ron Weasley"]})
+    hermione = [c for c in doc.characters if "Hermione" in c.aliases or c.name.startswith("Hermione")]
+    assert len(hermione) == 1
+    assert hermione[0].name == "Hermione Granger" and hermione[0].from_cast
+    assert "Hermione" in hermione[0].aliases
+    first = next(m for m in doc.mentions if m.start == 0)
+    assert (first.text, first.character_id) == ("Hermione", hermione[0].id)
+
+
 class _Member:
     def __init__(self, name: str, aliases: tuple[str, ...], gender: str) -> None:
         self.name, self.aliases, self.gender = name, aliases, gender

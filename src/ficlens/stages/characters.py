@@ -261,7 +261,9 @@ class CharacterStage:
             elif k[0] is None and len(words) == 2 and words[0] in singles and words[1] not in PLACE_NOUNS:
                 accepted[k] = f  # "Marcus Adeyemi" (ORG to spaCy) for a "Marcus" the text uses
         # A lone word that is part of an accepted full name ("Anna" of "Anna Grey").
-        parts = {w for k in accepted if len(k[1]) >= 2 for w in (k[1][0], k[1][-1])}
+        # The cast's and the AO3 tags' full names count too, even when the text never writes
+        # them out ("Hermione Granger" tagged, "Hermione" in the story).
+        parts = {w for k in (*accepted, *seed_keys) if len(k[1]) >= 2 for w in (k[1][0], k[1][-1])}
         for k, f in forms.items():
             if k not in accepted and k[0] is None and len(k[1]) == 1 and k[1][0] in parts:
                 if f.places + f.place_labels <= len(f.spans) / 2:
