@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import re
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import ftfy
 from ftfy import badness
 
 from ficlens.errors import InputError
-from ficlens.model import Hint, HintKind
+from ficlens.model import Document, Hint, HintKind
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
@@ -552,3 +553,18 @@ def is_ornament(line: str) -> bool:
 
 def hint(kind: HintKind, start: int, end: int, text: str) -> Hint:
     return Hint(kind=kind, start=start, end=end, text=text)
+
+
+class DecodedTextReader:
+    """Base for readers of plain-text files (text, Markdown): decode the bytes, then ``read_string``."""
+
+    format = "text"
+
+    def read(self, data: bytes, source: str) -> Document:
+        decoded = decode_bytes(data, source)
+        doc = self.read_string(decoded.text, source, decoded.warnings)
+        doc.metadata["encoding"] = decoded.encoding
+        return doc
+
+    def read_string(self, text: str, source: str = "<string>", warnings: Iterable[str] = ()) -> Document:
+        raise NotImplementedError

@@ -18,9 +18,9 @@ from markdown_it import MarkdownIt
 from ficlens.errors import InputError
 from ficlens.ingest._common import (
     _BYLINE,
+    DecodedTextReader,
     _is_name,
     apply_front_matter,
-    decode_bytes,
     empty_metadata,
     find_front_matter,
     is_ornament,
@@ -130,14 +130,8 @@ def _apply_yaml(meta: dict[str, Any], data: dict[str, Any]) -> None:
             meta[target] = ", ".join(map(str, value)) if isinstance(value, list) else (str(value) or None)
 
 
-class MarkdownReader:
+class MarkdownReader(DecodedTextReader):
     format = "markdown"
-
-    def read(self, data: bytes, source: str) -> Document:
-        decoded = decode_bytes(data, source)
-        doc = self.read_string(decoded.text, source, decoded.warnings)
-        doc.metadata["encoding"] = decoded.encoding
-        return doc
 
     def read_string(self, text: str, source: str = "<string>", warnings: list[str] | None = None) -> Document:
         if not text.strip():

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 
 from ficlens.errors import InputError
 from ficlens.ingest._common import (
+    DecodedTextReader,
     apply_front_matter,
-    decode_bytes,
     empty_metadata,
     find_front_matter,
     language_warning,
@@ -21,14 +21,8 @@ from ficlens.ingest._common import (
 from ficlens.model import Document
 
 
-class TextReader:
+class TextReader(DecodedTextReader):
     format = "text"
-
-    def read(self, data: bytes, source: str) -> Document:
-        decoded = decode_bytes(data, source)
-        doc = self.read_string(decoded.text, source, decoded.warnings)
-        doc.metadata["encoding"] = decoded.encoding
-        return doc
 
     def read_string(self, text: str, source: str = "<string>", warnings: Iterable[str] = ()) -> Document:
         if not text.strip():
