@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -22,3 +23,18 @@ def shared_data() -> Path:
     if not (SHARED_DATA / "pdnc").is_dir() or not (SHARED_DATA / "litbank").is_dir():
         pytest.skip(f"evaluation data not found at {SHARED_DATA} (PDNC and LitBank live in ../shared/data)")
     return SHARED_DATA
+
+
+def _straight_quotes(text: str) -> list:
+    from ficlens.model import Quote
+
+    return [
+        Quote(id=f"Q{i}", start=m.start(1), end=m.end(1), text=m.group(1), paragraph=0, mark="double")
+        for i, m in enumerate(re.finditer(r'"([^"]*)"', text))
+    ]
+
+
+@pytest.fixture(scope="session")
+def straight_quotes():
+    """Quotes from straight double quote marks only: stage tests that must not depend on the quotes stage."""
+    return _straight_quotes

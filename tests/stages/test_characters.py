@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from ficlens.model import Document, Gender, MentionKind, Quote
+from ficlens.model import Document, Gender, MentionKind
 from ficlens.stages.characters import CharacterConfig, CharacterStage
 from ficlens.stages.names import diminutive_of, split_name, split_relationship, strip_disambiguator
 from ficlens.stages.segment import SegmentConfig, SegmentStage
 
 
-def _quotes(text: str) -> list[Quote]:
-    # The quotes stage is another module; straight double quotes are enough here.
-    return [
-        Quote(id=f"Q{i}", start=m.start(1), end=m.end(1), text=m.group(1), paragraph=0, mark="double")
-        for i, m in enumerate(re.finditer(r'"([^"]*)"', text))
-    ]
-
-
 @pytest.fixture(scope="module")
-def analyse(nlp):
+def analyse(nlp, straight_quotes):
     segment = SegmentStage(SegmentConfig(), nlp)
 
     def run(text: str, metadata: dict | None = None, cast: list | None = None) -> Document:
         doc = segment(Document(text=text, metadata=metadata or {}))
-        doc.quotes = _quotes(text)
+        doc.quotes = straight_quotes(text)
         return CharacterStage(CharacterConfig(), cast=cast)(doc)
 
     return run

@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from ficlens.model import Document, Gender, MentionKind, Quote
+from ficlens.model import Document, Gender, MentionKind
 from ficlens.stages.characters import CharacterConfig, CharacterStage
 from ficlens.stages.coref import CorefConfig, CorefStage
 from ficlens.stages.segment import SegmentConfig, SegmentStage
 
 
-def _quotes(text: str) -> list[Quote]:
-    return [
-        Quote(id=f"Q{i}", start=m.start(1), end=m.end(1), text=m.group(1), paragraph=0, mark="double")
-        for i, m in enumerate(re.finditer(r'"([^"]*)"', text))
-    ]
-
-
 @pytest.fixture(scope="module")
-def analyse(nlp):
+def analyse(nlp, straight_quotes):
     segment = SegmentStage(SegmentConfig(), nlp)
 
     def run(text: str) -> Document:
         doc = segment(Document(text=text))
-        doc.quotes = _quotes(text)
+        doc.quotes = straight_quotes(text)
         doc = CharacterStage(CharacterConfig())(doc)
         return CorefStage(CorefConfig())(doc)
 
