@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 SCHEMA_VERSION = "1.0"
+# Tokens that are not words when words are counted (documents, chapters, scenes alike).
+NON_WORD_POS = frozenset({"PUNCT", "SPACE", "X", "SYM"})
 
 
 class MentionKind(StrEnum):
@@ -310,7 +312,7 @@ class Document:
 
     @property
     def word_count(self) -> int:
-        return sum(1 for t in self.tokens if t.pos not in ("PUNCT", "SPACE", "X"))
+        return sum(1 for t in self.tokens if t.pos not in NON_WORD_POS)
 
     # --- JSON ------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -83,12 +83,9 @@ class StoryAnalyzer:
                         raise FiclensError(str(err).replace(str(path), name)) from None
             doc.source = name
             doc = self.pipeline(doc)
+            rows = document_rows(doc, task.story_id, name)
             return StoryResult(
-                story_id=task.story_id,
-                source=name,
-                status="ok",
-                words=doc.word_count,
-                rows=document_rows(doc, task.story_id, name),
+                story_id=task.story_id, source=name, status="ok", words=rows["works"][0]["words"], rows=rows
             )
         except FiclensError as err:
             return StoryResult(task.story_id, name, "error", error=str(err))

@@ -65,6 +65,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ficlens.model import (
+    NON_WORD_POS,
     Document,
     NarrationFlag,
     Person,
@@ -117,7 +118,6 @@ _CLOSING = re.compile(
     re.IGNORECASE,
 )
 _DOUBLE_MARKS = frozenset({'"', "“", "”", "``", "''"})
-_WORD_POS_SKIP = frozenset({"PUNCT", "SPACE", "X", "SYM"})
 
 
 @dataclass(frozen=True)
@@ -275,7 +275,7 @@ class NarrationStage:
             if mask[idx] or t.paragraph in skip_par or not (0 <= t.sentence < len(sents)):
                 continue
             s = sents[t.sentence]
-            if t.pos not in _WORD_POS_SKIP:
+            if t.pos not in NON_WORD_POS:
                 s.words += 1
             lower = t.text.lower()
             tag = t.tag
@@ -647,7 +647,7 @@ def chapter_narration(doc: Document) -> list[dict[str, Any]]:
     words: Counter[int] = Counter()
     scene_of_par = {p.id: p.scene for p in doc.paragraphs}
     for t in doc.tokens:
-        if t.pos not in _WORD_POS_SKIP:
+        if t.pos not in NON_WORD_POS:
             words[scene_of_par.get(t.paragraph, -1)] += 1
     by_chapter: dict[int, list[SceneNarration]] = {}
     for n in doc.narration:
