@@ -95,6 +95,8 @@ _PERSON_PARTS = frozenset(
     """
     hand hands face eyes eye voice head hair arm arms shoulder shoulders lips mouth heart mind smile
     wife husband mother father sister brother son daughter friend letter name cheek cheeks
+    laugh laughter wrath anger temper tears marriage engagement wedding funeral birthday illness
+    departure arrival presence absence judgment judgement opinion advice fiancee fiance parents
     """.split()
 )
 # Last words that make a multiword name a place: "Carrick Head", "Baker Street", "Mansfield Park".
@@ -105,6 +107,13 @@ PLACE_NOUNS = frozenset(
     row terrace avenue gardens garden bridge gate church chapel cathedral cottage farm lodge
     mansion palace tower rock sound strait channel river lake loch moor heath common green
     way end gulf creek brook falls mountains hills
+    """.split()
+)
+# Kinds of place a name may be called: "the village of Raveloe", "Raveloe was a village".
+PLACE_KINDS = frozenset(
+    """
+    village town city county parish country kingdom province state island port shire district
+    borough hamlet capital suburb colony continent nation region estate seaport metropolis
     """.split()
 )
 # Place nouns that are also common surnames: after a given name they are a person.
@@ -151,6 +160,7 @@ class _Form:
     places: float = 0.0  # the object of "at"/"in", "X light", "X Head": a place or thing
     place_labels: float = 0.0  # tagged GPE/LOC/FAC (ORG/NORP count half)
     surfaces: Counter[str] = field(default_factory=Counter)
+    given: int = 0  # a known given name inside a sentence, in no place grammar
 
 
 @dataclass
@@ -264,10 +274,19 @@ class CharacterStage:
         # The cast's and the AO3 tags' full names count too, even when the text never writes
         # them out ("Hermione Granger" tagged, "Hermione" in the story).
         parts = {w for k in (*accepted, *seed_keys) if len(k[1]) >= 2 for w in (k[1][0], k[1][-1])}
+        # The name word of an accepted title form too: "Waymarsh" of "Mr. Waymarsh",
+        # "Amelia" of "Miss Amelia" (not a place title: "St. Paul", "Lord Chancellor").
+        parts |= {
+            k[1][0]
+            for k, f in accepted.items()
+            if k[0] is not None and k[0] not in _INNER_TITLES and len(k[1]) == 1 and f.labelled + f.strong + f.agent
+        }
         for k, f in forms.items():
             if k not in accepted and k[0] is None and len(k[1]) == 1 and k[1][0] in parts:
-                if f.places + f.place_labels <= len(f.spans) / 2:
+                # spaCy's label weighs half here: it often calls a known name GPE or ORG.
+                if f.places + f.place_labels / 2 <= len(f.spans) / 2 and f.places <= len(f.spans) / 4:
                     accepted[k] = f
+        _add_untagged(doc, tokens, forms, accepted, lower_words)
         clusters = _cluster(accepted, seeds, seed_keys)
         clusters = _role_clusters(tokens, in_quote, clusters, accepted)
         reader = _reader_cluster(doc, tokens)
@@ -325,9 +344,11 @@ class CharacterStage:
         if hon is not None:
             if f.places >= len(f.spans) * 2:
                 return False  # "Prince Edward Island", "St. Lawrence Gulf"
-            # "the Miss Bennets", "the Miss Lucases": a family, not one person.
+            # "the Miss Bennets", "the Miss Lucases": a family, not one person; but a family
+            # does not speak: "said Mrs. Braddocks" is one woman whose name ends in s.
             w = words[-1]
-            return not ((w.endswith("s") and w[:-1] in words_seen) or (w.endswith("es") and w[:-2] in words_seen))
+            family = (w.endswith("s") and w[:-1] in words_seen) or (w.endswith("es") and w[:-2] in words_seen)
+            return not family or f.speech >= 2
         person = f.strong + f.agent
         n = len(f.spans)
         plural = len(words) == 1 and words[0].endswith("s") and (words[0][:-1] in words_seen or words[0][:-2] in words_seen)
@@ -341,14 +362,19 @@ class CharacterStage:
             # plural: capitalised words the tagger calls PROPN, not people.
             if (f.quote_initial == n and not f.labelled and not is_given_name(words[0])) or f.plural * 2 > n or (words[0].endswith("ly") and not f.labelled):
                 return False
+        if len(words) == 1 and n >= 2 and f.plural == n and not f.speech:
+            return False  # "the three Brahmins knelt", "these Englishmen": a group that acts
         if f.place_name and not (f.speech or f.agent):
             return False  # "this is Carrick", "Carrick, Carrick, come in": the headland called by radio
         # Labels count fully only when nothing in the grammar says "person"; a name that
         # notices, knows and speaks is a person even if every occurrence is tagged GPE.
-        places = f.places + f.place_labels * (1.0 if person == 0 else 0.25)
-        if places > max(f.votes - person, 0) * 0.5 + person * 2:
+        if person == 0 and f.places >= 2 and f.places * 2 >= len(f.spans):
+            return False  # "the village of Raveloe", "in Raveloe": place grammar, never a person's
+        places = f.places + f.place_labels * (1.0 if person == 0 and not f.given else 0.25)
+        votes = max(f.votes, f.given)
+        if places > max(votes - person, 0) * 0.5 + person * 2:
             return False  # mostly a place ("at Netherfield"), even if spaCy sometimes says PERSON
-        return f.votes > 0 and (f.votes >= 3 or f.votes / len(f.spans) >= self.config.min_person_share)
+        return votes > 0 and (votes >= 3 or votes / len(f.spans) >= self.config.min_person_share)
 
     def _seeds(self, doc: Document) -> list[tuple[str, tuple[str, ...], Gender]]:
         """(name, aliases, gender) from the cast and the AO3 character/relationship tags."""
@@ -437,6 +463,23 @@ def _particle_at(tokens: list[Token], j: int) -> bool:
     )
 
 
+# Ranks that take a seat rather than a surname: "the Duchess of Harley", "the Duke of York".
+_SEAT_RANKS = frozenset(
+    "duke duchess lord lady count countess marquis marquess marchioness prince princess king queen baron baroness".split()
+)
+
+
+def _seat_at(tokens: list[Token], i: int) -> bool:
+    """A rank followed by "of" and a capitalised word: "Duchess" in "Duchess of Harley"."""
+    return (
+        canonical_honorific(tokens[i].text) in _SEAT_RANKS
+        and i + 2 < len(tokens)
+        and tokens[i + 1].text == "of"
+        and _is_cap(tokens[i + 2])
+        and tokens[i + 2].sentence == tokens[i].sentence
+    )
+
+
 def _hyphen_at(tokens: list[Token], j: int) -> bool:
     """A hyphen glued between two name words ("Grant-Menzies")."""
     if tokens[j].text != "-" or j + 1 >= len(tokens) or j == 0:
@@ -499,6 +542,17 @@ def _named(doc: Document, tokens: list[Token], s: int, e: int) -> bool:
     return bool(_NAME_IS.search(before))
 
 
+_PLURAL_DETS = frozenset({"these", "those", "many", "several", "both", "few", "some", "all", "two", "three", "four", "five"})
+
+
+def _plural_det(tokens: list[Token], i: int) -> bool:
+    """A plural determiner or number on a name word: "these Englishmen", "three Brahmins"."""
+    return any(
+        t.head == i and t.dep in ("det", "nummod", "predet", "amod") and t.text.lower() in _PLURAL_DETS
+        for t in tokens[max(0, i - 4) : i]
+    )
+
+
 def _place_evidence(tokens: list[Token], s: int, e: int) -> tuple[float, float]:
     """How much one occurrence looks like a place or a thing rather than a person:
     (from the grammar, from spaCy's entity label). The small model's labels are often
@@ -515,6 +569,18 @@ def _place_evidence(tokens: list[Token], s: int, e: int) -> tuple[float, float]:
     # "Carrick light", "the Netherfield ball": a name modifying a common noun names a thing.
     if last.dep == "compound" and head.i > last.i and head.pos == "NOUN" and head.lemma.lower() not in PERSON_NOUNS:
         grammar += 1.0
+    # "the village of Raveloe", "Raveloe was a village", "Raveloe, a village": a kind of place.
+    if last.dep == "pobj" and head.text.lower() == "of" and tokens[head.head].lemma.lower() in PLACE_KINDS:
+        grammar += 1.0
+    if last.dep == "nsubj" and head.lemma.lower() == "be":
+        grammar += any(
+            t.head == head.i and t.dep == "attr" and t.lemma.lower() in PLACE_KINDS
+            for t in tokens[head.i + 1 : min(len(tokens), head.i + 6)]
+        )
+    grammar += any(
+        t.head == last.i and t.dep == "appos" and t.lemma.lower() in PLACE_KINDS
+        for t in tokens[last.i + 1 : min(len(tokens), last.i + 6)]
+    )
     return grammar, label
 
 
@@ -538,6 +604,13 @@ def _collect_forms(
         verb = _clause_verb(tokens, t.i)
         if verb >= 0:
             bound[verb][_REFLEXIVE_GENDER.get(low) or _POSSESSIVE_GENDER[low]] += 1
+    # Capitalised word pairs seen inside a sentence: "plump Buck Mulligan came".
+    inner_pairs = {
+        (tokens[i].text, tokens[i + 1].text)
+        for i in range(1, len(tokens) - 1)
+        if tokens[i - 1].sentence == tokens[i].sentence and i not in edges[0] and _is_cap(tokens[i]) and _is_cap(tokens[i + 1])
+    }
+
     def record(s: int, e: int, vote: bool) -> None:
         # Trim what is not part of a name: leading lower-case words, a possessive 's, punctuation.
         while s < e and (
@@ -548,7 +621,9 @@ def _collect_forms(
             e -= 1
         if e - s >= 2 and (s == 0 or tokens[s - 1].sentence != tokens[s].sentence or s in edges[0]):
             first = tokens[s].text
-            if first.lower() in lower_words and not is_given_name(first) and not canonical_honorific(first):
+            # "Buck Mulligan" stays whole when the text also writes it inside a sentence.
+            whole = (first, tokens[s + 1].text) in inner_pairs
+            if first.lower() in lower_words and not is_given_name(first) and not canonical_honorific(first) and not whole:
                 s += 1  # "Whereupon Anne", "Lest Cecil": a common word capitalised by the sentence
         if e <= s or any(covered[s:e]):
             return
@@ -557,7 +632,10 @@ def _collect_forms(
             s -= 1
         # Words as written, so "Grant-Menzies" (three tokens) stays one name word.
         surface = " ".join(doc.text[tokens[s].start : tokens[e - 1].end].split())
-        if any(t.text not in PARTICLES and not _is_cap(t) and t.text != "-" for t in tokens[s:e]):
+        if any(
+            t.text not in PARTICLES and not _is_cap(t) and t.text != "-" and not (t.i == s + 1 and _seat_at(tokens, s))
+            for t in tokens[s:e]
+        ):
             return  # "John and Thunderclap", "Ring up Bratt": not one name
         key = _key_of(surface)
         hon, name_words = key
@@ -569,12 +647,41 @@ def _collect_forms(
             return
         if any(ch.isdigit() for ch in surface) or tokens[s].sentence != tokens[e - 1].sentence:
             return
-        for i in range(s, e):
+        # A capitalised epithet before the name is part of the mention, not of the name:
+        # "Old Cotter", "Poor Jo", "Dearest Meg" (the form stays "Cotter").
+        lead = s
+        while (
+            lead > 0
+            and tokens[lead - 1].text.lower() in _LEADING_ADJ
+            and _is_cap(tokens[lead - 1])
+            and not covered[lead - 1]
+            and tokens[lead - 1].sentence == tokens[s].sentence
+        ):
+            lead -= 1
+        # A title's seat or office: "Mr. Waymarsh of Milrose Connecticut", "Captain Jack Carter
+        # of Virginia" (the form stays "Mr. Waymarsh").
+        tail = e
+        if (hon is not None or len(name_words) >= 2) and e + 1 < len(tokens) and tokens[e].text == "of":
+            k = e + 1
+            if tokens[k].text.lower() == "the" and k + 1 < len(tokens):
+                k += 1
+            j = k
+            while (
+                j < len(tokens)
+                and _is_cap(tokens[j])
+                and tokens[j].pos == "PROPN"
+                and not covered[j]
+                and tokens[j].sentence == tokens[s].sentence
+            ):
+                j += 1
+            if j > k:
+                tail = j
+        for i in range(lead, tail):
             covered[i] = True
         form = forms.get(key)
         if form is None:
             form = forms[key] = _Form(key)
-        form.spans.append((s, e))
+        form.spans.append((lead, tail))
         form.surfaces[surface] += 1
         speech = not in_quote[s] and _speech_subject(tokens, s, e)  # in a quote: a misparse
         strong = speech or is_vocative(tokens, s, e, in_quote, edges) or _named(doc, tokens, s, e)
@@ -586,11 +693,25 @@ def _collect_forms(
         form.agent += agent
         form.labelled += vote
         form.quote_initial += s in edges[0]
-        form.sentence_initial += s in edges[0] or s == 0 or tokens[s - 1].sentence != tokens[s].sentence
-        form.plural += tokens[e - 1].tag == "NNPS"
+        initial = s in edges[0] or s == 0 or tokens[s - 1].sentence != tokens[s].sentence
+        form.sentence_initial += initial
+        form.plural += tokens[e - 1].tag == "NNPS" or _plural_det(tokens, e - 1)
         grammar, label = _place_evidence(tokens, s, e)
         form.places += grammar
         form.place_labels += label
+        # A known given name inside a sentence, in no place grammar: "poor Florence",
+        # "daughters of Agnes" (GPE/LOC to spaCy's small model).
+        if (
+            hon is None
+            and len(name_words) == 1
+            and not grammar
+            and tokens[s].pos == "PROPN"
+            and tokens[s].ent_type != "NORP"
+            and not initial
+            and first_name_gender(name_words[0]) != Gender.UNKNOWN
+            and name_words[0] not in lower_words
+        ):
+            form.given += 1
         if not in_quote[s] and tokens[e - 1].dep in ("nsubj", "nsubjpass"):
             form.pronouns.update(bound.get(tokens[e - 1].head, {}))
         if strong and s >= 2 and tokens[s - 1].text.lower() in ("her", "him"):
@@ -619,6 +740,8 @@ def _collect_forms(
             continue
         if canonical_honorific(tok.text) and _is_cap(tok):
             j = i + 1
+            if _seat_at(tokens, i):
+                j = i + 2  # "the Duchess of Harley": a rank and its seat are one name
             while j < n and not covered[j] and (
                 (_is_cap(tokens[j]) and tokens[j].text.lower() not in NOT_NAMES) or _particle_at(tokens, j)
             ):
@@ -664,6 +787,35 @@ def _collect_forms(
             surfaces[" ".join(doc.text[tokens[s].start : tokens[e - 1].end].split())] += 1
         form.spans, form.surfaces = spans, surfaces
     return forms
+
+
+def _add_untagged(
+    doc: Document,
+    tokens: list[Token],
+    forms: dict[tuple[str | None, tuple[str, ...]], _Form],
+    accepted: dict[tuple[str | None, tuple[str, ...]], _Form],
+    lower_words: set[str],
+) -> None:
+    """Once a one-word name is a person, every capitalised occurrence of it is a mention,
+    even where spaCy tagged it NOUN or VERB ("poor dear Florence", "vague to Waymarsh").
+    A name that is also a common word in the text ("Will", "Hope", "Monks") is left out."""
+    taken = [False] * len(tokens)
+    for f in forms.values():
+        for s, e in f.spans:
+            taken[s:e] = [True] * (e - s)
+    words = {k[1][0]: f for k, f in accepted.items() if k[0] is None and len(k[1]) == 1}
+    for tok in tokens:
+        f = words.get(tok.text.lower())
+        if f is None or taken[tok.i] or not _is_cap(tok) or tok.text.isupper():
+            continue
+        if tok.text.lower() in lower_words:
+            continue
+        # Not inside a longer capitalised run ("Florence Street"): that is another name.
+        if any(0 <= k < len(tokens) and _is_cap(tokens[k]) and tokens[k].sentence == tok.sentence for k in (tok.i - 1, tok.i + 1)):
+            continue
+        f.spans.append((tok.i, tok.i + 1))
+        f.surfaces[tok.text] += 1
+        taken[tok.i] = True
 
 
 def _role_noun(tok: Token) -> bool:
@@ -794,6 +946,9 @@ def _cluster(
             if words[-1] in c.lasts
             and any(nickname_compatible(words[0], f) for f in c.firsts)
             and _gender_ok(c.gender_hint(), g)
+            # "Tom Bertram" is not "Sir Thomas Bertram": beside a title, only the same first
+            # name joins (a son often bears his titled father's name in a short form).
+            and (words[0] in c.firsts or not ({hon, *c.honorifics} & FIRST_NAME_HONORIFICS))
         ]
         if not match:
             match = [c for c in clusters if c.cast_name and words[0] in c.singles and not c.lasts]
@@ -832,6 +987,10 @@ def _cluster(
                 same = [c for c in same if not ({"mrs", "mr"} & set(c.honorifics)) and c.gender_hint() == g]
             elif hon in ("mr", "mister"):
                 same = [c for c in same if not ({"mrs", "miss", "ms"} & set(c.honorifics)) and c.gender_hint() == g]
+            if hon in ("mr", "mister", "miss"):
+                # "Mr. John Knightley", written out often, is so called to tell him from
+                # "Mr. Knightley", the head of the family (and "Miss Elizabeth" from "Miss Bennet").
+                same = [c for c in same if sum(len(f.spans) for f in c.forms if f.key[0] == hon and len(f.key[1]) >= 2) < 3]
             elif g != Gender.FEMALE:
                 # "Admiral Croft" is not "Mrs Croft": a rank does not join a wife.
                 same = [c for c in same if not ({"mrs", "miss", "ms"} & set(c.honorifics))]
@@ -853,9 +1012,10 @@ def _cluster(
         match = in_first
         if in_last and (not in_first or not is_given_name(word)):
             loose = [c for c in in_last if not (set(c.honorifics) and set(c.honorifics) <= {"mrs", "miss", "ms"})]
-            # A bare surname is, by long convention, most often a man's ("Pontellier").
+            # A bare surname is, by long convention, most often a man's ("Pontellier"): not
+            # the wife's when only "Mrs. Braddocks" holds it (then a new character, her husband).
             male = [c for c in loose if c.gender_hint() == Gender.MALE]
-            match = male or loose or in_last
+            match = male or loose or in_first
         c = _most(match) if match else None
         if c is None:
             c = _Cluster()

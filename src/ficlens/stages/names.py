@@ -221,7 +221,7 @@ _FEMALE_NAMES = frozenset(
     paula pearl peggy petra phyllis polina prudence rhoda rita roberta rosa rosalind rosamund
     rosie rowena sabina sadie selma sibyl sonia sonya stella sylvia tabitha tatiana teresa
     thelma therese theodosia trixie ursula valentina vera veronica viola wilhelmina
-    yvonne zoe zelda
+    yvonne zoe zelda bessie biddy nelly tilly
     """.split()
 )
 _MALE_NAMES = frozenset(
