@@ -249,3 +249,86 @@ def test_ranker_scorer_follows_explicit_tags(segment):
     stage = SpeakerStage(SpeakerConfig(scorer="ranker"))
     doc = stage(_build(segment, text, cast))
     assert [q.speaker_id for q in doc.quotes] == ["C1", "C0", "C1"]
+
+
+# --- speech tags the parser gets wrong (issue 4: explicit quotes on PDNC) ------------
+
+HOWARDS = _cast(("Margaret", Gender.FEMALE), ("Dolly", Gender.FEMALE), ("Charles", Gender.MALE), ("Cecil", Gender.MALE))
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # a phrasal tag whose particle the parser reads as a preposition
+        ('Charles ate.\n\n"It is all right," put in Dolly.', "C1"),
+        # "broke out": a second particle of the same verb
+        ('Charles ate.\n\n"It is not fair!" broke out Margaret.', "C0"),
+        # an adverb after the name taken as the subject ("said Cecil stiffly")
+        ('Dolly sat down.\n\n"I meant," said Cecil stiffly, "that she will marry me."', "C3"),
+        # a relative clause: the tag's subject is "who", its antecedent speaks
+        ('Dolly looked guiltily at Charles, who said, "What are your legs for?"', "C2"),
+        # a verb that tags speech only when it follows the quote
+        ('Charles ate.\n\n"You are wrong there," flashed Margaret.', "C0"),
+        # a tag verb added to the speech vocabulary
+        ('Charles ate.\n\n"Never again," echoed Dolly.', "C1"),
+        # the verb nearest the quote leads into it, not the first speech verb of the clause
+        ('Dolly spoke with great agitation; and Charles very feelingly replied, "No reason."', "C2"),
+    ],
+)
+def test_misparsed_explicit_tags(segment, speakers, text, speaker):
+    doc = speakers(_build(segment, text, HOWARDS))
+    assert doc.quotes[0].speaker_id == speaker
+    assert doc.quotes[0].evidence == Evidence.EXPLICIT
+
+
+def test_tag_name_without_mention(segment, speakers):
+    # The character stage missed "Dolly" (tagged as an adverb): the tag still names her.
+    doc = _build(segment, 'Charles ate.\n\n"Why, you just said it was!" cried Dolly.', HOWARDS)
+    doc.mentions = [m for m in doc.mentions if m.text != "Dolly"]
+    doc = speakers(doc)
+    assert (doc.quotes[0].speaker_id, doc.quotes[0].evidence) == ("C1", Evidence.EXPLICIT)
+
+
+def test_dash_glued_to_tag_verb(segment, speakers):
+    # "said--" is one token, read as a noun; the tag ends the paragraph before the quote.
+    text = 'Presently, struck by a sudden thought, Charles said--\n\n"Margaret, which way are you going?"'
+    doc = speakers(_build(segment, text, HOWARDS))
+    assert (doc.quotes[0].speaker_id, doc.quotes[0].evidence) == ("C2", Evidence.EXPLICIT)
+
+
+def test_linked_pieces_with_two_named_tags_are_two_turns(segment, speakers):
+    # The quotes stage linked a reply as a continuation; its own tag names someone else.
+    text = 'Charles came in.\n\n"Schlegels again!" cried Charles, and Dolly said, "Oh no, the matron wrote."'
+    doc = speakers(_build(segment, text, HOWARDS, continues={1: 0}))
+    assert [q.speaker_id for q in doc.quotes] == ["C2", "C1"]
+
+
+def test_names_normalise_and_function_words():
+    from ficlens.stages.speakers import _Names, _normalise
+
+    assert _normalise("Margaret--") == "margaret"
+    names = _Names([Character(id="C0", name="The Clerk At The Trial"), Character(id="C1", name="Margaret")])
+    assert names.lookup("At") == ()  # "At sight of ..." names nobody
+    assert names.lookup("the clerk") == ("C0",)
+    assert names.lookup("Margaret--") == ("C1",)
+
+
+def test_short_tag_sentence_before_quote(segment, speakers):
+    # "Margaret began again." ends its sentence right before the quote in the same paragraph.
+    text = 'Charles ate in silence.\n\nMargaret began again. "You seemed to enjoy the drive."'
+    doc = speakers(_build(segment, text, HOWARDS))
+    assert (doc.quotes[0].speaker_id, doc.quotes[0].evidence) == ("C0", Evidence.EXPLICIT)
+
+
+def test_resolved_pronoun_tag_still_says_its_gender(segment, speakers):
+    # Coref chose Tom for "she" (a mistake): the candidates still learn the pronoun's gender,
+    # and Anna is the only woman taking part in the conversation.
+    text = '"Come in," said Anna.\n\n"Thank you," said Tom.\n\n"Sit down," she said.'
+    doc = _build(segment, text, _cast(("Tom", Gender.MALE), ("Anna", Gender.FEMALE)))
+    doc.mentions = [replace_id(m, "C0") if m.text == "she" else m for m in doc.mentions]
+    feats = speakers.candidate_features(doc)[-1][1]
+    assert feats["C0"]["tag_coref"] > 0 and feats["C0"]["tag_word_gender_mismatch"] == 1.0
+    assert feats["C1"]["tag_word_gender"] == 1.0 and feats["C1"]["conv_gender_only"] == 1.0
+    assert "conv_gender_only" not in feats["C0"]
+    # Anna was tagged in another turn of the conversation.
+    assert feats["C1"]["conv_tagged"] > 0

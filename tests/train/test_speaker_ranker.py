@@ -87,6 +87,9 @@ def test_shipped_model_has_folds_without_their_novels():
     for novel in trained:
         assert bundle.for_heldout(novel) is not None
     assert bundle.for_heldout("a user's story") is None
+    # The addressee models are folded the same way.
+    assert bundle.addressee is not None
+    assert [h for h, _ in bundle.addressee_folds] == [h for h, _ in bundle.folds]
 
 
 @needs_model
@@ -96,6 +99,8 @@ def test_stage_heldout_swaps_the_scorer():
     assert bundle is not None and stage.scorer is bundle.full
     novel = next(iter(bundle.folds[0][0]))
     assert stage.heldout(novel).scorer is bundle.folds[0][1]
+    assert stage.addressee_scorer is bundle.addressee
+    assert stage.heldout(novel).addressee_scorer is bundle.addressee_folds[0][1]
     assert stage.heldout("not a PDNC novel") is stage
     rules = SpeakerStage(SpeakerConfig(scorer="rules"))
     assert rules.heldout(novel) is rules
@@ -138,6 +143,7 @@ def test_training_is_reproducible(shared_data, tmp_path: Path):
     assert a["folds"] == [["DaisyMiller"], ["TheSportOfTheGods"]] or a["folds"] == [["TheSportOfTheGods"], ["DaisyMiller"]]
     bundle = load_ranker(tmp_path / "a" / MODEL_FILE)
     assert {n for h, _ in bundle.folds for n in h} == set(novels)
+    assert bundle.addressee is not None and len(bundle.addressee_folds) == 2
     # Each novel is scored by the model trained on the other one only.
     for mode in ("gold-characters", "end-to-end"):
         assert set(a["cv"][mode]) == {"fold 0", "fold 1", "micro"}

@@ -7,17 +7,20 @@
     He turns. "You came back?"     -> he acts in the paragraph: IMPLICIT
     "Yes," said Elizabeth.         -> EXPLICIT
 
-The work is split the way a learned ranker (issue 4) can take over:
+The work is split the way a learned ranker (issue 4) took over:
 
 1. **turns**: quotes grouped into speaking turns (pieces linked by ``continues`` and the
    pieces of one paragraph, unless their tags name different people);
 2. **candidates and features** per (turn, character): the speech tag, the actor of the
    paragraph, a vocative in the previous turn, the character named inside the quote,
    salience (how recently the narration mentioned them);
-3. **scoring** by a pluggable ``Scorer`` (``RuleScorer``: hand weights);
+3. **scoring** by a pluggable ``Scorer``: ``RankerScorer`` (default; gradient-boosted trees
+   trained on PDNC, docs/model-card-speakers.md) or ``RuleScorer`` (hand weights);
 4. **decoding**: a conversation (run of quote paragraphs) is decoded with a second-order
    Viterbi whose transitions penalise a speaker talking in two paragraphs in a row and
-   reward A, B, A, B turn-taking, so an untagged line takes its speaker from the exchange.
+   reward A, B, A, B turn-taking, so an untagged line takes its speaker from the exchange;
+5. **addressees** of each turn, once its conversation's speakers are known
+   (``ficlens.stages.addressees``: the model file's addressee ranker, or hand rules).
 
 Everything is one pass over tokens, quotes and mentions (linear in book length); the
 Viterbi is bounded by ``max_candidates`` cubed per turn.
@@ -33,8 +36,11 @@ from pathlib import Path
 from typing import Protocol
 
 from ficlens.model import Character, Document, Evidence, Gender, Mention, MentionKind, Quote
+from ficlens.stages.addressees import model_addressees, rule_addressees
 from ficlens.stages.speech_verbs import (
+    ADJACENT_SPEECH_LEMMAS,
     FIRST_PERSON,
+    IRREGULAR_SPEECH,
     MANNER_LEMMAS,
     NOUN_GENDER,
     PHRASAL_SPEECH,
@@ -47,6 +53,7 @@ from ficlens.stages.speech_verbs import (
 )
 
 _SENTENCE_END = frozenset({".", "!", "?", "…"})
+_FUNCTION_WORDS = frozenset("at of in on to and or with from for by as who his her their its is was".split())
 _QUOTE_MARKS = frozenset("\"'“”‘’«»„‟‹›")
 _MALE_TITLES = frozenset({"mr", "sir", "lord", "monsieur", "father", "brother", "uncle", "master"})
 _FEMALE_TITLES = frozenset(
@@ -197,13 +204,25 @@ class RankerBundle:
     folds: tuple[tuple[frozenset[str], RankerScorer], ...]
     decoder: Mapping[str, float]
     meta: Mapping[str, object]
+    # The addressee scorer (same layout: full model and fold models) and its threshold.
+    addressee: RankerScorer | None = None
+    addressee_folds: tuple[tuple[frozenset[str], RankerScorer], ...] = ()
+    addressee_threshold: float = 0.0
 
     def for_heldout(self, name: str) -> RankerScorer | None:
         """The fold model that never saw ``name`` (None when no fold held it out)."""
-        for heldout, scorer in self.folds:
-            if name in heldout:
-                return scorer
-        return None
+        return _fold_for(self.folds, name)
+
+    def addressee_for_heldout(self, name: str) -> RankerScorer | None:
+        """The addressee fold model that never saw ``name``."""
+        return _fold_for(self.addressee_folds, name)
+
+
+def _fold_for(folds: tuple[tuple[frozenset[str], RankerScorer], ...], name: str) -> RankerScorer | None:
+    for heldout, scorer in folds:
+        if name in heldout:
+            return scorer
+    return None
 
 
 def load_ranker(path: str | Path | None = None) -> RankerBundle:
@@ -219,13 +238,30 @@ def load_ranker(path: str | Path | None = None) -> RankerBundle:
     data = json.loads(text)
     if data.get("format") != MODEL_FORMAT:
         raise ValueError(f"{path or MODEL_FILE}: not a {MODEL_FORMAT} model file")
-    names = tuple(data["features"])
-    full = RankerScorer(names, TreeEnsemble(data["full"]))
-    folds = tuple(
-        (frozenset(f["heldout"]), RankerScorer(names, TreeEnsemble(f["model"]))) for f in data.get("folds", [])
-    )
-    meta = {k: v for k, v in data.items() if k not in ("full", "folds")}
-    return RankerBundle(full, folds, dict(data.get("decoder", {})), meta)
+    return bundle_from_data(data)
+
+
+def bundle_from_data(data: Mapping[str, object]) -> RankerBundle:
+    """A RankerBundle from a model file's parsed JSON."""
+
+    def scorers(section: Mapping[str, object]) -> tuple[RankerScorer, tuple[tuple[frozenset[str], RankerScorer], ...]]:
+        names = tuple(section["features"])  # type: ignore[call-overload]
+        full = RankerScorer(names, TreeEnsemble(section["full"]))  # type: ignore[arg-type]
+        folds = tuple(
+            (frozenset(f["heldout"]), RankerScorer(names, TreeEnsemble(f["model"])))
+            for f in section.get("folds", [])  # type: ignore[attr-defined]
+        )
+        return full, folds
+
+    full, folds = scorers(data)
+    meta = {k: v for k, v in data.items() if k not in ("full", "folds", "addressee")}
+    bundle = RankerBundle(full, folds, dict(data.get("decoder", {})), meta)  # type: ignore[call-overload]
+    section = data.get("addressee")
+    if section:
+        addressee, addressee_folds = scorers(section)  # type: ignore[arg-type]
+        threshold = float(section.get("threshold", 0.0))  # type: ignore[attr-defined]
+        bundle = replace(bundle, addressee=addressee, addressee_folds=addressee_folds, addressee_threshold=threshold)
+    return bundle
 
 
 # --- internal records ----------------------------------------------------------
@@ -294,7 +330,8 @@ class _Names:
                     continue
                 self.full.setdefault(key, set()).add(c.id)
                 for word in key.split():
-                    if word not in TITLES and len(word) > 1 and word[0].isalpha():
+                    # Function words of descriptive aliases ("the clerk at the trial") name nobody.
+                    if word not in TITLES and word not in _FUNCTION_WORDS and len(word) > 1 and word[0].isalpha():
                         self.part.setdefault(word, set()).add(c.id)
 
     def lookup(self, text: str) -> tuple[str, ...]:
@@ -331,7 +368,8 @@ def _normalise(text: str) -> str:
     words = text.lower().replace(".", " ").replace("’", "'").split()
     while words and words[0] in ("the", "a", "an"):
         words = words[1:]
-    return " ".join(w.strip(",;:!?\"'") for w in words).strip()
+    # End dashes too: "said Margaret--" is Margaret.
+    return " ".join(w.strip(",;:!?\"'-—–") for w in words).strip()
 
 
 # --- the stage -----------------------------------------------------------------
@@ -343,7 +381,11 @@ class SpeakerStage:
     assigns: tuple[str, ...] = ("quotes", "characters", "mentions")
 
     def __init__(
-        self, config: SpeakerConfig | None = None, scorer: Scorer | None = None, bundle: RankerBundle | None = None
+        self,
+        config: SpeakerConfig | None = None,
+        scorer: Scorer | None = None,
+        bundle: RankerBundle | None = None,
+        addressee_scorer: RankerScorer | None = None,
     ) -> None:
         config = config or SpeakerConfig()
         if config.scorer not in ("rules", "ranker"):
@@ -359,6 +401,8 @@ class SpeakerStage:
             config = replace(config, **known)  # type: ignore[arg-type]
         self.config = config
         self.scorer: Scorer = scorer or RuleScorer()
+        # Addressees: the bundle's learned scorer when it has one, else the hand rules.
+        self.addressee_scorer = addressee_scorer or (self.bundle.addressee if self.bundle is not None else None)
 
     def heldout(self, name: str) -> SpeakerStage:
         """This stage with the fold model that never saw the novel ``name`` (cross-validated
@@ -368,7 +412,8 @@ class SpeakerStage:
         scorer = self.bundle.for_heldout(name)
         if scorer is None:
             return self
-        return SpeakerStage(self.config, scorer=scorer, bundle=self.bundle)
+        addressee = self.bundle.addressee_for_heldout(name)
+        return SpeakerStage(self.config, scorer=scorer, bundle=self.bundle, addressee_scorer=addressee)
 
     def __call__(self, doc: Document) -> Document:
         found = self._find(doc)
@@ -378,31 +423,46 @@ class SpeakerStage:
     # --- find --------------------------------------------------------------------
     def candidate_features(self, doc: Document) -> list[tuple[tuple[int, ...], dict[str, dict[str, float]]]]:
         """Per speaking turn: its quote indices and the features of each candidate (training data)."""
+        return [(tuple(t.quotes), t.features) for t in self.turns(doc)]
+
+    def turns(self, doc: Document) -> list[_Turn]:
+        """The speaking turns with their candidates' features, not yet scored (the part of the
+        stage that does not depend on the model; training scores them with each fold model)."""
         if not doc.quotes or not doc.characters or not doc.tokens:
             return []
         ctx = _Context(doc, self.config)
         turns = ctx.build_turns()
-        if not turns:
-            return []
-        ctx.add_candidates(turns, self.scorer)
-        return [(tuple(t.quotes), t.features) for t in turns]
+        if turns:
+            ctx.add_candidates(turns)
+        return turns
+
+    def decode_conversations(self, turns: list[_Turn]) -> list[tuple[list[_Turn], list[str | None]]]:
+        """Score the turns with this stage's scorer and decode each conversation's speakers."""
+        score_turns(turns, self.scorer, self.config.max_candidates)
+        return [(c, self._decode(c)) for c in _conversations(turns, self.config.conversation_gap)]
 
     def _find(self, doc: Document) -> _Found:
-        if not doc.quotes or not doc.characters or not doc.tokens:
-            return _Found({})
-        ctx = _Context(doc, self.config)
-        turns = ctx.build_turns()
+        turns = self.turns(doc)
         if not turns:
             return _Found({})
-        ctx.add_candidates(turns, self.scorer)
+        genders = {c.id: c.gender for c in doc.characters}
+        narrator = next((c.id for c in doc.characters if c.is_narrator), None)
         decisions: dict[int, _Decision] = {}
-        for conversation in _conversations(turns, self.config.conversation_gap):
-            speakers = self._decode(conversation)
+        for conversation, speakers in self.decode_conversations(turns):
+            if self.addressee_scorer is not None:
+                addressees = model_addressees(
+                    conversation, speakers, genders, narrator, self.addressee_scorer, self._addressee_threshold()
+                )
+            else:
+                addressees = [rule_addressees(conversation, speakers, k) for k in range(len(conversation))]
             for k, turn in enumerate(conversation):
-                decision = self._decide(conversation, speakers, k)
+                decision = self._decide(conversation, speakers, k, addressees[k])
                 for qi in turn.quotes:
                     decisions[qi] = decision
         return _Found(decisions)
+
+    def _addressee_threshold(self) -> float:
+        return self.bundle.addressee_threshold if self.bundle is not None else 0.0
 
     def _decode(self, turns: list[_Turn]) -> list[str | None]:
         """Second-order Viterbi over the turns' candidates (turn-taking transitions)."""
@@ -423,7 +483,7 @@ class SpeakerStage:
             start = end
         return result
 
-    def _decide(self, turns: list[_Turn], speakers: list[str | None], k: int) -> _Decision:
+    def _decide(self, turns: list[_Turn], speakers: list[str | None], k: int, addressees: tuple[str, ...]) -> _Decision:
         turn = turns[k]
         speaker = speakers[k]
         ranked = tuple(sorted(turn.scores, key=lambda c: -turn.scores[c]))
@@ -456,7 +516,7 @@ class SpeakerStage:
                 confidence = 0.3
             if tag is not None:
                 confidence = min(confidence, 0.3)
-        return _Decision(speaker, _addressees(turns, speakers, k), evidence, confidence, span, ranked)
+        return _Decision(speaker, addressees, evidence, confidence, span, ranked)
 
     # --- apply -------------------------------------------------------------------
     def _apply(self, doc: Document, found: _Found) -> None:
@@ -548,7 +608,12 @@ class _Context:
             parent = self.quote_index.get(q.continues) if q.continues else None
             current = turns[-1] if turns else None
             joined: _Turn | None = None
-            if parent is not None and parent in turn_of:
+            parent_tag = turn_of[parent].tag if parent is not None and parent in turn_of else None
+            if parent is not None and parent in turn_of and not (
+                tag is not None and parent_tag is not None and tag.ref.kind == parent_tag.ref.kind == "name"
+                and _different(parent_tag, tag)
+            ):
+                # (a piece whose own tag names someone else is a reply the quote stage linked)
                 joined = turn_of[parent]
             elif current is not None and current.last_paragraph == q.paragraph and not _different(current.tag, tag):
                 joined = current
@@ -589,16 +654,32 @@ class _Context:
             if tok.text in _SENTENCE_END:
                 break
             j += 1
-        tag = self._tag_in(after, after=True)
-        if tag is not None:
-            return tag
+        fallback = self._tag_in(after, after=True)
+        if fallback is not None and not (
+            tokens[after[0]].text in (";", ":") or any(tokens[x].pos == "CCONJ" for x in after[:2])
+        ):
+            return fallback
+        # '"...": and Tibby implored the company' is narration going on, not a tag: a tag
+        # before the quote comes first ("Helen said to her aunt: "...""), else that one.
         # Before: the clause leading into the quote ("John said, ..." / "She turned: ...").
         before: list[int] = []
         j = lo - 1
         while j >= p_lo and self.in_quote[j]:
             j -= 1
         if j >= p_lo and not self.in_quote[j] and tokens[j].text in _SENTENCE_END:
-            return None
+            if fallback is not None:
+                return fallback
+            # "Miss Bertram began again. "You seemed..."": a short sentence ending in a speech
+            # verb just before the quote, as at the end of a narration paragraph (below).
+            last: list[int] = []
+            k = j - 1
+            while k >= p_lo and not self.in_quote[k] and tokens[k].text not in _SENTENCE_END and len(last) < 6:
+                last.append(k)
+                k -= 1
+            if not last or not (k < p_lo or self.in_quote[k] or tokens[k].text in _SENTENCE_END):
+                return None  # only a whole short sentence
+            tag = self._tag_in(last[::-1])
+            return replace(tag, strength=tag.strength * 0.7) if tag is not None else None
         while j >= p_lo and not self.in_quote[j] and len(before) < window:
             if tokens[j].text in _SENTENCE_END:
                 break
@@ -607,19 +688,20 @@ class _Context:
         before.reverse()
         tag = self._tag_in(before)
         if tag is not None or j >= p_lo or qi != paragraph_quotes[0]:
-            return tag
+            return tag or fallback
         # The quote opens its paragraph: the tag may end the narration paragraph before it
         # ("Elizabeth called out,\n\n"Dear Ma'am..."), common in older novels.
         window_tokens = self._last_clause(q.paragraph - 1)
         if not window_tokens:
-            return None
-        lead_in = tokens[window_tokens[-1]].text in (",", ":", ";", "-", "--", "—")
+            return fallback
+        last = tokens[window_tokens[-1]].text
+        lead_in = last in (",", ":", ";") or last.endswith(("-", "—"))  # "Charles said--"
         if not lead_in:
             # "Mrs. Hurst began again." ends the paragraph: only its last few words.
             window_tokens = window_tokens[-6:]
         tag = self._tag_in(window_tokens)
         if tag is None:
-            return None
+            return fallback
         return replace(tag, strength=tag.strength * (1.0 if lead_in else 0.7))
 
     def _last_clause(self, paragraph: int) -> list[int]:
@@ -641,25 +723,54 @@ class _Context:
 
     def _tag_in(self, window: list[int], after: bool = False) -> _Tag | None:
         tokens = self.tokens
-        for pos, j in enumerate(window):
+        order = list(enumerate(window))
+        if not after:
+            # Before a quote the verb nearest it leads in: "She spoke with agitation; and
+            # Emma replied, "..."" is Emma's.
+            order.reverse()
+        for pos, j in order:
             strength = self._speech_strength(j, after and pos <= 1)
             if not strength:
                 continue
             subject = self._subject_of(j)
-            if subject is None:
-                # Inverted tags the parser missed: "said Elizabeth", "cried Mrs. Bennet".
+            ref = self._resolve(subject) if subject is not None else None
+            if ref is None and subject is None and pos > 0:
+                # "Milly said," with the name read as a modifier: the word before the verb.
+                k = window[pos - 1]
+                t = tokens[k]
+                if t.dep not in ("poss", "pobj", "dobj") and (
+                    t.pos in ("PROPN", "PRON") or self.mention_at[k] >= 0 or _name_like(t.text)
+                ):
+                    ref = self._resolve(k)
+            if ref is None and (subject is None or subject > j):
+                # Inverted tags the parser missed ("said Elizabeth", "cried Mrs. Bennet") or
+                # misparsed ("said Cecil stiffly" with "stiffly" as the subject).
                 for k in window[pos + 1 :]:
                     t = tokens[k]
                     if t.dep == "poss" or t.tag == "PRP$" or t.pos == "DET":
                         continue  # "cried his wife": the noun is the subject, not "his"
-                    if t.pos in ("PROPN", "PRON", "NOUN") or self.mention_at[k] >= 0:
-                        subject = k
+                    if k == j + 1 and (t.dep == "prt" or t.lemma.lower() in PHRASAL_SPEECH.get(tokens[j].lemma.lower(), ())):
+                        continue  # the particle of "put in Lucy", "cried out the Colonel"
+                    if (
+                        t.pos in ("PROPN", "PRON", "NOUN")
+                        or self.mention_at[k] >= 0
+                        or (t.text[:1].isupper() and self.names.lookup(t.text))
+                    ):
+                        ref = self._resolve(k)
+                        head = t.head
+                        if ref is None and t.dep == "compound" and head in window[pos + 1 :]:
+                            ref = self._resolve(head)  # "the station-master": the head noun
+                        if ref is None and t.lemma.lower() == "voice":
+                            # "said the voice of Mr. Haq": the voice's owner
+                            owner = [
+                                x for x in window
+                                if tokens[x].head == k and tokens[x].dep == "poss"
+                                or tokens[x].dep == "pobj" and tokens[tokens[x].head].head == k
+                            ]
+                            ref = self._resolve(owner[0]) if owner else None
                         break
                     if t.pos in ("VERB", "PUNCT", "ADP") and t.text not in ("'", "’"):
                         break
-            if subject is None:
-                continue
-            ref = self._resolve(subject)
             if ref is None:
                 continue
             return _Tag(ref, j, strength)
@@ -679,18 +790,25 @@ class _Context:
         lemma = tok.lemma.lower()
         if not tok.tag.startswith("VB"):
             # Right after the quote a mis-tagged "sneered" is still the tag verb.
-            if not adjacent or tok.pos not in ("ADJ", "NOUN", "PROPN", "VERB"):
+            # A dash glued to the verb ("Charles said--") also spoils the tagging.
+            glued = tok.text[-1:] in "-—–" and tok.text.rstrip("-—–").isalpha()
+            if not (adjacent or glued) or tok.pos not in ("ADJ", "NOUN", "PROPN", "VERB"):
                 return 0.0
-            low = tok.text.lower()
-            forms = {lemma, low, low[:-1], low[:-2], low[:-3] + "y"}
-            return 1.0 if forms & SPEECH_LEMMAS else 0.0
+            low = tok.text.lower().rstrip("-—–")
+            forms = {lemma, low, low[:-1], low[:-2], low[:-3] + "y", IRREGULAR_SPEECH.get(low, "")}
+            return 1.0 if forms & (SPEECH_LEMMAS | ADJACENT_SPEECH_LEMMAS) else 0.0
         if lemma in SPEECH_LEMMAS:
             return 1.0
-        if lemma in PHRASAL_SPEECH and any(
-            t.head == j and t.dep == "prt" and t.lemma.lower() == PHRASAL_SPEECH[lemma]
-            for t in self.tokens[j + 1 : j + 3]
+        if adjacent and lemma in ADJACENT_SPEECH_LEMMAS:
+            return 1.0  # '"...," flashed Helen': inverted right after the quote
+        particles = PHRASAL_SPEECH.get(lemma)
+        if particles and any(
+            t.lemma.lower() in particles and (t.head == j and t.dep == "prt" or (adjacent and k == 0))
+            for k, t in enumerate(self.tokens[j + 1 : j + 3])
         ):
-            return 1.0  # "Kitty put in", "he went on", "she broke in"
+            # "Kitty put in", "he went on", "she broke in"; right after the quote the parser
+            # often reads the particle as a preposition ("put in Lucy").
+            return 1.0
         if self.cfg.manner_verbs and lemma in MANNER_LEMMAS:
             return 0.6
         return 0.0
@@ -705,7 +823,14 @@ class _Context:
         for _ in range(3):
             for k in range(lo, hi):
                 if tokens[k].head == v and k != v and tokens[k].dep in SUBJECT_DEPS and not self.in_quote[k]:
+                    if tokens[k].text.lower() in ("who", "that") and tokens[v].dep == "relcl" and not self.in_quote[tokens[v].head]:
+                        return tokens[v].head  # "Ben, who said": the noun the clause describes
                     return k
+            prev = tokens[v - 1] if v == verb and v > lo else None
+            if prev is not None and prev.head == v and prev.dep in ("advmod", "compound", "npadvmod", "dep") and (
+                self.mention_at[v - 1] >= 0 or (_name_like(prev.text) and self.names.lookup(prev.text))
+            ) and not self.in_quote[v - 1]:
+                return v - 1  # "and Dolly said": the name read as a modifier of the verb
             if tokens[v].dep not in ("xcomp", "conj", "advcl") or tokens[v].head == v or self.in_quote[tokens[v].head]:
                 return None
             v = tokens[v].head
@@ -723,7 +848,8 @@ class _Context:
                     return _Ref((m.character_id,), "name", None, span)
                 if m.text.lower() in FIRST_PERSON:
                     return _Ref((m.character_id,), "narrator", None, span)
-                return _Ref((m.character_id,), "coref", None, span)
+                # The pronoun still says the gender, whoever coref chose ("she" -> a woman).
+                return _Ref((m.character_id,), "coref", _word_gender(m.text), span)
             if m.kind == MentionKind.NAME:
                 ids = self.names.lookup(m.text)
                 return _Ref(ids, "name", None, span) if ids else None
@@ -752,7 +878,8 @@ class _Context:
             gender = NOUN_GENDER.get(tok.lemma.lower()) if tok.pos == "NOUN" else None
             # "her mother replied": unresolved, but the noun still says the gender.
             return _Ref((), "nominal", gender, (start, end)) if gender is not None else None
-        kind = "name" if tok.pos == "PROPN" else "nominal"
+        # A capitalised name the tagger missed ("cried Dolly" read as an adverb) is still a name.
+        kind = "name" if tok.pos == "PROPN" or _name_like(tok.text) else "nominal"
         return _Ref(ids, kind, None, (start, end))
 
     def _describe(self, turn: _Turn) -> None:
@@ -827,7 +954,7 @@ class _Context:
         return self.names.lookup(text)
 
     # --- candidates and features -------------------------------------------------
-    def add_candidates(self, turns: list[_Turn], scorer: Scorer) -> None:
+    def add_candidates(self, turns: list[_Turn]) -> None:
         cfg = self.cfg
         mentions = sorted(
             (m for m in self.doc.mentions if not m.in_quote and m.character_id is not None),
@@ -911,7 +1038,6 @@ class _Context:
                     last_seen.move_to_end(cid)
             previous = turn
         self._context_features(turns)
-        score_turns(turns, scorer, cfg.max_candidates)
 
     def _context_features(self, turns: list[_Turn]) -> None:
         """Features from the neighbouring turns of the conversation: who the tags around name,
@@ -922,9 +1048,30 @@ class _Context:
                 set(t.tag.ref.ids) if t.tag is not None and t.tag.ref.kind in ("name", "coref", "narrator") else set()
                 for t in conversation
             ]
+            # Who takes part: characters a resolved tag names, or a quote addresses by name.
+            tag_counts: dict[str, int] = {}
+            for ids in tagged:
+                for cid in ids:
+                    tag_counts[cid] = tag_counts.get(cid, 0) + 1
+            participants = set(tag_counts).union(*(t.vocatives for t in conversation))
             for k, turn in enumerate(conversation):
                 p_lo, p_hi = self.paragraph_tokens.get(turn.paragraph, (0, 0))
                 narration = sum(1 for j in range(p_lo, p_hi) if not self.in_quote[j])
+                # "he said" with one man among the participants: him.
+                tag_genders = [r.gender for r in ([turn.tag.ref] if turn.tag is not None else []) if r.kind != "name" and r.gender]
+                only: set[str] = set()
+                for gender in tag_genders:
+                    same = [c for c in participants if c in self.chars and self.chars[c].gender == gender]
+                    if len(same) == 1:
+                        only.add(same[0])
+                # Rank among the candidates of the tag's gender by recency of mention.
+                gender_rank: dict[str, float] = {}
+                for gender in tag_genders:
+                    same = sorted(
+                        (c for c in turn.features if self.chars[c].gender == gender),
+                        key=lambda c: -turn.features[c].get("recency_rank", 0.0),
+                    )
+                    gender_rank.update({c: 1.0 / (1.0 + r) for r, c in enumerate(same)})
                 has_tag = turn.tag.strength if turn.tag is not None else 0.0
                 resolved = 1.0 if turn.tag is not None and turn.tag.ref.ids else 0.0
                 first_actor = turn.actors[0].ids if turn.actors else ()
@@ -938,6 +1085,13 @@ class _Context:
                         f["named_prev_quote"] = 1.0
                     if cid in first_actor:
                         f["actor_first"] = 1.0
+                    others = tag_counts.get(cid, 0) - (1 if cid in tagged[k] else 0)
+                    if others:
+                        f["conv_tagged"] = min(others, 10) / 10.0
+                    if cid in only:
+                        f["conv_gender_only"] = 1.0
+                    if cid in gender_rank:
+                        f["tag_gender_rank"] = gender_rank[cid]
                     f["turn_tagged"] = has_tag
                     f["turn_tag_resolved"] = resolved
                     f["narration_tokens"] = min(narration, 60) / 60.0
@@ -964,6 +1118,12 @@ class _Context:
                     f["tag_gender"] = tag.strength
                 elif gender in (Gender.MALE, Gender.FEMALE):
                     f["tag_gender_mismatch"] = tag.strength
+            if ref.gender is not None:
+                # Resolved or not, the pronoun's gender: coref is wrong often enough to check.
+                if gender == ref.gender:
+                    f["tag_word_gender"] = 1.0
+                elif gender in (Gender.MALE, Gender.FEMALE):
+                    f["tag_word_gender_mismatch"] = 1.0
         other_gender = False
         for ref in turn.actors:
             if cid in ref.ids:
@@ -1019,6 +1179,14 @@ def _is_speech(lemma: str, tag: str, manner: bool) -> bool:
         return False
     low = lemma.lower()
     return low in SPEECH_LEMMAS or (manner and low in MANNER_LEMMAS)
+
+
+def _word_gender(text: str) -> Gender | None:
+    """The gender a pronoun or a description's head says: "she", "his wife", "the old man"."""
+    words = text.lower().split()
+    if not words:
+        return None
+    return PRONOUN_GENDER.get(words[0]) if len(words) == 1 else NOUN_GENDER.get(words[-1])
 
 
 def _name_like(text: str) -> bool:
@@ -1089,24 +1257,6 @@ def _viterbi(turns: list[_Turn], cfg: SpeakerConfig) -> list[str]:
         a, b = z, a
     path.reverse()
     return [turns[t].candidates[i] for t, i in enumerate(path)]
-
-
-def _addressees(turns: list[_Turn], speakers: list[str | None], k: int) -> tuple[str, ...]:
-    """Vocatives inside the quote, else the other party of the exchange."""
-    speaker = speakers[k]
-    vocatives = tuple(c for c in turns[k].vocatives if c != speaker)
-    if vocatives:
-        return vocatives
-    if k > 0 and speakers[k - 1] not in (None, speaker):
-        return (speakers[k - 1],)  # type: ignore[return-value]
-    if k + 1 < len(turns) and speakers[k + 1] not in (None, speaker):
-        return (speakers[k + 1],)  # type: ignore[return-value]
-    # A lone line: the one other character present in this or the previous paragraph.
-    present = [
-        c for c, f in turns[k].features.items()
-        if c != speaker and (f.get("salience", 0) >= 0.5 or "actor" in f or "para_mention" in f)
-    ]
-    return (present[0],) if len(present) == 1 else ()
 
 
 def _resolve_quote_pronouns(mentions: list[Mention], quotes: list[Quote]) -> list[Mention]:

@@ -21,7 +21,18 @@ SPEECH_LEMMAS: frozenset[str] = frozenset(
     confess confirm promise greet laugh giggle snort huff grunt mouth
     recite quote pray order command instruct prompt press note comment reflect whine
     complain lament think address assent proclaim ejaculate avow
+    speak echo concede entreat implore beseech assert bawl corroborate advise contradict
+    enunciate subjoin blurt confide apologise apologize expostulate remonstrate vociferate
+    stutter lisp chaff hazard volunteer thunder boom hoot chatter quaver coax wheedle taunt
+    jeer scold chide rebuke reprove upbraid inform acknowledge concur opine pronounce intone
+    cackle titter snarl caution counsel soothe console
     """.split()
+)
+
+# Verbs that tag speech only in the inverted position right after a quote
+# ("...," flashed Helen / pursued Henry / offered Mr. Wilcox), too common elsewhere.
+ADJACENT_SPEECH_LEMMAS: frozenset[str] = frozenset(
+    "pursue flash offer support explode report yawn interpret supplement finish end chorus".split()
 )
 
 # Verbs that tag speech in informal writing without meaning "to say".
@@ -29,9 +40,18 @@ MANNER_LEMMAS: frozenset[str] = frozenset(
     "smile grin nod shrug smirk frown beam wink scowl blush pout glare huff".split()
 )
 
+# Irregular past forms, for tag verbs the tagger missed ("said--" read as a noun).
+IRREGULAR_SPEECH: dict[str, str] = {
+    "said": "say", "says": "say", "told": "tell", "spoke": "speak", "began": "begin", "thought": "think",
+}
+
 # Verb + particle that tag speech: "Kitty put in", "he went on", "she broke in".
-PHRASAL_SPEECH: dict[str, str] = {
-    "put": "in", "go": "on", "break": "in", "cut": "in", "chime": "in", "burst": "out", "speak": "up",
+PHRASAL_SPEECH: dict[str, frozenset[str]] = {
+    "put": frozenset({"in"}), "go": frozenset({"on"}), "break": frozenset({"in", "out"}),
+    "cut": frozenset({"in"}), "chime": frozenset({"in"}), "burst": frozenset({"out", "forth"}),
+    "speak": frozenset({"up", "out"}), "join": frozenset({"in"}), "sum": frozenset({"up"}),
+    "chip": frozenset({"in"}), "pipe": frozenset({"up", "in"}), "blurt": frozenset({"out"}),
+    "sing": frozenset({"out"}), "call": frozenset({"out"}),
 }
 
 SUBJECT_DEPS: frozenset[str] = frozenset({"nsubj", "nsubjpass", "csubj"})

@@ -26,7 +26,7 @@ import json
 import pickle
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ import numpy as np
 from ficlens.eval.pdnc import PdncNovel, list_novels, load_novel
 from ficlens.eval.run import PdncScores, map_pdnc_characters, score_pdnc_novel, write_cast
 from ficlens.model import Document
+from ficlens.stages.addressees import ADDRESSEE_FEATURES, addressee_features
 from ficlens.stages.speakers import (
     MODEL_FILE,
     MODEL_FORMAT,
@@ -44,6 +45,7 @@ from ficlens.stages.speakers import (
     SpeakerConfig,
     SpeakerStage,
     TreeEnsemble,
+    bundle_from_data,
 )
 
 MODES = ("gold-characters", "end-to-end")
@@ -53,7 +55,8 @@ FEATURES: tuple[str, ...] = (
     "prev_actor", "prev_actor_gender", "para_mention", "vocative_prev", "vocative_next", "named_in_quote",
     "named_prev_quote", "salience", "recency_rank", "mention_share", "narrator", "tag_prev1", "tag_prev2",
     "tag_next1", "tag_next2", "turn_tagged", "turn_tag_resolved", "narration_tokens", "conv_position",
-    "conv_length", "pieces", "pool_size",
+    "conv_length", "pieces", "pool_size", "conv_tagged", "conv_gender_only", "tag_gender_rank", "tag_word_gender",
+    "tag_word_gender_mismatch",
 )
 # Settled by leave-novels-out cross-validation on PDNC (see docs/model-card-speakers.md).
 PARAMS: dict[str, Any] = {
@@ -64,6 +67,9 @@ PARAMS: dict[str, Any] = {
     "l2_regularization": 1.0,
 }
 DECODER = {"same_speaker_penalty": 1.0, "alternation_bonus": 1.5}
+# Log-odds above which a candidate is an addressee (0.5: probability 0.62), the best of
+# -1.5..1.0 by leave-novels-out cross-validation (docs/model-card-speakers.md).
+ADDRESSEE_THRESHOLD = 0.5
 Log = Callable[[str], None]
 
 
@@ -154,27 +160,69 @@ def gold_speakers(novel: PdncNovel, doc: Document) -> dict[int, int]:
     return out
 
 
-def examples(novel: PdncNovel, doc: Document, config: SpeakerConfig) -> tuple[np.ndarray, np.ndarray]:
+def gold_addressees(novel: PdncNovel, doc: Document) -> dict[int, frozenset[int]]:
+    """Predicted quote index -> gold addressee ids (quotes with at least one)."""
+    from ficlens.eval import metrics as M
+
+    text = doc.text
+    pred_spans = [M.strip_span(text, (q.start, q.end)) for q in doc.quotes]
+    aligned = M.align_quotes([[M.strip_span(text, s) for s in q.spans] for q in novel.quotes], pred_spans)
+    out: dict[int, frozenset[int]] = {}
+    for gold, qi in zip(novel.quotes, aligned, strict=True):
+        if qi is not None and gold.addressee_ids:
+            out.setdefault(qi, gold.addressee_ids)
+    return out
+
+
+def _matrix(
+    feature_rows: list[Mapping[str, float]], labels: list[int], names: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    index = {name: i for i, name in enumerate(names)}
+    x = np.zeros((len(feature_rows), len(names)))
+    for r, feats in enumerate(feature_rows):
+        for name, value in feats.items():
+            i = index.get(name)
+            if i is not None:
+                x[r, i] = value
+    return x, np.asarray(labels, dtype=np.int64)
+
+
+def examples(novel: PdncNovel, doc: Document, turns: list[Any]) -> tuple[np.ndarray, np.ndarray]:
     """Feature matrix and 0/1 labels over the (turn, candidate) pairs of turns with a gold speaker."""
     mapping = map_pdnc_characters(novel, doc)
     gold = gold_speakers(novel, doc)
-    index = {name: i for i, name in enumerate(FEATURES)}
-    rows: list[np.ndarray] = []
+    rows: list[Mapping[str, float]] = []
     labels: list[int] = []
-    for quotes, feats in SpeakerStage(config).candidate_features(doc):
-        speaker = next((gold[q] for q in quotes if q in gold), None)
+    for turn in turns:
+        speaker = next((gold[q] for q in turn.quotes if q in gold), None)
         if speaker is None:
             continue
-        for cid in sorted(feats):
-            row = np.zeros(len(FEATURES))
-            for name, value in feats[cid].items():
-                if name in index:
-                    row[index[name]] = value
-            rows.append(row)
+        for cid in sorted(turn.features):
+            rows.append(turn.features[cid])
             labels.append(int(mapping.get(cid) == speaker))
-    if not rows:
-        return np.zeros((0, len(FEATURES))), np.zeros(0, dtype=np.int64)
-    return np.vstack(rows), np.asarray(labels, dtype=np.int64)
+    return _matrix(rows, labels, FEATURES)
+
+
+def addressee_examples(
+    novel: PdncNovel, doc: Document, turns: list[Any], scorer: RankerScorer, config: SpeakerConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """Addressee feature matrix and labels, with the speakers that ``scorer`` decodes (the
+    addressee model learns from the speakers it will be handed, mistakes included)."""
+    mapping = map_pdnc_characters(novel, doc)
+    gold = gold_addressees(novel, doc)
+    genders = {c.id: c.gender for c in doc.characters}
+    narrator = next((c.id for c in doc.characters if c.is_narrator), None)
+    rows: list[Mapping[str, float]] = []
+    labels: list[int] = []
+    for conversation, speakers in SpeakerStage(config, scorer=scorer).decode_conversations(turns):
+        for turn, feats in zip(conversation, addressee_features(conversation, speakers, genders, narrator), strict=True):
+            wanted = next((gold[q] for q in turn.quotes if q in gold), None)
+            if wanted is None:
+                continue
+            for cid in sorted(feats):
+                rows.append(feats[cid])
+                labels.append(int(mapping.get(cid) in wanted))
+    return _matrix(rows, labels, ADDRESSEE_FEATURES)
 
 
 # --- fitting and export ----------------------------------------------------------------
@@ -218,13 +266,7 @@ def assign_folds(novels: Sequence[str], folds: int, seed: int) -> list[list[str]
 
 
 def bundle_from(data: dict[str, Any]) -> RankerBundle:
-    names = tuple(data["features"])
-    return RankerBundle(
-        RankerScorer(names, TreeEnsemble(data["full"])),
-        tuple((frozenset(f["heldout"]), RankerScorer(names, TreeEnsemble(f["model"]))) for f in data["folds"]),
-        dict(data["decoder"]),
-        {},
-    )
+    return bundle_from_data(data)
 
 
 def evaluate(
@@ -260,9 +302,10 @@ def train_speaker_ranker(
     staged = stage_all(data_dir, names, Path(cache_dir) if cache_dir else None, log)
     gold = {n: load_novel(data_dir / "data" / n) for n in names}
     config = SpeakerConfig(scorer="rules")  # features do not depend on the scorer
+    turns = {id(s): SpeakerStage(config).turns(s.doc) for s in staged}
     per_novel: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for name in names:
-        parts = [examples(gold[name], s.doc, config) for s in staged if s.novel == name]
+        parts = [examples(gold[name], s.doc, turns[id(s)]) for s in staged if s.novel == name]
         per_novel[name] = (np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
 
     def fit_on(members: list[str]) -> dict[str, Any]:
@@ -286,6 +329,30 @@ def train_speaker_ranker(
         "full": fit_on(names),
         "folds": fold_models,
     }
+
+    def fit_addressees(speaker_model: dict[str, Any], members: list[str]) -> dict[str, Any]:
+        # Speakers decoded by the speaker model of the same fold: no held-out novel leaks in.
+        scorer = RankerScorer(FEATURES, TreeEnsemble(speaker_model))
+        parts = [
+            addressee_examples(gold[s.novel], s.doc, turns[id(s)], scorer, config)
+            for s in staged
+            if s.novel in members
+        ]
+        x = np.vstack([p[0] for p in parts])
+        y = np.concatenate([p[1] for p in parts])
+        return fit(x, y, seed, params)
+
+    data["addressee"] = {
+        "features": list(ADDRESSEE_FEATURES),
+        "threshold": ADDRESSEE_THRESHOLD,
+        "full": fit_addressees(data["full"], names),
+        "folds": [
+            {"heldout": f["heldout"], "model": fit_addressees(f["model"], [n for n in names if n not in f["heldout"]])}
+            for f in fold_models
+        ],
+    }
+    if log:
+        log("addressee models fitted")
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / MODEL_FILE
     path.write_text(json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")

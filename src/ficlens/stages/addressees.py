@@ -1,0 +1,171 @@
+"""Addressees: to whom each speaking turn is said, once the speakers are decoded.
+
+::
+
+    A: "Teddy, stop."          -> Teddy (vocative)
+    B: "Why should I?"         -> A (the one who spoke before)
+    C: "Children, both of you!" -> A and B (a group: everyone speaking around)
+
+The speakers stage hands over one conversation at a time: its turns (with the speaker
+candidates' features and scores) and the decoded speaker of each. Every other character in
+reach (speaker candidates, speakers of the turns around and of the whole conversation,
+characters named in the quote) is an addressee candidate with
+features of the exchange (who spoke just before and just after, who was named, how many people
+take part). A learned scorer (gradient-boosted trees shipped in the
+speaker model file, ``addressee`` section) gives each candidate a log-odds of being addressed;
+the addressees are all candidates above the model's threshold, or the best one when none is.
+Without a model the hand rules of ``rule_addressees`` decide.
+
+The module only sees turns through the attributes below, so it stays independent of the
+speaker stage's internals::
+
+    turn.vocatives, turn.named, turn.features (candidate -> features), turn.scores,
+    turn.paragraph, turn.last_paragraph, turn.tag
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+ADDRESSEE_FEATURES: tuple[str, ...] = (
+    "vocative", "named", "prev1", "prev2", "prev3", "next1", "next2", "next3",
+    "vocative_prev", "vocative_next", "replies_to_vocative", "addressed_by_next",
+    "conv_share", "conv_speakers", "window_speakers", "conv_length", "conv_position",
+    "speaker_candidate", "speaker_score", "speaker_rank", "actor", "para_mention", "prev_actor",
+    "salience", "recency_rank", "mention_share", "narrator", "speaker_is_narrator",
+    "same_gender", "turn_tagged", "pieces", "adjacent_prev", "adjacent_next",
+)
+# Speaker-candidate features copied as they are.
+_COPIED = ("actor", "para_mention", "prev_actor", "salience", "recency_rank", "mention_share", "narrator")
+
+
+class BatchScorer(Protocol):
+    def score_many(self, rows: list[Mapping[str, float]]) -> list[float]: ...
+
+
+def addressee_features(
+    turns: Sequence[Any],
+    speakers: Sequence[str | None],
+    genders: Mapping[str, object],
+    narrator: str | None,
+) -> list[dict[str, dict[str, float]]]:
+    """Per turn of one conversation: addressee candidate -> features (empty without a speaker)."""
+    n = len(turns)
+    spoken = [s for s in speakers if s is not None]
+    share = {c: spoken.count(c) / len(spoken) for c in sorted(set(spoken))} if spoken else {}
+    out: list[dict[str, dict[str, float]]] = []
+    for k, turn in enumerate(turns):
+        speaker = speakers[k]
+        if speaker is None:
+            out.append({})
+            continue
+        around = {j: speakers[j] for j in range(max(0, k - 3), min(n, k + 4)) if j != k}
+        # Everyone who speaks in the conversation can be addressed: a remark to the room
+        # has them all as addressees.
+        pool = dict.fromkeys(
+            [*turn.vocatives, *(s for s in around.values() if s), *sorted(turn.named), *turn.features, *share]
+        )
+        pool.pop(speaker, None)
+        ranked = sorted(turn.scores, key=lambda c: -turn.scores[c])
+        window = {s for s in around.values() if s} | {speaker}
+        prev_turn = turns[k - 1] if k > 0 else None
+        next_turn = turns[k + 1] if k + 1 < n else None
+        adjacent_prev = prev_turn is not None and turn.paragraph - prev_turn.last_paragraph <= 1
+        adjacent_next = next_turn is not None and next_turn.paragraph - turn.last_paragraph <= 1
+        feats_by: dict[str, dict[str, float]] = {}
+        for cid in pool:
+            f: dict[str, float] = {}
+            if cid in turn.vocatives:
+                f["vocative"] = 1.0
+            elif cid in turn.named:
+                f["named"] = 1.0
+            for offset, name in ((-1, "prev1"), (-2, "prev2"), (-3, "prev3"), (1, "next1"), (2, "next2"), (3, "next3")):
+                if around.get(k + offset) == cid:
+                    f[name] = 1.0
+            if prev_turn is not None and cid in prev_turn.vocatives:
+                f["vocative_prev"] = 1.0
+            if next_turn is not None and cid in next_turn.vocatives:
+                f["vocative_next"] = 1.0
+            # "Teddy, stop." / Teddy: "Why?" -- Teddy answers the one who named him.
+            if prev_turn is not None and speaker in prev_turn.vocatives and speakers[k - 1] == cid:
+                f["replies_to_vocative"] = 1.0
+            if next_turn is not None and speakers[k + 1] == cid and speaker in next_turn.vocatives:
+                f["addressed_by_next"] = 1.0
+            f["conv_share"] = share.get(cid, 0.0)
+            f["conv_speakers"] = min(len(share), 8) / 8.0
+            f["window_speakers"] = min(len(window), 6) / 6.0
+            f["conv_length"] = min(n, 20) / 20.0
+            f["conv_position"] = min(k, 10) / 10.0
+            speaker_feats = turn.features.get(cid)
+            if speaker_feats is not None:
+                f["speaker_candidate"] = 1.0
+                f["speaker_score"] = _squash(turn.scores.get(cid, 0.0))
+                f["speaker_rank"] = 1.0 / (1.0 + ranked.index(cid)) if cid in ranked else 0.0
+                for name in _COPIED:
+                    if name in speaker_feats:
+                        f[name] = speaker_feats[name]
+            if cid == narrator:
+                f["narrator"] = 1.0
+            if speaker == narrator:
+                f["speaker_is_narrator"] = 1.0
+            g_speaker, g_cand = genders.get(speaker), genders.get(cid)
+            if g_speaker is not None and g_speaker == g_cand:
+                f["same_gender"] = 1.0
+            f["turn_tagged"] = 1.0 if turn.tag is not None else 0.0
+            f["pieces"] = float(len(getattr(turn, "quotes", ())))
+            f["adjacent_prev"] = 1.0 if adjacent_prev else 0.0
+            f["adjacent_next"] = 1.0 if adjacent_next else 0.0
+            feats_by[cid] = f
+        out.append(feats_by)
+    return out
+
+
+def choose_addressees(scores: Mapping[str, float], threshold: float) -> tuple[str, ...]:
+    """All candidates scoring at least ``threshold`` (log-odds), best first; else the best one."""
+    if not scores:
+        return ()
+    ranked = sorted(scores, key=lambda c: (-scores[c], c))
+    chosen = tuple(c for c in ranked if scores[c] >= threshold)
+    return chosen or (ranked[0],)
+
+
+def model_addressees(
+    turns: Sequence[Any],
+    speakers: Sequence[str | None],
+    genders: Mapping[str, object],
+    narrator: str | None,
+    scorer: BatchScorer,
+    threshold: float,
+) -> list[tuple[str, ...]]:
+    """Addressees of each turn of one conversation, by the learned scorer."""
+    feats = addressee_features(turns, speakers, genders, narrator)
+    rows = [(k, cid) for k, by in enumerate(feats) for cid in by]
+    values = scorer.score_many([feats[k][cid] for k, cid in rows]) if rows else []
+    scores: list[dict[str, float]] = [{} for _ in turns]
+    for (k, cid), value in zip(rows, values, strict=True):
+        scores[k][cid] = float(value)
+    return [choose_addressees(by, threshold) for by in scores]
+
+
+def rule_addressees(turns: Sequence[Any], speakers: Sequence[str | None], k: int) -> tuple[str, ...]:
+    """Hand rules: vocatives inside the quote, else the other party of the exchange."""
+    speaker = speakers[k]
+    vocatives = tuple(c for c in turns[k].vocatives if c != speaker)
+    if vocatives:
+        return vocatives
+    if k > 0 and speakers[k - 1] not in (None, speaker):
+        return (speakers[k - 1],)  # type: ignore[return-value]
+    if k + 1 < len(turns) and speakers[k + 1] not in (None, speaker):
+        return (speakers[k + 1],)  # type: ignore[return-value]
+    # A lone line: the one other character present in this or the previous paragraph.
+    present = [
+        c for c, f in turns[k].features.items()
+        if c != speaker and (f.get("salience", 0) >= 0.5 or "actor" in f or "para_mention" in f)
+    ]
+    return (present[0],) if len(present) == 1 else ()
+
+
+def _squash(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))

@@ -1,0 +1,81 @@
+"""Addressees: features of the exchange, the set decision, the rule fallback.
+
+Turns are plain records here: the module only reads the attributes the speakers stage gives it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ficlens.stages.addressees import (
+    ADDRESSEE_FEATURES,
+    addressee_features,
+    choose_addressees,
+    model_addressees,
+    rule_addressees,
+)
+
+
+@dataclass
+class FakeTurn:
+    paragraph: int
+    vocatives: list[str] = field(default_factory=list)
+    named: set[str] = field(default_factory=set)
+    features: dict[str, dict[str, float]] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)
+    tag: object | None = None
+    quotes: list[int] = field(default_factory=lambda: [0])
+
+    @property
+    def last_paragraph(self) -> int:
+        return self.paragraph
+
+
+def _exchange() -> tuple[list[FakeTurn], list[str | None]]:
+    turns = [
+        FakeTurn(0, vocatives=["B"], features={"A": {"actor": 1.0}, "B": {"salience": 0.5}}, scores={"A": 3.0, "B": -1.0}),
+        FakeTurn(1, features={"A": {}, "B": {}}, scores={"A": -2.0, "B": 2.0}),
+        FakeTurn(2, named={"C"}, features={"A": {}, "B": {}, "C": {}}, scores={"A": 1.0, "B": -1.0, "C": -3.0}),
+    ]
+    return turns, ["A", "B", "A"]
+
+
+def test_features_describe_the_exchange():
+    turns, speakers = _exchange()
+    feats = addressee_features(turns, speakers, {"A": "female", "B": "male", "C": "male"}, narrator=None)
+    assert set(feats[0]) == {"B"}  # the speaker is never her own addressee
+    b = feats[0]["B"]
+    assert b["vocative"] == 1.0 and b["next1"] == 1.0 and "same_gender" not in b
+    # B answers the one who named him.
+    assert feats[1]["A"]["replies_to_vocative"] == 1.0 and feats[1]["A"]["prev1"] == 1.0
+    assert feats[2]["C"]["named"] == 1.0 and feats[2]["B"]["prev1"] == 1.0
+    assert all(name in ADDRESSEE_FEATURES for by in feats for f in by.values() for name in f)
+
+
+def test_turn_without_speaker_has_no_candidates():
+    turns, _ = _exchange()
+    assert addressee_features(turns, [None, "B", None], {}, None)[0] == {}
+
+
+def test_choose_keeps_every_candidate_above_threshold():
+    assert choose_addressees({"A": 1.2, "B": 0.3, "C": -2.0}, 0.0) == ("A", "B")
+    assert choose_addressees({"A": -0.5, "B": -0.1}, 0.0) == ("B",)  # none above: the best one
+    assert choose_addressees({}, 0.0) == ()
+
+
+def test_model_addressees_uses_the_scorer():
+    class Vocative:
+        def score_many(self, rows):
+            return [3.0 if r.get("vocative") else (1.0 if r.get("prev1") else -1.0) for r in rows]
+
+    turns, speakers = _exchange()
+    assert model_addressees(turns, speakers, {}, None, Vocative(), 0.0) == [("B",), ("A",), ("B",)]
+    assert model_addressees(turns, speakers, {}, None, Vocative(), 2.0) == [("B",), ("A",), ("B",)]
+
+
+def test_rules_prefer_vocatives_then_the_other_party():
+    turns, speakers = _exchange()
+    assert rule_addressees(turns, speakers, 0) == ("B",)
+    assert rule_addressees(turns, speakers, 1) == ("A",)
+    lone = [FakeTurn(0, features={"A": {}, "B": {"actor": 1.0}})]
+    assert rule_addressees(lone, ["A"], 0) == ("B",)
