@@ -132,21 +132,21 @@ def choose_addressees(scores: Mapping[str, float], threshold: float) -> tuple[st
 
 
 def model_addressees(
-    turns: Sequence[Any],
-    speakers: Sequence[str | None],
+    conversations: Sequence[tuple[Sequence[Any], Sequence[str | None]]],
     genders: Mapping[str, object],
     narrator: str | None,
     scorer: BatchScorer,
     threshold: float,
-) -> list[tuple[str, ...]]:
-    """Addressees of each turn of one conversation, by the learned scorer."""
-    feats = addressee_features(turns, speakers, genders, narrator)
-    rows = [(k, cid) for k, by in enumerate(feats) for cid in by]
-    values = scorer.score_many([feats[k][cid] for k, cid in rows]) if rows else []
-    scores: list[dict[str, float]] = [{} for _ in turns]
-    for (k, cid), value in zip(rows, values, strict=True):
-        scores[k][cid] = float(value)
-    return [choose_addressees(by, threshold) for by in scores]
+) -> list[list[tuple[str, ...]]]:
+    """Addressees of each turn of each (turns, decoded speakers) conversation, by the learned
+    scorer; one batch for the whole document."""
+    feats = [addressee_features(turns, speakers, genders, narrator) for turns, speakers in conversations]
+    rows = [(c, k, cid) for c, conv in enumerate(feats) for k, by in enumerate(conv) for cid in by]
+    values = scorer.score_many([feats[c][k][cid] for c, k, cid in rows]) if rows else []
+    scores: list[list[dict[str, float]]] = [[{} for _ in conv] for conv in feats]
+    for (c, k, cid), value in zip(rows, values, strict=True):
+        scores[c][k][cid] = float(value)
+    return [[choose_addressees(by, threshold) for by in conv] for conv in scores]
 
 
 def rule_addressees(turns: Sequence[Any], speakers: Sequence[str | None], k: int) -> tuple[str, ...]:

@@ -447,22 +447,19 @@ class SpeakerStage:
             return _Found({})
         genders = {c.id: c.gender for c in doc.characters}
         narrator = next((c.id for c in doc.characters if c.is_narrator), None)
+        decoded = self.decode_conversations(turns)
+        if self.addressee_scorer is not None:
+            threshold = self.bundle.addressee_threshold if self.bundle is not None else 0.0
+            addressees = model_addressees(decoded, genders, narrator, self.addressee_scorer, threshold)
+        else:
+            addressees = [[rule_addressees(c, speakers, k) for k in range(len(c))] for c, speakers in decoded]
         decisions: dict[int, _Decision] = {}
-        for conversation, speakers in self.decode_conversations(turns):
-            if self.addressee_scorer is not None:
-                addressees = model_addressees(
-                    conversation, speakers, genders, narrator, self.addressee_scorer, self._addressee_threshold()
-                )
-            else:
-                addressees = [rule_addressees(conversation, speakers, k) for k in range(len(conversation))]
+        for (conversation, speakers), found in zip(decoded, addressees, strict=True):
             for k, turn in enumerate(conversation):
-                decision = self._decide(conversation, speakers, k, addressees[k])
+                decision = self._decide(conversation, speakers, k, found[k])
                 for qi in turn.quotes:
                     decisions[qi] = decision
         return _Found(decisions)
-
-    def _addressee_threshold(self) -> float:
-        return self.bundle.addressee_threshold if self.bundle is not None else 0.0
 
     def _decode(self, turns: list[_Turn]) -> list[str | None]:
         """Second-order Viterbi over the turns' candidates (turn-taking transitions)."""
