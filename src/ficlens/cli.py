@@ -267,7 +267,7 @@ def train(
     folds: Annotated[int, typer.Option(help="Leave-novels-out folds shipped beside the full model.")] = 5,
     cache: Annotated[Path | None, typer.Option(help="Keep parsed novels here between runs.")] = None,
 ) -> None:
-    """Train the speaker ranker on PDNC (the shipped model is src/ficlens/data/models/speakers-ranker.json)."""
+    """Train the speaker and addressee rankers on PDNC (the shipped model is src/ficlens/data/models/speakers-ranker.json)."""
     from ficlens.train.speaker_ranker import train_speaker_ranker
 
     console = Console(stderr=True)

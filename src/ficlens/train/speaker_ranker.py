@@ -1,4 +1,4 @@
-"""Train the speaker ranker on PDNC: features per (turn, candidate), gradient-boosted trees,
+"""Train the speaker and addressee rankers on PDNC: features per (turn, candidate), gradient-boosted trees,
 leave-novels-out cross-validation, one JSON model file.
 
 ::
@@ -16,8 +16,15 @@ speaker?). The classifier is scikit-learn's ``HistGradientBoostingClassifier`` (
 stopping, fixed ``random_state``), exported to plain JSON so the file is the same bytes for the
 same seed and data, and scored with numpy at run time (``ficlens.stages.speakers.TreeEnsemble``).
 
+The **addressee ranker** (the file's ``addressee`` section) is trained the same way, after the
+speaker models: its examples are (turn, candidate) pairs of the conversations as the speaker
+model of the same fold decodes them (``ficlens.stages.addressees.addressee_features``),
+positive when the candidate is one of the gold addressees. The full addressee model learns
+from the full speaker model's decoding, fold k's from fold k's, so no held-out novel reaches a
+fold model through the speakers either.
+
 Parsing the 21 novels with spaCy takes about 5 minutes on two cores; ``cache_dir`` keeps the
-staged Documents (pickles) between runs. Fitting the 1 + k models takes a few more minutes.
+staged Documents (pickles) between runs. Fitting the 2 x (1 + k) models takes a few more minutes.
 """
 
 from __future__ import annotations
@@ -146,30 +153,30 @@ def stage_all(
 # --- examples ----------------------------------------------------------------------------
 
 
-def gold_speakers(novel: PdncNovel, doc: Document) -> dict[int, int]:
-    """Predicted quote index -> gold speaker id, through the evaluation's own quote alignment."""
+def _aligned(novel: PdncNovel, doc: Document) -> list[tuple[Any, int]]:
+    """(gold quote, predicted quote index) pairs, through the evaluation's own quote alignment."""
     from ficlens.eval import metrics as M
 
     text = doc.text
     pred_spans = [M.strip_span(text, (q.start, q.end)) for q in doc.quotes]
     aligned = M.align_quotes([[M.strip_span(text, s) for s in q.spans] for q in novel.quotes], pred_spans)
+    return [(gold, qi) for gold, qi in zip(novel.quotes, aligned, strict=True) if qi is not None]
+
+
+def gold_speakers(novel: PdncNovel, doc: Document) -> dict[int, int]:
+    """Predicted quote index -> gold speaker id."""
     out: dict[int, int] = {}
-    for gold, qi in zip(novel.quotes, aligned, strict=True):
-        if qi is not None and gold.speaker_id is not None:
+    for gold, qi in _aligned(novel, doc):
+        if gold.speaker_id is not None:
             out.setdefault(qi, gold.speaker_id)
     return out
 
 
 def gold_addressees(novel: PdncNovel, doc: Document) -> dict[int, frozenset[int]]:
     """Predicted quote index -> gold addressee ids (quotes with at least one)."""
-    from ficlens.eval import metrics as M
-
-    text = doc.text
-    pred_spans = [M.strip_span(text, (q.start, q.end)) for q in doc.quotes]
-    aligned = M.align_quotes([[M.strip_span(text, s) for s in q.spans] for q in novel.quotes], pred_spans)
     out: dict[int, frozenset[int]] = {}
-    for gold, qi in zip(novel.quotes, aligned, strict=True):
-        if qi is not None and gold.addressee_ids:
+    for gold, qi in _aligned(novel, doc):
+        if gold.addressee_ids:
             out.setdefault(qi, gold.addressee_ids)
     return out
 
