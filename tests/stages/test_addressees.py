@@ -69,10 +69,10 @@ def test_model_addressees_uses_the_scorer():
             return [3.0 if r.get("vocative") else (1.0 if r.get("prev1") else -1.0) for r in rows]
 
     turns, speakers = _exchange()
-    assert model_addressees([(turns, speakers)], {}, None, Vocative(), 0.0) == [[("B",), ("A",), ("B",)]]
-    assert model_addressees([(turns, speakers)], {}, None, Vocative(), 2.0) == [[("B",), ("A",), ("B",)]]
+    assert model_addressees([(turns, speakers)], [], Vocative(), 0.0) == [[("B",), ("A",), ("B",)]]
+    assert model_addressees([(turns, speakers)], [], Vocative(), 2.0) == [[("B",), ("A",), ("B",)]]
     # Two conversations scored in one batch keep their own turns.
-    both = model_addressees([(turns, speakers), (turns[:1], ["A"])], {}, None, Vocative(), 0.0)
+    both = model_addressees([(turns, speakers), (turns[:1], ["A"])], [], Vocative(), 0.0)
     assert both == [[("B",), ("A",), ("B",)], [("B",)]]
 
 

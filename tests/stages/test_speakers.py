@@ -289,13 +289,6 @@ def test_tag_name_without_mention(segment, speakers):
     assert (doc.quotes[0].speaker_id, doc.quotes[0].evidence) == ("C1", Evidence.EXPLICIT)
 
 
-def test_dash_glued_to_tag_verb(segment, speakers):
-    # "said--" is one token, read as a noun; the tag ends the paragraph before the quote.
-    text = 'Presently, struck by a sudden thought, Charles said--\n\n"Margaret, which way are you going?"'
-    doc = speakers(_build(segment, text, HOWARDS))
-    assert (doc.quotes[0].speaker_id, doc.quotes[0].evidence) == ("C2", Evidence.EXPLICIT)
-
-
 def test_linked_pieces_with_two_named_tags_are_two_turns(segment, speakers):
     # The quotes stage linked a reply as a continuation; its own tag names someone else.
     text = 'Charles came in.\n\n"Schlegels again!" cried Charles, and Dolly said, "Oh no, the matron wrote."'
@@ -313,11 +306,18 @@ def test_names_normalise_and_function_words():
     assert names.lookup("Margaret--") == ("C1",)
 
 
-def test_short_tag_sentence_before_quote(segment, speakers):
-    # "Margaret began again." ends its sentence right before the quote in the same paragraph.
-    text = 'Charles ate in silence.\n\nMargaret began again. "You seemed to enjoy the drive."'
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # "said--" is one token, read as a noun; the tag ends the paragraph before the quote.
+        ('Presently, struck by a sudden thought, Charles said--\n\n"Margaret, which way are you going?"', "C2"),
+        # "Margaret began again." ends its sentence right before the quote in the same paragraph.
+        ('Charles ate in silence.\n\nMargaret began again. "You seemed to enjoy the drive."', "C0"),
+    ],
+)
+def test_tags_before_the_quote(segment, speakers, text, speaker):
     doc = speakers(_build(segment, text, HOWARDS))
-    assert (doc.quotes[0].speaker_id, doc.quotes[0].evidence) == ("C0", Evidence.EXPLICIT)
+    assert (doc.quotes[0].speaker_id, doc.quotes[0].evidence) == (speaker, Evidence.EXPLICIT)
 
 
 def test_resolved_pronoun_tag_still_says_its_gender(segment, speakers):

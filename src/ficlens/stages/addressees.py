@@ -19,8 +19,8 @@ Without a model the hand rules of ``rule_addressees`` decide.
 The module only sees turns through the attributes below, so it stays independent of the
 speaker stage's internals::
 
-    turn.vocatives, turn.named, turn.features (candidate -> features), turn.scores,
-    turn.paragraph, turn.last_paragraph, turn.tag
+    turn.quotes, turn.vocatives, turn.named, turn.features (candidate -> features),
+    turn.scores, turn.paragraph, turn.last_paragraph, turn.tag
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
+
+from ficlens.model import Character, Gender
 
 ADDRESSEE_FEATURES: tuple[str, ...] = (
     "vocative", "named", "prev1", "prev2", "prev3", "next1", "next2", "next3",
@@ -45,13 +47,19 @@ class BatchScorer(Protocol):
     def score_many(self, rows: list[Mapping[str, float]]) -> list[float]: ...
 
 
+def cast_facts(characters: Sequence[Character]) -> tuple[dict[str, Gender], str | None]:
+    """What the features need of the cast: each character's gender, and the narrator's id."""
+    return {c.id: c.gender for c in characters}, next((c.id for c in characters if c.is_narrator), None)
+
+
 def addressee_features(
     turns: Sequence[Any],
     speakers: Sequence[str | None],
-    genders: Mapping[str, object],
+    genders: Mapping[str, Gender],
     narrator: str | None,
 ) -> list[dict[str, dict[str, float]]]:
-    """Per turn of one conversation: addressee candidate -> features (empty without a speaker)."""
+    """Per turn of one conversation: addressee candidate -> features (empty without a speaker).
+    ``genders`` and ``narrator`` come from ``cast_facts``."""
     n = len(turns)
     spoken = [s for s in speakers if s is not None]
     share = {c: spoken.count(c) / len(spoken) for c in sorted(set(spoken))} if spoken else {}
@@ -68,7 +76,7 @@ def addressee_features(
             [*turn.vocatives, *(s for s in around.values() if s), *sorted(turn.named), *turn.features, *share]
         )
         pool.pop(speaker, None)
-        ranked = sorted(turn.scores, key=lambda c: -turn.scores[c])
+        rank = {c: r for r, c in enumerate(sorted(turn.scores, key=lambda c: -turn.scores[c]))}
         window = {s for s in around.values() if s} | {speaker}
         prev_turn = turns[k - 1] if k > 0 else None
         next_turn = turns[k + 1] if k + 1 < n else None
@@ -102,7 +110,7 @@ def addressee_features(
             if speaker_feats is not None:
                 f["speaker_candidate"] = 1.0
                 f["speaker_score"] = _squash(turn.scores.get(cid, 0.0))
-                f["speaker_rank"] = 1.0 / (1.0 + ranked.index(cid)) if cid in ranked else 0.0
+                f["speaker_rank"] = 1.0 / (1.0 + rank[cid]) if cid in rank else 0.0
                 for name in _COPIED:
                     if name in speaker_feats:
                         f[name] = speaker_feats[name]
@@ -114,7 +122,7 @@ def addressee_features(
             if g_speaker is not None and g_speaker == g_cand:
                 f["same_gender"] = 1.0
             f["turn_tagged"] = 1.0 if turn.tag is not None else 0.0
-            f["pieces"] = float(len(getattr(turn, "quotes", ())))
+            f["pieces"] = float(len(turn.quotes))
             f["adjacent_prev"] = 1.0 if adjacent_prev else 0.0
             f["adjacent_next"] = 1.0 if adjacent_next else 0.0
             feats_by[cid] = f
@@ -133,13 +141,13 @@ def choose_addressees(scores: Mapping[str, float], threshold: float) -> tuple[st
 
 def model_addressees(
     conversations: Sequence[tuple[Sequence[Any], Sequence[str | None]]],
-    genders: Mapping[str, object],
-    narrator: str | None,
+    characters: Sequence[Character],
     scorer: BatchScorer,
     threshold: float,
 ) -> list[list[tuple[str, ...]]]:
     """Addressees of each turn of each (turns, decoded speakers) conversation, by the learned
     scorer; one batch for the whole document."""
+    genders, narrator = cast_facts(characters)
     feats = [addressee_features(turns, speakers, genders, narrator) for turns, speakers in conversations]
     rows = [(c, k, cid) for c, conv in enumerate(feats) for k, by in enumerate(conv) for cid in by]
     values = scorer.score_many([feats[c][k][cid] for c, k, cid in rows]) if rows else []

@@ -30,10 +30,10 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from ficlens.model import Character, Document, Evidence, Gender, Mention, MentionKind, Quote
 from ficlens.stages.addressees import model_addressees, rule_addressees
@@ -183,16 +183,22 @@ class RankerScorer:
         return float(self.score_many([features])[0])
 
     def score_many(self, rows: list[Mapping[str, float]]) -> list[float]:
-        import numpy as np
+        return self.model.raw(feature_matrix(rows, self.features)).tolist()  # type: ignore[attr-defined]
 
-        index = {name: i for i, name in enumerate(self.features)}
-        x = np.zeros((len(rows), len(self.features)))
-        for r, feats in enumerate(rows):
-            for name, value in feats.items():
-                i = index.get(name)
-                if i is not None:
-                    x[r, i] = value
-        return self.model.raw(x).tolist()  # type: ignore[attr-defined]
+
+def feature_matrix(rows: Sequence[Mapping[str, float]], names: Sequence[str]) -> Any:
+    """Rows of named features as a numpy matrix with one column per name (absent: 0; names
+    not listed: ignored), the layout the models are trained and scored on."""
+    import numpy as np
+
+    index = {name: i for i, name in enumerate(names)}
+    x = np.zeros((len(rows), len(names)))
+    for r, feats in enumerate(rows):
+        for name, value in feats.items():
+            i = index.get(name)
+            if i is not None:
+                x[r, i] = value
+    return x
 
 
 @dataclass(frozen=True)
@@ -445,12 +451,10 @@ class SpeakerStage:
         turns = self.turns(doc)
         if not turns:
             return _Found({})
-        genders = {c.id: c.gender for c in doc.characters}
-        narrator = next((c.id for c in doc.characters if c.is_narrator), None)
         decoded = self.decode_conversations(turns)
         if self.addressee_scorer is not None:
             threshold = self.bundle.addressee_threshold if self.bundle is not None else 0.0
-            addressees = model_addressees(decoded, genders, narrator, self.addressee_scorer, threshold)
+            addressees = model_addressees(decoded, doc.characters, self.addressee_scorer, threshold)
         else:
             addressees = [[rule_addressees(c, speakers, k) for k in range(len(c))] for c, speakers in decoded]
         decisions: dict[int, _Decision] = {}
@@ -652,12 +656,12 @@ class _Context:
                 break
             j += 1
         fallback = self._tag_in(after, after=True)
+        # '"...": and Tibby implored the company' is narration going on, not a tag: a tag
+        # before the quote comes first ("Helen said to her aunt: "...""), else that one.
         if fallback is not None and not (
             tokens[after[0]].text in (";", ":") or any(tokens[x].pos == "CCONJ" for x in after[:2])
         ):
             return fallback
-        # '"...": and Tibby implored the company' is narration going on, not a tag: a tag
-        # before the quote comes first ("Helen said to her aunt: "...""), else that one.
         # Before: the clause leading into the quote ("John said, ..." / "She turned: ...").
         before: list[int] = []
         j = lo - 1

@@ -43,7 +43,7 @@ import numpy as np
 from ficlens.eval.pdnc import PdncNovel, list_novels, load_novel
 from ficlens.eval.run import PdncScores, map_pdnc_characters, score_pdnc_novel, write_cast
 from ficlens.model import Document
-from ficlens.stages.addressees import ADDRESSEE_FEATURES, addressee_features
+from ficlens.stages.addressees import ADDRESSEE_FEATURES, addressee_features, cast_facts
 from ficlens.stages.speakers import (
     MODEL_FILE,
     MODEL_FORMAT,
@@ -53,6 +53,7 @@ from ficlens.stages.speakers import (
     SpeakerStage,
     TreeEnsemble,
     bundle_from_data,
+    feature_matrix,
 )
 
 MODES = ("gold-characters", "end-to-end")
@@ -153,83 +154,73 @@ def stage_all(
 # --- examples ----------------------------------------------------------------------------
 
 
-def _aligned(novel: PdncNovel, doc: Document) -> list[tuple[Any, int]]:
-    """(gold quote, predicted quote index) pairs, through the evaluation's own quote alignment."""
+@dataclass(frozen=True)
+class Truth:
+    """The gold answers for one staged Document, in its own ids: predicted character -> gold
+    character, predicted quote index -> gold speaker and -> gold addressees (when any)."""
+
+    characters: dict[Any, Any]
+    speakers: dict[int, int]
+    addressees: dict[int, frozenset[int]]
+
+
+def gold_truth(novel: PdncNovel, doc: Document) -> Truth:
+    """Gold speakers and addressees through the evaluation's own quote alignment and
+    character mapping."""
     from ficlens.eval import metrics as M
 
     text = doc.text
     pred_spans = [M.strip_span(text, (q.start, q.end)) for q in doc.quotes]
     aligned = M.align_quotes([[M.strip_span(text, s) for s in q.spans] for q in novel.quotes], pred_spans)
-    return [(gold, qi) for gold, qi in zip(novel.quotes, aligned, strict=True) if qi is not None]
-
-
-def gold_speakers(novel: PdncNovel, doc: Document) -> dict[int, int]:
-    """Predicted quote index -> gold speaker id."""
-    out: dict[int, int] = {}
-    for gold, qi in _aligned(novel, doc):
+    speakers: dict[int, int] = {}
+    addressees: dict[int, frozenset[int]] = {}
+    for gold, qi in zip(novel.quotes, aligned, strict=True):
+        if qi is None:
+            continue
         if gold.speaker_id is not None:
-            out.setdefault(qi, gold.speaker_id)
-    return out
-
-
-def gold_addressees(novel: PdncNovel, doc: Document) -> dict[int, frozenset[int]]:
-    """Predicted quote index -> gold addressee ids (quotes with at least one)."""
-    out: dict[int, frozenset[int]] = {}
-    for gold, qi in _aligned(novel, doc):
+            speakers.setdefault(qi, gold.speaker_id)
         if gold.addressee_ids:
-            out.setdefault(qi, gold.addressee_ids)
-    return out
+            addressees.setdefault(qi, gold.addressee_ids)
+    return Truth(map_pdnc_characters(novel, doc), speakers, addressees)
 
 
-def _matrix(
-    feature_rows: list[Mapping[str, float]], labels: list[int], names: Sequence[str]
+def _labelled(
+    rows: list[Mapping[str, float]], labels: list[int], names: Sequence[str]
 ) -> tuple[np.ndarray, np.ndarray]:
-    index = {name: i for i, name in enumerate(names)}
-    x = np.zeros((len(feature_rows), len(names)))
-    for r, feats in enumerate(feature_rows):
-        for name, value in feats.items():
-            i = index.get(name)
-            if i is not None:
-                x[r, i] = value
-    return x, np.asarray(labels, dtype=np.int64)
+    return feature_matrix(rows, names), np.asarray(labels, dtype=np.int64)
 
 
-def examples(novel: PdncNovel, doc: Document, turns: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+def examples(truth: Truth, turns: list[Any]) -> tuple[np.ndarray, np.ndarray]:
     """Feature matrix and 0/1 labels over the (turn, candidate) pairs of turns with a gold speaker."""
-    mapping = map_pdnc_characters(novel, doc)
-    gold = gold_speakers(novel, doc)
     rows: list[Mapping[str, float]] = []
     labels: list[int] = []
     for turn in turns:
-        speaker = next((gold[q] for q in turn.quotes if q in gold), None)
+        speaker = next((truth.speakers[q] for q in turn.quotes if q in truth.speakers), None)
         if speaker is None:
             continue
         for cid in sorted(turn.features):
             rows.append(turn.features[cid])
-            labels.append(int(mapping.get(cid) == speaker))
-    return _matrix(rows, labels, FEATURES)
+            labels.append(int(truth.characters.get(cid) == speaker))
+    return _labelled(rows, labels, FEATURES)
 
 
 def addressee_examples(
-    novel: PdncNovel, doc: Document, turns: list[Any], scorer: RankerScorer, config: SpeakerConfig
+    truth: Truth, doc: Document, turns: list[Any], scorer: RankerScorer, config: SpeakerConfig
 ) -> tuple[np.ndarray, np.ndarray]:
     """Addressee feature matrix and labels, with the speakers that ``scorer`` decodes (the
     addressee model learns from the speakers it will be handed, mistakes included)."""
-    mapping = map_pdnc_characters(novel, doc)
-    gold = gold_addressees(novel, doc)
-    genders = {c.id: c.gender for c in doc.characters}
-    narrator = next((c.id for c in doc.characters if c.is_narrator), None)
+    genders, narrator = cast_facts(doc.characters)
     rows: list[Mapping[str, float]] = []
     labels: list[int] = []
     for conversation, speakers in SpeakerStage(config, scorer=scorer).decode_conversations(turns):
         for turn, feats in zip(conversation, addressee_features(conversation, speakers, genders, narrator), strict=True):
-            wanted = next((gold[q] for q in turn.quotes if q in gold), None)
+            wanted = next((truth.addressees[q] for q in turn.quotes if q in truth.addressees), None)
             if wanted is None:
                 continue
             for cid in sorted(feats):
                 rows.append(feats[cid])
-                labels.append(int(mapping.get(cid) in wanted))
-    return _matrix(rows, labels, ADDRESSEE_FEATURES)
+                labels.append(int(truth.characters.get(cid) in wanted))
+    return _labelled(rows, labels, ADDRESSEE_FEATURES)
 
 
 # --- fitting and export ----------------------------------------------------------------
@@ -272,10 +263,6 @@ def assign_folds(novels: Sequence[str], folds: int, seed: int) -> list[list[str]
     return [sorted(g) for g in groups]
 
 
-def bundle_from(data: dict[str, Any]) -> RankerBundle:
-    return bundle_from_data(data)
-
-
 def evaluate(
     staged: list[Staged], novels: dict[str, PdncNovel], bundle: RankerBundle | None, config: SpeakerConfig
 ) -> dict[tuple[str, str], PdncScores]:
@@ -309,10 +296,12 @@ def train_speaker_ranker(
     staged = stage_all(data_dir, names, Path(cache_dir) if cache_dir else None, log)
     gold = {n: load_novel(data_dir / "data" / n) for n in names}
     config = SpeakerConfig(scorer="rules")  # features do not depend on the scorer
+    # Features and gold answers once per staged Document; each fold model only rescores.
     turns = {id(s): SpeakerStage(config).turns(s.doc) for s in staged}
+    truth = {id(s): gold_truth(gold[s.novel], s.doc) for s in staged}
     per_novel: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for name in names:
-        parts = [examples(gold[name], s.doc, turns[id(s)]) for s in staged if s.novel == name]
+        parts = [examples(truth[id(s)], turns[id(s)]) for s in staged if s.novel == name]
         per_novel[name] = (np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
 
     def fit_on(members: list[str]) -> dict[str, Any]:
@@ -341,7 +330,7 @@ def train_speaker_ranker(
         # Speakers decoded by the speaker model of the same fold: no held-out novel leaks in.
         scorer = RankerScorer(FEATURES, TreeEnsemble(speaker_model))
         parts = [
-            addressee_examples(gold[s.novel], s.doc, turns[id(s)], scorer, config)
+            addressee_examples(truth[id(s)], s.doc, turns[id(s)], scorer, config)
             for s in staged
             if s.novel in members
         ]
@@ -363,7 +352,7 @@ def train_speaker_ranker(
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / MODEL_FILE
     path.write_text(json.dumps(data, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
-    scores = evaluate(staged, gold, bundle_from(data), config)
+    scores = evaluate(staged, gold, bundle_from_data(data), config)
     summary = {
         "model": str(path),
         "seed": seed,
