@@ -164,17 +164,23 @@ class Truth:
     addressees: dict[int, frozenset[int]]
 
 
-def gold_truth(novel: PdncNovel, doc: Document) -> Truth:
-    """Gold speakers and addressees through the evaluation's own quote alignment and
-    character mapping."""
+def align_gold(novel: PdncNovel, doc: Document) -> list[tuple[Any, int | None]]:
+    """Each gold quote with the index of its predicted quote (None: undetected), by the
+    evaluation's own alignment."""
     from ficlens.eval import metrics as M
 
     text = doc.text
     pred_spans = [M.strip_span(text, (q.start, q.end)) for q in doc.quotes]
     aligned = M.align_quotes([[M.strip_span(text, s) for s in q.spans] for q in novel.quotes], pred_spans)
+    return list(zip(novel.quotes, aligned, strict=True))
+
+
+def gold_truth(novel: PdncNovel, doc: Document) -> Truth:
+    """Gold speakers and addressees through the evaluation's own quote alignment and
+    character mapping."""
     speakers: dict[int, int] = {}
     addressees: dict[int, frozenset[int]] = {}
-    for gold, qi in zip(novel.quotes, aligned, strict=True):
+    for gold, qi in align_gold(novel, doc):
         if qi is None:
             continue
         if gold.speaker_id is not None:
