@@ -136,13 +136,20 @@ def run_pipeline(pipeline: Any, doc: Document, gold_quotes: Callable[[Document],
     return doc
 
 
+def align_pdnc_quotes(novel: PdncNovel, doc: Document) -> list[int | None]:
+    """Per gold quote, the index of the predicted quote it is aligned to (None: undetected)."""
+    text = doc.text
+    pred_spans = [M.strip_span(text, (q.start, q.end)) for q in doc.quotes]
+    return M.align_quotes([[M.strip_span(text, s) for s in q.spans] for q in novel.quotes], pred_spans)
+
+
 def score_pdnc_novel(novel: PdncNovel, doc: Document) -> PdncScores:
     """Everything for one analysed novel (``doc`` has gone through the pipeline)."""
     text = doc.text
     gold_spans = [M.strip_span(text, s) for q in novel.quotes for s in q.spans]
     pred_spans = [M.strip_span(text, (q.start, q.end)) for q in doc.quotes]
     exact, overlap = M.span_prf(gold_spans, pred_spans)
-    aligned = M.align_quotes([[M.strip_span(text, s) for s in q.spans] for q in novel.quotes], pred_spans)
+    aligned = align_pdnc_quotes(novel, doc)
 
     mapping = map_pdnc_characters(novel, doc)
     pred_quotes = [doc.quotes[i] if i is not None else None for i in aligned]

@@ -41,7 +41,13 @@ from typing import Any
 import numpy as np
 
 from ficlens.eval.pdnc import PdncNovel, list_novels, load_novel
-from ficlens.eval.run import PdncScores, map_pdnc_characters, score_pdnc_novel, write_cast
+from ficlens.eval.run import (
+    PdncScores,
+    align_pdnc_quotes,
+    map_pdnc_characters,
+    score_pdnc_novel,
+    write_cast,
+)
 from ficlens.model import Document
 from ficlens.stages.addressees import ADDRESSEE_FEATURES, addressee_features, cast_facts
 from ficlens.stages.speakers import (
@@ -167,12 +173,7 @@ class Truth:
 def align_gold(novel: PdncNovel, doc: Document) -> list[tuple[Any, int | None]]:
     """Each gold quote with the index of its predicted quote (None: undetected), by the
     evaluation's own alignment."""
-    from ficlens.eval import metrics as M
-
-    text = doc.text
-    pred_spans = [M.strip_span(text, (q.start, q.end)) for q in doc.quotes]
-    aligned = M.align_quotes([[M.strip_span(text, s) for s in q.spans] for q in novel.quotes], pred_spans)
-    return list(zip(novel.quotes, aligned, strict=True))
+    return list(zip(novel.quotes, align_pdnc_quotes(novel, doc), strict=True))
 
 
 def gold_truth(novel: PdncNovel, doc: Document) -> Truth:
