@@ -17,7 +17,7 @@ from ficlens.stages.speakers import (
     TreeEnsemble,
     load_ranker,
 )
-from ficlens.train.speaker_ranker import FEATURES, assign_folds, fit
+from ficlens.train.speaker_ranker import FEATURES, SECOND_FEATURES, assign_folds, fit
 
 SHIPPED = Path(__file__).resolve().parents[2] / "src" / "ficlens" / "data" / "models" / MODEL_FILE
 needs_model = pytest.mark.skipif(not SHIPPED.exists(), reason=f"no shipped ranker model at {SHIPPED}")
@@ -90,6 +90,8 @@ def test_shipped_model_has_folds_without_their_novels():
     # The addressee models are folded the same way.
     assert bundle.addressee is not None
     assert [h for h, _ in bundle.addressee_folds] == [h for h, _ in bundle.folds]
+    assert bundle.second is not None and bundle.second.features == tuple(SECOND_FEATURES)
+    assert [h for h, _ in bundle.second_folds] == [h for h, _ in bundle.folds]
 
 
 @needs_model
@@ -101,6 +103,9 @@ def test_stage_heldout_swaps_the_scorer():
     assert stage.heldout(novel).scorer is bundle.folds[0][1]
     assert stage.addressee_scorer is bundle.addressee
     assert stage.heldout(novel).addressee_scorer is bundle.addressee_folds[0][1]
+    assert stage.second_scorer is bundle.second
+    assert stage.heldout(novel).second_scorer is bundle.second_folds[0][1]
+    assert SpeakerStage(SpeakerConfig(second_pass=False)).second_scorer is None
     assert stage.heldout("not a PDNC novel") is stage
     rules = SpeakerStage(SpeakerConfig(scorer="rules"))
     assert rules.heldout(novel) is rules
@@ -133,19 +138,20 @@ def test_training_is_reproducible(shared_data, tmp_path: Path):
     from ficlens.train.speaker_ranker import train_speaker_ranker
 
     data = shared_data / "pdnc"
-    novels = ["DaisyMiller", "TheSportOfTheGods"]
+    novels = ["DaisyMiller", "Persuasion", "TheSportOfTheGods"]
     cache = tmp_path / "cache"
     params = {**SMALL, "max_iter": 30}
-    a = train_speaker_ranker(data, tmp_path / "a", seed=5, folds=2, novels=novels, cache_dir=cache, params=params)
-    b = train_speaker_ranker(data, tmp_path / "b", seed=5, folds=2, novels=novels, cache_dir=cache, params=params)
+    a = train_speaker_ranker(data, tmp_path / "a", seed=5, folds=3, novels=novels, cache_dir=cache, params=params)
+    b = train_speaker_ranker(data, tmp_path / "b", seed=5, folds=3, novels=novels, cache_dir=cache, params=params)
     bytes_a = (tmp_path / "a" / MODEL_FILE).read_bytes()
     assert bytes_a == (tmp_path / "b" / MODEL_FILE).read_bytes()
-    assert a["folds"] == [["DaisyMiller"], ["TheSportOfTheGods"]] or a["folds"] == [["TheSportOfTheGods"], ["DaisyMiller"]]
+    assert sorted(n for g in a["folds"] for n in g) == novels and all(len(g) == 1 for g in a["folds"])
     bundle = load_ranker(tmp_path / "a" / MODEL_FILE)
     assert {n for h, _ in bundle.folds for n in h} == set(novels)
-    assert bundle.addressee is not None and len(bundle.addressee_folds) == 2
-    # Each novel is scored by the model trained on the other one only.
+    assert bundle.addressee is not None and len(bundle.addressee_folds) == 3
+    assert bundle.second is not None and len(bundle.second_folds) == 3
+    # Each novel is scored by the models trained without it.
     for mode in ("gold-characters", "end-to-end"):
-        assert set(a["cv"][mode]) == {"fold 0", "fold 1", "micro"}
+        assert set(a["cv"][mode]) == {"fold 0", "fold 1", "fold 2", "micro"}
         assert 0.3 < a["cv"][mode]["micro"]["all"] <= 1.0
     assert b["cv"] == a["cv"]

@@ -206,7 +206,7 @@ def speaker_model_note() -> str:
     from ficlens.stages.speakers import SpeakerConfig
 
     if SpeakerConfig().scorer == "ranker":
-        return "learned ranker, cross-validated: each novel scored by the fold model trained without it"
+        return "learned rankers, cross-validated: each novel scored by the fold models trained without it"
     return "hand-weighted rules (no training data)"
 
 

@@ -19,6 +19,11 @@ The work is split the way a learned ranker (issue 4) took over:
 4. **decoding**: a conversation (run of quote paragraphs) is decoded with a second-order
    Viterbi whose transitions penalise a speaker talking in two paragraphs in a row and
    reward A, B, A, B turn-taking, so an untagged line takes its speaker from the exchange;
+   with a model file that has a ``second`` section, a **second pass** then rescores every
+   candidate with the first pass's decoding as extra features (``STACK_FEATURES``: its own
+   first-pass score, whether it was decoded for the turns around, its share of the
+   conversation, the last first-pass speaker of the tag's gender) and each turn takes its
+   best candidate;
 5. **addressees** of each turn, once its conversation's speakers are known
    (``ficlens.stages.addressees``: the model file's addressee ranker, or hand rules).
 
@@ -83,6 +88,9 @@ class SpeakerConfig:
     scorer: str = "ranker"
     # Ranker model file; empty: the one shipped in ficlens/data/models.
     model: str = ""
+    # Rescore with the model file's second-pass ranker (when it has one), which sees the
+    # first pass's decoded speakers as features.
+    second_pass: bool = True
 
 
 class Scorer(Protocol):
@@ -214,10 +222,17 @@ class RankerBundle:
     addressee: RankerScorer | None = None
     addressee_folds: tuple[tuple[frozenset[str], RankerScorer], ...] = ()
     addressee_threshold: float = 0.0
+    # The second-pass speaker scorer (same layout), over FEATURES + STACK_FEATURES.
+    second: RankerScorer | None = None
+    second_folds: tuple[tuple[frozenset[str], RankerScorer], ...] = ()
 
     def for_heldout(self, name: str) -> RankerScorer | None:
         """The fold model that never saw ``name`` (None when no fold held it out)."""
         return _fold_for(self.folds, name)
+
+    def second_for_heldout(self, name: str) -> RankerScorer | None:
+        """The second-pass fold model that never saw ``name``."""
+        return _fold_for(self.second_folds, name)
 
     def addressee_for_heldout(self, name: str) -> RankerScorer | None:
         """The addressee fold model that never saw ``name``."""
@@ -260,13 +275,17 @@ def bundle_from_data(data: Mapping[str, object]) -> RankerBundle:
         return full, folds
 
     full, folds = scorers(data)
-    meta = {k: v for k, v in data.items() if k not in ("full", "folds", "addressee")}
+    meta = {k: v for k, v in data.items() if k not in ("full", "folds", "addressee", "second")}
     bundle = RankerBundle(full, folds, dict(data.get("decoder", {})), meta)  # type: ignore[call-overload]
     section = data.get("addressee")
     if section:
         addressee, addressee_folds = scorers(section)  # type: ignore[arg-type]
         threshold = float(section.get("threshold", 0.0))  # type: ignore[attr-defined]
         bundle = replace(bundle, addressee=addressee, addressee_folds=addressee_folds, addressee_threshold=threshold)
+    section = data.get("second")
+    if section:
+        second, second_folds = scorers(section)  # type: ignore[arg-type]
+        bundle = replace(bundle, second=second, second_folds=second_folds)
     return bundle
 
 
@@ -305,6 +324,8 @@ class _Turn:
     candidates: list[str] = field(default_factory=list)
     features: dict[str, dict[str, float]] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)
+    # Second pass: the features above plus STACK_FEATURES, per candidate.
+    stacked: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -392,6 +413,7 @@ class SpeakerStage:
         scorer: Scorer | None = None,
         bundle: RankerBundle | None = None,
         addressee_scorer: RankerScorer | None = None,
+        second_scorer: RankerScorer | None = None,
     ) -> None:
         config = config or SpeakerConfig()
         if config.scorer not in ("rules", "ranker"):
@@ -409,6 +431,10 @@ class SpeakerStage:
         self.scorer: Scorer = scorer or RuleScorer()
         # Addressees: the bundle's learned scorer when it has one, else the hand rules.
         self.addressee_scorer = addressee_scorer or (self.bundle.addressee if self.bundle is not None else None)
+        # The second pass only rescores what this bundle's first pass decoded.
+        if second_scorer is None and self.bundle is not None and scorer is not None and scorer is self.bundle.full:
+            second_scorer = self.bundle.second
+        self.second_scorer = second_scorer if config.second_pass else None
 
     def heldout(self, name: str) -> SpeakerStage:
         """This stage with the fold model that never saw the novel ``name`` (cross-validated
@@ -419,7 +445,8 @@ class SpeakerStage:
         if scorer is None:
             return self
         addressee = self.bundle.addressee_for_heldout(name)
-        return SpeakerStage(self.config, scorer=scorer, bundle=self.bundle, addressee_scorer=addressee)
+        second = self.bundle.second_for_heldout(name)
+        return SpeakerStage(self.config, scorer=scorer, bundle=self.bundle, addressee_scorer=addressee, second_scorer=second)
 
     def __call__(self, doc: Document) -> Document:
         found = self._find(doc)
@@ -443,9 +470,25 @@ class SpeakerStage:
         return turns
 
     def decode_conversations(self, turns: list[_Turn]) -> list[tuple[list[_Turn], list[str | None]]]:
-        """Score the turns with this stage's scorer and decode each conversation's speakers."""
+        """Score the turns with this stage's scorer and decode each conversation's speakers
+        (then rescore and decode again with the second-pass scorer, when there is one)."""
         score_turns(turns, self.scorer, self.config.max_candidates)
-        return [(c, self._decode(c)) for c in _conversations(turns, self.config.conversation_gap)]
+        decoded = [(c, self._decode(c)) for c in _conversations(turns, self.config.conversation_gap)]
+        if self.second_scorer is None:
+            return decoded
+        for conversation, speakers in decoded:
+            stack_features(conversation, speakers)
+        return self.decode_stacked(turns, self.second_scorer)
+
+    def decode_stacked(self, turns: list[_Turn], scorer: Scorer) -> list[tuple[list[_Turn], list[str | None]]]:
+        """Score the turns' second-pass features (``stack_features``) with ``scorer``; each turn's
+        best candidate speaks it. The features already carry the first pass's turn-taking, and a
+        second Viterbi over them measured no better on PDNC (and lost explicit quotes)."""
+        score_turns(turns, scorer, self.config.max_candidates, stacked=True)
+        return [
+            (c, [t.candidates[0] if t.candidates else None for t in c])
+            for c in _conversations(turns, self.config.conversation_gap)
+        ]
 
     def _find(self, doc: Document) -> _Found:
         turns = self.turns(doc)
@@ -1159,20 +1202,70 @@ class _Context:
 # --- helpers -------------------------------------------------------------------
 
 
-def score_turns(turns: list[_Turn], scorer: Scorer, max_candidates: int) -> None:
-    """Score every (turn, candidate) pair, in one batch when the scorer can, and keep the best."""
+def score_turns(turns: list[_Turn], scorer: Scorer, max_candidates: int, stacked: bool = False) -> None:
+    """Score every (turn, candidate) pair, in one batch when the scorer can, and keep the best
+    (``stacked``: the second-pass features)."""
     rows = [(turn, cid) for turn in turns for cid in turn.features]
+    feats = [(turn.stacked if stacked else turn.features)[cid] for turn, cid in rows]
     batch = getattr(scorer, "score_many", None)
-    if batch is not None:
-        values = list(batch([turn.features[cid] for turn, cid in rows]))
-    else:
-        values = [scorer.score(turn.features[cid]) for turn, cid in rows]
+    values = list(batch(feats)) if batch is not None else [scorer.score(f) for f in feats]
     for turn in turns:
         turn.scores = {}
     for (turn, cid), value in zip(rows, values, strict=True):
         turn.scores[cid] = float(value)
     for turn in turns:
         turn.candidates = sorted(turn.features, key=lambda c: -turn.scores[c])[:max_candidates]
+
+
+STACK_FEATURES: tuple[str, ...] = (
+    "p1_score", "p1_gap", "p1_decoded", "p1_prev1", "p1_prev2", "p1_next1", "p1_next2", "p1_share",
+    "p1_gender_last", "p1_gender_only", "p1_speakers", "p1_prev2_gap",
+)
+
+
+def stack_features(conversation: list[_Turn], speakers: Sequence[str | None]) -> None:
+    """Second-pass features of each turn's candidates from the first pass's scores and decoded
+    ``speakers``: the candidate's own score and gap to the best, whether it was decoded here and
+    one or two turns either side, its share of the conversation, whether it is the last decoded
+    speaker (before the previous turn) or the only one of the tag pronoun's gender, how many
+    people the first pass heard, and how sure it was two turns back. Sets ``turn.stacked``."""
+    n = len(conversation)
+    share: dict[str, int] = {}
+    for s in speakers:
+        if s is not None:
+            share[s] = share.get(s, 0) + 1
+    for k, turn in enumerate(conversation):
+        best = max(turn.scores.values(), default=0.0)
+        previous = speakers[k - 1] if k > 0 else None
+        # "he said": the first pass's last speaker of that gender, the previous one aside.
+        gendered = turn.tag is not None and turn.tag.ref.kind != "name" and turn.tag.ref.gender is not None
+        fits = {c for c, f in turn.features.items() if f.get("tag_word_gender")} if gendered else set()
+        last_of_gender = next((s for s in reversed(speakers[:k]) if s in fits and s != previous), None)
+        heard = [c for c in share if c in fits]
+        only_of_gender = heard[0] if len(heard) == 1 else None
+        prev2_gap = 0.0
+        if k >= 2 and speakers[k - 2] is not None:
+            top = sorted(conversation[k - 2].scores.values(), reverse=True)
+            prev2_gap = min(top[0] - top[1], 5.0) if len(top) > 1 else 5.0
+        stacked: dict[str, dict[str, float]] = {}
+        for cid, feats in turn.features.items():
+            f = dict(feats)
+            score = turn.scores[cid]
+            f["p1_score"] = score
+            f["p1_gap"] = best - score
+            for offset, name in ((0, "p1_decoded"), (-1, "p1_prev1"), (-2, "p1_prev2"), (1, "p1_next1"), (2, "p1_next2")):
+                if 0 <= k + offset < n and speakers[k + offset] == cid:
+                    f[name] = 1.0
+            f["p1_share"] = (share.get(cid, 0) - (speakers[k] == cid)) / max(1, n - 1)
+            if cid == last_of_gender:
+                f["p1_gender_last"] = 1.0
+            if cid == only_of_gender:
+                f["p1_gender_only"] = 1.0
+            f["p1_speakers"] = min(len(share), 6) / 6.0
+            if k >= 2 and speakers[k - 2] == cid:
+                f["p1_prev2_gap"] = prev2_gap
+            stacked[cid] = f
+        turn.stacked = stacked
 
 
 def _is_speech(lemma: str, tag: str, manner: bool) -> bool:

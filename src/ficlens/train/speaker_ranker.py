@@ -16,12 +16,20 @@ speaker?). The classifier is scikit-learn's ``HistGradientBoostingClassifier`` (
 stopping, fixed ``random_state``), exported to plain JSON so the file is the same bytes for the
 same seed and data, and scored with numpy at run time (``ficlens.stages.speakers.TreeEnsemble``).
 
+The **second-pass ranker** (the file's ``second`` section) sees, besides the same features,
+what a first pass decoded around each turn (``ficlens.stages.speakers.STACK_FEATURES``). Its
+training rows must carry the first-pass decoding of novels that first pass never saw, as at
+run time: the full second-pass model learns from each novel as decoded by the first-pass fold
+model that held it out; fold k's second-pass model learns from each of its training novels
+(fold j) as decoded by a *pair model* trained without folds j and k (one per pair of folds,
+not shipped), so neither the novel nor fold k's held-out novels reach it.
+
 The **addressee ranker** (the file's ``addressee`` section) is trained the same way, after the
 speaker models: its examples are (turn, candidate) pairs of the conversations as the speaker
-model of the same fold decodes them (``ficlens.stages.addressees.addressee_features``),
-positive when the candidate is one of the gold addressees. The full addressee model learns
-from the full speaker model's decoding, fold k's from fold k's, so no held-out novel reaches a
-fold model through the speakers either.
+models of the same fold decode them (``ficlens.stages.addressees.addressee_features``),
+positive when the candidate is one of the gold addressees: the second-pass model of the fold
+over the rows it learnt from. So no held-out novel reaches a fold model through the speakers
+either.
 
 Parsing the 21 novels with spaCy takes about 5 minutes on two cores; ``cache_dir`` keeps the
 staged Documents (pickles) between runs. Fitting the 2 x (1 + k) models takes a few more minutes.
@@ -53,6 +61,7 @@ from ficlens.stages.addressees import ADDRESSEE_FEATURES, addressee_features, ca
 from ficlens.stages.speakers import (
     MODEL_FILE,
     MODEL_FORMAT,
+    STACK_FEATURES,
     RankerBundle,
     RankerScorer,
     SpeakerConfig,
@@ -60,6 +69,7 @@ from ficlens.stages.speakers import (
     TreeEnsemble,
     bundle_from_data,
     feature_matrix,
+    stack_features,
 )
 
 MODES = ("gold-characters", "end-to-end")
@@ -72,6 +82,7 @@ FEATURES: tuple[str, ...] = (
     "conv_length", "pieces", "pool_size", "conv_tagged", "conv_gender_only", "tag_gender_rank", "tag_word_gender",
     "tag_word_gender_mismatch",
 )
+SECOND_FEATURES: tuple[str, ...] = FEATURES + STACK_FEATURES
 # Settled by leave-novels-out cross-validation on PDNC (see docs/model-card-speakers.md).
 PARAMS: dict[str, Any] = {
     "max_iter": 150,
@@ -197,29 +208,38 @@ def _labelled(
     return feature_matrix(rows, names), np.asarray(labels, dtype=np.int64)
 
 
-def examples(truth: Truth, turns: list[Any]) -> tuple[np.ndarray, np.ndarray]:
-    """Feature matrix and 0/1 labels over the (turn, candidate) pairs of turns with a gold speaker."""
+def examples(truth: Truth, turns: list[Any], stacked: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Feature matrix and 0/1 labels over the (turn, candidate) pairs of turns with a gold speaker
+    (``stacked``: the second-pass features the turns carry)."""
     rows: list[Mapping[str, float]] = []
     labels: list[int] = []
     for turn in turns:
         speaker = next((truth.speakers[q] for q in turn.quotes if q in truth.speakers), None)
         if speaker is None:
             continue
-        for cid in sorted(turn.features):
-            rows.append(turn.features[cid])
+        feats = turn.stacked if stacked else turn.features
+        for cid in sorted(feats):
+            rows.append(feats[cid])
             labels.append(int(truth.characters.get(cid) == speaker))
-    return _labelled(rows, labels, FEATURES)
+    return _labelled(rows, labels, SECOND_FEATURES if stacked else FEATURES)
+
+
+def stacked_rows(turns: list[Any], scorer: RankerScorer, config: SpeakerConfig) -> list[dict[str, dict[str, float]]]:
+    """Each turn's second-pass features after ``scorer`` (a first-pass model) decoded them."""
+    for conversation, speakers in SpeakerStage(config, scorer=scorer).decode_conversations(turns):
+        stack_features(conversation, speakers)
+    return [turn.stacked for turn in turns]
 
 
 def addressee_examples(
-    truth: Truth, doc: Document, turns: list[Any], scorer: RankerScorer, config: SpeakerConfig
+    truth: Truth, doc: Document, decoded: list[tuple[list[Any], list[str | None]]]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Addressee feature matrix and labels, with the speakers that ``scorer`` decodes (the
-    addressee model learns from the speakers it will be handed, mistakes included)."""
+    """Addressee feature matrix and labels over ``decoded`` conversations (the addressee model
+    learns from the speakers it will be handed, mistakes included)."""
     genders, narrator = cast_facts(doc.characters)
     rows: list[Mapping[str, float]] = []
     labels: list[int] = []
-    for conversation, speakers in SpeakerStage(config, scorer=scorer).decode_conversations(turns):
+    for conversation, speakers in decoded:
         for turn, feats in zip(conversation, addressee_features(conversation, speakers, genders, narrator), strict=True):
             wanted = next((truth.addressees[q] for q in turn.quotes if q in truth.addressees), None)
             if wanted is None:
@@ -333,14 +353,65 @@ def train_speaker_ranker(
         "folds": fold_models,
     }
 
-    def fit_addressees(speaker_model: dict[str, Any], members: list[str]) -> dict[str, Any]:
-        # Speakers decoded by the speaker model of the same fold: no held-out novel leaks in.
-        scorer = RankerScorer(FEATURES, TreeEnsemble(speaker_model))
-        parts = [
-            addressee_examples(truth[id(s)], s.doc, turns[id(s)], scorer, config)
-            for s in staged
-            if s.novel in members
-        ]
+    # Second pass (needs 3 folds or more: fold k learns from pair models without folds j, k).
+    fold_of = {n: k for k, g in enumerate(groups) for n in g}
+    first = [RankerScorer(FEATURES, TreeEnsemble(f["model"])) for f in fold_models]
+    pair: dict[tuple[int, int], RankerScorer] = {}
+
+    def first_pass(item: Staged, view: int | None) -> RankerScorer:
+        # The first-pass model whose decoding of ``item`` the view's second-pass model learns
+        # from: never trained on the item's novel, nor (view k) on fold k's novels.
+        j = fold_of[item.novel]
+        return first[j] if view is None else pair[(view, j)]
+
+    if len(groups) >= 3:
+        for a in range(len(groups)):
+            for b in range(a + 1, len(groups)):
+                model = fit_on([n for n in names if fold_of[n] not in (a, b)])
+                pair[(a, b)] = pair[(b, a)] = RankerScorer(FEATURES, TreeEnsemble(model))
+        if log:
+            log(f"{len(pair) // 2} pair models fitted")
+
+        def fit_second(view: int | None, members: list[str]) -> dict[str, Any]:
+            parts = []
+            for item in staged:
+                if item.novel in members:
+                    stacked_rows(turns[id(item)], first_pass(item, view), config)
+                    parts.append(examples(truth[id(item)], turns[id(item)], stacked=True))
+            x = np.vstack([p[0] for p in parts])
+            y = np.concatenate([p[1] for p in parts])
+            return fit(x, y, seed, params)
+
+        data["second"] = {
+            "features": list(SECOND_FEATURES),
+            "full": fit_second(None, names),
+            "folds": [
+                {"heldout": f["heldout"], "model": fit_second(k, [n for n in names if n not in f["heldout"]])}
+                for k, f in enumerate(fold_models)
+            ],
+        }
+        if log:
+            log("second-pass models fitted")
+
+    def fit_addressees(view: int | None, members: list[str]) -> dict[str, Any]:
+        # Speakers decoded as the fold decodes them (full model: view None), so no held-out
+        # novel leaks in: the first-pass model of the fold, then its second-pass model over
+        # the rows it learnt from.
+        speaker_model = data["full"] if view is None else fold_models[view]["model"]
+        parts = []
+        for item in staged:
+            if item.novel not in members:
+                continue
+            item_turns = turns[id(item)]
+            if "second" in data:
+                stacked_rows(item_turns, first_pass(item, view), config)
+                section = data["second"]
+                model = section["full"] if view is None else section["folds"][view]["model"]
+                decoded = SpeakerStage(config).decode_stacked(item_turns, RankerScorer(SECOND_FEATURES, TreeEnsemble(model)))
+            else:
+                scorer = RankerScorer(FEATURES, TreeEnsemble(speaker_model))
+                decoded = SpeakerStage(config, scorer=scorer).decode_conversations(item_turns)
+            parts.append(addressee_examples(truth[id(item)], item.doc, decoded))
         x = np.vstack([p[0] for p in parts])
         y = np.concatenate([p[1] for p in parts])
         return fit(x, y, seed, params)
@@ -348,10 +419,10 @@ def train_speaker_ranker(
     data["addressee"] = {
         "features": list(ADDRESSEE_FEATURES),
         "threshold": ADDRESSEE_THRESHOLD,
-        "full": fit_addressees(data["full"], names),
+        "full": fit_addressees(None, names),
         "folds": [
-            {"heldout": f["heldout"], "model": fit_addressees(f["model"], [n for n in names if n not in f["heldout"]])}
-            for f in fold_models
+            {"heldout": f["heldout"], "model": fit_addressees(k, [n for n in names if n not in f["heldout"]])}
+            for k, f in enumerate(fold_models)
         ],
     }
     if log:
