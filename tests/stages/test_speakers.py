@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -332,3 +333,18 @@ def test_resolved_pronoun_tag_still_says_its_gender(segment, speakers):
     assert "conv_gender_only" not in feats["C0"]
     # Anna was tagged in another turn of the conversation.
     assert feats["C1"]["conv_tagged"] > 0
+
+
+def test_coref_tags_are_kept_apart_in_conversation_features(segment):
+    # "he said" resolved by coref to Bob: evidence of a weaker kind than "said Anna", so the
+    # features of the turns around say which kind of tag named the candidate.
+    text = '"Hello," said Anna.\n\n"Hi," he said.\n\n"Where to?"\n\n"Home."'
+    cast = _cast(("Anna", Gender.FEMALE), ("Tom", Gender.MALE), ("Bob", Gender.MALE))
+    doc = _build(segment, text, cast)
+    doc.mentions = [replace(m, character_id="C2") if m.text == "he" else m for m in doc.mentions]
+    turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(doc)
+    assert [t.tag.ref.kind if t.tag else None for t in turns] == ["name", "coref", None, None]
+    third, fourth = turns[2].features, turns[3].features
+    assert third["C0"]["tag_prev2"] == 1.0 and "coref_tag_prev2" not in third["C0"]
+    assert fourth["C2"]["coref_tag_prev2"] == 1.0 and "tag_prev2" not in fourth["C2"]
+    assert fourth["C2"]["conv_coref_tagged"] == pytest.approx(0.1) and "conv_tagged" not in fourth["C2"]

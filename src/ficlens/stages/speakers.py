@@ -1088,15 +1088,18 @@ class _Context:
         who the next line addresses, who the previous line names (turn-taking without decoding)."""
         for conversation in _conversations(turns, self.cfg.conversation_gap):
             n = len(conversation)
+            # Tags that name someone, and tags coref resolved (kept apart: a wrong coref
+            # resolution would otherwise make a bystander look like a party to the exchange).
             tagged = [
-                set(t.tag.ref.ids) if t.tag is not None and t.tag.ref.kind in ("name", "coref", "narrator") else set()
+                set(t.tag.ref.ids) if t.tag is not None and t.tag.ref.kind in ("name", "narrator") else set()
                 for t in conversation
             ]
-            # Who takes part: characters a resolved tag names, or a quote addresses by name.
-            tag_counts: dict[str, int] = {}
-            for ids in tagged:
-                for cid in ids:
-                    tag_counts[cid] = tag_counts.get(cid, 0) + 1
+            coref_tagged = [
+                set(t.tag.ref.ids) if t.tag is not None and t.tag.ref.kind == "coref" else set() for t in conversation
+            ]
+            tag_counts = _counts(tagged)
+            coref_counts = _counts(coref_tagged)
+            # Who takes part: characters a tag names, or a quote addresses by name.
             participants = set(tag_counts).union(*(t.vocatives for t in conversation))
             for k, turn in enumerate(conversation):
                 p_lo, p_hi = self.paragraph_tokens.get(turn.paragraph, (0, 0))
@@ -1121,8 +1124,11 @@ class _Context:
                 first_actor = turn.actors[0].ids if turn.actors else ()
                 for cid, f in turn.features.items():
                     for offset, name in ((-1, "tag_prev1"), (-2, "tag_prev2"), (1, "tag_next1"), (2, "tag_next2")):
-                        if 0 <= k + offset < n and cid in tagged[k + offset]:
-                            f[name] = 1.0
+                        if 0 <= k + offset < n:
+                            if cid in tagged[k + offset]:
+                                f[name] = 1.0
+                            elif cid in coref_tagged[k + offset]:
+                                f["coref_" + name] = 1.0
                     if k + 1 < n and cid in conversation[k + 1].vocatives:
                         f["vocative_next"] = 1.0
                     if k > 0 and cid in conversation[k - 1].named:
@@ -1132,6 +1138,9 @@ class _Context:
                     others = tag_counts.get(cid, 0) - (1 if cid in tagged[k] else 0)
                     if others:
                         f["conv_tagged"] = min(others, 10) / 10.0
+                    others = coref_counts.get(cid, 0) - (1 if cid in coref_tagged[k] else 0)
+                    if others:
+                        f["conv_coref_tagged"] = min(others, 10) / 10.0
                     if cid in only:
                         f["conv_gender_only"] = 1.0
                     if cid in gender_rank:
@@ -1296,6 +1305,14 @@ def _different(a: _Tag | None, b: _Tag | None) -> bool:
     if a.ref.gender is not None and b.ref.gender is not None:
         return a.ref.gender != b.ref.gender
     return False
+
+
+def _counts(id_sets: list[set[str]]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for ids in id_sets:
+        for cid in ids:
+            counts[cid] = counts.get(cid, 0) + 1
+    return counts
 
 
 def _conversations(turns: list[_Turn], gap: int) -> list[list[_Turn]]:
