@@ -332,10 +332,21 @@ def train_speaker_ranker(
         parts = [examples(truth[id(s)], turns[id(s)]) for s in staged if s.novel == name]
         per_novel[name] = (np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
 
+    def fit_parts(parts: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, Any]:
+        return fit(np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts]), seed, params)
+
     def fit_on(members: list[str]) -> dict[str, Any]:
-        x = np.vstack([per_novel[n][0] for n in members])
-        y = np.concatenate([per_novel[n][1] for n in members])
-        return fit(x, y, seed, params)
+        return fit_parts([per_novel[n] for n in members])
+
+    def folded(fit_view: Callable[[int | None, list[str]], dict[str, Any]]) -> dict[str, Any]:
+        # A model section: the full model (view None, all novels) and one per fold.
+        return {
+            "full": fit_view(None, names),
+            "folds": [
+                {"heldout": held, "model": fit_view(k, [n for n in names if n not in held])}
+                for k, held in enumerate(groups)
+            ],
+        }
 
     groups = assign_folds(names, folds, seed)
     fold_models = []
@@ -379,18 +390,9 @@ def train_speaker_ranker(
                 if item.novel in members:
                     stacked_rows(turns[id(item)], first_pass(item, view), config)
                     parts.append(examples(truth[id(item)], turns[id(item)], stacked=True))
-            x = np.vstack([p[0] for p in parts])
-            y = np.concatenate([p[1] for p in parts])
-            return fit(x, y, seed, params)
+            return fit_parts(parts)
 
-        data["second"] = {
-            "features": list(SECOND_FEATURES),
-            "full": fit_second(None, names),
-            "folds": [
-                {"heldout": f["heldout"], "model": fit_second(k, [n for n in names if n not in f["heldout"]])}
-                for k, f in enumerate(fold_models)
-            ],
-        }
+        data["second"] = {"features": list(SECOND_FEATURES), **folded(fit_second)}
         if log:
             log("second-pass models fitted")
 
@@ -413,19 +415,9 @@ def train_speaker_ranker(
                 scorer = RankerScorer(FEATURES, TreeEnsemble(speaker_model))
                 decoded = SpeakerStage(config, scorer=scorer).decode_conversations(item_turns)
             parts.append(addressee_examples(truth[id(item)], item.doc, decoded))
-        x = np.vstack([p[0] for p in parts])
-        y = np.concatenate([p[1] for p in parts])
-        return fit(x, y, seed, params)
+        return fit_parts(parts)
 
-    data["addressee"] = {
-        "features": list(ADDRESSEE_FEATURES),
-        "threshold": ADDRESSEE_THRESHOLD,
-        "full": fit_addressees(None, names),
-        "folds": [
-            {"heldout": f["heldout"], "model": fit_addressees(k, [n for n in names if n not in f["heldout"]])}
-            for k, f in enumerate(fold_models)
-        ],
-    }
+    data["addressee"] = {"features": list(ADDRESSEE_FEATURES), "threshold": ADDRESSEE_THRESHOLD, **folded(fit_addressees)}
     if log:
         log("addressee models fitted")
     out_dir.mkdir(parents=True, exist_ok=True)
