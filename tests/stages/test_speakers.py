@@ -348,3 +348,16 @@ def test_coref_tags_are_kept_apart_in_conversation_features(segment):
     assert third["C0"]["tag_prev2"] == 1.0 and "coref_tag_prev2" not in third["C0"]
     assert fourth["C2"]["coref_tag_prev2"] == 1.0 and "tag_prev2" not in fourth["C2"]
     assert fourth["C2"]["conv_coref_tagged"] == pytest.approx(0.1) and "conv_tagged" not in fourth["C2"]
+
+
+def test_named_salience_leaves_out_coref_pronouns(segment):
+    # "he" resolved to Bob after Tom was named: Bob is the most recent by any mention, Tom by name.
+    text = 'Bob came in.\n\nTom waved. Then he laughed.\n\n"Hi."'
+    cast = _cast(("Tom", Gender.MALE), ("Bob", Gender.MALE))
+    doc = _build(segment, text, cast)
+    doc.mentions = [replace(m, character_id="C1") if m.text == "he" else m for m in doc.mentions]
+    [turn] = SpeakerStage(SpeakerConfig(scorer="rules")).turns(doc)
+    tom, bob = turn.features["C0"], turn.features["C1"]
+    assert bob["recency_rank"] == 1.0 and tom["recency_rank"] == 0.5
+    assert tom["named_recency_rank"] == 1.0 and bob["named_recency_rank"] == 0.5
+    assert tom["named_salience"] > bob["named_salience"]

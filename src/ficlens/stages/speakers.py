@@ -1007,6 +1007,8 @@ class _Context:
         paragraph_of_token = self.tokens
         last_seen: OrderedDict[str, int] = OrderedDict()
         last_pos: dict[str, int] = {}  # character -> offset of its last narration mention
+        # The same by name mentions only: coref's pronoun resolutions, often wrong, left out.
+        last_named: OrderedDict[str, int] = OrderedDict()
         mp = 0
         conversation_pool: dict[int, set[str]] = {}
         for conversation in _conversations(turns, cfg.conversation_gap):
@@ -1027,6 +1029,9 @@ class _Context:
                     last_seen[cid] = paragraph_of_token[max(m.start_token, 0)].paragraph
                     last_seen.move_to_end(cid)
                     last_pos[cid] = m.start
+                    if m.kind == MentionKind.NAME:
+                        last_named[cid] = last_seen[cid]
+                        last_named.move_to_end(cid)
                 mp += 1
             p = turn.paragraph
             salient: list[str] = []
@@ -1068,10 +1073,15 @@ class _Context:
                         feats_by[max(same, key=lambda c: last_pos[c])][name] = 1.0
             # Rank of each candidate by recency of mention (0 = the last one named).
             recency = {cid: r for r, cid in enumerate(reversed(last_seen))}
+            named_recency = {cid: r for r, cid in enumerate(reversed(last_named))}
             for cid, f in feats_by.items():
                 r = recency.get(cid)
                 if r is not None:
                     f["recency_rank"] = 1.0 / (1.0 + r)
+                r = named_recency.get(cid)
+                if r is not None:
+                    f["named_recency_rank"] = 1.0 / (1.0 + r)
+                    f["named_salience"] = 1.0 / (1.0 + max(0, p - last_named[cid]))
                 f["mention_share"] = self.mention_share.get(cid, 0.0)
                 f["pool_size"] = float(len(pool))
             turn.features = feats_by
