@@ -203,6 +203,11 @@ def gold_truth(novel: PdncNovel, doc: Document) -> Truth:
     return Truth(map_pdnc_characters(novel, doc), speakers, addressees)
 
 
+def _concat(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Example matrices and labels stacked into one."""
+    return np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
 def _labelled(
     rows: list[Mapping[str, float]], labels: list[int], names: Sequence[str]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -225,11 +230,11 @@ def examples(truth: Truth, turns: list[Any], stacked: bool = False) -> tuple[np.
     return _labelled(rows, labels, SECOND_FEATURES if stacked else FEATURES)
 
 
-def stacked_rows(turns: list[Any], scorer: RankerScorer, config: SpeakerConfig) -> list[dict[str, dict[str, float]]]:
-    """Each turn's second-pass features after ``scorer`` (a first-pass model) decoded them."""
+def stack_after(turns: list[Any], scorer: RankerScorer, config: SpeakerConfig) -> None:
+    """Set each turn's second-pass features (``turn.stacked``) from ``scorer``'s decoding (a
+    first-pass model)."""
     for conversation, speakers in SpeakerStage(config, scorer=scorer).decode_conversations(turns):
         stack_features(conversation, speakers)
-    return [turn.stacked for turn in turns]
 
 
 def addressee_examples(
@@ -330,10 +335,10 @@ def train_speaker_ranker(
     per_novel: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for name in names:
         parts = [examples(truth[id(s)], turns[id(s)]) for s in staged if s.novel == name]
-        per_novel[name] = (np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts]))
+        per_novel[name] = _concat(parts)
 
     def fit_parts(parts: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, Any]:
-        return fit(np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts]), seed, params)
+        return fit(*_concat(parts), seed, params)
 
     def fit_on(members: list[str]) -> dict[str, Any]:
         return fit_parts([per_novel[n] for n in members])
@@ -349,11 +354,6 @@ def train_speaker_ranker(
         }
 
     groups = assign_folds(names, folds, seed)
-    fold_models = []
-    for k, heldout in enumerate(groups):
-        fold_models.append({"heldout": heldout, "model": fit_on([n for n in names if n not in heldout])})
-        if log:
-            log(f"fold {k}: held out {', '.join(heldout)}")
     data = {
         "format": MODEL_FORMAT,
         "features": list(FEATURES),
@@ -361,20 +361,22 @@ def train_speaker_ranker(
         "seed": seed,
         "params": dict(params or PARAMS),
         "trained_on": sorted(names),
-        "full": fit_on(names),
-        "folds": fold_models,
+        **folded(lambda _view, members: fit_on(members)),
     }
+    if log:
+        for k, heldout in enumerate(groups):
+            log(f"fold {k}: held out {', '.join(heldout)}")
 
     # Second pass (needs 3 folds or more: fold k learns from pair models without folds j, k).
     fold_of = {n: k for k, g in enumerate(groups) for n in g}
-    first = [RankerScorer(FEATURES, TreeEnsemble(f["model"])) for f in fold_models]
+    first = bundle_from_data(data)
     pair: dict[tuple[int, int], RankerScorer] = {}
 
     def first_pass(item: Staged, view: int | None) -> RankerScorer:
         # The first-pass model whose decoding of ``item`` the view's second-pass model learns
         # from: never trained on the item's novel, nor (view k) on fold k's novels.
         j = fold_of[item.novel]
-        return first[j] if view is None else pair[(view, j)]
+        return first.folds[j][1] if view is None else pair[(view, j)]
 
     if len(groups) >= 3:
         for a in range(len(groups)):
@@ -388,7 +390,7 @@ def train_speaker_ranker(
             parts = []
             for item in staged:
                 if item.novel in members:
-                    stacked_rows(turns[id(item)], first_pass(item, view), config)
+                    stack_after(turns[id(item)], first_pass(item, view), config)
                     parts.append(examples(truth[id(item)], turns[id(item)], stacked=True))
             return fit_parts(parts)
 
@@ -396,23 +398,23 @@ def train_speaker_ranker(
         if log:
             log("second-pass models fitted")
 
+    speakers = bundle_from_data(data)
+
     def fit_addressees(view: int | None, members: list[str]) -> dict[str, Any]:
         # Speakers decoded as the fold decodes them (full model: view None), so no held-out
         # novel leaks in: the first-pass model of the fold, then its second-pass model over
         # the rows it learnt from.
-        speaker_model = data["full"] if view is None else fold_models[view]["model"]
         parts = []
         for item in staged:
             if item.novel not in members:
                 continue
             item_turns = turns[id(item)]
-            if "second" in data:
-                stacked_rows(item_turns, first_pass(item, view), config)
-                section = data["second"]
-                model = section["full"] if view is None else section["folds"][view]["model"]
-                decoded = SpeakerStage(config).decode_stacked(item_turns, RankerScorer(SECOND_FEATURES, TreeEnsemble(model)))
+            if speakers.second is not None:
+                stack_after(item_turns, first_pass(item, view), config)
+                second = speakers.second if view is None else speakers.second_folds[view][1]
+                decoded = SpeakerStage(config).decode_stacked(item_turns, second)
             else:
-                scorer = RankerScorer(FEATURES, TreeEnsemble(speaker_model))
+                scorer = speakers.full if view is None else speakers.folds[view][1]
                 decoded = SpeakerStage(config, scorer=scorer).decode_conversations(item_turns)
             parts.append(addressee_examples(truth[id(item)], item.doc, decoded))
         return fit_parts(parts)
