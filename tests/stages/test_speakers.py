@@ -15,7 +15,14 @@ import pytest
 
 from ficlens.model import Character, Document, Evidence, Gender, Mention, MentionKind, Quote
 from ficlens.stages.segment import SegmentConfig, SegmentStage
-from ficlens.stages.speakers import RuleScorer, SpeakerConfig, SpeakerStage
+from ficlens.stages.speakers import (
+    RuleScorer,
+    SpeakerConfig,
+    SpeakerStage,
+    _Turn,
+    stack_features,
+    style_features,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -361,3 +368,41 @@ def test_named_salience_leaves_out_coref_pronouns(segment):
     assert bob["recency_rank"] == 1.0 and tom["recency_rank"] == 0.5
     assert tom["named_recency_rank"] == 1.0 and bob["named_recency_rank"] == 0.5
     assert tom["named_salience"] > bob["named_salience"]
+
+
+def _worded(words: str, candidates: tuple[str, ...]) -> _Turn:
+    turn = _Turn(quotes=[], paragraph=0, last_paragraph=0, scene=0)
+    turn.words = words.split()
+    turn.features = {c: {} for c in candidates}
+    return turn
+
+
+def test_style_features_score_habits_and_leave_the_turn_out():
+    # Brett says "darling", Mippip "my dear": an untagged line with "darling" sounds like Brett.
+    brett = [_worded("oh darling do come along darling " * 10, ("B", "M")) for _ in range(3)]
+    mippip = [_worded("my dear sir one must drink my dear " * 10, ("B", "M")) for _ in range(3)]
+    line = _worded("darling you are a fool", ("B", "M", "J"))
+    turns = [*brett, *mippip, line]
+    owners = ["B"] * 3 + ["M"] * 3 + [None]
+    style_features(turns, owners, [t.features for t in turns], "style")
+    b, m = line.features["B"], line.features["M"]
+    assert b["style"] > m["style"]
+    assert b["style_rank"] == 1.0 and m["style_rank"] == 0.5
+    assert b["style_margin"] == pytest.approx(b["style"] - m["style"]) and m["style_margin"] < 0
+    assert "style" not in line.features["J"]  # no tagged lines: no profile
+    # A profile too small once the turn's own words are left out gives no score.
+    alone = [_worded("darling " * 150, ("B",)), _worded("darling", ("B",))]
+    style_features(alone, ["B", None], [t.features for t in alone], "style")
+    assert "style" not in alone[0].features["B"] and "style" in alone[1].features["B"]
+
+
+def test_second_pass_style_learns_from_the_decoded_lines():
+    # No tags at all: the profiles come from whom the first pass decoded.
+    turns = [_worded("darling darling how lovely " * 20, ("B", "M")) for _ in range(2)]
+    turns += [_worded("my dear sir indeed " * 20, ("B", "M")) for _ in range(2)]
+    line = _worded("darling", ("B", "M"))
+    for t in [*turns, line]:
+        t.scores = {"B": 0.0, "M": 0.0}
+    stack_features([([*turns, line], ["B", "B", "M", "M", None])])
+    assert line.stacked["B"]["p1_style"] > line.stacked["M"]["p1_style"]
+    assert "style" not in line.stacked["B"]  # first-pass features copied, not recomputed

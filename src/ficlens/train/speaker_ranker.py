@@ -81,7 +81,7 @@ FEATURES: tuple[str, ...] = (
     "tag_next1", "tag_next2", "turn_tagged", "turn_tag_resolved", "narration_tokens", "conv_position",
     "conv_length", "pieces", "pool_size", "conv_tagged", "conv_gender_only", "tag_gender_rank", "tag_word_gender",
     "tag_word_gender_mismatch", "coref_tag_prev1", "coref_tag_prev2", "coref_tag_next1", "coref_tag_next2",
-    "conv_coref_tagged", "named_recency_rank", "named_salience",
+    "conv_coref_tagged", "named_recency_rank", "named_salience", "style", "style_rank", "style_margin",
 )
 SECOND_FEATURES: tuple[str, ...] = FEATURES + STACK_FEATURES
 # Settled by leave-novels-out cross-validation on PDNC (see docs/model-card-speakers.md).
@@ -233,8 +233,7 @@ def examples(truth: Truth, turns: list[Any], stacked: bool = False) -> tuple[np.
 def stack_after(turns: list[Any], scorer: RankerScorer, config: SpeakerConfig) -> None:
     """Set each turn's second-pass features (``turn.stacked``) from ``scorer``'s decoding (a
     first-pass model)."""
-    for conversation, speakers in SpeakerStage(config, scorer=scorer).decode_conversations(turns):
-        stack_features(conversation, speakers)
+    stack_features(SpeakerStage(config, scorer=scorer).decode_conversations(turns))
 
 
 def addressee_examples(
