@@ -13,7 +13,8 @@ The work is split the way a learned ranker (issue 4) took over:
    pieces of one paragraph, unless their tags name different people);
 2. **candidates and features** per (turn, character): the speech tag, the actor of the
    paragraph, a vocative in the previous turn, the character named inside the quote,
-   salience (how recently the narration mentioned them);
+   salience (how recently the narration mentioned them), and style: how much the turn's
+   words sound like the lines the story's name tags give the character (``style_features``);
 3. **scoring** by a pluggable ``Scorer``: ``RankerScorer`` (default; gradient-boosted trees
    trained on PDNC, docs/model-card-speakers.md) or ``RuleScorer`` (hand weights);
 4. **decoding**: a conversation (run of quote paragraphs) is decoded with a second-order
@@ -22,7 +23,8 @@ The work is split the way a learned ranker (issue 4) took over:
    with a model file that has a ``second`` section, a **second pass** then rescores every
    candidate with the first pass's decoding as extra features (``STACK_FEATURES``: its own
    first-pass score, whether it was decoded for the turns around, its share of the
-   conversation, the last first-pass speaker of the tag's gender) and each turn takes its
+   conversation, the last first-pass speaker of the tag's gender, style by all the lines the
+   first pass decoded) and each turn takes its
    best candidate;
 5. **addressees** of each turn, once its conversation's speakers are known
    (``ficlens.stages.addressees``: the model file's addressee ranker, or hand rules).
