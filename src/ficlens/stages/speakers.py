@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -1107,12 +1107,7 @@ class _Context:
         turn-taking cannot see."""
         for turn in turns:
             turn.words = self._turn_words(turn)
-        owners = [
-            t.tag.ref.ids[0]
-            if t.tag is not None and t.tag.ref.kind in ("name", "narrator") and len(t.tag.ref.ids) == 1
-            else None
-            for t in turns
-        ]
+        owners = [ids[0] if len(ids) == 1 else None for ids in map(_tag_names, turns)]
         style_features(turns, owners, [t.features for t in turns], "style")
 
     def _turn_words(self, turn: _Turn) -> list[str]:
@@ -1132,10 +1127,7 @@ class _Context:
             n = len(conversation)
             # Tags that name someone, and tags coref resolved (kept apart: a wrong coref
             # resolution would otherwise make a bystander look like a party to the exchange).
-            tagged = [
-                set(t.tag.ref.ids) if t.tag is not None and t.tag.ref.kind in ("name", "narrator") else set()
-                for t in conversation
-            ]
+            tagged = [set(_tag_names(t)) for t in conversation]
             coref_tagged = [
                 set(t.tag.ref.ids) if t.tag is not None and t.tag.ref.kind == "coref" else set() for t in conversation
             ]
@@ -1276,26 +1268,21 @@ def style_features(
     against all the story's quoted words (Dirichlet-smoothed). Sets ``{prefix}``,
     ``{prefix}_rank`` and ``{prefix}_margin`` (to the best other profiled candidate) in
     ``features``, for candidates whose profile holds at least STYLE_MIN_WORDS words."""
-    background: dict[str, int] = {}
-    profiles: dict[str, dict[str, int]] = {}
-    sizes: dict[str, int] = {}
+    background: Counter[str] = Counter()
+    profiles: dict[str, Counter[str]] = {}
     for turn, cid in zip(turns, owners, strict=True):
-        for w in turn.words:
-            background[w] = background.get(w, 0) + 1
+        background.update(turn.words)
         if cid is not None:
-            counts = profiles.setdefault(cid, {})
-            for w in turn.words:
-                counts[w] = counts.get(w, 0) + 1
-            sizes[cid] = sizes.get(cid, 0) + len(turn.words)
-    total = sum(background.values())
-    vocab = len(background)
+            profiles.setdefault(cid, Counter()).update(turn.words)
+    sizes = {cid: counts.total() for cid, counts in profiles.items()}
+    total, vocab = background.total(), len(background)
+    # Each word's add-one background probability, once (not per turn and candidate).
+    prob = {w: (n + 1) / (total + vocab) for w, n in background.items()}
     alpha = STYLE_SMOOTHING
     for turn, own, feats in zip(turns, owners, features, strict=True):
         if not turn.words:
             continue
-        mine: dict[str, int] = {}
-        for w in turn.words:
-            mine[w] = mine.get(w, 0) + 1
+        mine = Counter(turn.words)
         style: dict[str, float] = {}
         for cid in feats:
             counts = profiles.get(cid)
@@ -1307,8 +1294,8 @@ def style_features(
                 continue
             llr = 0.0
             for w, k in mine.items():
-                bg = (background[w] + 1) / (total + vocab)
-                c = counts.get(w, 0) - (k if left_out else 0)
+                bg = prob[w]
+                c = counts[w] - (k if left_out else 0)
                 llr += k * math.log((c + alpha * bg) / (size + alpha) / bg)
             style[cid] = llr / len(turn.words)
         ranked = sorted(style, key=lambda c: -style[c])
@@ -1334,7 +1321,7 @@ def stack_features(decoded: Sequence[tuple[list[_Turn], Sequence[str | None]]]) 
     conversation, whether it is the last decoded speaker (before the previous turn) or the only
     one of the tag pronoun's gender, how many people the first pass heard, how sure it was two
     turns back, and how much the turn sounds like the candidate's decoded lines (``p1_style``:
-    three times the words the tags alone give). Sets ``turn.stacked``."""
+    nearly three times the words the tags alone give). Sets ``turn.stacked``."""
     for conversation, speakers in decoded:
         _stack_conversation(conversation, speakers)
     turns = [t for conversation, _ in decoded for t in conversation]
@@ -1410,6 +1397,13 @@ def _different(a: _Tag | None, b: _Tag | None) -> bool:
     if a.ref.gender is not None and b.ref.gender is not None:
         return a.ref.gender != b.ref.gender
     return False
+
+
+def _tag_names(turn: _Turn) -> tuple[str, ...]:
+    """Who the turn's tag names ("said Anna", a first-person narrator's "I said"); nothing for
+    a tag coref resolved, which is weaker evidence."""
+    tag = turn.tag
+    return tag.ref.ids if tag is not None and tag.ref.kind in ("name", "narrator") else ()
 
 
 def _counts(id_sets: list[set[str]]) -> dict[str, int]:
