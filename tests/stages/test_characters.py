@@ -209,6 +209,32 @@ def test_mr_joins_an_unknown_first_name_when_no_one_else_shares_the_surname(anal
     assert "Mr. Kask" in _by_alias(doc, "Teodor Kask").aliases
 
 
+# "Mr. Halloran" beside a "Mr. Owen Halloran" written out: the father in the narration, the
+# son's polite name in dialogue only.
+HALLORANS = (
+    "Owen Halloran carried the bags. Mr. Owen Halloran, the porter called him. "
+    "Mr. Owen Halloran tipped the porter. Mr. Owen Halloran sat down.\n\n"
+    "Mr. Halloran watched his son from the window. Mr. Halloran was old and slow.\n\n"
+    '"Come up, Owen," said Mr. Halloran. Owen Halloran went up.'
+)
+
+
+@pytest.mark.slow
+def test_mr_surname_in_narration_is_not_the_full_name_told_apart(analyse):
+    doc = analyse(HALLORANS)
+    assert _by_alias(doc, "Mr. Halloran").id != _by_alias(doc, "Owen Halloran").id
+
+
+@pytest.mark.slow
+def test_mr_surname_heard_only_in_dialogue_is_the_full_named_man(analyse):
+    text = HALLORANS.split("Mr. Halloran watched")[0] + (
+        '"Good evening, Mr. Halloran," said Nora. "Sit down, Mr. Halloran." '
+        '"Thank you, Mr. Halloran," said the porter.'
+    )
+    doc = analyse(text)
+    assert "Mr. Halloran" in _by_alias(doc, "Owen Halloran").aliases
+
+
 # --- lower-case particles and "St" inside names -------------------------------------------
 
 

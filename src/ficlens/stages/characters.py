@@ -161,6 +161,7 @@ class _Form:
     place_labels: float = 0.0  # tagged GPE/LOC/FAC (ORG/NORP count half)
     surfaces: Counter[str] = field(default_factory=Counter)
     given: int = 0  # a known given name inside a sentence, in no place grammar
+    narrated: int = 0  # occurrences outside quotes
 
 
 @dataclass
@@ -682,6 +683,7 @@ def _collect_forms(
         if form is None:
             form = forms[key] = _Form(key)
         form.spans.append((lead, tail))
+        form.narrated += not in_quote[s]
         form.surfaces[surface] += 1
         speech = not in_quote[s] and _speech_subject(tokens, s, e)  # in a quote: a misparse
         strong = speech or is_vocative(tokens, s, e, in_quote, edges) or _named(doc, tokens, s, e)
@@ -987,15 +989,22 @@ def _cluster(
                 same = [c for c in same if not ({"mrs", "mr"} & set(c.honorifics)) and c.gender_hint() == g]
             elif hon in ("mr", "mister"):
                 same = [c for c in same if not ({"mrs", "miss", "ms"} & set(c.honorifics)) and c.gender_hint() == g]
-            if hon in ("mr", "mister", "miss"):
+            spelled_out: list[_Cluster] = []
+            if hon in ("mr", "mister", "miss") and form.narrated >= 0.2 * len(form.spans):
                 # "Mr. John Knightley", written out often, is so called to tell him from
                 # "Mr. Knightley", the head of the family (and "Miss Elizabeth" from "Miss Bennet").
-                same = [c for c in same if sum(len(f.spans) for f in c.forms if f.key[0] == hon and len(f.key[1]) >= 2) < 3]
+                # Only when the narration too says "Mr. Knightley": a form heard only in
+                # dialogue is how people address the full-named man ("Mr. Gray" to Dorian Gray).
+                spelled_out = [
+                    c for c in same if sum(len(f.spans) for f in c.forms if f.key[0] == hon and len(f.key[1]) >= 2) >= 3
+                ]
+                same = [c for c in same if c not in spelled_out]
             elif g != Gender.FEMALE:
                 # "Admiral Croft" is not "Mrs Croft": a rank does not join a wife.
                 same = [c for c in same if not ({"mrs", "miss", "ms"} & set(c.honorifics))]
             match = same if len(same) == 1 else []
-            if not match and hon in _CONFLICTING:
+            if not match and hon in _CONFLICTING and not spelled_out:
+                # (not the full name just told apart: "Mr. Emerson" is not "Mr. George Emerson")
                 match = _full_name_owner(clusters, forms, hon, word, g)
         c = _most(match) if match else None
         if c is None:
