@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import math
+
 import pytest
 
 from ficlens.model import Gender
@@ -9,9 +12,12 @@ from ficlens.stages.speakers import (
     STACK_FEATURES,
     SpeakerConfig,
     SpeakerStage,
+    _marginals,
     _Ref,
     _Tag,
+    _transition,
     _Turn,
+    _viterbi,
     stack_features,
 )
 
@@ -78,3 +84,34 @@ def test_second_pass_rescores_and_decodes_again():
     assert again[0] == "B" and turns[0].stacked["B"]["p1_gap"] > 0
     off = SpeakerStage(SpeakerConfig(scorer="rules", second_pass=False), scorer=Likes("likes_a"), second_scorer=Likes("p1_gap"))
     assert off.second_scorer is None
+
+
+def test_marginals_are_the_decoders_posteriors():
+    # Checked against every sequence summed by brute force (turn 2 is two paragraphs on).
+    turns = [
+        _turn(0, {"A": 1.0, "B": 0.2, "C": -1.0}),
+        _turn(1, {"A": -0.5, "B": 0.8}),
+        _turn(3, {"A": 0.1, "B": 0.0, "C": 0.4}),
+        _turn(4, {"B": -0.3, "C": 0.6}),
+    ]
+    for turn in turns:
+        turn.candidates = list(turn.scores)
+    cfg = SpeakerConfig(same_speaker_penalty=1.0, alternation_bonus=1.5)
+
+    def score(path: tuple[str, ...]) -> float:
+        total = sum(t.scores[c] for t, c in zip(turns, path, strict=True))
+        for k in range(1, len(path)):
+            before = path[k - 2] if k >= 2 else None
+            adjacent = turns[k].paragraph - turns[k - 1].last_paragraph <= 1
+            total += _transition(cfg, before, path[k - 1], path[k], adjacent)
+        return total
+
+    paths = list(itertools.product(*(t.candidates for t in turns)))
+    weights = {p: math.exp(score(p)) for p in paths}
+    z = sum(weights.values())
+    got = _marginals(turns, cfg)
+    for k, turn in enumerate(turns):
+        for cid in turn.candidates:
+            expected = sum(w for p, w in weights.items() if p[k] == cid) / z
+            assert got[k][cid] == pytest.approx(expected)
+    assert tuple(_viterbi(turns, cfg)) == max(paths, key=score)

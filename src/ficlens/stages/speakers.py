@@ -22,7 +22,8 @@ The work is split the way a learned ranker (issue 4) took over:
    reward A, B, A, B turn-taking, so an untagged line takes its speaker from the exchange;
    with a model file that has a ``second`` section, a **second pass** then rescores every
    candidate with the first pass's decoding as extra features (``STACK_FEATURES``: its own
-   first-pass score, whether it was decoded for the turns around, its share of the
+   first-pass score and posterior (forward-backward over the same transitions), whether it
+   was decoded for the turns around, its share of the
    conversation, the last first-pass speaker of the tag's gender, style by all the lines the
    first pass decoded) and each turn takes its
    best candidate;
@@ -334,6 +335,8 @@ class _Turn:
     # Second pass: the features above plus STACK_FEATURES, per candidate.
     stacked: dict[str, dict[str, float]] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)  # the quotes' words, lowercased (style)
+    # First pass: each kept candidate's posterior under the decoder's turn-taking model.
+    marginals: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -531,6 +534,8 @@ class SpeakerStage:
             chain = turns[start:end]
             for k, speaker in enumerate(_viterbi(chain, cfg)):
                 result[start + k] = speaker
+            for turn, marginals in zip(chain, _marginals(chain, cfg), strict=True):
+                turn.marginals = marginals
             start = end
         return result
 
@@ -1310,13 +1315,14 @@ def style_features(
 STACK_FEATURES: tuple[str, ...] = (
     "p1_score", "p1_gap", "p1_decoded", "p1_prev1", "p1_prev2", "p1_next1", "p1_next2", "p1_share",
     "p1_gender_last", "p1_gender_only", "p1_speakers", "p1_prev2_gap", "p1_style", "p1_style_rank",
-    "p1_style_margin",
+    "p1_style_margin", "p1_marginal",
 )
 
 
 def stack_features(decoded: Sequence[tuple[list[_Turn], Sequence[str | None]]]) -> None:
     """Second-pass features of each turn's candidates from the first pass's scores and decoded
     speakers (all the story's conversations): the candidate's own score and gap to the best,
+    its posterior under the decoder's turn-taking model (``turn.marginals``, set by decoding),
     whether it was decoded here and one or two turns either side, its share of the
     conversation, whether it is the last decoded speaker (before the previous turn) or the only
     one of the tag pronoun's gender, how many people the first pass heard, how sure it was two
@@ -1353,6 +1359,7 @@ def _stack_conversation(conversation: list[_Turn], speakers: Sequence[str | None
             f = dict(feats)
             score = turn.scores[cid]
             f["p1_score"] = score
+            f["p1_marginal"] = turn.marginals.get(cid, 0.0)
             f["p1_gap"] = best - score
             for offset, name in ((0, "p1_decoded"), (-1, "p1_prev1"), (-2, "p1_prev2"), (1, "p1_next1"), (2, "p1_next2")):
                 if 0 <= k + offset < n and speakers[k + offset] == cid:
@@ -1426,17 +1433,71 @@ def _conversations(turns: list[_Turn], gap: int) -> list[list[_Turn]]:
     return out
 
 
+def _transition(cfg: SpeakerConfig, z: str | None, a: str, b: str, adjacent: bool) -> float:
+    """Turn-taking score of speaker ``b`` after ``a`` (and ``z`` before ``a``): the same voice
+    twice running is rare, an A, B, A exchange common."""
+    if a == b:
+        return -cfg.same_speaker_penalty if adjacent else -cfg.same_speaker_penalty * 0.25
+    if z is not None and z == b:
+        return cfg.alternation_bonus if adjacent else cfg.alternation_bonus * 0.5
+    return 0.0
+
+
+def _adjacent(turns: list[_Turn], t: int) -> bool:
+    return turns[t].paragraph - turns[t - 1].last_paragraph <= 1
+
+
+def _logsumexp(values: Sequence[float]) -> float:
+    top = max(values)
+    return top + math.log(sum(math.exp(v - top) for v in values))
+
+
+def _marginals(turns: list[_Turn], cfg: SpeakerConfig) -> list[dict[str, float]]:
+    """Each turn's posterior over its kept candidates under the model ``_viterbi`` maximises
+    (forward-backward: sums where Viterbi takes the best): how sure the whole exchange makes
+    the first pass of each line, not only which path won."""
+    n = len(turns)
+    alphas: list[dict[tuple[int, int], float]] = [
+        {(-1, b): turns[0].scores[c] for b, c in enumerate(turns[0].candidates)}
+    ]
+    for t in range(1, n):
+        prev_c, cur = turns[t - 1].candidates, turns[t]
+        prev2_c = turns[t - 2].candidates if t >= 2 else []
+        adjacent = _adjacent(turns, t)
+        terms: dict[tuple[int, int], list[float]] = {}
+        for (z, a), score in alphas[-1].items():
+            cz = prev2_c[z] if z >= 0 else None
+            for b, cb in enumerate(cur.candidates):
+                terms.setdefault((a, b), []).append(score + _transition(cfg, cz, prev_c[a], cb, adjacent))
+        alphas.append({(a, b): _logsumexp(v) + cur.scores[cur.candidates[b]] for (a, b), v in terms.items()})
+    betas: list[dict[tuple[int, int], float]] = [dict.fromkeys(alphas[-1], 0.0)]
+    for t in range(n - 1, 0, -1):
+        prev_c, cur, after = turns[t - 1].candidates, turns[t], betas[0]
+        prev2_c = turns[t - 2].candidates if t >= 2 else []
+        adjacent = _adjacent(turns, t)
+        beta: dict[tuple[int, int], float] = {}
+        for z, a in alphas[t - 1]:
+            cz = prev2_c[z] if z >= 0 else None
+            beta[(z, a)] = _logsumexp(
+                [
+                    _transition(cfg, cz, prev_c[a], cb, adjacent) + cur.scores[cb] + after[(a, b)]
+                    for b, cb in enumerate(cur.candidates)
+                ]
+            )
+        betas.insert(0, beta)
+    total = _logsumexp(list(alphas[-1].values()))
+    out: list[dict[str, float]] = []
+    for turn, alpha, beta in zip(turns, alphas, betas, strict=True):
+        mass: dict[str, float] = {}
+        for (a, b), value in alpha.items():
+            cid = turn.candidates[b]
+            mass[cid] = mass.get(cid, 0.0) + math.exp(value + beta[(a, b)] - total)
+        out.append(mass)
+    return out
+
+
 def _viterbi(turns: list[_Turn], cfg: SpeakerConfig) -> list[str]:
     """Best speaker sequence; states are (previous speaker, current speaker) pairs."""
-    same, alternate = cfg.same_speaker_penalty, cfg.alternation_bonus
-
-    def transition(z: str | None, a: str, b: str, adjacent: bool) -> float:
-        if a == b:
-            return -same if adjacent else -same * 0.25
-        if z is not None and z == b:
-            return alternate if adjacent else alternate * 0.5
-        return 0.0
-
     first = turns[0]
     # layer: (a_index, b_index) -> score ; a_index -1 means "no previous turn"
     layer: dict[tuple[int, int], float] = {(-1, b): first.scores[c] for b, c in enumerate(first.candidates)}
@@ -1445,14 +1506,14 @@ def _viterbi(turns: list[_Turn], cfg: SpeakerConfig) -> list[str]:
         prev_c = turns[t - 1].candidates
         prev2_c = turns[t - 2].candidates if t >= 2 else []
         cur = turns[t]
-        adjacent = cur.paragraph - turns[t - 1].last_paragraph <= 1
+        adjacent = _adjacent(turns, t)
         new: dict[tuple[int, int], float] = {}
         pointers: dict[tuple[int, int], int] = {}
         for b, cb in enumerate(cur.candidates):
             emit = cur.scores[cb]
             for (z, a), score in layer.items():
                 cz = prev2_c[z] if z >= 0 else None
-                value = score + transition(cz, prev_c[a], cb, adjacent) + emit
+                value = score + _transition(cfg, cz, prev_c[a], cb, adjacent) + emit
                 key = (a, b)
                 if key not in new or value > new[key]:
                     new[key] = value
