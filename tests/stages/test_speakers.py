@@ -403,6 +403,6 @@ def test_second_pass_style_learns_from_the_decoded_lines():
     line = _worded("darling", ("B", "M"))
     for t in [*turns, line]:
         t.scores = {"B": 0.0, "M": 0.0}
-    stack_features([([*turns, line], ["B", "B", "M", "M", None])])
+    stack_features([([*turns, line], ["B", "B", "M", "M", None])], SpeakerConfig())
     assert line.stacked["B"]["p1_style"] > line.stacked["M"]["p1_style"]
     assert "style" not in line.stacked["B"]  # first-pass features copied, not recomputed

@@ -39,7 +39,7 @@ def test_stack_features_describe_the_first_pass():
         _turn(2, {a: 0.5, b: -0.5, c: 0.0}),
         _turn(3, {a: -0.2, b: 0.3, c: -1.0}, tag=_he(), gendered=(a, c)),
     ]
-    stack_features([(turns, [c, b, a, b])])
+    stack_features([(turns, [c, b, a, b])], SpeakerConfig())
     last = turns[3].stacked
     assert set(last) == {a, b, c}
     assert last[a]["tag_word_gender"] == 1.0 and last[b]["salience"] == 0.5  # first-pass features kept
@@ -56,7 +56,7 @@ def test_stack_features_describe_the_first_pass():
     assert first[c]["p1_decoded"] == 1.0 and first[b]["p1_next1"] == 1.0 and first[a]["p1_next2"] == 1.0
     assert all(name in STACK_FEATURES for f in (*first.values(), *last.values()) for name in f if name.startswith("p1_"))
     # Only one man heard: him.
-    stack_features([(turns, [a, b, a, b])])
+    stack_features([(turns, [a, b, a, b])], SpeakerConfig())
     assert turns[3].stacked[a]["p1_gender_only"] == 1.0 and "p1_gender_last" not in turns[3].stacked[a]
     # The first pass's own features are left as they were.
     assert not any(name.startswith("p1_") for t in turns for f in t.features.values() for name in f)

@@ -335,8 +335,6 @@ class _Turn:
     # Second pass: the features above plus STACK_FEATURES, per candidate.
     stacked: dict[str, dict[str, float]] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)  # the quotes' words, lowercased (style)
-    # First pass: each kept candidate's posterior under the decoder's turn-taking model.
-    marginals: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -487,7 +485,7 @@ class SpeakerStage:
         decoded = [(c, self._decode(c)) for c in _conversations(turns, self.config.conversation_gap)]
         if self.second_scorer is None:
             return decoded
-        stack_features(decoded)
+        stack_features(decoded, self.config)
         return self.decode_stacked(turns, self.second_scorer)
 
     def decode_stacked(self, turns: list[_Turn], scorer: Scorer) -> list[tuple[list[_Turn], list[str | None]]]:
@@ -520,23 +518,10 @@ class SpeakerStage:
 
     def _decode(self, turns: list[_Turn]) -> list[str | None]:
         """Second-order Viterbi over the turns' candidates (turn-taking transitions)."""
-        cfg = self.config
         result: list[str | None] = [None] * len(turns)
-        # Turns without candidates cut the chain into independent pieces.
-        start = 0
-        while start < len(turns):
-            if not turns[start].candidates:
-                start += 1
-                continue
-            end = start
-            while end < len(turns) and turns[end].candidates:
-                end += 1
-            chain = turns[start:end]
-            for k, speaker in enumerate(_viterbi(chain, cfg)):
+        for start, chain in _chains(turns):
+            for k, speaker in enumerate(_viterbi(chain, self.config)):
                 result[start + k] = speaker
-            for turn, marginals in zip(chain, _marginals(chain, cfg), strict=True):
-                turn.marginals = marginals
-            start = end
         return result
 
     def _decide(self, turns: list[_Turn], speakers: list[str | None], k: int, addressees: tuple[str, ...]) -> _Decision:
@@ -1319,23 +1304,28 @@ STACK_FEATURES: tuple[str, ...] = (
 )
 
 
-def stack_features(decoded: Sequence[tuple[list[_Turn], Sequence[str | None]]]) -> None:
+def stack_features(decoded: Sequence[tuple[list[_Turn], Sequence[str | None]]], cfg: SpeakerConfig) -> None:
     """Second-pass features of each turn's candidates from the first pass's scores and decoded
     speakers (all the story's conversations): the candidate's own score and gap to the best,
-    its posterior under the decoder's turn-taking model (``turn.marginals``, set by decoding),
+    its posterior under the turn-taking model ``cfg``'s decoder uses (``_marginals``),
     whether it was decoded here and one or two turns either side, its share of the
     conversation, whether it is the last decoded speaker (before the previous turn) or the only
     one of the tag pronoun's gender, how many people the first pass heard, how sure it was two
     turns back, and how much the turn sounds like the candidate's decoded lines (``p1_style``:
     nearly three times the words the tags alone give). Sets ``turn.stacked``."""
     for conversation, speakers in decoded:
-        _stack_conversation(conversation, speakers)
+        marginals: list[dict[str, float]] = [{} for _ in conversation]
+        for start, chain in _chains(conversation):
+            marginals[start : start + len(chain)] = _marginals(chain, cfg)
+        _stack_conversation(conversation, speakers, marginals)
     turns = [t for conversation, _ in decoded for t in conversation]
     owners = [s for _, speakers in decoded for s in speakers]
     style_features(turns, owners, [t.stacked for t in turns], "p1_style")
 
 
-def _stack_conversation(conversation: list[_Turn], speakers: Sequence[str | None]) -> None:
+def _stack_conversation(
+    conversation: list[_Turn], speakers: Sequence[str | None], marginals: Sequence[Mapping[str, float]]
+) -> None:
     n = len(conversation)
     share: dict[str, int] = {}
     for s in speakers:
@@ -1359,7 +1349,7 @@ def _stack_conversation(conversation: list[_Turn], speakers: Sequence[str | None
             f = dict(feats)
             score = turn.scores[cid]
             f["p1_score"] = score
-            f["p1_marginal"] = turn.marginals.get(cid, 0.0)
+            f["p1_marginal"] = marginals[k].get(cid, 0.0)
             f["p1_gap"] = best - score
             for offset, name in ((0, "p1_decoded"), (-1, "p1_prev1"), (-2, "p1_prev2"), (1, "p1_next1"), (2, "p1_next2")):
                 if 0 <= k + offset < n and speakers[k + offset] == cid:
@@ -1430,6 +1420,23 @@ def _conversations(turns: list[_Turn], gap: int) -> list[list[_Turn]]:
                 out[-1].append(turn)
                 continue
         out.append([turn])
+    return out
+
+
+def _chains(turns: list[_Turn]) -> list[tuple[int, list[_Turn]]]:
+    """The runs of turns that have candidates, with their start: a turn without candidates
+    cuts a conversation into pieces decoded independently."""
+    out: list[tuple[int, list[_Turn]]] = []
+    start = 0
+    while start < len(turns):
+        if not turns[start].candidates:
+            start += 1
+            continue
+        end = start
+        while end < len(turns) and turns[end].candidates:
+            end += 1
+        out.append((start, turns[start:end]))
+        start = end
     return out
 
 

@@ -233,7 +233,7 @@ def examples(truth: Truth, turns: list[Any], stacked: bool = False) -> tuple[np.
 def stack_after(turns: list[Any], scorer: RankerScorer, config: SpeakerConfig) -> None:
     """Set each turn's second-pass features (``turn.stacked``) from ``scorer``'s decoding (a
     first-pass model)."""
-    stack_features(SpeakerStage(config, scorer=scorer).decode_conversations(turns))
+    stack_features(SpeakerStage(config, scorer=scorer).decode_conversations(turns), config)
 
 
 def addressee_examples(
