@@ -484,3 +484,40 @@ def test_the_epithet_that_addresses_the_name_stays_apart(analyse_paragraphs):
     )
     doc = analyse_paragraphs(text)
     assert _by_alias(doc, "Tobias").id != _by_alias(doc, "the innkeeper").id
+
+
+@pytest.mark.slow
+def test_mr_joins_a_man_known_only_by_a_title_that_does_not_say_the_gender(analyse):
+    text = (
+        '"Nobody leaves," said Inspector Quill. Inspector Quill locked the door.\n\n'
+        "Later Inspector Quill sat down by the fire and lit his pipe.\n\n"
+        '"Well?" said Mr. Quill. Mr. Quill waited.'
+    )
+    doc = analyse(text)
+    assert _by_alias(doc, "Mr. Quill").id == _by_alias(doc, "Inspector Quill").id
+
+
+ASHDOWNS = (
+    "John Ashdown and Lawrence Ashdown came down to breakfast. Mary Ashdown poured the tea.\n\n"
+    '"Sugar?" asked Mrs. Ashdown. Mrs. Ashdown smiled at John.\n\n'
+    '"No," said Lawrence Ashdown.'
+)
+WRENS = (
+    "Fanny Wren and William Wren sat by the fire. Miss Wren sewed.\n\n"
+    '"Tea?" asked Mrs. Wren. Mrs. Wren was their mother.\n\n'
+    '"Yes," said William Wren.'
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "woman", "same"),
+    [
+        (ASHDOWNS, "Mary Ashdown", True),  # the one woman among the family's full names
+        (WRENS, "Fanny Wren", False),  # ... but the family has a "Miss": she is a daughter
+    ],
+)
+def test_mrs_and_the_one_woman_of_the_family(analyse, text, woman, same):
+    doc = analyse(text)
+    mrs = "Mrs. " + woman.split()[-1]
+    assert (_by_alias(doc, mrs).id == _by_alias(doc, woman).id) is same

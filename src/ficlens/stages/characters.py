@@ -20,7 +20,10 @@ becomes a character known by its role. Then every occurrence is a mention. Forms
 honorific forms, then single words (first name or nickname of one cluster, else a
 surname, else a new character). People sharing a surname stay apart: "Mr. X" never
 joins a female cluster and "Mrs. X" joins a cluster called "Mrs." or the one full name
-with that surname whose gender fits ("Edna Pontellier"). Gender hints: honorifics, a
+with that surname whose gender fits ("Edna Pontellier"). Two names no rule links ("Fagin" and
+"the Jew") become one character when the dialogue keeps answering one with the other: a
+quote addresses "Fagin," and the reply is "said the Jew", again and again, with nothing
+saying they are two people (``_link_by_address``). Gender hints: honorifics, a
 first-name table, then his/her bound to the name ("Marcus rubs his hair").
 """
 
@@ -909,6 +912,7 @@ def _link_by_address(
         for f in c.forms:
             for s, e in f.spans:
                 owner[s] = (e, ci)
+    starts = sorted(owner)
     quote_paragraphs = sorted({q.paragraph for q in doc.quotes})
     by_id = {p.id: p for p in doc.paragraphs}
     # Per quote paragraph: who its quotes address by name, who its narration tags as speaker.
@@ -920,11 +924,8 @@ def _link_by_address(
             continue
         voc: set[int] = set()
         tag: set[int] = set()
-        for s in range(para.start_token, para.end_token_excl):
-            hit = owner.get(s)
-            if hit is None:
-                continue
-            e, ci = hit
+        for s in starts[bisect_left(starts, para.start_token) : bisect_left(starts, para.end_token_excl)]:
+            e, ci = owner[s]
             if in_quote[s]:
                 if is_vocative(tokens, s, e, in_quote, edges):
                     voc.add(ci)
@@ -1123,7 +1124,13 @@ def _cluster(
                 # Only a known woman: "Edna Pontellier" (no hint) must not swallow "Mr. Pontellier".
                 same = [c for c in same if not ({"mrs", "mr"} & set(c.honorifics)) and c.gender_hint() == g]
             elif hon in ("mr", "mister"):
-                same = [c for c in same if not ({"mrs", "miss", "ms"} & set(c.honorifics)) and c.gender_hint() == g]
+                # A known man, or one known only by a title that does not say the gender
+                # ("Inspector Ratcliffe" is "Mr. Ratcliffe"); not a full name without a hint.
+                same = [
+                    c for c in same
+                    if not ({"mrs", "miss", "ms"} & set(c.honorifics))
+                    and (c.gender_hint() == g or (c.honorifics and not c.firsts and c.gender_hint() == Gender.UNKNOWN))
+                ]
             spelled_out: list[_Cluster] = []
             if hon in ("mr", "mister", "miss") and form.narrated >= 0.2 * len(form.spans):
                 # "Mr. John Knightley", written out often, is so called to tell him from
@@ -1185,6 +1192,16 @@ def _full_name_owner(
     that surname and her gender fits. When the text also has a "Mr. Pontellier", the full
     name's gender must be known to say which of the two it is."""
     full = [c for c in clusters if word in c.lasts and c.firsts]
+    if len(full) > 1 and hon == "mrs" and ("miss", (word,)) not in forms:
+        # "Mrs. Cavendish" among John, Lawrence and Mary Cavendish: the one woman, unless the
+        # text has a "Miss" of the name (Fanny Price, "Miss Price", is not "Mrs. Price").
+        women = [
+            c for c in full
+            if c.gender_hint() == Gender.FEMALE and "miss" not in c.honorifics
+            and not any(("miss", (first,)) in forms for first in c.firsts)
+        ]
+        if len(women) == 1 and all(c.gender_hint() == Gender.MALE for c in full if c is not women[0]):
+            full = women
     if len(full) != 1:
         return []  # "Mrs. Bennet" with Jane Bennet and Elizabeth Bennet: no way to tell
     if set(full[0].honorifics) & _CONFLICTING[hon] or not _gender_ok(full[0].gender_hint(), g):
