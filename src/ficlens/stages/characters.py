@@ -20,11 +20,12 @@ becomes a character known by its role. Then every occurrence is a mention. Forms
 honorific forms, then single words (first name or nickname of one cluster, else a
 surname, else a new character). People sharing a surname stay apart: "Mr. X" never
 joins a female cluster and "Mrs. X" joins a cluster called "Mrs." or the one full name
-with that surname whose gender fits ("Edna Pontellier"). Two names no rule links ("Fagin" and
-"the Jew") become one character when the dialogue keeps answering one with the other: a
-quote addresses "Fagin," and the reply is "said the Jew", again and again, with nothing
-saying they are two people (``_link_by_address``). Gender hints: honorifics, a
-first-name table, then his/her bound to the name ("Marcus rubs his hair").
+with that surname whose gender fits ("Edna Pontellier"), or among several the one woman's
+when the text has no "Miss X" ("Mary Cavendish" beside John and Lawrence Cavendish). Two
+names no rule links ("Fagin" and "the Jew") become one character when the dialogue keeps
+answering one with the other: a quote addresses "Fagin," and the reply is "said the Jew",
+again and again, with nothing saying they are two people (``_link_by_address``). Gender
+hints: honorifics, a first-name table, then his/her bound to the name ("Marcus rubs his hair").
 """
 
 from __future__ import annotations
@@ -924,7 +925,7 @@ def _link_by_address(
             continue
         voc: set[int] = set()
         tag: set[int] = set()
-        for s in starts[bisect_left(starts, para.start_token) : bisect_left(starts, para.end_token_excl)]:
+        for s in _starts_within(starts, para.start_token, para.end_token_excl):
             e, ci = owner[s]
             if in_quote[s]:
                 if is_vocative(tokens, s, e, in_quote, edges):
@@ -964,7 +965,7 @@ def _link_by_address(
     ]
     if not pairs:
         return clusters
-    together = _narrated_together(doc, tokens, in_quote, owner, {frozenset(p) for p in pairs})
+    together = _narrated_together(doc, in_quote, owner, starts, {frozenset(p) for p in pairs})
     parent = list(range(len(clusters)))
 
     def root(i: int) -> int:
@@ -990,20 +991,26 @@ def _link_by_address(
     return [c for i, c in enumerate(clusters) if parent[i] == i]
 
 
+def _starts_within(starts: list[int], lo: int, hi: int) -> list[int]:
+    """The sorted span starts in tokens ``lo`` .. ``hi`` (exclusive)."""
+    return starts[bisect_left(starts, lo) : bisect_left(starts, hi)]
+
+
 def _narrated_together(
     doc: Document,
-    tokens: list[Token],
     in_quote: list[bool],
     owner: dict[int, tuple[int, int]],
+    starts: list[int],
     pairs: set[frozenset[int]],
 ) -> Counter[frozenset[int]]:
-    """Narration sentences that name both clusters of a pair."""
+    """Narration sentences that name both clusters of a pair (``owner``: a name span's first
+    token -> its end and cluster; ``starts``: those first tokens, sorted)."""
     out: Counter[frozenset[int]] = Counter()
     wanted = {i for p in pairs for i in p}
     for sent in doc.sentences:
         named = {
-            owner[s][1] for s in range(sent.start_token, sent.end_token_excl)
-            if s in owner and owner[s][1] in wanted and not in_quote[s]
+            owner[s][1] for s in _starts_within(starts, sent.start_token, sent.end_token_excl)
+            if owner[s][1] in wanted and not in_quote[s]
         }
         if len(named) >= 2:
             for p in pairs:
