@@ -1477,9 +1477,10 @@ def _marginals(turns: list[_Turn], cfg: SpeakerConfig) -> list[dict[str, float]]
             for b, cb in enumerate(cur.candidates):
                 terms.setdefault((a, b), []).append(score + _transition(cfg, cz, prev_c[a], cb, adjacent))
         alphas.append({(a, b): _logsumexp(v) + cur.scores[cur.candidates[b]] for (a, b), v in terms.items()})
+    # Built from the last turn back, then put in turn order.
     betas: list[dict[tuple[int, int], float]] = [dict.fromkeys(alphas[-1], 0.0)]
     for t in range(n - 1, 0, -1):
-        prev_c, cur, after = turns[t - 1].candidates, turns[t], betas[0]
+        prev_c, cur, after = turns[t - 1].candidates, turns[t], betas[-1]
         prev2_c = turns[t - 2].candidates if t >= 2 else []
         adjacent = _adjacent(turns, t)
         beta: dict[tuple[int, int], float] = {}
@@ -1491,7 +1492,8 @@ def _marginals(turns: list[_Turn], cfg: SpeakerConfig) -> list[dict[str, float]]
                     for b, cb in enumerate(cur.candidates)
                 ]
             )
-        betas.insert(0, beta)
+        betas.append(beta)
+    betas.reverse()
     total = _logsumexp(list(alphas[-1].values()))
     out: list[dict[str, float]] = []
     for turn, alpha, beta in zip(turns, alphas, betas, strict=True):
