@@ -7,6 +7,7 @@ import pytest
 from ficlens.model import Document, Gender, MentionKind
 from ficlens.stages.characters import CharacterConfig, CharacterStage
 from ficlens.stages.coref import CorefConfig, CorefStage
+from ficlens.stages.quotes import QuoteConfig, QuoteStage
 from ficlens.stages.segment import SegmentConfig, SegmentStage
 
 
@@ -165,3 +166,27 @@ def test_pronouns_before_the_naming_go_to_the_focaliser(analyse):
     shes = _pronouns(doc, "she")
     assert len(shes) == 9 and all(m.character_id == maud.id for m in shes), [m.character_id for m in shes]
     assert maud.gender == Gender.FEMALE
+
+
+# Our own text (CC0): Nell is the focaliser, "she" all through the narration; then Mrs. Vane
+# comes in and speaks, and the tag's "she" is Mrs. Vane, not the focaliser.
+FOCALISED_DIALOGUE = (
+    "Nell Hart walked down to the harbour. She was tired. She sat on the wall. She watched the "
+    "boats. She thought of her brother. She counted the gulls. She pulled her coat close.\n\n"
+    "Mrs. Vane came round the corner with her basket and set it down by the steps.\n\n"
+    "\"Never mind the cold,\" said she. \"Come and eat.\"\n"
+)
+
+
+@pytest.mark.slow
+def test_speech_tag_pronoun_follows_the_talk_not_the_focaliser(nlp):
+    doc = SegmentStage(SegmentConfig(), nlp)(Document(text=FOCALISED_DIALOGUE))
+    for stage in (QuoteStage(QuoteConfig()), CharacterStage(CharacterConfig()), CorefStage(CorefConfig())):
+        doc = stage(doc)
+    vane = next(c for c in doc.characters if c.name == "Mrs. Vane")
+    nell = next(c for c in doc.characters if c.name == "Nell Hart")
+    shes = _pronouns(doc, "she")
+    assert doc.text[shes[-1].start - 5 : shes[-1].start] == "said "
+    assert shes[-1].character_id == vane.id
+    # Narration outside dialogue keeps the focaliser bonus.
+    assert [m.character_id for m in shes[:-1]] == [nell.id] * 6

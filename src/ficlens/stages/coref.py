@@ -12,8 +12,9 @@ harder at paragraph breaks, reset at scene breaks), subjects weigh more, and a
 focaliser bonus for the character who has been the subject of most narration of
 that gender so far. That bonus is what keeps a protagonist named once and then
 called "she" two hundred times from losing her pronouns to a more often named
-woman. A candidate named in the same clause is excluded ("Mary looked at her"
-is not Mary). I/me/my outside quotes go to a Narrator in first-person stories;
+woman. Not for the subject of a speech tag in a paragraph that holds a quote ("said
+she"): in dialogue the narration follows whoever talks. A candidate named in the same
+clause is excluded ("Mary looked at her" is not Mary). I/me/my outside quotes go to a Narrator in first-person stories;
 "you" outside quotes to a Reader in second-person ones. In-quote I/you are marked
 with no character: the speakers stage fills them once it knows who speaks.
 They/them are marked and left unresolved. A pronoun no salience reaches (a story
@@ -31,6 +32,7 @@ from dataclasses import dataclass, replace
 
 from ficlens.model import Character, Document, Gender, Mention, MentionKind, Token
 from ficlens.stages.names import first_name_gender, honorific_gender, split_name
+from ficlens.stages.speech_verbs import speech_subject
 
 THIRD_PERSON: dict[str, Gender] = {
     "he": Gender.MALE,
@@ -60,6 +62,12 @@ class CorefConfig:
     sentence_decay: float = 0.5
     paragraph_decay: float = 0.3  # extra factor at a paragraph break
     focus_weight: float = 80.0  # bonus for the gender's running focaliser (share of narration subjects)
+    # The same bonus for the subject of a speech tag ("she said") in a paragraph that holds a
+    # quote: there the narration follows whoever talks, and the focaliser bonus handed "she
+    # said" to the protagonist (Emma for Mrs. Weston). 0 on PDNC (gold characters): pronoun
+    # tags of anaphoric quotes resolved right 1,416 -> 1,517, wrong 935 -> 729; LitBank
+    # coref CoNLL F1 51.70 -> 51.68.
+    tag_focus_weight: float = 0.0
     name_focus: float = 0.25  # focus a named subject adds; a resolved subject pronoun adds 1
     min_score: float = 5.0  # below this a pronoun stays unresolved
     # First/second-person narration: this many narration pronouns, and this share of
@@ -183,6 +191,7 @@ class CorefStage:
         focus: dict[str, float] = defaultdict(float)  # narration-subject counts, softened at scene breaks
         sentence_mentions: dict[int, list[tuple[str, int]]] = defaultdict(list)  # sentence -> (cid, clause head)
         scene_of = {p.id: p.scene for p in doc.paragraphs}
+        dialogue = {q.paragraph for q in doc.quotes}
         result: dict[int, str | None] = {}
         last_sentence = last_paragraph = last_scene = -1
         for index, kind, cid, _mention in events:
@@ -227,6 +236,8 @@ class CorefStage:
                 best: str | None = bound
             else:
                 total_focus = sum(v for k, v in focus.items() if genders.get(k) == gender) or 1.0
+                in_tag = tok.paragraph in dialogue and speech_subject(tokens, tok.i, tok.i + 1)
+                focus_weight = cfg.tag_focus_weight if in_tag else cfg.focus_weight
                 best, best_score = None, cfg.min_score
                 for cand in set(salience) | set(focus):
                     g = genders.get(cand, Gender.UNKNOWN)
@@ -234,7 +245,7 @@ class CorefStage:
                         continue
                     score = salience.get(cand, 0.0)
                     if g == gender:
-                        score += cfg.focus_weight * focus.get(cand, 0.0) / total_focus
+                        score += focus_weight * focus.get(cand, 0.0) / total_focus
                     else:
                         score *= 0.5  # unknown gender: possible, but less likely than a match
                     if score > best_score or (score == best_score and best is not None and cand < best):

@@ -7,7 +7,7 @@ those are in ``MANNER_LEMMAS``, scored a little below true speech verbs.
 
 from __future__ import annotations
 
-from ficlens.model import Gender
+from ficlens.model import Gender, Token
 
 SPEECH_LEMMAS: frozenset[str] = frozenset(
     """
@@ -94,3 +94,13 @@ TITLES: frozenset[str] = frozenset(
     "captain capt capt. colonel col col. general major professor prof prof. aunt uncle "
     "father mother brother sister saint st st. rev rev. reverend master mistress dame".split()
 )
+
+
+def speech_subject(tokens: list[Token], s: int, e: int) -> bool:
+    """Tokens ``s`` .. ``e`` (exclusive) hold the subject of a speech verb ("said Anna", "she
+    replied")."""
+    for i in range(s, e):
+        tok = tokens[i]
+        if tok.dep in ("nsubj", "nsubjpass") and tokens[tok.head].lemma.lower() in SPEECH_LEMMAS:
+            return True
+    return False
