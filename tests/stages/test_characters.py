@@ -521,3 +521,43 @@ def test_mrs_and_the_one_woman_of_the_family(analyse, text, woman, same):
     doc = analyse(text)
     mrs = "Mrs. " + woman.split()[-1]
     assert (_by_alias(doc, mrs).id == _by_alias(doc, woman).id) is same
+
+
+@pytest.mark.slow
+def test_a_word_both_first_name_and_surname_goes_where_the_text_writes_it_in_full(analyse):
+    # Our own text (CC0). "Tolver" is Tolver Marsh's first name and young Peter Tolver's
+    # surname; the text writes "Tolver Marsh" three times and "Peter Tolver" once.
+    text = (
+        "Tolver Marsh came home at six. Tolver Marsh hung up his coat. Young Peter Tolver waved.\n\n"
+        '"Supper," said Tolver Marsh.\n\n'
+        '"Tolver, sit down," said Ada. Tolver sat down. Tolver ate his soup.'
+    )
+    doc = analyse(text)
+    assert _by_alias(doc, "Tolver").id == _by_alias(doc, "Tolver Marsh").id
+    assert _by_alias(doc, "Peter Tolver").id != _by_alias(doc, "Tolver Marsh").id
+
+
+@pytest.mark.slow
+def test_a_surname_the_text_writes_with_a_title_stays_a_surname(analyse):
+    # Our own text (CC0): "Colonel Hurst" is written far more than "Hurst Wyatt".
+    text = (
+        "Hurst Wyatt was away. Colonel Hurst rode in.\n\n"
+        '"Stand easy," said Colonel Hurst. Colonel Hurst dismounted. Colonel Hurst smiled.\n\n'
+        '"Welcome back," said Ada. Hurst nodded.'
+    )
+    doc = analyse(text)
+    assert _by_alias(doc, "Hurst").id == _by_alias(doc, "Colonel Hurst").id
+
+
+@pytest.mark.slow
+def test_a_month_that_speaks_is_a_name(analyse):
+    # Our own text (CC0): "May" is a girl when she speaks and is called; "in June" is a month.
+    text = (
+        "Tom Reed came back to the farm in June.\n\n"
+        '"The hay is in," said May.\n\n'
+        '"Good," said Tom Reed. "May, bring the cart round."\n\n'
+        '"I will," said May. In June the lane was dry.'
+    )
+    doc = analyse(text)
+    assert _by_alias(doc, "May").id != _by_alias(doc, "Tom Reed").id
+    assert not any("June" in a for c in doc.characters for a in c.aliases)

@@ -18,7 +18,10 @@ text). Exclamations opening quotes, families ("the Quills") and common words tha
 only open sentences are not names. A recurring "said the croupier" / "the General"
 becomes a character known by its role. Then every occurrence is a mention. Forms cluster BookNLP-style: full names first, then
 honorific forms, then single words (first name or nickname of one cluster, else a
-surname, else a new character). People sharing a surname stay apart: "Mr. X" never
+surname, else a new character; a word that is one name's first word and another's last
+goes where the text writes it in full more often: "Newland" is Newland Archer's, not young
+van der Luyden Newland's). A month that is a given name ("May") is a name only as the
+subject of a speech verb or a vocative. People sharing a surname stay apart: "Mr. X" never
 joins a female cluster and "Mrs. X" joins a cluster called "Mrs." or the one full name
 with that surname whose gender fits ("Edna Pontellier"), or among several the one woman's
 when the text has no "Miss X" ("Mary Cavendish" beside John and Lawrence Cavendish). Two
@@ -39,6 +42,7 @@ from typing import Any
 from ficlens.model import Character, Document, Gender, Mention, MentionKind, Token
 from ficlens.stages.names import (
     FIRST_NAME_HONORIFICS,
+    MONTH_NAMES,
     NOT_NAMES,
     canonical_honorific,
     diminutive_of,
@@ -50,7 +54,7 @@ from ficlens.stages.names import (
     split_relationship,
     strip_disambiguator,
 )
-from ficlens.stages.speech_verbs import SPEECH_LEMMAS
+from ficlens.stages.speech_verbs import speech_subject
 
 _REFLEXIVE_GENDER = {"himself": Gender.MALE, "herself": Gender.FEMALE}
 _POSSESSIVE_GENDER = {"his": Gender.MALE, "her": Gender.FEMALE}
@@ -357,6 +361,8 @@ class CharacterStage:
             return not family or f.speech >= 2
         person = f.strong + f.agent
         n = len(f.spans)
+        if len(words) == 1 and words[0] in MONTH_NAMES and f.strong < 2:
+            return False  # "in May", "May I come in?": a month or a verb unless she speaks or is called
         plural = len(words) == 1 and words[0].endswith("s") and (words[0][:-1] in words_seen or words[0][:-2] in words_seen)
         if plural and any(surface.lower().startswith("the ") for surface in f.surfaces):
             return False  # "the Sloanes", "the Pontelliers": a family, not one person
@@ -519,14 +525,6 @@ def is_vocative(tokens: list[Token], s: int, e: int, in_quote: list[bool], edges
     return before_ok and after_ok
 
 
-def _speech_subject(tokens: list[Token], s: int, e: int) -> bool:
-    for i in range(s, e):
-        tok = tokens[i]
-        if tok.dep in ("nsubj", "nsubjpass") and tokens[tok.head].lemma.lower() in SPEECH_LEMMAS:
-            return True
-    return False
-
-
 def _agent(tokens: list[Token], s: int, e: int) -> bool:
     """Grammar that mostly a person fills, whatever spaCy's entity label says: the subject
     of a perception/thought/gesture verb ("Tobin noticed"), the owner of a voice or a mother."""
@@ -647,7 +645,7 @@ def _collect_forms(
         hon, name_words = key
         if not name_words or any(not any(ch.isalpha() for ch in w) for w in name_words):
             return
-        if hon is None and len(name_words) == 1 and name_words[0] in NOT_NAMES:
+        if hon is None and len(name_words) == 1 and name_words[0] in NOT_NAMES and name_words[0] not in MONTH_NAMES:
             return
         if hon is None and any(canonical_honorific(w) not in (None, *_INNER_TITLES) for w in name_words):
             return
@@ -690,7 +688,7 @@ def _collect_forms(
         form.spans.append((lead, tail))
         form.narrated += not in_quote[s]
         form.surfaces[surface] += 1
-        speech = not in_quote[s] and _speech_subject(tokens, s, e)  # in a quote: a misparse
+        speech = not in_quote[s] and speech_subject(tokens, s, e)  # in a quote: a misparse
         strong = speech or is_vocative(tokens, s, e, in_quote, edges) or _named(doc, tokens, s, e)
         form.speech += speech
         agent = not strong and _agent(tokens, s, e)
@@ -766,6 +764,15 @@ def _collect_forms(
             and _named(doc, tokens, i, i + 1)
         ):
             record(i, i + 1, False)  # "called her Isolde", where spaCy saw a common noun
+            i += 1
+            continue
+        if (
+            tok.text.lower() in MONTH_NAMES
+            and _is_cap(tok)
+            and tok.pos == "PROPN"
+            and ((not in_quote[i] and speech_subject(tokens, i, i + 1)) or is_vocative(tokens, i, i + 1, in_quote, edges))
+        ):
+            record(i, i + 1, False)  # "said May", "May, come here": spaCy calls her a DATE
             i += 1
             continue
         if _nameish(tok):
@@ -862,7 +869,7 @@ def _role_clusters(
         key = tok.text.lower()
         spans[key].append((tok.i - 1, tok.i + 1))
         surfaces[key][f"{tokens[tok.i - 1].text.lower()} {tok.text}"] += 1
-        if not in_quote[tok.i] and _speech_subject(tokens, tok.i, tok.i + 1):
+        if not in_quote[tok.i] and speech_subject(tokens, tok.i, tok.i + 1):
             speech[key] += 1
     out = list(clusters)
     for key, n in speech.items():
@@ -930,7 +937,7 @@ def _link_by_address(
             if in_quote[s]:
                 if is_vocative(tokens, s, e, in_quote, edges):
                     voc.add(ci)
-            elif _speech_subject(tokens, s, e):
+            elif speech_subject(tokens, s, e):
                 tag.add(ci)
         addressed[pid], tagged[pid] = voc, tag
     replies: Counter[int] = Counter()
@@ -1168,6 +1175,10 @@ def _cluster(
         in_first = in_first or [c for c in clusters if any(diminutive_of(word, f) for f in c.firsts | c.singles)]
         in_last = [c for c in clusters if word in c.lasts]
         match = in_first
+        if in_last and in_first and not is_given_name(word) and _usage(in_first, word, 0) > _usage(in_last, word, -1):
+            # Both a first name and a surname ("Newland" of Newland Archer and of young van der
+            # Luyden Newland): the way the text mostly writes it in full decides.
+            in_last = []
         if in_last and (not in_first or not is_given_name(word)):
             loose = [c for c in in_last if not (set(c.honorifics) and set(c.honorifics) <= {"mrs", "miss", "ms"})]
             # A bare surname is, by long convention, most often a man's ("Pontellier"): not
@@ -1180,6 +1191,17 @@ def _cluster(
             clusters.append(c)
         join(c, form)
     return clusters
+
+
+def _usage(clusters: list[_Cluster], word: str, position: int) -> int:
+    """Occurrences of the clusters' longer names that hold ``word`` at ``position`` (0: first
+    name, -1: surname, "Colonel Fitzwilliam" included)."""
+    return sum(
+        len(f.spans)
+        for c in clusters
+        for f in c.forms
+        if f.key[1][position] == word and (len(f.key[1]) >= 2 or (position == -1 and f.key[0]))
+    )
 
 
 # Honorifics that cannot name the same person as the key ("Mrs. X" is not "Mr. X").
