@@ -14,9 +14,10 @@ that gender so far. That bonus is what keeps a protagonist named once and then
 called "she" two hundred times from losing her pronouns to a more often named
 woman. Not for the subject of a speech tag in a paragraph that holds a quote ("said
 she"): in dialogue the narration follows whoever talks. A candidate named in the same
-clause is excluded ("Mary looked at her" is not Mary). I/me/my outside quotes go to a Narrator in first-person stories;
-"you" outside quotes to a Reader in second-person ones. In-quote I/you are marked
-with no character: the speakers stage fills them once it knows who speaks.
+clause is excluded ("Mary looked at her" is not Mary). I/me/my outside quotes go to a
+Narrator in first-person stories; "you" outside quotes to a Reader in second-person ones.
+In-quote I/you are marked with no character: the speakers stage fills them once it knows
+who speaks.
 They/them are marked and left unresolved. A pronoun no salience reaches (a story
 that says "she" for a page before naming her) goes to the scene's clear focaliser of
 that gender. The narrator takes a name from "my name is X", or from vocatives in

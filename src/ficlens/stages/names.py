@@ -120,8 +120,9 @@ NOT_NAMES = frozenset(
 )
 
 # Months that are also given names ("May Welland", "June"): in NOT_NAMES, so they never
-# stretch a name ("in June Kitty"), but spaCy's PERSON "May" alone is a name where the grammar
-# says so (the characters stage asks for speech tags or vocatives), never from "in May".
+# stretch a name ("in June Kitty"), but a lone "May" is a name where the grammar says so (the
+# characters stage asks for a speech tag or a vocative; spaCy often calls "said May" a DATE),
+# never from "in May".
 MONTH_NAMES = frozenset({"april", "may", "june", "august"})
 
 _TRAILING_DOT = re.compile(r"\.$")
