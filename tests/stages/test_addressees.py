@@ -21,6 +21,7 @@ class FakeTurn:
     paragraph: int
     vocatives: list[str] = field(default_factory=list)
     named: set[str] = field(default_factory=set)
+    addressed: set[str] = field(default_factory=set)  # genders its words of address say
     features: dict[str, dict[str, float]] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)
     tag: object | None = None
@@ -50,6 +51,20 @@ def test_features_describe_the_exchange():
     assert feats[1]["A"]["replies_to_vocative"] == 1.0 and feats[1]["A"]["prev1"] == 1.0
     assert feats[2]["C"]["named"] == 1.0 and feats[2]["B"]["prev1"] == 1.0
     assert all(name in ADDRESSEE_FEATURES for by in feats for f in by.values() for name in f)
+
+
+def test_words_of_address_check_the_candidates_gender():
+    turns, speakers = _exchange()
+    turns[2].addressed = {"male"}  # "Yes, sir."
+    feats = addressee_features(turns, speakers, {"A": "female", "B": "male", "C": "male"}, narrator=None)
+    assert feats[2]["B"]["address_gender"] == 1.0 and feats[2]["C"]["address_gender"] == 1.0
+    assert all("address_gender" not in f for by in feats[:2] for f in by.values())
+    turns[1].addressed = {"male", "female"}  # "Ladies and gentlemen": no one gender
+    feats = addressee_features(turns, speakers, {"A": "female", "B": "male"}, narrator=None)
+    assert "address_gender" not in feats[1]["A"]
+    turns[1].addressed = {"male"}
+    feats = addressee_features(turns, speakers, {"A": "female", "B": "male"}, narrator=None)
+    assert feats[1]["A"]["address_gender"] == -1.0
 
 
 def test_turn_without_speaker_has_no_candidates():

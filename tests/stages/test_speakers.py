@@ -207,6 +207,22 @@ def test_vocative_at_end_names_next_speaker(segment, speakers):
     assert doc.quotes[1].speaker_id == "C1"
 
 
+def test_words_of_address_say_the_listeners_gender(segment, speakers):
+    # Our own words (CC0). "sir" and "my dear girl" address a man and a woman; "Sir Walter," is
+    # a name and "a good fellow" no address at all.
+    text = (
+        'Anna, Tom and Ruth sat in the kitchen.\n\n"Will you stay, sir?" asked Ruth.\n\n"Only an hour."'
+        '\n\n"Oh, my dear girl, sit down."\n\n"Sir Walter, come in."\n\n"He is a good fellow."'
+    )
+    cast = _cast(("Anna", Gender.FEMALE), ("Tom", Gender.MALE), ("Ruth", Gender.FEMALE))
+    turns = speakers.turns(_build(segment, text, cast))
+    assert [t.addressed for t in turns] == [{Gender.MALE}, set(), {Gender.FEMALE}, set(), set()]
+    # The answer to "sir" comes from a man; the line "my dear girl" answers, a woman's.
+    answer = turns[1].features
+    assert answer["C1"]["address_prev"] == 1.0 and answer["C0"]["address_prev"] == -1.0
+    assert answer["C1"]["address_next"] == -1.0 and answer["C0"]["address_next"] == 1.0
+
+
 def test_two_person_exchange_addressee(segment, speakers):
     text = 'Anna met Tom.\n\n"Hello," said Anna.\n\n"Hi," said Tom.'
     doc = speakers(_build(segment, text, _cast(("Anna", Gender.FEMALE), ("Tom", Gender.MALE))))

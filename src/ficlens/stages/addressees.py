@@ -37,7 +37,7 @@ ADDRESSEE_FEATURES: tuple[str, ...] = (
     "conv_share", "conv_speakers", "window_speakers", "conv_length", "conv_position",
     "speaker_candidate", "speaker_score", "speaker_rank", "actor", "para_mention", "prev_actor",
     "salience", "recency_rank", "mention_share", "narrator", "speaker_is_narrator",
-    "same_gender", "turn_tagged", "pieces", "adjacent_prev", "adjacent_next",
+    "same_gender", "turn_tagged", "pieces", "adjacent_prev", "adjacent_next", "address_gender",
 )
 # Speaker-candidate features copied as they are.
 _COPIED = ("actor", "para_mention", "prev_actor", "salience", "recency_rank", "mention_share", "narrator")
@@ -121,6 +121,8 @@ def addressee_features(
             g_speaker, g_cand = genders.get(speaker), genders.get(cid)
             if g_speaker is not None and g_speaker == g_cand:
                 f["same_gender"] = 1.0
+            if len(turn.addressed) == 1 and g_cand in (Gender.MALE, Gender.FEMALE):
+                f["address_gender"] = 1.0 if g_cand in turn.addressed else -1.0
             f["turn_tagged"] = 1.0 if turn.tag is not None else 0.0
             f["pieces"] = float(len(turn.quotes))
             f["adjacent_prev"] = 1.0 if adjacent_prev else 0.0

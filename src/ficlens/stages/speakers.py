@@ -47,6 +47,8 @@ from typing import Any, Protocol
 from ficlens.model import Character, Document, Evidence, Gender, Mention, MentionKind, Quote
 from ficlens.stages.addressees import model_addressees, rule_addressees
 from ficlens.stages.speech_verbs import (
+    ADDRESS_GENDER,
+    ADDRESS_MODIFIERS,
     ADJACENT_SPEECH_LEMMAS,
     FIRST_PERSON,
     IRREGULAR_SPEECH,
@@ -328,6 +330,7 @@ class _Turn:
     prev_actors: list[_Ref] = field(default_factory=list)  # last sentence of the narration before
     para_mentions: set[str] = field(default_factory=set)
     vocatives: list[str] = field(default_factory=list)
+    addressed: set[Gender] = field(default_factory=set)  # genders its quotes address ("sir")
     named: set[str] = field(default_factory=set)  # characters named inside the quote
     candidates: list[str] = field(default_factory=list)
     features: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -958,6 +961,7 @@ class _Context:
             for cid in self._vocatives(lo, hi):
                 if cid not in turn.vocatives:
                     turn.vocatives.append(cid)
+            turn.addressed.update(self._address_genders(lo, hi))
 
     def _vocatives(self, lo: int, hi: int) -> list[str]:
         """Names set off by commas at the start or end of the quote: "Teddy, stop." / "Come, Marcus!"."""
@@ -983,6 +987,22 @@ class _Context:
                 if len(ids) == 1:
                     found.append(ids[0])
             j = k
+        return found
+
+    def _address_genders(self, lo: int, hi: int) -> set[Gender]:
+        """Genders the quote's words of address say: "Yes, sir." / "Oh, my dear girl!" (set off
+        by punctuation, after nothing but "my", "dear" and the like; "Sir William," is a name)."""
+        tokens = self.tokens
+        found: set[Gender] = set()
+        for j in range(lo, hi):
+            gender = ADDRESS_GENDER.get(tokens[j].text.lower())
+            if gender is None or (j + 1 < hi and tokens[j + 1].pos != "PUNCT"):
+                continue
+            i = j - 1
+            while i >= lo and tokens[i].text.lower() in ADDRESS_MODIFIERS:
+                i -= 1
+            if i < lo or tokens[i].pos == "PUNCT" or tokens[i].text.lower() in VOCATIVE_OPENERS:
+                found.add(gender)
         return found
 
     def _name_ids(self, j: int, k: int) -> tuple[str, ...]:
@@ -1155,6 +1175,13 @@ class _Context:
                                 f["coref_" + name] = 1.0
                     if k + 1 < n and cid in conversation[k + 1].vocatives:
                         f["vocative_next"] = 1.0
+                    # "Yes, sir." answers a man and is answered by one.
+                    gender = self.chars[cid].gender
+                    if gender in (Gender.MALE, Gender.FEMALE):
+                        for offset, name in ((-1, "address_prev"), (1, "address_next")):
+                            said = conversation[k + offset].addressed if 0 <= k + offset < n else set()
+                            if len(said) == 1:
+                                f[name] = 1.0 if gender in said else -1.0
                     if k > 0 and cid in conversation[k - 1].named:
                         f["named_prev_quote"] = 1.0
                     if cid in first_actor:

@@ -88,6 +88,25 @@ VOCATIVE_OPENERS: frozenset[str] = frozenset(
     "thank thanks please sorry look listen".split()
 )
 
+# Words that address someone by rank, kin or manner, with the gender they say ("Yes, sir." /
+# "Good-bye, my dear fellow." / "Mamma!"). In PDNC the next speaker after such a line is of
+# that gender 86% (women) and 92% (men) of the time, against 43% / 56% for any line.
+ADDRESS_GENDER: dict[str, Gender] = {
+    **dict.fromkeys(
+        "sir lord lordship gentlemen boy fellow chap man son papa father uncle brother master".split(),
+        Gender.MALE,
+    ),
+    **dict.fromkeys(
+        "madam ma'am ma’am madame ladyship lady ladies girl mademoiselle miss daughter mamma mama "
+        "mother aunt sister mum".split(),
+        Gender.FEMALE,
+    ),
+}
+# Words that may stand between a comma and such a word: "my dear fellow", "your ladyship".
+ADDRESS_MODIFIERS: frozenset[str] = frozenset(
+    "my dear dearest your good young old poor little kind sweet honoured noble gracious worthy beloved".split()
+)
+
 # Honorifics kept in a name span but never a name by themselves.
 TITLES: frozenset[str] = frozenset(
     "mr mr. mrs mrs. miss ms ms. dr dr. sir lady lord madam madame mme mme. mlle monsieur "

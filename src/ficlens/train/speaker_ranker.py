@@ -82,6 +82,7 @@ FEATURES: tuple[str, ...] = (
     "conv_length", "pieces", "pool_size", "conv_tagged", "conv_gender_only", "tag_gender_rank", "tag_word_gender",
     "tag_word_gender_mismatch", "coref_tag_prev1", "coref_tag_prev2", "coref_tag_next1", "coref_tag_next2",
     "conv_coref_tagged", "named_recency_rank", "named_salience", "style", "style_rank", "style_margin",
+    "address_prev", "address_next",
 )
 SECOND_FEATURES: tuple[str, ...] = FEATURES + STACK_FEATURES
 # Settled by leave-novels-out cross-validation on PDNC (see docs/model-card-speakers.md).
