@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from ficlens.model import Character, Gender
+from ficlens.stages.speech_verbs import address_agreement
 
 ADDRESSEE_FEATURES: tuple[str, ...] = (
     "vocative", "named", "prev1", "prev2", "prev3", "next1", "next2", "next3",
@@ -121,8 +122,9 @@ def addressee_features(
             g_speaker, g_cand = genders.get(speaker), genders.get(cid)
             if g_speaker is not None and g_speaker == g_cand:
                 f["same_gender"] = 1.0
-            if len(turn.addressed) == 1 and g_cand in (Gender.MALE, Gender.FEMALE):
-                f["address_gender"] = 1.0 if g_cand in turn.addressed else -1.0
+            agreement = address_agreement(g_cand, turn.addressed)
+            if agreement is not None:
+                f["address_gender"] = agreement
             f["turn_tagged"] = 1.0 if turn.tag is not None else 0.0
             f["pieces"] = float(len(turn.quotes))
             f["adjacent_prev"] = 1.0 if adjacent_prev else 0.0

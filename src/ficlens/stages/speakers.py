@@ -61,6 +61,7 @@ from ficlens.stages.speech_verbs import (
     SUBJECT_DEPS,
     TITLES,
     VOCATIVE_OPENERS,
+    address_agreement,
 )
 
 _SENTENCE_END = frozenset({".", "!", "?", "…"})
@@ -1176,12 +1177,11 @@ class _Context:
                     if k + 1 < n and cid in conversation[k + 1].vocatives:
                         f["vocative_next"] = 1.0
                     # "Yes, sir." answers a man and is answered by one.
-                    gender = self.chars[cid].gender
-                    if gender in (Gender.MALE, Gender.FEMALE):
-                        for offset, name in ((-1, "address_prev"), (1, "address_next")):
-                            said = conversation[k + offset].addressed if 0 <= k + offset < n else set()
-                            if len(said) == 1:
-                                f[name] = 1.0 if gender in said else -1.0
+                    for offset, name in ((-1, "address_prev"), (1, "address_next")):
+                        if 0 <= k + offset < n:
+                            agreement = address_agreement(self.chars[cid].gender, conversation[k + offset].addressed)
+                            if agreement is not None:
+                                f[name] = agreement
                     if k > 0 and cid in conversation[k - 1].named:
                         f["named_prev_quote"] = 1.0
                     if cid in first_actor:

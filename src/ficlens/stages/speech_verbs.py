@@ -7,6 +7,8 @@ those are in ``MANNER_LEMMAS``, scored a little below true speech verbs.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from ficlens.model import Gender, Token
 
 SPEECH_LEMMAS: frozenset[str] = frozenset(
@@ -106,6 +108,14 @@ ADDRESS_GENDER: dict[str, Gender] = {
 ADDRESS_MODIFIERS: frozenset[str] = frozenset(
     "my dear dearest your good young old poor little kind sweet honoured noble gracious worthy beloved".split()
 )
+
+
+def address_agreement(gender: Gender | None, addressed: Collection[Gender]) -> float | None:
+    """+1.0 when words of address (``ADDRESS_GENDER``) say one gender and it is ``gender``, -1.0
+    when they say the other; None when they say none or both, or ``gender`` is neither."""
+    if len(addressed) != 1 or gender not in (Gender.MALE, Gender.FEMALE):
+        return None
+    return 1.0 if gender in addressed else -1.0
 
 # Honorifics kept in a name span but never a name by themselves.
 TITLES: frozenset[str] = frozenset(
