@@ -7,6 +7,7 @@ name list, a quote's speaker is the first name after it, its addressee the other
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from pathlib import Path
@@ -15,8 +16,15 @@ import pytest
 from typer.testing import CliRunner
 
 from ficlens.eval.cli import app
+from ficlens.eval.pdnc import load_novel
 from ficlens.eval.report import BEGIN, END, update_docs
-from ficlens.eval.run import evaluate_litbank, evaluate_pdnc
+from ficlens.eval.run import (
+    QUOTE_COLUMNS,
+    PdncAlignment,
+    evaluate_litbank,
+    evaluate_pdnc,
+    pdnc_quote_rows,
+)
 from ficlens.model import Character, Document, Mention, MentionKind, Paragraph, Quote
 
 NAMES = ("Bob", "Ann")  # predicted ids C0=Bob, C1=Ann: the reverse of the gold ids
@@ -169,6 +177,48 @@ def test_results_files_and_docs_block(tmp_path: Path) -> None:
     assert "| speaker acc (all) | 100.0 |" in text
     update_docs(docs, [out / "pdnc-end-to-end.json"])  # rerunnable: same result
     assert docs.read_text(encoding="utf-8") == text
+
+
+def _quote_table(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def test_quote_table_says_who_was_right_per_gold_quote(tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    evaluate_pdnc(_pdnc(tmp_path / "pdnc"), out=out, workers=1, pipeline_factory=fake_factory)
+    rows = _quote_table(out / "pdnc-end-to-end-quotes.tsv")
+    assert list(rows[0]) == list(QUOTE_COLUMNS)
+    # Speakers are named by the gold character their cluster maps to (C1 "Ann" -> gold Ann).
+    assert [(r["quote"], r["gold_speaker"], r["predicted_speaker"], r["speaker_right"]) for r in rows] == [
+        ("Q0", "Ann", "Ann", "1"),
+        ("Q1", "Bob", "Bob", "1"),
+    ]
+    assert [(r["gold_addressees"], r["predicted_addressees"], r["addressees_right"]) for r in rows] == [
+        ("Bob", "Bob", "1"),
+        ("Ann", "Ann", "1"),
+    ]
+    assert rows[0]["type"] == "explicit" and rows[0]["gold_among_candidates"] == "1"
+    assert rows[0]["text"] == "Hello there,"
+
+
+def test_quote_table_marks_undetected_quotes(tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    evaluate_pdnc(_pdnc(tmp_path / "pdnc"), out=out, workers=1, pipeline_factory=blind_factory)
+    rows = _quote_table(out / "pdnc-end-to-end-quotes.tsv")
+    assert [(r["predicted_speaker"], r["speaker_right"], r["gold_among_candidates"], r["addressees_right"]) for r in rows] == [
+        ("", "0", "0", "0"),
+        ("", "0", "0", "0"),
+    ]
+
+
+def test_quote_table_brackets_a_speaker_no_gold_character_maps_to(tmp_path: Path) -> None:
+    novel = load_novel(_pdnc(tmp_path / "pdnc") / "data" / "One")
+    doc = FakePipeline()(Document(text=novel.text, source="One", format="text"))
+    only_ann = PdncAlignment({"C1": 0}, [doc.quotes[0], doc.quotes[1]])  # Bob's cluster unmapped
+    rows = pdnc_quote_rows(novel, doc, only_ann)
+    assert [(r["predicted_speaker"], r["speaker_right"]) for r in rows] == [("Ann", "1"), ("[Bob]", "0")]
+    assert rows[0]["predicted_addressees"] == "[Bob]" and rows[0]["addressees_right"] == "0"
 
 
 def _litbank(root: Path) -> Path:

@@ -38,7 +38,9 @@ def pdnc_cli(
     data: Path = typer.Option(Path("../shared/data/pdnc"), "--data", help="PDNC root (holds PDNC-Novel-Index.csv)."),
     novels: str = typer.Option("", "--novels", help="Comma-separated folder names; default all."),
     mode: str = typer.Option("end-to-end", "--mode", help="end-to-end | gold-characters | gold-quotes"),
-    out: Path = typer.Option(Path("results"), "-o", "--out", help="Directory for JSON + Markdown results."),
+    out: Path = typer.Option(
+        Path("results"), "-o", "--out", help="Directory for JSON + Markdown results and the per-quote TSV."
+    ),
     workers: int = typer.Option(2, "--workers", min=1, help="Worker processes (one spaCy each)."),
 ) -> None:
     """Quotation detection, speaker/addressee attribution and character identification on PDNC."""
@@ -54,7 +56,7 @@ def _pdnc(data: Path, novels: str, mode: str, out: Path, workers: int) -> None:
             data, novels=names, mode=mode, out=out, workers=workers,
             progress=lambda done, total, name: bar.update(task, completed=done, total=total, last=name),
         )
-    _summary(result.to_dict(), out)
+    _summary(result.to_dict(), out, quote_table=bool(result.quote_rows))
 
 
 @app.command("litbank")
@@ -109,8 +111,10 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(err.exit_code) from None
 
 
-def _summary(data: dict, out: Path) -> None:
+def _summary(data: dict, out: Path, quote_table: bool = False) -> None:
     from ficlens.eval.report import render_table, result_name
 
     console.print(render_table(data, per_item=False))
-    console.print(f"wrote {out / result_name(data)}.json and .md")
+    stem = out / result_name(data)
+    extra = f" and {stem}-quotes.tsv (one row per gold quote)" if quote_table else ""
+    console.print(f"wrote {stem}.json, .md{extra}")

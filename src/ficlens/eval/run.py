@@ -143,16 +143,28 @@ def align_pdnc_quotes(novel: PdncNovel, doc: Document) -> list[int | None]:
     return M.align_quotes([[M.strip_span(text, s) for s in q.spans] for q in novel.quotes], pred_spans)
 
 
-def score_pdnc_novel(novel: PdncNovel, doc: Document) -> PdncScores:
+@dataclass(frozen=True)
+class PdncAlignment:
+    """How an analysed novel lines up with the gold: predicted character id -> gold character
+    id, and per gold quote the predicted quote aligned to it (None: undetected)."""
+
+    mapping: dict[Hashable, Hashable]
+    pred_quotes: list[Quote | None]
+
+    @classmethod
+    def of(cls, novel: PdncNovel, doc: Document) -> PdncAlignment:
+        aligned = align_pdnc_quotes(novel, doc)
+        return cls(map_pdnc_characters(novel, doc), [doc.quotes[i] if i is not None else None for i in aligned])
+
+
+def score_pdnc_novel(novel: PdncNovel, doc: Document, alignment: PdncAlignment | None = None) -> PdncScores:
     """Everything for one analysed novel (``doc`` has gone through the pipeline)."""
     text = doc.text
     gold_spans = [M.strip_span(text, s) for q in novel.quotes for s in q.spans]
     pred_spans = [M.strip_span(text, (q.start, q.end)) for q in doc.quotes]
     exact, overlap = M.span_prf(gold_spans, pred_spans)
-    aligned = align_pdnc_quotes(novel, doc)
-
-    mapping = map_pdnc_characters(novel, doc)
-    pred_quotes = [doc.quotes[i] if i is not None else None for i in aligned]
+    alignment = alignment or PdncAlignment.of(novel, doc)
+    mapping, pred_quotes = alignment.mapping, alignment.pred_quotes
     speakers = [mapping.get(q.speaker_id) if q is not None and q.speaker_id else None for q in pred_quotes]
     speaker = M.speaker_accuracy(
         [q.speaker_id for q in novel.quotes], speakers, [q is not None for q in pred_quotes], [q.quote_type for q in novel.quotes]
@@ -173,6 +185,53 @@ def score_pdnc_novel(novel: PdncNovel, doc: Document) -> PdncScores:
     )
     words = sum(1 for _ in text.split())
     return PdncScores(exact, overlap, speaker, addressee, characters, oracle, words)
+
+
+# One row per gold quote in ``<dataset>-<mode>-quotes.tsv`` (``write_run``), for error analysis
+# in pandas: ``pd.read_csv(path, sep="\t", keep_default_na=False)``.
+QUOTE_COLUMNS = (
+    "novel", "quote", "type", "gold_speaker", "predicted_speaker", "speaker_right", "evidence",
+    "gold_among_candidates", "gold_addressees", "predicted_addressees", "addressees_right", "text",
+)
+
+
+def pdnc_quote_rows(novel: PdncNovel, doc: Document, alignment: PdncAlignment) -> list[dict[str, str]]:
+    """Per gold quote: the gold and predicted speaker and addressees by gold name (a predicted
+    character that maps to no gold one in brackets; empty when the quote went undetected),
+    whether each is right as the scores count it, the stage's evidence, and whether the gold
+    speaker was among its candidates."""
+    gold_name = {c.id: c.name for c in novel.characters}
+    own_name = {c.id: c.name for c in doc.characters}
+
+    def name(cid: str | None) -> str:
+        if cid is None:
+            return ""
+        mapped = alignment.mapping.get(cid)
+        return gold_name[mapped] if mapped in gold_name else f"[{own_name.get(cid, cid)}]"  # type: ignore[index]
+
+    rows = []
+    for gold, pred in zip(novel.quotes, alignment.pred_quotes, strict=True):
+        mapped_addressees = frozenset(alignment.mapping[a] for a in pred.addressee_ids if a in alignment.mapping) if pred else frozenset()
+        candidates = {alignment.mapping.get(c) for c in pred.candidates} if pred else set()
+        rows.append({
+            "novel": novel.folder,
+            "quote": gold.id,
+            "type": gold.quote_type or "",
+            "gold_speaker": gold_name.get(gold.speaker_id, gold.speaker) if gold.speaker_id is not None else gold.speaker,
+            "predicted_speaker": name(pred.speaker_id) if pred else "",
+            "speaker_right": _flag(pred is not None and gold.speaker_id is not None and alignment.mapping.get(pred.speaker_id) == gold.speaker_id),
+            "evidence": str(pred.evidence) if pred and pred.evidence else "",
+            "gold_among_candidates": _flag(gold.speaker_id is not None and gold.speaker_id in candidates),
+            "gold_addressees": "|".join(sorted(gold_name[a] for a in gold.addressee_ids)),
+            "predicted_addressees": "|".join(sorted(name(a) for a in pred.addressee_ids)) if pred else "",
+            "addressees_right": _flag(bool(gold.addressee_ids) and gold.addressee_ids == mapped_addressees) if gold.addressee_ids else "",
+            "text": " ".join(gold.text.split())[:200],
+        })
+    return rows
+
+
+def _flag(value: bool) -> str:
+    return "1" if value else "0"
 
 
 def map_pdnc_characters(novel: PdncNovel, doc: Document) -> dict[Hashable, Hashable]:
@@ -210,7 +269,9 @@ def speaker_model_note() -> str:
     return "hand-weighted rules (no training data)"
 
 
-def _pdnc_one(folder: Path, mode: str, cast_dir: Path, factory: PipelineFactory) -> tuple[str, PdncScores]:
+def _pdnc_one(
+    folder: Path, mode: str, cast_dir: Path, factory: PipelineFactory
+) -> tuple[str, tuple[PdncScores, list[dict[str, str]]]]:
     started = time.perf_counter()
     novel = load_novel(folder)
     cast_path = None
@@ -220,8 +281,10 @@ def _pdnc_one(folder: Path, mode: str, cast_dir: Path, factory: PipelineFactory)
     doc = Document(text=novel.text, source=str(novel.text_path), format="text")
     gold = (lambda d: gold_quote_records(d, novel)) if mode == "gold-quotes" else None
     doc = run_pipeline(pipeline, doc, gold)
-    scores = score_pdnc_novel(novel, doc)
-    return novel.folder, dataclasses.replace(scores, seconds=time.perf_counter() - started)
+    alignment = PdncAlignment.of(novel, doc)
+    scores = score_pdnc_novel(novel, doc, alignment)
+    rows = pdnc_quote_rows(novel, doc, alignment)
+    return novel.folder, (dataclasses.replace(scores, seconds=time.perf_counter() - started), rows)
 
 
 @dataclass
@@ -230,6 +293,7 @@ class EvalRun:
     mode: str
     per_item: dict[str, Any] = field(default_factory=dict)  # name -> score object
     meta: dict[str, Any] = field(default_factory=dict)
+    quote_rows: list[dict[str, str]] = field(default_factory=list)  # QUOTE_COLUMNS, PDNC only
 
     def micro(self) -> Any:
         items = list(self.per_item.values())
@@ -278,7 +342,8 @@ def evaluate_pdnc(
         cast_dir = Path(out) / "casts" if out is not None else Path(tmp)
         cast_dir.mkdir(parents=True, exist_ok=True)
         results = _map(_pdnc_one, [(p, mode, cast_dir, pipeline_factory) for p in paths], workers, progress)
-    run.per_item = {f: results[f] for f in folders if f in results}
+    run.per_item = {f: results[f][0] for f in folders if f in results}
+    run.quote_rows = [row for f in folders if f in results for row in results[f][1]]
     run.meta["seconds"] = round(time.perf_counter() - started, 1)
     if out is not None:
         from ficlens.eval.report import write_run
