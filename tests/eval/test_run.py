@@ -23,6 +23,7 @@ from ficlens.eval.run import (
     PdncAlignment,
     evaluate_litbank,
     evaluate_pdnc,
+    map_pdnc_characters,
     pdnc_quote_rows,
 )
 from ficlens.model import Character, Document, Mention, MentionKind, Paragraph, Quote
@@ -219,6 +220,20 @@ def test_quote_table_brackets_a_speaker_no_gold_character_maps_to(tmp_path: Path
     rows = pdnc_quote_rows(novel, doc, only_ann)
     assert [(r["predicted_speaker"], r["speaker_right"]) for r in rows] == [("Ann", "1"), ("[Bob]", "0")]
     assert rows[0]["predicted_addressees"] == "[Bob]" and rows[0]["addressees_right"] == "0"
+
+
+def test_cast_members_map_to_the_gold_character_they_name(tmp_path: Path) -> None:
+    # The cast member "Ann" has one mention; a cluster the characters stage kept apart has
+    # three "Miss Ann"s. By mention texts alone the gold Ann would go to the stray cluster.
+    novel = load_novel(_pdnc(tmp_path / "pdnc") / "data" / "One")
+    doc = Document(text=novel.text, source="One", format="text")
+    doc.characters = [Character(id="C0", name="Ann", from_cast=True), Character(id="C1", name="Miss Ann")]
+    doc.mentions = [Mention(0, 3, 0, 1, "Ann", MentionKind.NAME, character_id="C0")] + [
+        Mention(0, 8, 0, 2, "Miss Ann", MentionKind.NAME, character_id="C1") for _ in range(3)
+    ]
+    assert map_pdnc_characters(novel, doc) == {"C0": 0}
+    doc.characters[0] = Character(id="C0", name="Ann")  # end to end: no cast, texts decide
+    assert map_pdnc_characters(novel, doc) == {"C1": 0}
 
 
 def _litbank(root: Path) -> Path:

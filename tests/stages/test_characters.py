@@ -126,6 +126,33 @@ def test_cast_aliases_and_gender(analyse):
 
 
 @pytest.mark.slow
+def test_a_cast_member_named_by_a_role_takes_every_mention_of_it(analyse):
+    # Tagged once only: without the cast, one "said the croupier" makes no character.
+    text = (
+        '"Place your bets," said the croupier. Mara pushed her chips forward.\n\n'
+        "The croupier spun the wheel and Mara held her breath."
+    )
+    doc = analyse(text, cast=[_Member("The Croupier", (), "unknown"), _Member("Mara", (), "female")])
+    croupier = next(c for c in doc.characters if c.name == "The Croupier")
+    assert croupier.from_cast and croupier.mentions == 2
+    assert [c.name for c in doc.characters if not c.from_cast] == []
+
+
+@pytest.mark.slow
+def test_a_description_the_cast_gives_as_an_alias_joins_that_member(analyse):
+    # "Magistrate Sahib" makes "Magistrate" a name of its own, apart from the cast's alias.
+    text = (
+        '"Good evening, Magistrate Sahib," said Ravi. The Magistrate nodded.\n\n'
+        '"We must keep order," said the Magistrate.\n\n'
+        '"Quite so," the Magistrate said again. Mr. Burrows was tired.'
+    )
+    doc = analyse(text, cast=[_Member("Mr. Burrows", ("The Magistrate",), "male"), _Member("Ravi", (), "male")])
+    burrows = next(c for c in doc.characters if c.name == "Mr. Burrows")
+    assert burrows.mentions == 5
+    assert [c.name for c in doc.characters if not c.from_cast] == []
+
+
+@pytest.mark.slow
 def test_reader_placeholder(analyse):
     text = "You open the door. Y/N, he says, you came.\n\nHe smiles at (y/n)."
     doc = analyse(text)

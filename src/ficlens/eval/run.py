@@ -235,14 +235,31 @@ def _flag(value: bool) -> str:
 
 
 def map_pdnc_characters(novel: PdncNovel, doc: Document) -> dict[Hashable, Hashable]:
-    texts: dict[Hashable, list[str]] = {c.id: [c.name, *c.aliases] for c in doc.characters}
+    """Predicted character id -> gold character id, one to one.
+
+    A character from the cast (gold-characters and gold-quotes modes, where ``write_cast``
+    made the cast from the gold list) is the gold character of its name: the user named it,
+    so a line ficlens gives it is given to that character. The others (all of them end to
+    end) are matched by their names and mention texts against the gold aliases
+    (``metrics.map_clusters``), among the gold characters no cast member took."""
+    gold_by_name: dict[str, list[int]] = {}
+    for g in novel.characters:
+        gold_by_name.setdefault(g.name, []).append(g.id)
+    fixed: dict[Hashable, Hashable] = {}
     for c in doc.characters:
-        if c.is_narrator:
+        ids = gold_by_name.get(c.name, []) if c.from_cast else []
+        if len(ids) == 1 and ids[0] not in fixed.values():
+            fixed[c.id] = ids[0]
+    taken = set(fixed.values())
+    texts: dict[Hashable, list[str]] = {c.id: [c.name, *c.aliases] for c in doc.characters if c.id not in fixed}
+    for c in doc.characters:
+        if c.is_narrator and c.id in texts:
             texts[c.id].append(NARRATOR)  # PDNC names the first-person narrator `_narr`
     for m in doc.mentions:
         if m.character_id in texts:
             texts[m.character_id].append(m.text)
-    return M.map_clusters(texts, {c.id: c.aliases for c in novel.characters})
+    rest = {g.id: g.aliases for g in novel.characters if g.id not in taken}
+    return {**fixed, **M.map_clusters(texts, rest)}
 
 
 def heldout_pipeline(pipeline: Any, novel: str) -> Any:

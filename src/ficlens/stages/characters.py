@@ -298,6 +298,7 @@ class CharacterStage:
         _add_untagged(doc, tokens, forms, accepted, lower_words)
         clusters = _cluster(accepted, seeds, seed_keys)
         clusters = _role_clusters(tokens, in_quote, clusters, accepted)
+        clusters = _join_cast_descriptions(clusters)
         clusters = _link_by_address(doc, tokens, in_quote, quote_edges, clusters)
         reader = _reader_cluster(doc, tokens)
         if reader is not None:
@@ -852,7 +853,9 @@ def _role_clusters(
 ) -> list[_Cluster]:
     """"said the waiter" twice or more: a character known by a role ("the waiter", "the
     General"), as PDNC counts them. Every "the waiter" is then a mention of it; a title
-    joins the one named character who holds it ("the Colonel" of "Colonel Brandon")."""
+    joins the one named character who holds it ("the Colonel" of "Colonel Brandon"). A cast
+    member the user named by the role ("The Croupier", "The Doctor", or "Mr. Turton" with the
+    alias "The Collector") takes every "the croupier", however often it speaks."""
     taken = [False] * len(tokens)
     for f in forms.values():
         for s, e in f.spans:
@@ -872,10 +875,16 @@ def _role_clusters(
         if not in_quote[tok.i] and speech_subject(tokens, tok.i, tok.i + 1):
             speech[key] += 1
     out = list(clusters)
-    for key, n in speech.items():
-        if n < 2:
+    cast = _cast_names(clusters)
+    for key in spans:
+        n = speech[key]
+        member = cast.get(key)
+        if n < 2 and member is None:
             continue
         form = _Form(("the", (key,)), spans=spans[key], votes=n, strong=n, speech=n, surfaces=surfaces[key])
+        if member is not None:
+            member.forms.append(form)
+            continue
         holders = [c for c in clusters if key in c.honorifics]
         if len(holders) == 1:
             holders[0].forms.append(form)
@@ -886,6 +895,46 @@ def _role_clusters(
         c.forms.append(form)
         out.append(c)
     return out
+
+
+def _join_cast_descriptions(clusters: list[_Cluster]) -> list[_Cluster]:
+    """A cluster found in the text under a name the cast gives one member ("the Collector",
+    when the cast lists Mr. Turton with the alias "The Collector") is that member: the user
+    said who is who. Compared by the cluster's most frequent written form, when it starts
+    with "the"."""
+    members = _cast_names(clusters)
+    gone: set[int] = set()
+    for c in clusters:
+        if c.cast_name is not None or c.is_reader:
+            continue
+        surfaces: Counter[str] = Counter()
+        for f in c.forms:
+            surfaces.update(f.surfaces)
+        written = surfaces.most_common(1)[0][0] if surfaces else ""
+        # Only descriptions: a name the clustering kept apart from a cast alias stays apart.
+        member = members.get(_without_article(written)) if written.lower().startswith("the ") else None
+        if member is None:
+            continue
+        for f in c.forms:
+            member.add(f)
+        gone.add(id(c))
+    return [c for c in clusters if id(c) not in gone]
+
+
+def _cast_names(clusters: list[_Cluster]) -> dict[str, _Cluster]:
+    """Each name and alias of the cast, lower-cased and without "the"/"a", -> the one member
+    it names ("croupier" -> "The Croupier"); a name two members share names neither."""
+    owners: dict[str, dict[int, _Cluster]] = defaultdict(dict)
+    for c in clusters:
+        if c.cast_name is not None:
+            for name in (c.cast_name, *c.cast_aliases):
+                owners[_without_article(name)][id(c)] = c
+    return {name: next(iter(by.values())) for name, by in owners.items() if len(by) == 1}
+
+
+def _without_article(name: str) -> str:
+    words = name.lower().split()
+    return " ".join(words[1:] if len(words) > 1 and words[0] in ("the", "a", "an") else words)
 
 
 # Linking two names by how they are answered (``_link_by_address``): the fewest replies,
