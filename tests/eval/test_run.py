@@ -216,7 +216,7 @@ def test_quote_table_marks_undetected_quotes(tmp_path: Path) -> None:
 def test_quote_table_brackets_a_speaker_no_gold_character_maps_to(tmp_path: Path) -> None:
     novel = load_novel(_pdnc(tmp_path / "pdnc") / "data" / "One")
     doc = FakePipeline()(Document(text=novel.text, source="One", format="text"))
-    only_ann = PdncAlignment({"C1": 0}, [doc.quotes[0], doc.quotes[1]])  # Bob's cluster unmapped
+    only_ann = PdncAlignment.from_parts({"C1": 0}, [doc.quotes[0], doc.quotes[1]])  # Bob's cluster unmapped
     rows = pdnc_quote_rows(novel, doc, only_ann)
     assert [(r["predicted_speaker"], r["speaker_right"]) for r in rows] == [("Ann", "1"), ("[Bob]", "0")]
     assert rows[0]["predicted_addressees"] == "[Bob]" and rows[0]["addressees_right"] == "0"

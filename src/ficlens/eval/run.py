@@ -146,15 +146,30 @@ def align_pdnc_quotes(novel: PdncNovel, doc: Document) -> list[int | None]:
 @dataclass(frozen=True)
 class PdncAlignment:
     """How an analysed novel lines up with the gold: predicted character id -> gold character
-    id, and per gold quote the predicted quote aligned to it (None: undetected)."""
+    id, and per gold quote the predicted quote aligned to it (None: undetected) with its
+    speaker, addressees and speaker candidates as gold ids (what the scores and the per-quote
+    table compare)."""
 
     mapping: dict[Hashable, Hashable]
     pred_quotes: list[Quote | None]
+    speakers: list[Hashable | None]
+    addressees: list[frozenset[Hashable]]
+    candidates: list[list[Hashable]]
 
     @classmethod
     def of(cls, novel: PdncNovel, doc: Document) -> PdncAlignment:
         aligned = align_pdnc_quotes(novel, doc)
-        return cls(map_pdnc_characters(novel, doc), [doc.quotes[i] if i is not None else None for i in aligned])
+        return cls.from_parts(map_pdnc_characters(novel, doc), [doc.quotes[i] if i is not None else None for i in aligned])
+
+    @classmethod
+    def from_parts(cls, mapping: dict[Hashable, Hashable], pred_quotes: list[Quote | None]) -> PdncAlignment:
+        return cls(
+            mapping,
+            pred_quotes,
+            [mapping.get(q.speaker_id) if q is not None and q.speaker_id else None for q in pred_quotes],
+            [frozenset(mapping[a] for a in q.addressee_ids if a in mapping) if q is not None else frozenset() for q in pred_quotes],
+            [[mapping[c] for c in q.candidates if c in mapping] if q is not None else [] for q in pred_quotes],
+        )
 
 
 def score_pdnc_novel(novel: PdncNovel, doc: Document, alignment: PdncAlignment | None = None) -> PdncScores:
@@ -164,23 +179,18 @@ def score_pdnc_novel(novel: PdncNovel, doc: Document, alignment: PdncAlignment |
     pred_spans = [M.strip_span(text, (q.start, q.end)) for q in doc.quotes]
     exact, overlap = M.span_prf(gold_spans, pred_spans)
     alignment = alignment or PdncAlignment.of(novel, doc)
-    mapping, pred_quotes = alignment.mapping, alignment.pred_quotes
-    speakers = [mapping.get(q.speaker_id) if q is not None and q.speaker_id else None for q in pred_quotes]
     speaker = M.speaker_accuracy(
-        [q.speaker_id for q in novel.quotes], speakers, [q is not None for q in pred_quotes], [q.quote_type for q in novel.quotes]
-    )
-    addressee = M.addressee_scores(
-        [q.addressee_ids for q in novel.quotes],
-        [frozenset(mapping[a] for a in q.addressee_ids if a in mapping) if q is not None else frozenset() for q in pred_quotes],
-    )
-    oracle = M.candidate_oracle(
         [q.speaker_id for q in novel.quotes],
-        [[mapping[c] for c in q.candidates if c in mapping] if q is not None else [] for q in pred_quotes],
+        alignment.speakers,
+        [q is not None for q in alignment.pred_quotes],
+        [q.quote_type for q in novel.quotes],
     )
+    addressee = M.addressee_scores([q.addressee_ids for q in novel.quotes], alignment.addressees)
+    oracle = M.candidate_oracle([q.speaker_id for q in novel.quotes], alignment.candidates)
     characters = M.character_scores(
         {c.id: c.aliases for c in novel.characters},
         novel.quote_counts(),
-        mapping,
+        alignment.mapping,
         [(m.character_id, m.text) for m in doc.mentions],
     )
     words = sum(1 for _ in text.split())
@@ -210,21 +220,20 @@ def pdnc_quote_rows(novel: PdncNovel, doc: Document, alignment: PdncAlignment) -
         return gold_name[mapped] if mapped in gold_name else f"[{own_name.get(cid, cid)}]"  # type: ignore[index]
 
     rows = []
-    for gold, pred in zip(novel.quotes, alignment.pred_quotes, strict=True):
-        mapped_addressees = frozenset(alignment.mapping[a] for a in pred.addressee_ids if a in alignment.mapping) if pred else frozenset()
-        candidates = {alignment.mapping.get(c) for c in pred.candidates} if pred else set()
+    per_quote = zip(novel.quotes, alignment.pred_quotes, alignment.speakers, alignment.addressees, alignment.candidates, strict=True)
+    for gold, pred, speaker, addressees, candidates in per_quote:
         rows.append({
             "novel": novel.folder,
             "quote": gold.id,
             "type": gold.quote_type or "",
             "gold_speaker": gold_name.get(gold.speaker_id, gold.speaker) if gold.speaker_id is not None else gold.speaker,
             "predicted_speaker": name(pred.speaker_id) if pred else "",
-            "speaker_right": _flag(pred is not None and gold.speaker_id is not None and alignment.mapping.get(pred.speaker_id) == gold.speaker_id),
+            "speaker_right": _flag(gold.speaker_id is not None and speaker == gold.speaker_id),
             "evidence": str(pred.evidence) if pred and pred.evidence else "",
             "gold_among_candidates": _flag(gold.speaker_id is not None and gold.speaker_id in candidates),
             "gold_addressees": "|".join(sorted(gold_name[a] for a in gold.addressee_ids)),
             "predicted_addressees": "|".join(sorted(name(a) for a in pred.addressee_ids)) if pred else "",
-            "addressees_right": _flag(bool(gold.addressee_ids) and gold.addressee_ids == mapped_addressees) if gold.addressee_ids else "",
+            "addressees_right": _flag(gold.addressee_ids == addressees) if gold.addressee_ids else "",
             "text": " ".join(gold.text.split())[:200],
         })
     return rows

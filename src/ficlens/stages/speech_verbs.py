@@ -117,6 +117,7 @@ def address_agreement(gender: Gender | None, addressed: Collection[Gender]) -> f
         return None
     return 1.0 if gender in addressed else -1.0
 
+
 # Honorifics kept in a name span but never a name by themselves.
 TITLES: frozenset[str] = frozenset(
     "mr mr. mrs mrs. miss ms ms. dr dr. sir lady lord madam madame mme mme. mlle monsieur "
