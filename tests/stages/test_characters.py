@@ -578,3 +578,55 @@ def test_a_month_that_speaks_is_a_name(analyse):
     doc = analyse(text)
     assert _by_alias(doc, "May").id != _by_alias(doc, "Tom Reed").id
     assert not any("June" in a for c in doc.characters for a in c.aliases)
+
+
+@pytest.mark.slow
+def test_a_wife_called_by_her_husbands_name_does_not_take_his_first_name(analyse):
+    # Our own text (CC0): "Mrs. Walter Penhale" is Walter's wife; a bare "Walter" is him.
+    text = (
+        "Walter Penhale drove the trap up to the gate. Mrs. Walter Penhale sat beside him.\n\n"
+        '"We are late again," said Walter.\n\n'
+        '"It is your fault," said Mrs. Walter. Walter did not answer her.\n\n'
+        "Later Mrs. Walter went indoors, and Walter smoked by the wall."
+    )
+    doc = analyse(text)
+    him, her = _by_alias(doc, "Walter"), _by_alias(doc, "Mrs. Walter")
+    assert him.id == _by_alias(doc, "Walter Penhale").id and him.gender == Gender.MALE
+    assert her.id == _by_alias(doc, "Mrs. Walter Penhale").id != him.id and her.gender == Gender.FEMALE
+
+
+# Our own text (CC0): the porter is named beside his role twice; the ferryman only once.
+PORTER = (
+    "Mr. Grimble, the porter, opened the gate at six.\n\n"
+    '"Who goes there?" said the porter.\n\n'
+    '"Only me," said Nell.\n\n'
+    "At dusk Mr. Grimble, the porter, locked the gate again.\n\n"
+    '"Goodnight, Nell," said the porter.'
+)
+FERRYMAN = (
+    "Mr. Hobb, the ferryman, pushed off from the bank.\n\n"
+    '"Mind the rope," said the ferryman.\n\n'
+    '"I will," said Nell.\n\n'
+    '"Sit still now," said the ferryman.'
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "name", "role", "joined"), [(PORTER, "Mr. Grimble", "the porter", True), (FERRYMAN, "Mr. Hobb", "the ferryman", False)])
+def test_a_role_set_twice_beside_a_name_is_that_character(analyse, text, name, role, joined):
+    doc = analyse(text)
+    assert (_by_alias(doc, role).id == _by_alias(doc, name).id) is joined
+
+
+@pytest.mark.slow
+def test_the_title_goes_to_the_holder_who_bears_it_throughout(analyse):
+    # Our own text (CC0): Colonel Ashby is the colonel of the story; Colonel Pell is named once.
+    text = (
+        "Colonel Ashby rode ahead. Colonel Ashby knew the road. Colonel Pell had once said it flooded.\n\n"
+        "Colonel Ashby stopped at the ford. Colonel Ashby looked back, and Colonel Ashby waved.\n\n"
+        '"Water is high," said the Colonel.\n\n'
+        '"Then we wait," said Tam.\n\n'
+        '"We cross," said the Colonel.'
+    )
+    doc = analyse(text)
+    assert _by_alias(doc, "the Colonel").id == _by_alias(doc, "Colonel Ashby").id != _by_alias(doc, "Colonel Pell").id

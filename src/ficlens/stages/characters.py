@@ -83,6 +83,8 @@ ROLE_NOUNS = frozenset(
     """.split()
 )
 _NOMINAL_LEFT_DEPS = frozenset({"det", "poss", "amod", "compound", "nummod", "advmod"})
+# Titles a wife takes with her husband's name ("Mrs. John Dashwood", "Lady Henry").
+_WIFE_TITLES = frozenset({"mrs", "lady", "madame", "mme"})
 _FIRST_NAME_OK = frozenset({"miss", "mr", "mrs", "ms", "master", "mister"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # spaCy's small model often calls a person's name ORG or NORP: weak evidence of a non-person.
@@ -177,6 +179,8 @@ class _Cluster:
     firsts: set[str] = field(default_factory=set)
     lasts: set[str] = field(default_factory=set)
     singles: set[str] = field(default_factory=set)
+    # A man's first name after a wife's title: "Mrs. Charles Musgrove", "Lady Henry".
+    spouse_firsts: set[str] = field(default_factory=set)
     honorifics: Counter[str] = field(default_factory=Counter)
     forms: list[_Form] = field(default_factory=list)
     cast_name: str | None = None
@@ -220,7 +224,10 @@ class _Cluster:
         if hon:
             self.honorifics[hon] += max(1, len(form.spans))
         if len(words) >= 2:
-            self.firsts.add(words[0])
+            # The husband's name is not hers: a bare "Charles" must not find "Mrs. Charles
+            # Musgrove". (One word after the title, "Mrs. Allan", is most often a surname.)
+            husband = hon in _WIFE_TITLES and first_name_gender(words[0]) == Gender.MALE
+            (self.spouse_firsts if husband else self.firsts).add(words[0])
             self.lasts.add(words[-1])
         elif words:
             if hon in FIRST_NAME_HONORIFICS:
@@ -876,6 +883,7 @@ def _role_clusters(
             speech[key] += 1
     out = list(clusters)
     cast = _cast_names(clusters)
+    named = _appositive_names(tokens, in_quote, clusters)
     for key in spans:
         n = speech[key]
         member = cast.get(key)
@@ -885,7 +893,15 @@ def _role_clusters(
         if member is not None:
             member.forms.append(form)
             continue
-        holders = [c for c in clusters if key in c.honorifics]
+        holders = sorted((c for c in clusters if key in c.honorifics), key=lambda c: -c.honorifics[key])
+        if len(holders) > 1 and holders[0].honorifics[key] >= _TITLE_DOMINANCE * holders[1].honorifics[key]:
+            # "the Major" of a novel with Major Callendar throughout and a Major Roberts once.
+            holders = holders[:1]
+        beside = named.get(key, [])
+        if not holders and len(beside) >= _APPOSITIONS and len({id(c) for c in beside}) == 1:
+            # "Mr. Bumble, the beadle", twice: the one name the role is set beside (once is
+            # not enough: a novel's second proprietor is often set beside nobody).
+            holders = [c for c in beside[:1] if _gender_ok(c.gender_hint(), _role_gender(key))]
         if len(holders) == 1:
             holders[0].forms.append(form)
             continue
@@ -895,6 +911,33 @@ def _role_clusters(
         c.forms.append(form)
         out.append(c)
     return out
+
+
+# How many times more often one holder of a title must bear it than any other for "the
+# Major" to be that one.
+_TITLE_DOMINANCE = 5
+# Appositions ("Mr. Bumble, the beadle") it takes to give a role character to a name.
+_APPOSITIONS = 2
+
+
+def _appositive_names(tokens: list[Token], in_quote: list[bool], clusters: list[_Cluster]) -> dict[str, list[_Cluster]]:
+    """Role noun -> the named clusters the narration sets it beside, once per apposition
+    ("Mr. Bumble, the beadle, ..." / "the District Superintendent, Mr. McBryde")."""
+    owner: dict[int, _Cluster] = {}
+    for c in clusters:
+        for f in c.forms:
+            for s, e in f.spans:
+                for k in range(s, e):
+                    owner[k] = c
+    found: dict[str, list[_Cluster]] = defaultdict(list)
+    for tok in tokens:
+        if tok.dep != "appos" or in_quote[tok.i] or tok.head == tok.i:
+            continue
+        for role, name in ((tok, tokens[tok.head]), (tokens[tok.head], tok)):
+            c = owner.get(name.i)
+            if c is not None and role.i not in owner and _role_noun(role):
+                found[role.text.lower()].append(c)
+    return found
 
 
 def _join_cast_descriptions(clusters: list[_Cluster]) -> list[_Cluster]:
@@ -1121,7 +1164,10 @@ def _cluster(
         return [
             c
             for c in clusters
-            if any(nickname_compatible(word, f) for f in c.firsts | c.singles)
+            if (
+                any(nickname_compatible(word, f) for f in c.firsts | c.singles)
+                or (gender == Gender.FEMALE and any(nickname_compatible(word, f) for f in c.spouse_firsts))
+            )
             and _gender_ok(c.gender_hint(), gender)
         ]
 
@@ -1145,7 +1191,10 @@ def _cluster(
             c
             for c in clusters
             if words[-1] in c.lasts
-            and any(nickname_compatible(words[0], f) for f in c.firsts)
+            and (
+                any(nickname_compatible(words[0], f) for f in c.firsts)
+                or (g == Gender.FEMALE and any(nickname_compatible(words[0], f) for f in c.spouse_firsts))
+            )
             and _gender_ok(c.gender_hint(), g)
             # "Tom Bertram" is not "Sir Thomas Bertram": beside a title, only the same first
             # name joins (a son often bears his titled father's name in a short form).
