@@ -422,3 +422,43 @@ def test_second_pass_style_learns_from_the_decoded_lines():
     stack_features([([*turns, line], ["B", "B", "M", "M", None])], SpeakerConfig())
     assert line.stacked["B"]["p1_style"] > line.stacked["M"]["p1_style"]
     assert "style" not in line.stacked["B"]  # first-pass features copied, not recomputed
+
+
+class _NextDecoded:
+    """A second-pass scorer for the test below: the candidate the round before decoded for
+    the next turn; it records the first-pass scores each round shows it."""
+
+    def __init__(self) -> None:
+        self.p1_scores: list[float] = []
+
+    def score(self, features):
+        self.p1_scores.append(features["p1_score"])
+        return features.get("p1_next1", 0.0)
+
+
+def test_each_second_pass_round_reads_the_round_before_and_the_first_pass_scores():
+    turns = []
+    for k, strength in enumerate((1.0, 0.2)):
+        turn = _Turn(quotes=[k], paragraph=k, last_paragraph=k, scene=0)
+        turn.features = {"A": {"tag_name": strength}, "B": {}}
+        turns.append(turn)
+    first = RuleScorer({"tag_name": 1.0})
+    decoded = {}
+    for rounds in (1, 2):
+        second = _NextDecoded()
+        stage = SpeakerStage(SpeakerConfig(scorer="rules", second_pass_rounds=rounds), scorer=first, second_scorer=second)
+        decoded[rounds] = stage.decode_conversations(turns)[0][1]
+        # Every round (four pairs each) sees the first pass's scores, not the round before's.
+        rounds_seen = [sorted(second.p1_scores[i : i + 4]) for i in range(0, len(second.p1_scores), 4)]
+        assert rounds_seen == [[0.0, 0.0, 0.2, 1.0]] * rounds
+    # The first pass decodes A, B; round one follows it to B, A; round two follows that to A.
+    assert decoded[1] == ["B", "A"] and decoded[2][0] == "A"
+
+
+@pytest.mark.parametrize("tag", ["said the stranger", "said the other", "cried a voice", "said the porter"])
+def test_a_tag_that_names_nobody_still_marks_the_line_as_told(segment, speakers, tag):
+    # "said the stranger": nobody the story names, but no untagged line either.
+    text = f'Anna waited by the gate.\n\n"Who goes there?" {tag}.\n\n"A friend," said Anna.'
+    doc = speakers(_build(segment, text, _cast(("Anna", Gender.FEMALE))))
+    assert doc.quotes[0].evidence == Evidence.ANAPHORIC
+    assert doc.quotes[0].speaker_mention is None  # the tag is not Anna's

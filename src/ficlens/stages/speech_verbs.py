@@ -81,6 +81,11 @@ NOUN_GENDER: dict[str, Gender] = {
     ),
 }
 
+# Tag subjects that name nobody but say someone spoke: "said the other", "cried a voice".
+UNNAMED_SPEAKERS: frozenset[str] = frozenset(
+    "other another stranger voice companion friend visitor newcomer figure speaker".split()
+)
+
 FIRST_PERSON: frozenset[str] = frozenset({"i", "me", "my", "mine", "myself"})
 SECOND_PERSON: frozenset[str] = frozenset({"you", "your", "yours", "yourself"})
 
