@@ -922,7 +922,7 @@ _APPOSITIONS = 2
 
 def _appositive_names(tokens: list[Token], in_quote: list[bool], clusters: list[_Cluster]) -> dict[str, list[_Cluster]]:
     """Role noun -> the named clusters the narration sets it beside, once per apposition
-    ("Mr. Bumble, the beadle, ..." / "the District Superintendent, Mr. McBryde")."""
+    ("Mr. Bumble, the beadle, ..." / "the beadle, Mr. Bumble, ...")."""
     owner: dict[int, _Cluster] = {}
     for c in clusters:
         for f in c.forms:
