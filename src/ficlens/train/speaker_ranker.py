@@ -412,9 +412,10 @@ def train_speaker_ranker(
                 continue
             item_turns = turns[id(item)]
             if speakers.second is not None:
-                stack_after(item_turns, first_pass(item, view), config)
+                # Both passes and every second-pass round, as the stage runs them.
                 second = speakers.second if view is None else speakers.second_folds[view][1]
-                decoded = SpeakerStage(config).decode_stacked(item_turns, second)
+                stage = SpeakerStage(config, scorer=first_pass(item, view), second_scorer=second)
+                decoded = stage.decode_conversations(item_turns)
             else:
                 scorer = speakers.full if view is None else speakers.folds[view][1]
                 decoded = SpeakerStage(config, scorer=scorer).decode_conversations(item_turns)
