@@ -496,12 +496,14 @@ class SpeakerStage:
         if self.second_scorer is None:
             return decoded
         first = [(t.scores, t.candidates) for t in turns]
+        # The first pass's posteriors, once: every round reads the same.
+        marginals = first_pass_marginals([conversation for conversation, _ in decoded], self.config)
         for _ in range(max(1, self.config.second_pass_rounds)):
             # Each round sees the first pass's scores, as in training, and the speakers the
             # round before decoded.
             for turn, (scores, candidates) in zip(turns, first, strict=True):
                 turn.scores, turn.candidates = scores, candidates
-            stack_features(decoded, self.config)
+            stack_features(decoded, self.config, marginals)
             decoded = self.decode_stacked(turns, self.second_scorer)
         return decoded
 
@@ -1349,7 +1351,23 @@ STACK_FEATURES: tuple[str, ...] = (
 )
 
 
-def stack_features(decoded: Sequence[tuple[list[_Turn], Sequence[str | None]]], cfg: SpeakerConfig) -> None:
+def first_pass_marginals(conversations: Sequence[list[_Turn]], cfg: SpeakerConfig) -> list[list[dict[str, float]]]:
+    """Each conversation's turns' posteriors over their first-pass candidates (``_marginals``
+    over each chain; empty for a turn without candidates)."""
+    out: list[list[dict[str, float]]] = []
+    for conversation in conversations:
+        marginals: list[dict[str, float]] = [{} for _ in conversation]
+        for start, chain in _chains(conversation):
+            marginals[start : start + len(chain)] = _marginals(chain, cfg)
+        out.append(marginals)
+    return out
+
+
+def stack_features(
+    decoded: Sequence[tuple[list[_Turn], Sequence[str | None]]],
+    cfg: SpeakerConfig,
+    marginals: Sequence[Sequence[Mapping[str, float]]] | None = None,
+) -> None:
     """Second-pass features of each turn's candidates from the first pass's scores and decoded
     speakers (all the story's conversations): the candidate's own score and gap to the best,
     its posterior under the turn-taking model ``cfg``'s decoder uses (``_marginals``),
@@ -1357,12 +1375,12 @@ def stack_features(decoded: Sequence[tuple[list[_Turn], Sequence[str | None]]], 
     conversation, whether it is the last decoded speaker (before the previous turn) or the only
     one of the tag pronoun's gender, how many people the first pass heard, how sure it was two
     turns back, and how much the turn sounds like the candidate's decoded lines (``p1_style``:
-    nearly three times the words the tags alone give). Sets ``turn.stacked``."""
-    for conversation, speakers in decoded:
-        marginals: list[dict[str, float]] = [{} for _ in conversation]
-        for start, chain in _chains(conversation):
-            marginals[start : start + len(chain)] = _marginals(chain, cfg)
-        _stack_conversation(conversation, speakers, marginals)
+    nearly three times the words the tags alone give). Sets ``turn.stacked``. ``marginals``:
+    ``first_pass_marginals`` of the conversations, when the caller already has them."""
+    if marginals is None:
+        marginals = first_pass_marginals([conversation for conversation, _ in decoded], cfg)
+    for (conversation, speakers), posteriors in zip(decoded, marginals, strict=True):
+        _stack_conversation(conversation, speakers, posteriors)
     turns = [t for conversation, _ in decoded for t in conversation]
     owners = [s for _, speakers in decoded for s in speakers]
     style_features(turns, owners, [t.stacked for t in turns], "p1_style")
