@@ -860,7 +860,9 @@ def _role_clusters(
 ) -> list[_Cluster]:
     """"said the waiter" twice or more: a character known by a role ("the waiter", "the
     General"), as PDNC counts them. Every "the waiter" is then a mention of it; a title
-    joins the one named character who holds it ("the Colonel" of "Colonel Brandon"). A cast
+    joins the one named character who holds it ("the Colonel" of "Colonel Brandon"), or the
+    holder who bears it far more often than any other; a role the narration sets beside one
+    name twice joins that name ("Mr. Bumble, the beadle"). A cast
     member the user named by the role ("The Croupier", "The Doctor", or "Mr. Turton" with the
     alias "The Collector") takes every "the croupier", however often it speaks."""
     taken = [False] * len(tokens)
