@@ -153,6 +153,29 @@ def test_a_description_the_cast_gives_as_an_alias_joins_that_member(analyse):
 
 
 @pytest.mark.slow
+def test_a_cast_name_spelt_a_little_differently_still_finds_its_member(analyse):
+    # A user's cast (CC0, our words) misspells two names; other names are only near one.
+    text = (
+        '"Good morning," said Nawab Bahadur. Mrs. Braddock bowed to him.\n\n'
+        '"Good morning," said Mrs. Braddock. Nawab Bahadur smiled. Jonas Mellor watched them.\n\n'
+        '"Tea," said Walter to the waiter. The Millers came in.'
+    )
+    cast = [
+        _Member("The Nawab Badahur", (), "male"),
+        _Member("Mrs. Bradock", (), "female"),
+        _Member("Jonah Miller", ("Miller",), "male"),
+        _Member("The Waiter", ("Waiter",), "male"),
+    ]
+    doc = analyse(text, cast=cast)
+    by_name = {c.name: c for c in doc.characters}
+    assert by_name["The Nawab Badahur"].mentions == 2
+    assert by_name["Mrs. Bradock"].mentions == 2
+    # two words off is not a misspelling, a plural is not one, and "Walter" is no "waiter"
+    assert by_name["Jonah Miller"].mentions == 0
+    assert "Walter" in by_name and by_name["The Waiter"].mentions == 1
+
+
+@pytest.mark.slow
 def test_reader_placeholder(analyse):
     text = "You open the door. Y/N, he says, you came.\n\nHe smiles at (y/n)."
     doc = analyse(text)

@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -273,6 +274,7 @@ class CharacterStage:
         _mark_place_names(forms)
         words_seen = {k[1][-1] for k in forms if k[1]}
         lower_words = {t.text for t in tokens if t.text.islower()}
+        seed_keys.update(_misspelt_seed_keys(forms, seed_keys, lower_words))
         accepted = {k: f for k, f in forms.items() if k in seed_keys or self._is_person(f, words_seen, lower_words)}
         # A full name spaCy mislabelled ("Jane Bennet" as WORK_OF_ART) still counts when
         # its parts are names the text already uses.
@@ -975,6 +977,55 @@ def _cast_names(clusters: list[_Cluster]) -> dict[str, _Cluster]:
             for name in (c.cast_name, *c.cast_aliases):
                 owners[_without_article(name)][id(c)] = c
     return {name: next(iter(by.values())) for name, by in owners.items() if len(by) == 1}
+
+
+def _misspelt_seed_keys(
+    forms: Mapping[tuple[str | None, tuple[str, ...]], _Form],
+    seed_keys: Mapping[tuple[str | None, tuple[str, ...]], int],
+    lower_words: set[str],
+) -> dict[tuple[str | None, tuple[str, ...]], int]:
+    """Names the text writes that a cast spells a little differently ("Nawab Bahadur" for the
+    cast's "Nawab Badahur", "May Welland" for "May Wellend"): the same title and words but one
+    long word off by a letter or two swapped. Only proper names on both sides (not the cast's
+    "The Waiter" for a "Walter", nor a word the text also writes in lower case, nor a place),
+    never a plural ("the Musgroves"), and only when one cast member is that close."""
+    found: dict[tuple[str | None, tuple[str, ...]], int] = {}
+    names = {
+        (hon, words[1:] if len(words) > 1 and words[0] in ("the", "a", "an") else words): i
+        for (hon, words), i in seed_keys.items()
+    }
+    for key, form in forms.items():
+        if key in seed_keys or not key[1] or form.places + form.place_labels > len(form.spans) / 2:
+            continue
+        owners = {
+            i
+            for (hon, words), i in names.items()
+            if hon == key[0] and len(words) == len(key[1])
+            and sum(a != b for a, b in zip(words, key[1], strict=True)) == 1
+            and all(a == b or (a not in lower_words and b not in lower_words and _misspelt(a, b)) for a, b in zip(words, key[1], strict=True))
+        }
+        if len(owners) == 1:
+            found[key] = owners.pop()
+    return found
+
+
+def _misspelt(a: str, b: str) -> bool:
+    """Two spellings of one long name: a letter added, dropped or changed (six letters or more),
+    or two letters swapped inside it (five or more); first letters agree, and a plural ("s",
+    "es") is not a spelling."""
+    if a[:1] != b[:1] or min(len(a), len(b)) < 5:
+        return False
+    short, long = sorted((a, b), key=len)
+    if long in (short + "s", short + "es"):
+        return False
+    if len(a) == len(b) and sorted(a) == sorted(b) and a[-1] == b[-1]:
+        return True
+    if len(short) < 6 or len(long) - len(short) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    i = next((k for k, (x, y) in enumerate(zip(short, long, strict=False)) if x != y), len(short))
+    return short[i:] == long[i + 1 :]
 
 
 def _without_article(name: str) -> str:
