@@ -462,3 +462,67 @@ def test_a_tag_that_names_nobody_still_marks_the_line_as_told(segment, speakers,
     doc = speakers(_build(segment, text, _cast(("Anna", Gender.FEMALE))))
     assert doc.quotes[0].evidence == Evidence.ANAPHORIC
     assert doc.quotes[0].speaker_mention is None  # the tag is not Anna's
+
+
+# Stories in our own words (CC0): a cast of descriptions, as PDNC's and many wikis' are.
+DESCRIBED = _cast(
+    ("Anna", Gender.FEMALE),
+    ("The Gentleman In The White Waistcoat", Gender.MALE),
+    ("The Gentleman In The Grey Coat", Gender.MALE),
+    ("Nanny", Gender.FEMALE),
+    ("The Red-faced Porter", Gender.MALE),
+    ("The Medicine Man", Gender.MALE),
+    ("The Magistrate", Gender.MALE),
+)
+
+
+@pytest.mark.parametrize(
+    ("tag", "speaker"),
+    [
+        # the prepositional phrase tells the two gentlemen apart
+        ("said the gentleman in the white waistcoat", "C1"),
+        ("said the gentleman in the grey coat", "C2"),
+        # a lower-case alias
+        ("said nanny", "C3"),
+        # a hyphenated adjective before the noun, and "a" for the cast's "The"
+        ("cried a red-faced porter", "C4"),
+        # a compound noun, read from its head
+        ("replied the medicine man", "C5"),
+    ],
+)
+def test_a_tag_written_as_a_described_cast_member_names_them(segment, speakers, tag, speaker):
+    text = f'Anna waited by the gate.\n\n"You are late again," {tag}.'
+    doc = speakers(_build(segment, text, DESCRIBED))
+    q = doc.quotes[0]
+    assert (q.speaker_id, q.evidence) == (speaker, Evidence.EXPLICIT)
+
+
+def test_one_of_a_group_is_the_group_the_cast_names(segment, speakers):
+    # "one of the magistrates" for the cast's "The Magistrate": theirs, but only a description
+    text = 'Anna waited by the gate.\n\n"You are late again," inquired one of the magistrates.'
+    doc = speakers(_build(segment, text, DESCRIBED))
+    assert (doc.quotes[0].speaker_id, doc.quotes[0].evidence) == ("C6", Evidence.ANAPHORIC)
+
+
+def test_one_of_an_unnamed_group_marks_the_line_as_told(segment, speakers):
+    text = 'A crowd stood by the gate.\n\n"Shall we go in?" said one of them.\n\n"Not yet," said Anna.'
+    doc = speakers(_build(segment, text, DESCRIBED))
+    assert doc.quotes[0].evidence == Evidence.ANAPHORIC and doc.quotes[0].speaker_mention is None
+
+
+@pytest.mark.parametrize(
+    ("text", "cast", "speaker"),
+    [
+        # a tag in the last clause of the sentence before the quote
+        ('Dolly seemed to be wavering a little, but Charles interposed. "Quite out of the question."', HOWARDS, "C2"),
+        # an adverb between the name and the verb, the name read as a modal ("May")
+        ('Charles ate.\n\n"It is convenient," May brightly agreed, "that you came."', _cast(("Charles", Gender.MALE), ("May", Gender.FEMALE)), "C1"),
+        # an abbreviated French title that the tokenizer would split from its full stop
+        ('Charles bowed.\n\n"Bonjour, monsieur," replied Mlle. Blanche with a bow.', _cast(("Charles", Gender.MALE), ("Mlle. Blanche", Gender.FEMALE)), "C1"),
+        # a speech verb added to the vocabulary
+        ('Charles ate.\n\n"She entangled him," Aunt Celia intervened.', _cast(("Charles", Gender.MALE), ("Aunt Celia", Gender.FEMALE)), "C1"),
+    ],
+)
+def test_more_explicit_tags(segment, speakers, text, cast, speaker):
+    doc = speakers(_build(segment, text, cast))
+    assert (doc.quotes[0].speaker_id, doc.quotes[0].evidence) == (speaker, Evidence.EXPLICIT)

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from ficlens.model import Character, Document, Evidence, Gender, Mention, MentionKind, Quote
+from ficlens.model import Character, Document, Evidence, Gender, Mention, MentionKind, Quote, Token
 from ficlens.stages.addressees import model_addressees, rule_addressees
 from ficlens.stages.characters import ROLE_NOUNS
 from ficlens.stages.speech_verbs import (
@@ -118,6 +118,7 @@ class Scorer(Protocol):
 
 DEFAULT_WEIGHTS: Mapping[str, float] = {
     "tag_name": 10.0,  # the tag names this character ("said Elizabeth")
+    "tag_alias": 9.0,  # the tag's description is their alias ("said nanny", "the subaltern")
     "tag_coref": 7.0,  # the tag's pronoun/description was resolved to them by coref
     "tag_narrator": 9.0,  # "I said" in a first-person story
     "tag_gender": 2.5,  # unresolved "she said": a salient woman
@@ -314,7 +315,9 @@ class _Ref:
     """A character reference in narration: a tag subject or an actor."""
 
     ids: tuple[str, ...]  # characters it may be (empty when unresolved)
-    kind: str  # "name", "coref" (pronoun/nominal resolved by coref), "pronoun", "nominal", "narrator"
+    # "name", "alias" (a description that is a character's alias), "coref" (pronoun/nominal
+    # resolved by coref), "pronoun", "nominal", "narrator"
+    kind: str
     gender: Gender | None
     span: tuple[int, int]
 
@@ -379,6 +382,10 @@ class _Names:
                     # Function words of descriptive aliases ("the clerk at the trial") name nobody.
                     if word not in TITLES and word not in _FUNCTION_WORDS and len(word) > 1 and word[0].isalpha():
                         self.part.setdefault(word, set()).add(c.id)
+
+    def is_alias(self, text: str) -> bool:
+        """The text is one of the characters' names or aliases in full (articles aside)."""
+        return _normalise(text) in self.full
 
     def lookup(self, text: str) -> tuple[str, ...]:
         key = _normalise(text)
@@ -554,7 +561,7 @@ class SpeakerStage:
         span = None
         if tag is not None and (speaker in tag.ref.ids or feats.get("tag_gender", 0) > 0):
             span = tag.ref.span
-            if tag.ref.kind == "name":
+            if tag.ref.kind in ("name", "alias"):
                 evidence = Evidence.EXPLICIT
                 confidence = 0.95 if len(tag.ref.ids) == 1 else 0.8
             elif tag.ref.kind in ("coref", "narrator"):
@@ -566,7 +573,7 @@ class SpeakerStage:
                 confidence = 0.8 if rivals <= 1 else 0.6
             confidence *= 0.7 + 0.3 * tag.strength
         else:
-            evidence = Evidence.ANAPHORIC if tag is not None and tag.ref.kind != "name" else Evidence.IMPLICIT
+            evidence = Evidence.ANAPHORIC if tag is not None and tag.ref.kind not in ("name", "alias") else Evidence.IMPLICIT
             previous = speakers[k - 2] if k >= 2 else None
             if feats.get("vocative_prev", 0) > 0 or feats.get("actor", 0) > 0:
                 confidence = 0.65
@@ -731,13 +738,14 @@ class _Context:
                 return fallback
             # "Miss Bertram began again. "You seemed..."": a short sentence ending in a speech
             # verb just before the quote, as at the end of a narration paragraph (below).
+            # Or a short last clause: "He wavered, but Blenkinsop interposed."
             last: list[int] = []
             k = j - 1
-            while k >= p_lo and not self.in_quote[k] and tokens[k].text not in _SENTENCE_END and len(last) < 6:
+            while k >= p_lo and not self.in_quote[k] and not _clause_start(tokens[k]) and len(last) < 6:
                 last.append(k)
                 k -= 1
-            if not last or not (k < p_lo or self.in_quote[k] or tokens[k].text in _SENTENCE_END):
-                return None  # only a whole short sentence
+            if not last or not (k < p_lo or self.in_quote[k] or _clause_start(tokens[k])):
+                return None  # only a whole short sentence or clause
             tag = self._tag_in(last[::-1])
             return replace(tag, strength=tag.strength * 0.7) if tag is not None else None
         while j >= p_lo and not self.in_quote[j] and len(before) < window:
@@ -795,8 +803,12 @@ class _Context:
             subject = self._subject_of(j)
             ref = self._resolve(subject) if subject is not None else None
             if ref is None and subject is None and pos > 0:
-                # "Milly said," with the name read as a modifier: the word before the verb.
-                k = window[pos - 1]
+                # "Milly said," with the name read as a modifier: the word before the verb
+                # (and before its adverbs: "May brightly agreed", "May" read as a modal).
+                before = pos - 1
+                while before > 0 and tokens[window[before]].pos == "ADV":
+                    before -= 1
+                k = window[before]
                 t = tokens[k]
                 if t.dep not in ("poss", "pobj", "dobj") and (
                     t.pos in ("PROPN", "PRON") or self.mention_at[k] >= 0 or _name_like(t.text)
@@ -829,8 +841,8 @@ class _Context:
                             ]
                             ref = (self._resolve(owner[0]) if owner else None) or ref
                         break
-                    if t.pos in ("VERB", "PUNCT", "ADP") and t.text not in ("'", "’"):
-                        break
+                    if t.pos in ("VERB", "PUNCT", "ADP") and t.text not in ("'", "’") and t.tag != "HYPH" and t.dep != "amod":
+                        break  # (but on through "a sleepy-faced carpenter")
             if ref is None:
                 continue
             return _Tag(ref, j, strength)
@@ -908,6 +920,8 @@ class _Context:
                     return _Ref((m.character_id,), "name", None, span)
                 if m.text.lower() in FIRST_PERSON:
                     return _Ref((m.character_id,), "narrator", None, span)
+                if m.kind == MentionKind.NOMINAL and m.character_id in self.names.full.get(_normalise(m.text), ()):
+                    return _Ref((m.character_id,), "alias", None, span)  # "the beadle", their alias
                 # The pronoun still says the gender, whoever coref chose ("she" -> a woman).
                 return _Ref((m.character_id,), "coref", _word_gender(m.text), span)
             if m.kind == MentionKind.NAME:
@@ -919,21 +933,34 @@ class _Context:
             return _Ref((self.narrator,), "narrator", None, span) if self.narrator else None
         if low in PRONOUN_GENDER:
             return _Ref((), "pronoun", PRONOUN_GENDER[low], span)
-        if tok.pos == "PRON":
+        if tok.pos == "PRON" and low != "one":
             return None
-        # A name or description without a mention: expand to its modifiers and look it up.
-        lo = t
-        while lo - 1 >= 0 and self.tokens[lo - 1].head in range(lo - 1, t + 1) and self.tokens[lo - 1].dep in (
-            "compound", "flat", "amod", "det", "poss", "nmod", "punct"
-        ) and not self.in_quote[lo - 1]:
-            lo -= 1
-        hi = t + 1
-        while hi < len(self.tokens) and self.tokens[hi].head == t and self.tokens[hi].dep in ("flat", "compound"):
-            hi += 1
-        start, end = self.tokens[lo].start, self.tokens[hi - 1].end
-        ids = self.names.lookup(self.doc.text[start:end])
+        # A name or description without a mention: expand to its modifiers and look it up,
+        # with its prepositional phrase first ("the gentleman in the white waistcoat"). A
+        # compound ("the medicine man") is looked up from its head noun.
+        head = tok.head
+        if tok.dep == "compound" and t < head <= t + 3 and self.tokens[head].pos == "NOUN" and not self.in_quote[head]:
+            t, tok = head, self.tokens[head]
+            low = tok.text.lower()
+        start, end, phrase_end = self._description(t)
+        ids: tuple[str, ...] = ()
+        if phrase_end > end:
+            ids = self.names.lookup(self.doc.text[start:phrase_end])
+            if ids:
+                end = phrase_end
+        if not ids and low == "one":
+            # "said one of the magistrates": whoever the group is; "one of them": someone
+            of = self._child(t, "prep", "of")
+            pobj = self._child(of, "pobj") if of is not None else None
+            if pobj is None:
+                return None
+            return self._resolve(pobj) or _Ref((), "nominal", None, (start, phrase_end))
+        if not ids:
+            ids = self.names.lookup(self.doc.text[start:end])
         if not ids and tok.pos == "PROPN":
             ids = self.names.lookup(tok.text)
+        if not ids and tok.pos == "NOUN" and tok.lemma.lower() != low:
+            ids = self.names.lookup(tok.lemma)  # "the magistrates" for "the magistrate"
         if not ids:
             low = tok.lemma.lower()
             gender = NOUN_GENDER.get(low) if tok.pos == "NOUN" else None
@@ -942,9 +969,59 @@ class _Context:
             if gender is None and low not in UNNAMED_SPEAKERS and not (tok.pos == "NOUN" and low in ROLE_NOUNS):
                 return None
             return _Ref((), "nominal", gender, (start, end))
-        # A capitalised name the tagger missed ("cried Dolly" read as an adverb) is still a name.
-        kind = "name" if tok.pos == "PROPN" or _name_like(tok.text) else "nominal"
+        # A capitalised name the tagger missed ("cried Dolly" read as an adverb) is still a name;
+        # a description written as one of the characters' aliases ("said nanny", "the medicine
+        # man" in a cast) names them, though less surely than a proper name.
+        if tok.pos == "PROPN" or _name_like(tok.text):
+            kind = "name"
+        elif self.names.is_alias(self.doc.text[start:end]):
+            kind = "alias"
+        else:
+            kind = "nominal"
         return _Ref(ids, kind, None, (start, end))
+
+    def _description(self, t: int) -> tuple[int, int, int]:
+        """Character offsets of the noun phrase headed by token ``t``: its start, its end
+        without a following prepositional phrase, and its end with one ("the gentleman | in
+        the white waistcoat", "one | of the young fellows"; the same end when none)."""
+        tokens = self.tokens
+        lo = t
+        while lo - 1 >= 0 and tokens[lo - 1].head in range(lo - 1, t + 1) and tokens[lo - 1].dep in (
+            "compound", "flat", "amod", "det", "poss", "nmod", "punct"
+        ) and not self.in_quote[lo - 1]:
+            lo -= 1
+        hi = t + 1
+        while hi < len(tokens) and tokens[hi].head == t and tokens[hi].dep in ("flat", "compound"):
+            hi += 1
+        start, end = tokens[lo].start, tokens[hi - 1].end
+        phrase_end = end
+        if hi < len(tokens) and tokens[hi].head == t and tokens[hi].dep == "prep" and not self.in_quote[hi]:
+            last = hi
+            # The phrase is the preposition's subtree; it ends at the first token outside it.
+            while last + 1 < len(tokens) and not self.in_quote[last + 1] and self._within(last + 1, hi):
+                last += 1
+            if last - hi <= 6:
+                phrase_end = tokens[last].end
+        return start, end, phrase_end
+
+    def _within(self, k: int, root: int) -> bool:
+        """Token ``k`` lies in the syntactic subtree of ``root`` (same sentence)."""
+        tokens = self.tokens
+        for _ in range(12):
+            if k == root:
+                return True
+            if tokens[k].head == k:
+                return False
+            k = tokens[k].head
+        return False
+
+    def _child(self, head: int, dep: str, lemma: str | None = None) -> int | None:
+        """The first token after ``head`` attached to it with ``dep`` (and ``lemma``)."""
+        tokens = self.tokens
+        for k in range(head + 1, min(head + 8, len(tokens))):
+            if tokens[k].head == head and tokens[k].dep == dep and (lemma is None or tokens[k].lemma.lower() == lemma):
+                return k
+        return None
 
     def _describe(self, turn: _Turn) -> None:
         """Actors and names in the turn's paragraph narration; vocatives and names in its quotes."""
@@ -1232,7 +1309,7 @@ class _Context:
             ref = tag.ref
             if ref.ids:
                 if cid in ref.ids:
-                    name = {"name": "tag_name", "narrator": "tag_narrator"}.get(ref.kind, "tag_coref")
+                    name = {"name": "tag_name", "alias": "tag_alias", "narrator": "tag_narrator"}.get(ref.kind, "tag_coref")
                     f[name] = tag.strength / len(ref.ids) ** 0.5
                 else:
                     f["tag_other"] = tag.strength
@@ -1440,6 +1517,11 @@ def _is_speech(lemma: str, tag: str, manner: bool) -> bool:
     return low in SPEECH_LEMMAS or (manner and low in MANNER_LEMMAS)
 
 
+def _clause_start(tok: Token) -> bool:
+    """A sentence end, or the word joining a last clause on ("but", "and", a semicolon)."""
+    return tok.text in _SENTENCE_END or tok.text == ";" or (tok.pos == "CCONJ" and tok.dep == "cc")
+
+
 def _word_gender(text: str) -> Gender | None:
     """The gender a pronoun or a description's head says: "she", "his wife", "the old man"."""
     words = text.lower().split()
@@ -1464,10 +1546,10 @@ def _different(a: _Tag | None, b: _Tag | None) -> bool:
 
 
 def _tag_names(turn: _Turn) -> tuple[str, ...]:
-    """Who the turn's tag names ("said Anna", a first-person narrator's "I said"); nothing for
-    a tag coref resolved, which is weaker evidence."""
+    """Who the turn's tag names ("said Anna", "said nanny" for a Nanny, a first-person
+    narrator's "I said"); nothing for a tag coref resolved, which is weaker evidence."""
     tag = turn.tag
-    return tag.ref.ids if tag is not None and tag.ref.kind in ("name", "narrator") else ()
+    return tag.ref.ids if tag is not None and tag.ref.kind in ("name", "alias", "narrator") else ()
 
 
 def _counts(id_sets: list[set[str]]) -> dict[str, int]:

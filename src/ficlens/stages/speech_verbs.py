@@ -27,14 +27,14 @@ SPEECH_LEMMAS: frozenset[str] = frozenset(
     enunciate subjoin blurt confide apologise apologize expostulate remonstrate vociferate
     stutter lisp chaff hazard volunteer thunder boom hoot chatter quaver coax wheedle taunt
     jeer scold chide rebuke reprove upbraid inform acknowledge concur opine pronounce intone
-    cackle titter snarl caution counsel soothe console
+    cackle titter snarl caution counsel soothe console intervene
     """.split()
 )
 
 # Verbs that tag speech only in the inverted position right after a quote
 # ("...," flashed Helen / pursued Henry / offered Mr. Wilcox), too common elsewhere.
 ADJACENT_SPEECH_LEMMAS: frozenset[str] = frozenset(
-    "pursue flash offer support explode report yawn interpret supplement finish end chorus".split()
+    "pursue flash offer support explode report yawn interpret supplement finish end chorus pipe".split()
 )
 
 # Verbs that tag speech in informal writing without meaning "to say".

@@ -74,7 +74,7 @@ from ficlens.stages.speakers import (
 
 MODES = ("gold-characters", "end-to-end")
 FEATURES: tuple[str, ...] = (
-    "tag_name", "tag_coref", "tag_narrator", "tag_gender", "tag_gender_recent", "tag_gender_mismatch",
+    "tag_name", "tag_alias", "tag_coref", "tag_narrator", "tag_gender", "tag_gender_recent", "tag_gender_mismatch",
     "tag_other", "actor", "actor_first", "actor_gender", "actor_gender_mismatch", "actor_gender_recent",
     "prev_actor", "prev_actor_gender", "para_mention", "vocative_prev", "vocative_next", "named_in_quote",
     "named_prev_quote", "salience", "recency_rank", "mention_share", "narrator", "tag_prev1", "tag_prev2",
