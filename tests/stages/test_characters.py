@@ -176,6 +176,19 @@ def test_a_cast_name_spelt_a_little_differently_still_finds_its_member(analyse):
 
 
 @pytest.mark.slow
+def test_mademoiselle_takes_a_first_name_the_text_uses(analyse):
+    # CC0, our words: "Mlle." is one token now, and takes the first name as "Miss" does.
+    text = (
+        "Blanche Dufresne came down to dinner late. Everyone turned.\n\n"
+        '"Good evening," said Mlle. Blanche. Mlle. Blanche sat by the General.\n\n'
+        "Blanche laughed at him."
+    )
+    doc = analyse(text)
+    blanche = [c for c in doc.characters if "Blanche" in c.name or "Blanche" in c.aliases]
+    assert len(blanche) == 1 and blanche[0].mentions == 4
+
+
+@pytest.mark.slow
 def test_reader_placeholder(analyse):
     text = "You open the door. Y/N, he says, you came.\n\nHe smiles at (y/n)."
     doc = analyse(text)

@@ -86,7 +86,7 @@ ROLE_NOUNS = frozenset(
 _NOMINAL_LEFT_DEPS = frozenset({"det", "poss", "amod", "compound", "nummod", "advmod"})
 # Titles a wife takes with her husband's name ("Mrs. John Dashwood", "Lady Henry").
 _WIFE_TITLES = frozenset({"mrs", "lady", "madame", "mme"})
-_FIRST_NAME_OK = frozenset({"miss", "mr", "mrs", "ms", "master", "mister"})
+_FIRST_NAME_OK = frozenset({"miss", "mr", "mrs", "ms", "master", "mister", "mlle", "mdlle", "mademoiselle"})
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # spaCy's small model often calls a person's name ORG or NORP: weak evidence of a non-person.
 _WEAK_PLACE_LABELS = frozenset({"ORG", "NORP"})
