@@ -4,7 +4,7 @@
 
 ``--all`` runs every PDNC novel and adds a micro-averaged total row. The segment
 stage's output is cached under /tmp/ficlens_characters_check (keyed on the text and
-the segment module's source), so a re-run only pays for quotes, characters and coref.
+the sources of the segment module and of ficlens.nlp), so a re-run only pays for quotes, characters and coref.
 
 Runs segment + quotes + characters + coref on PDNC novels (../shared/data/pdnc) and
 prints, per novel: recall of gold characters with >= 5 quotes (found when a predicted
@@ -63,9 +63,11 @@ def _gold(folder: Path) -> list[tuple[str, set[str], str, int]]:
 
 
 def _segmented(text: str, nlp) -> tuple[Document, float]:  # type: ignore[no-untyped-def]
+    import ficlens.nlp as nlp_module
     import ficlens.stages.segment as segment_module
 
-    source = Path(segment_module.__file__).read_bytes()
+    # The pipeline's tokenizer settings (nlp.py) shape the parse as much as the stage does.
+    source = Path(segment_module.__file__).read_bytes() + Path(nlp_module.__file__).read_bytes()
     key = hashlib.sha1(text.encode("utf-8") + source).hexdigest()[:20]
     path = CACHE / f"{key}.pkl"
     if path.exists():
