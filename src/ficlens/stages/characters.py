@@ -990,16 +990,17 @@ def _misspelt_seed_keys(
     "The Waiter" for a "Walter", nor a word the text also writes in lower case, nor a place),
     never a plural ("the Musgroves"), and only when one cast member is that close."""
     found: dict[tuple[str | None, tuple[str, ...]], int] = {}
-    names = {
-        (hon, words[1:] if len(words) > 1 and words[0] in ("the", "a", "an") else words): i
+    # (a list: "The Waiter" and another member's "Waiter" are two owners of one name)
+    names = [
+        ((hon, words[1:] if len(words) > 1 and words[0] in ("the", "a", "an") else words), i)
         for (hon, words), i in seed_keys.items()
-    }
+    ]
     for key, form in forms.items():
         if key in seed_keys or not key[1] or form.places + form.place_labels > len(form.spans) / 2:
             continue
         owners = {
             i
-            for (hon, words), i in names.items()
+            for (hon, words), i in names
             if hon == key[0] and len(words) == len(key[1])
             and sum(a != b for a, b in zip(words, key[1], strict=True)) == 1
             and all(a == b or (a not in lower_words and b not in lower_words and _misspelt(a, b)) for a, b in zip(words, key[1], strict=True))
