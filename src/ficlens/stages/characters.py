@@ -991,10 +991,7 @@ def _misspelt_seed_keys(
     never a plural ("the Musgroves"), and only when one cast member is that close."""
     found: dict[tuple[str | None, tuple[str, ...]], int] = {}
     # (a list: "The Waiter" and another member's "Waiter" are two owners of one name)
-    names = [
-        ((hon, words[1:] if len(words) > 1 and words[0] in ("the", "a", "an") else words), i)
-        for (hon, words), i in seed_keys.items()
-    ]
+    names = [((hon, tuple(_without_article(" ".join(words)).split())), i) for (hon, words), i in seed_keys.items()]
     for key, form in forms.items():
         if key in seed_keys or not key[1] or form.places + form.place_labels > len(form.spans) / 2:
             continue

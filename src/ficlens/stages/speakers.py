@@ -383,9 +383,10 @@ class _Names:
                     if word not in TITLES and word not in _FUNCTION_WORDS and len(word) > 1 and word[0].isalpha():
                         self.part.setdefault(word, set()).add(c.id)
 
-    def is_alias(self, text: str) -> bool:
-        """The text is one of the characters' names or aliases in full (articles aside)."""
-        return _normalise(text) in self.full
+    def alias_owners(self, text: str) -> set[str]:
+        """The characters whose name or one of whose aliases the text is in full (articles
+        aside); empty when it is nobody's."""
+        return self.full.get(_normalise(text), set())
 
     def lookup(self, text: str) -> tuple[str, ...]:
         key = _normalise(text)
@@ -920,7 +921,7 @@ class _Context:
                     return _Ref((m.character_id,), "name", None, span)
                 if m.text.lower() in FIRST_PERSON:
                     return _Ref((m.character_id,), "narrator", None, span)
-                if m.kind == MentionKind.NOMINAL and m.character_id in self.names.full.get(_normalise(m.text), ()):
+                if m.kind == MentionKind.NOMINAL and m.character_id in self.names.alias_owners(m.text):
                     return _Ref((m.character_id,), "alias", None, span)  # "the beadle", their alias
                 # The pronoun still says the gender, whoever coref chose ("she" -> a woman).
                 return _Ref((m.character_id,), "coref", _word_gender(m.text), span)
@@ -974,7 +975,7 @@ class _Context:
         # man" in a cast) names them, though less surely than a proper name.
         if tok.pos == "PROPN" or _name_like(tok.text):
             kind = "name"
-        elif self.names.is_alias(self.doc.text[start:end]):
+        elif self.names.alias_owners(self.doc.text[start:end]):
             kind = "alias"
         else:
             kind = "nominal"
