@@ -8,7 +8,7 @@ import pytest
 
 from ficlens.model import Document, Gender, MentionKind
 from ficlens.stages.characters import CharacterConfig, CharacterStage
-from ficlens.stages.names import diminutive_of, split_name, split_relationship, strip_disambiguator
+from ficlens.stages.names import diminutive_of, pet_form, split_name, split_relationship, strip_disambiguator
 from ficlens.stages.segment import SegmentConfig, SegmentStage
 
 
@@ -51,6 +51,43 @@ def test_split_name(text, parts):
 def test_nicknames_are_directional():
     assert diminutive_of("Lizzy", "Elizabeth")
     assert not diminutive_of("Louisa", "Eliza")  # the table chains Louisa -> Eliza -> Elizabeth
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("kit", "kitty", True),  # not in the nickname table
+        ("reg", "reggie", True),  # doubled consonant + "ie"
+        ("bert", "bertie", True),
+        ("kitty", "kit", True),  # either order
+        ("jo", "joey", False),  # two-letter stems are left to the table
+        ("ann", "anne", False),  # "e" is not a pet ending
+        ("kit", "kitt", False),
+        ("mara", "marabelle", False),
+    ],
+)
+def test_pet_forms(a, b, same):
+    assert pet_form(a, b) is same
+    if same:  # a lone word joins a longer pet form, not a shorter one
+        assert diminutive_of(a.title(), b.title()) is (len(a) < len(b))
+
+
+@pytest.mark.slow
+def test_a_pet_form_of_a_full_name_joins_it(analyse):
+    # Written for this test (CC0).
+    text = (
+        "Kitty Marsh came down the lane with the milk.\n\n"
+        '"You are late," said Kitty Marsh.\n\n'
+        '"Not so late as you, Kit," said Owen.\n\n'
+        '"Kit is never late," said Kit, and laughed.\n\n'
+        "John Hale sat by the fire. Johnnie, his small son, brought him a pipe.\n\n"
+        '"Thank you, Johnnie," said John Hale.'
+    )
+    doc = analyse(text)
+    kitty = _by_alias(doc, "Kitty Marsh")
+    assert "Kit" in kitty.aliases
+    # a pet form is not joined to the shorter name: the boy is not his father
+    assert _by_alias(doc, "Johnnie").id != _by_alias(doc, "John Hale").id
 
 
 def test_ao3_tags():
@@ -666,3 +703,4 @@ def test_the_title_goes_to_the_holder_who_bears_it_throughout(analyse):
     )
     doc = analyse(text)
     assert _by_alias(doc, "the Colonel").id == _by_alias(doc, "Colonel Ashby").id != _by_alias(doc, "Colonel Pell").id
+

@@ -179,7 +179,12 @@ def diminutive_of(word: str, full: str) -> bool:
     word must be a nickname of a name the cluster already holds, not the other way round.
     """
     lw, lf = word.lower(), full.lower()
-    return lw == lf or lw in _nicknamer().nicknames_of(lf)
+    if lw == lf or lw in _nicknamer().nicknames_of(lf):
+        return True
+    # "Kit" of "Kitty", "Hat" of "Hattie": a name cut shorter still. Not the other way: a pet
+    # form of a name is often someone else ("Johnnie" beside "Sir John", "Jacky" beside a
+    # "Jack").
+    return len(lw) < len(lf) and pet_form(lw, lf)
 
 
 def nickname_compatible(a: str, b: str) -> bool:
@@ -188,6 +193,24 @@ def nickname_compatible(a: str, b: str) -> bool:
     if la == lb:
         return True
     return lb in name_variants(la) or la in name_variants(lb)
+
+
+_PET_SUFFIXES = ("y", "ie", "ey")
+
+
+def pet_form(a: str, b: str) -> bool:
+    """True when one name is the other with a pet ending, its last consonant doubled or not:
+    "Kit"/"Kitty", "Bert"/"Bertie", "Reg"/"Reggie" (lower case). The nickname table lists
+    many such pairs but not all ("Kitty" is missing), and the ending is one step, so unlike
+    the table's links it does not chain. The stem needs three letters ("Jo"/"Joey" is left
+    to the table)."""
+    short, long = sorted((a, b), key=len)
+    if len(short) < 3 or not long.startswith(short) or not short.isalpha():
+        return False
+    rest = long[len(short) :]
+    if rest[:1] == short[-1] and short[-1] not in "aeiouy":
+        rest = rest[1:]
+    return rest in _PET_SUFFIXES
 
 
 @lru_cache(maxsize=1)
