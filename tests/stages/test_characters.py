@@ -704,3 +704,16 @@ def test_the_title_goes_to_the_holder_who_bears_it_throughout(analyse):
     doc = analyse(text)
     assert _by_alias(doc, "the Colonel").id == _by_alias(doc, "Colonel Ashby").id != _by_alias(doc, "Colonel Pell").id
 
+
+@pytest.mark.slow
+def test_a_bare_surname_is_the_brother_named_last_before_it(analyse):
+    # Written for this test (CC0): Frank is named more often, but "Hale" follows Maurice.
+    frank = "Frank Hale rode to town. Frank bought nails. Frank came home late.\n\n"
+    text = (
+        frank * 3
+        + "Maurice Hale sat alone in the study. Hale read his letters and frowned.\n\n"
+        + '"Nothing for me," said Hale.\n\n'
+        + "Maurice went to bed. Hale slept badly."
+    )
+    doc = analyse(text)
+    assert _by_alias(doc, "Hale").id == _by_alias(doc, "Maurice Hale").id != _by_alias(doc, "Frank Hale").id

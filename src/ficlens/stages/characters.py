@@ -1334,12 +1334,43 @@ def _cluster(
             # the wife's when only "Mrs. Braddocks" holds it (then a new character, her husband).
             male = [c for c in loose if c.gender_hint() == Gender.MALE]
             match = male or loose or in_first
+            bearers = [c for c in match if c.firsts and c.gender_hint() != Gender.FEMALE]
+            if len(bearers) > 1 and not in_first:
+                # Brothers, or father and son, each with his first name: not the one most
+                # often named, but the one named last before each bare surname.
+                match = [_nearest_named(bearers, form, forms)]
         c = _most(match) if match else None
         if c is None:
             c = _Cluster()
             clusters.append(c)
         join(c, form)
     return clusters
+
+
+# How far back (tokens) a bare surname looks for the last-named bearer of the name.
+_SURNAME_LOOKBACK = 1000
+
+
+def _nearest_named(
+    clusters: list[_Cluster], form: _Form, forms: dict[tuple[str | None, tuple[str, ...]], _Form]
+) -> _Cluster:
+    """Of several men with one surname, the one a bare surname means ("Oakley" for Maurice
+    Oakley, not his brother Frank): each "Oakley" votes for the bearer named last before it,
+    within ``_SURNAME_LOOKBACK`` tokens, by any name of his (first names included); the most
+    votes win, then the most mentions."""
+    named: list[tuple[int, int]] = []  # (token, cluster index)
+    for i, c in enumerate(clusters):
+        spans = [s for f in c.forms for s, _ in f.spans]
+        spans += [s for first in c.firsts if (None, (first,)) in forms for s, _ in forms[(None, (first,))].spans]
+        named.extend((s, i) for s in spans)
+    named.sort()
+    starts = [s for s, _ in named]
+    votes: Counter[int] = Counter()
+    for s, _ in form.spans:
+        k = bisect_left(starts, s) - 1
+        if k >= 0 and s - starts[k] <= _SURNAME_LOOKBACK:
+            votes[named[k][1]] += 1
+    return max(enumerate(clusters), key=lambda ic: (votes[ic[0]], ic[1].count, ic[1].cast_name is not None))[1]
 
 
 def _usage(clusters: list[_Cluster], word: str, position: int) -> int:
