@@ -8,7 +8,13 @@ import pytest
 
 from ficlens.model import Document, Gender, MentionKind
 from ficlens.stages.characters import CharacterConfig, CharacterStage
-from ficlens.stages.names import diminutive_of, pet_form, split_name, split_relationship, strip_disambiguator
+from ficlens.stages.names import (
+    diminutive_of,
+    pet_form,
+    split_name,
+    split_relationship,
+    strip_disambiguator,
+)
 from ficlens.stages.segment import SegmentConfig, SegmentStage
 
 

@@ -17,10 +17,11 @@ while place grammar does ("at Netherfield", "Carrick light", a "Carrick Head" in
 text). Exclamations opening quotes, families ("the Quills") and common words that
 only open sentences are not names. A recurring "said the croupier" / "the General"
 becomes a character known by its role. Then every occurrence is a mention. Forms cluster BookNLP-style: full names first, then
-honorific forms, then single words (first name or nickname of one cluster, else a
-surname, else a new character; a word that is one name's first word and another's last
-goes where the text writes it in full more often: "Newland" is Newland Archer's, not young
-van der Luyden Newland's). A month that is a given name ("May") is a name only as the
+honorific forms, then single words (first name, nickname or name cut short ("Kit" of
+"Kitty") of one cluster, else a surname, else a new character; a word that is one name's
+first word and another's last goes where the text writes it in full more often: "Newland"
+is Newland Archer's, not young van der Luyden Newland's; a surname two brothers share goes
+to the one named last before it). A month that is a given name ("May") is a name only as the
 subject of a speech verb or a vocative. People sharing a surname stay apart: "Mr. X" never
 joins a female cluster and "Mrs. X" joins a cluster called "Mrs." or the one full name
 with that surname whose gender fits ("Edna Pontellier"), or among several the one woman's
