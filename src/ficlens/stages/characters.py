@@ -1358,7 +1358,7 @@ def _nearest_named(
     """Of several men with one surname, the one a bare surname means ("Oakley" for Maurice
     Oakley, not his brother Frank): each "Oakley" votes for the bearer named last before it,
     within ``_SURNAME_LOOKBACK`` tokens, by any name of his (first names included); the most
-    votes win, then the most mentions."""
+    votes win, then ``_most``."""
     named: list[tuple[int, int]] = []  # (token, cluster index)
     for i, c in enumerate(clusters):
         spans = [s for f in c.forms for s, _ in f.spans]
@@ -1371,7 +1371,8 @@ def _nearest_named(
         k = bisect_left(starts, s) - 1
         if k >= 0 and s - starts[k] <= _SURNAME_LOOKBACK:
             votes[named[k][1]] += 1
-    return max(enumerate(clusters), key=lambda ic: (votes[ic[0]], ic[1].count, ic[1].cast_name is not None))[1]
+    top = max(votes.values(), default=0)
+    return _most([c for i, c in enumerate(clusters) if votes[i] == top])
 
 
 def _usage(clusters: list[_Cluster], word: str, position: int) -> int:
