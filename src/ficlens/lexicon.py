@@ -30,6 +30,11 @@ def entries(name: str) -> tuple[str, ...]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise KeyError(f"no word table {name!r} in ficlens/data/lexicon") from None
+    return parse_table(text)
+
+
+def parse_table(text: str) -> tuple[str, ...]:
+    """The entries of a table file's text (``#`` lines are comments)."""
     lines = text.splitlines()
     per_line = any(line.strip().lower() == _ONE_ENTRY_A_LINE for line in lines)
     out: list[str] = []

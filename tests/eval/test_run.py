@@ -1,6 +1,6 @@
 """evaluate_pdnc / evaluate_litbank / report / CLI with a fake pipeline on tiny made-up datasets.
 
-The fake pipeline has the real pipeline's shape (``stages`` with ``.name``, ``__call__``):
+The fake pipeline is a real ``Pipeline`` over made-up stages:
 quotes are straight double-quoted spans, characters are the capitalised words in a small
 name list, a quote's speaker is the first name after it, its addressee the other character.
 """
@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from ficlens.errors import DatasetError
 from ficlens.eval.cli import app
 from ficlens.eval.pdnc import load_novel
 from ficlens.eval.report import BEGIN, END, update_docs
@@ -27,14 +28,18 @@ from ficlens.eval.run import (
     pdnc_quote_rows,
 )
 from ficlens.model import Character, Document, Mention, MentionKind, Paragraph, Quote
+from ficlens.pipeline import Pipeline
 
 NAMES = ("Bob", "Ann")  # predicted ids C0=Bob, C1=Ann: the reverse of the gold ids
 
 
 class _Stage:
-    def __init__(self, name: str, fn) -> None:  # noqa: ANN001
+    requires: tuple[str, ...] = ()
+
+    def __init__(self, name: str, fn, assigns: tuple[str, ...]) -> None:  # noqa: ANN001
         self.name = name
         self.fn = fn
+        self.assigns = assigns
 
     def __call__(self, doc: Document) -> Document:
         self.fn(doc)
@@ -71,31 +76,27 @@ def _speakers(doc: Document) -> None:
     doc.quotes = out
 
 
-class FakePipeline:
-    def __init__(self, find_quotes: bool = True) -> None:
-        self.stages = [
-            _Stage("segment", _segment),
-            _Stage("quotes", lambda d: _quotes(d, find_quotes)),
-            _Stage("characters", _characters),
-            _Stage("speakers", _speakers),
+def fake_pipeline(find_quotes: bool = True, quotes=None) -> Pipeline:  # noqa: ANN001
+    return Pipeline(
+        stages=[
+            _Stage("segment", _segment, ("paragraphs",)),
+            _Stage("quotes", quotes or (lambda d: _quotes(d, find_quotes)), ("quotes",)),
+            _Stage("characters", _characters, ("characters", "mentions")),
+            _Stage("speakers", _speakers, ("quotes",)),
         ]
-
-    def __call__(self, doc: Document) -> Document:
-        for s in self.stages:
-            doc = s(doc)
-        return doc
+    )
 
 
 SEEN_CASTS: list[Path | None] = []
 
 
-def fake_factory(cast_path: Path | None) -> FakePipeline:
+def fake_factory(cast_path: Path | None) -> Pipeline:
     SEEN_CASTS.append(cast_path)
-    return FakePipeline()
+    return fake_pipeline()
 
 
-def blind_factory(cast_path: Path | None) -> FakePipeline:
-    return FakePipeline(find_quotes=False)
+def blind_factory(cast_path: Path | None) -> Pipeline:
+    return fake_pipeline(find_quotes=False)
 
 
 TEXT = '"Hello there," said Ann. "Hi," said Bob.\n'
@@ -215,7 +216,7 @@ def test_quote_table_marks_undetected_quotes(tmp_path: Path) -> None:
 
 def test_quote_table_brackets_a_speaker_no_gold_character_maps_to(tmp_path: Path) -> None:
     novel = load_novel(_pdnc(tmp_path / "pdnc") / "data" / "One")
-    doc = FakePipeline()(Document(text=novel.text, source="One", format="text"))
+    doc = fake_pipeline()(Document(text=novel.text, source="One", format="text"))
     only_ann = PdncAlignment.from_parts({"C1": 0}, [doc.quotes[0], doc.quotes[1]])  # Bob's cluster unmapped
     rows = pdnc_quote_rows(novel, doc, only_ann)
     assert [(r["predicted_speaker"], r["speaker_right"]) for r in rows] == [("Ann", "1"), ("[Bob]", "0")]
@@ -255,12 +256,6 @@ def _litbank(root: Path) -> Path:
     return root
 
 
-class _CurlyPipeline(FakePipeline):
-    def __init__(self) -> None:
-        super().__init__()
-        self.stages[1] = _Stage("quotes", _curly_quotes)
-
-
 def _curly_quotes(doc: Document) -> None:
     doc.quotes = [
         Quote(id=f"Q{i}", start=m.start(1), end=m.end(1), text=m.group(1), paragraph=0, mark="double")
@@ -268,8 +263,8 @@ def _curly_quotes(doc: Document) -> None:
     ]
 
 
-def curly_factory(cast_path: Path | None) -> FakePipeline:
-    return _CurlyPipeline()
+def curly_factory(cast_path: Path | None) -> Pipeline:
+    return fake_pipeline(quotes=_curly_quotes)
 
 
 def test_litbank_scores(tmp_path: Path) -> None:
@@ -296,3 +291,34 @@ def test_cli_unknown_mode(tmp_path: Path) -> None:
 def test_cli_report_without_results(tmp_path: Path, args: list[str]) -> None:
     result = CliRunner().invoke(app, [*args[:1], str(tmp_path / args[1]), "--docs", str(tmp_path / "e.md")])
     assert result.exit_code == 2 and "no results" in result.output
+
+
+def test_test_split_items_are_summed_never_shown_one_by_one(tmp_path: Path) -> None:
+    # "Persuasion" is in the frozen PDNC test split, "One" and "Two" are not.
+    root = _pdnc(tmp_path / "pdnc", ("One", "Persuasion", "Two"))
+    out = tmp_path / "results"
+    run = evaluate_pdnc(root, out=out, workers=1, pipeline_factory=fake_factory)
+    data = json.loads((out / "pdnc-end-to-end.json").read_text(encoding="utf-8"))
+    assert data["items"] == {"dev": 2, "test": 1}
+    assert list(data["per_item"]) == ["One", "Two"]
+    assert data["micro"]["speaker"]["all"]["total"] == 6  # all three novels are scored
+    assert data["micro_by_split"]["test"]["speaker"]["all"]["total"] == 2
+    assert {r["novel"] for r in run.quote_rows} == {"One", "Two"}
+    tsv = (out / "pdnc-end-to-end-quotes.tsv").read_text(encoding="utf-8")
+    assert "Persuasion" not in tsv
+    md = (out / "pdnc-end-to-end.md").read_text(encoding="utf-8")
+    assert "Persuasion" not in md
+    assert "| metric | micro (all) | dev (2) | test (1) | One | Two |" in md
+
+
+def test_split_selects_novels_and_refuses_one_outside_it(tmp_path: Path) -> None:
+    root = _pdnc(tmp_path / "pdnc", ("One", "Persuasion"))
+    test = evaluate_pdnc(root, workers=1, pipeline_factory=fake_factory, split="test", out=tmp_path / "r")
+    assert list(test.per_item) == ["Persuasion"] and test.to_dict()["per_item"] == {}
+    assert (tmp_path / "r" / "pdnc-end-to-end-test.json").exists()
+    assert not (tmp_path / "r" / "pdnc-end-to-end-test-quotes.tsv").exists()
+    assert list(evaluate_pdnc(root, workers=1, pipeline_factory=fake_factory, split="dev").per_item) == ["One"]
+    with pytest.raises(DatasetError, match="not in the dev split"):
+        evaluate_pdnc(root, novels=["Persuasion"], workers=1, pipeline_factory=fake_factory, split="dev")
+    with pytest.raises(DatasetError, match="unknown split"):
+        evaluate_pdnc(root, workers=1, pipeline_factory=fake_factory, split="train")

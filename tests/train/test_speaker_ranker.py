@@ -118,17 +118,14 @@ def test_unknown_scorer_is_an_error():
 
 @needs_model
 def test_eval_uses_the_heldout_fold():
-    from ficlens.eval.run import heldout_pipeline
+    from ficlens.pipeline import Pipeline
 
-    class Fake:
-        def __init__(self) -> None:
-            self.stages = [SpeakerStage(SpeakerConfig(scorer="ranker"))]
-
-    pipe = Fake()
+    pipe = Pipeline(stages=[SpeakerStage(SpeakerConfig(scorer="ranker"))])
     bundle = pipe.stages[0].bundle
     assert bundle is not None
     novel = next(iter(bundle.folds[1][0]))
-    swapped = heldout_pipeline(pipe, novel)
+    assert pipe.heldout("not a PDNC novel") is pipe
+    swapped = pipe.heldout(novel)
     assert swapped is not pipe and swapped.stages[0].scorer is bundle.folds[1][1]
     assert pipe.stages[0].scorer is bundle.full  # the cached pipeline is left alone
 

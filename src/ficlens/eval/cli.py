@@ -20,6 +20,7 @@ from ficlens.eval import run as run_mod
 
 app = typer.Typer(help="Score ficlens on PDNC and LitBank.", no_args_is_help=True)
 console = Console(stderr=True)
+SPLIT_HELP = "all | dev | test: the frozen split to run (test items are reported as one aggregate)."
 
 
 def _progress(label: str) -> Progress:
@@ -42,18 +43,19 @@ def pdnc_cli(
         Path("results"), "-o", "--out", help="Directory for JSON + Markdown results and the per-quote TSV."
     ),
     workers: int = typer.Option(2, "--workers", min=1, help="Worker processes (one spaCy each)."),
+    split: str = typer.Option("all", "--split", help=SPLIT_HELP),
 ) -> None:
     """Quotation detection, speaker/addressee attribution and character identification on PDNC."""
     with _errors():
-        _pdnc(data, novels, mode, out, workers)
+        _pdnc(data, novels, mode, out, workers, split)
 
 
-def _pdnc(data: Path, novels: str, mode: str, out: Path, workers: int) -> None:
+def _pdnc(data: Path, novels: str, mode: str, out: Path, workers: int, split: str = "all") -> None:
     names = [n.strip() for n in novels.split(",") if n.strip()] or None
     with _progress(f"PDNC {mode}") as bar:
         task = bar.add_task("novels", total=None, last="")
         result = run_mod.evaluate_pdnc(
-            data, novels=names, mode=mode, out=out, workers=workers,
+            data, novels=names, mode=mode, out=out, workers=workers, split=split,
             progress=lambda done, total, name: bar.update(task, completed=done, total=total, last=name),
         )
     _summary(result.to_dict(), out, quote_table=bool(result.quote_rows))
@@ -64,17 +66,18 @@ def litbank_cli(
     data: Path = typer.Option(Path("../shared/data/litbank"), "--data", help="LitBank root."),
     out: Path = typer.Option(Path("results"), "-o", "--out", help="Directory for JSON + Markdown results."),
     workers: int = typer.Option(2, "--workers", min=1, help="Worker processes (one spaCy each)."),
+    split: str = typer.Option("all", "--split", help=SPLIT_HELP),
 ) -> None:
     """Entities, coreference, quotation detection and speakers on LitBank."""
     with _errors():
-        _litbank(data, out, workers)
+        _litbank(data, out, workers, split)
 
 
-def _litbank(data: Path, out: Path, workers: int) -> None:
+def _litbank(data: Path, out: Path, workers: int, split: str = "all") -> None:
     with _progress("LitBank") as bar:
         task = bar.add_task("works", total=None, last="")
         result = run_mod.evaluate_litbank(
-            data, out=out, workers=workers,
+            data, out=out, workers=workers, split=split,
             progress=lambda done, total, name: bar.update(task, completed=done, total=total, last=name),
         )
     _summary(result.to_dict(), out)

@@ -19,7 +19,8 @@ END = "<!-- eval-results:end -->"
 
 
 def result_name(data: dict[str, Any]) -> str:
-    return f"{data['dataset']}-{data['mode']}"
+    split = data.get("split", "all")
+    return f"{data['dataset']}-{data['mode']}" + ("" if split == "all" else f"-{split}")
 
 
 def write_run(run: Any, out: Path) -> tuple[Path, Path]:
@@ -95,35 +96,44 @@ LITBANK_COLUMNS: list[tuple[str, tuple[str, ...]]] = [
 
 
 def render_table(data: dict[str, Any], per_item: bool = True) -> str:
-    """Scores in percent; metrics are rows, so the table stays readable with 15 metrics."""
+    """Scores in percent; metrics are rows, so the table stays readable with 15 metrics. The
+    columns: micro over the run's items, then (for a run over both splits) micro over dev and
+    over test, then dev items one by one (test items are never shown one by one)."""
     columns = PDNC_COLUMNS if data["dataset"] == "pdnc" else LITBANK_COLUMNS
+    counts = data.get("items", {})
+    totals = [(f"micro ({data.get('split', 'all')})", data.get("micro", {}))]
+    for split, scores in data.get("micro_by_split", {}).items():
+        totals.append((f"{split} ({counts.get(split, '?')})", scores))
     items = list(data.get("per_item", {}).items()) if per_item else []
-    header = ["metric", "micro", *[name for name, _ in items]]
+    header = ["metric", *[name for name, _ in totals], *[name for name, _ in items]]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" + "---:|" * (len(header) - 1)]
     for label, path in columns:
-        row = [label, _v(data.get("micro", {}), *path), *[_v(scores, *path) for _, scores in items]]
+        row = [label, *[_v(scores, *path) for _, scores in totals], *[_v(scores, *path) for _, scores in items]]
         lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines) + "\n"
 
 
 def render_markdown(data: dict[str, Any]) -> str:
-    n = len(data.get("per_item", {}))
+    counts = data.get("items", {})
+    n = sum(counts.values()) if counts else len(data.get("per_item", {}))
     unit = "novels" if data["dataset"] == "pdnc" else "works"
     head = (
-        f"# {data['dataset'].upper()} — {data['mode']}\n\n"
-        f"{n} {unit}; commit `{data.get('git_commit', 'unknown')}`, {data.get('date', '')}, "
+        f"# {data['dataset'].upper()} — {data['mode']} ({data.get('split', 'all')})\n\n"
+        f"{n} {unit} ({counts.get('dev', '?')} dev, {counts.get('test', '?')} test; test items are not shown one by one); commit `{data.get('git_commit', 'unknown')}`, {data.get('date', '')}, "
         f"{data.get('seconds', '?')} s with {data.get('workers', '?')} worker(s). Scores in %, micro-averaged over {unit}.\n\n"
     )
     if data.get("speaker_model"):
         head += f"Speakers: {data['speaker_model']}.\n\n"
-    return head + render_table(data, per_item=n <= 25) + "\n"
+    return head + render_table(data, per_item=len(data.get("per_item", {})) <= 25) + "\n"
 
 
 def render_docs_section(results: list[dict[str, Any]]) -> str:
     parts = [BEGIN, ""]
     for data in results:
-        n = len(data.get("per_item", {}))
-        parts.append(f"### {data['dataset'].upper()}, {data['mode']} ({n} items)\n")
+        counts = data.get("items", {})
+        n = sum(counts.values()) if counts else len(data.get("per_item", {}))
+        split = data.get("split", "all")
+        parts.append(f"### {data['dataset'].upper()}, {data['mode']}, {split} ({n} items)\n")
         parts.append(
             f"Commit `{data.get('git_commit', 'unknown')}`, {data.get('date', '')}, "
             f"{data.get('seconds', '?')} s with {data.get('workers', '?')} workers."

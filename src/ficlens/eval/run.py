@@ -15,7 +15,6 @@ pickled. Results come back as count-keeping score objects, summed into micro-ave
 from __future__ import annotations
 
 import bisect
-import copy
 import dataclasses
 import datetime as dt
 import subprocess
@@ -25,24 +24,28 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ficlens.errors import DatasetError
 from ficlens.eval import metrics as M
 from ficlens.eval.coref_metrics import CorefScores
 from ficlens.eval.litbank import load_litbank
 from ficlens.eval.pdnc import NARRATOR, GoldCharacter, PdncNovel, list_novels, load_novel
+from ficlens.eval.splits import select, split_of
 from ficlens.model import Document, Quote
+
+if TYPE_CHECKING:
+    from ficlens.pipeline import Pipeline
 
 MODES = ("end-to-end", "gold-characters", "gold-quotes")
 GENDERS = {"M": "male", "F": "female", "U": "unknown", "X": "unknown"}
 
-# (cast TSV path or None) -> an object with ``stages`` and ``__call__(doc) -> doc``.
-PipelineFactory = Callable[[Path | None], Any]
+# (cast TSV path or None) -> a Pipeline.
+PipelineFactory = Callable[[Path | None], "Pipeline"]
 Progress = Callable[[int, int, str], None]  # (done, total, name of the item just finished)
 
 
-def default_pipeline(cast_path: Path | None) -> Any:
+def default_pipeline(cast_path: Path | None) -> Pipeline:
     """The real pipeline; the cast goes through the same loader as the user's ``--cast``."""
     from ficlens.api import get_pipeline
 
@@ -101,6 +104,13 @@ def _cell(value: str) -> str:
     return value.replace("\t", " ").replace("|", " ").replace("\n", " ").strip()
 
 
+def gold_quotes(doc: Document, novel: PdncNovel) -> Document:
+    """The quotes stage's work done by the gold: ``doc.quotes`` are the gold quote spans
+    (gold-quotes mode)."""
+    doc.quotes = gold_quote_records(doc, novel)
+    return doc
+
+
 def gold_quote_records(doc: Document, novel: PdncNovel) -> list[Quote]:
     """Gold sub-quotation spans as Quote records in text order; pieces of one gold quote are
     linked through ``continues``, as the quotes stage links an interrupted quote."""
@@ -122,18 +132,6 @@ def gold_quote_records(doc: Document, novel: PdncNovel) -> list[Quote]:
         opening = s - 1 if s > 0 and doc.text[s - 1] in "\"'“‘" else -1
         out.append(Quote(id=qid, start=s, end=e, text=doc.text[s:e], paragraph=para, mark="double", open_start=opening, continues=prev))
     return out
-
-
-def run_pipeline(pipeline: Any, doc: Document, gold_quotes: Callable[[Document], list[Quote]] | None = None) -> Document:
-    """Run every stage; with ``gold_quotes`` the quotes stage's output is replaced by it."""
-    if gold_quotes is None:
-        return pipeline(doc)
-    for stage in pipeline.stages:
-        doc = stage(doc)
-        doc.stages.append(stage.name)
-        if stage.name == "quotes":
-            doc.quotes = gold_quotes(doc)
-    return doc
 
 
 def align_pdnc_quotes(novel: PdncNovel, doc: Document) -> list[int | None]:
@@ -271,21 +269,6 @@ def map_pdnc_characters(novel: PdncNovel, doc: Document) -> dict[Hashable, Hasha
     return {**fixed, **M.map_clusters(texts, rest)}
 
 
-def heldout_pipeline(pipeline: Any, novel: str) -> Any:
-    """The pipeline with each stage that has cross-validation fold models (the speaker ranker)
-    swapped for the fold model trained without ``novel``: no PDNC novel is scored by a model
-    that saw it. Returns ``pipeline`` itself when no stage has folds."""
-    stages = getattr(pipeline, "stages", None)
-    if not stages:
-        return pipeline
-    swapped = [s.heldout(novel) if hasattr(s, "heldout") else s for s in stages]
-    if all(a is b for a, b in zip(swapped, stages, strict=True)):
-        return pipeline
-    clone = copy.copy(pipeline)  # the cached pipeline itself stays on the full model
-    clone.stages = swapped
-    return clone
-
-
 def speaker_model_note() -> str:
     """How the speakers stage of the default pipeline is scored on PDNC (for the report)."""
     from ficlens.stages.speakers import SpeakerConfig
@@ -303,10 +286,10 @@ def _pdnc_one(
     cast_path = None
     if mode != "end-to-end":
         cast_path = write_cast(novel.characters, cast_dir / f"{novel.folder}.cast.tsv")
-    pipeline = heldout_pipeline(factory(cast_path), novel.folder)
+    pipeline = factory(cast_path).heldout(novel.folder)
     doc = Document(text=novel.text, source=str(novel.text_path), format="text")
-    gold = (lambda d: gold_quote_records(d, novel)) if mode == "gold-quotes" else None
-    doc = run_pipeline(pipeline, doc, gold)
+    replace = {"quotes": lambda d: gold_quotes(d, novel)} if mode == "gold-quotes" else None
+    doc = pipeline(doc, replace=replace)
     alignment = PdncAlignment.of(novel, doc)
     scores = score_pdnc_novel(novel, doc, alignment)
     rows = pdnc_quote_rows(novel, doc, alignment)
@@ -315,27 +298,56 @@ def _pdnc_one(
 
 @dataclass
 class EvalRun:
+    """Scores of one evaluation run, per item, summed into micro-averages.
+
+    Items of the frozen test split (``ficlens.eval.splits``) are summed into the test micro
+    and never shown one by one: ``to_dict`` and the per-quote rows hold dev items only."""
+
     dataset: str
     mode: str
     per_item: dict[str, Any] = field(default_factory=dict)  # name -> score object
     meta: dict[str, Any] = field(default_factory=dict)
-    quote_rows: list[dict[str, str]] = field(default_factory=list)  # QUOTE_COLUMNS, PDNC only
+    quote_rows: list[dict[str, str]] = field(default_factory=list)  # QUOTE_COLUMNS, PDNC dev items only
+    split: str = "all"
 
-    def micro(self) -> Any:
-        items = list(self.per_item.values())
+    def micro(self, split: str = "all") -> Any:
+        items = [v for k, v in self.per_item.items() if split == "all" or split_of(self.dataset, k) == split]
+        if not items:
+            return None
         total = items[0]
         for s in items[1:]:
             total = total + s
         return total
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        counts = {name: sum(1 for k in self.per_item if split_of(self.dataset, k) == name) for name in ("dev", "test")}
+        out = {
             "dataset": self.dataset,
             "mode": self.mode,
+            "split": self.split,
             **self.meta,
+            "items": counts,
             "micro": self.micro().to_dict() if self.per_item else {},
-            "per_item": {k: v.to_dict() for k, v in self.per_item.items()},
         }
+        if all(counts.values()):
+            out["micro_by_split"] = {name: self.micro(name).to_dict() for name in ("dev", "test")}
+        out["per_item"] = {k: v.to_dict() for k, v in self.per_item.items() if split_of(self.dataset, k) == "dev"}
+        return out
+
+
+def _items_of(dataset: str, data: Path, known: list[str], wanted: list[str] | None, split: str) -> list[str]:
+    """The items to run: ``wanted`` (default all) within ``split``; naming an unknown item or
+    one outside the split is an error."""
+    unit = "novel" if dataset == "pdnc" else "work"
+    if wanted:
+        unknown = [n for n in wanted if n not in known]
+        if unknown:
+            raise DatasetError(str(data), f"unknown {unit}(s) {unknown}; known: {', '.join(known)}")
+        outside = [n for n in wanted if n not in select(dataset, wanted, split)]
+        if outside:
+            raise DatasetError(str(data), f"{unit}(s) {outside} are not in the {split} split")
+        return [n for n in known if n in wanted]
+    return select(dataset, known, split)
 
 
 def evaluate_pdnc(
@@ -346,30 +358,26 @@ def evaluate_pdnc(
     workers: int = 2,
     progress: Progress | None = None,
     pipeline_factory: PipelineFactory = default_pipeline,
+    split: str = "all",
 ) -> EvalRun:
     if mode not in MODES:
         raise DatasetError(str(data), f"unknown mode {mode!r} (expected one of {', '.join(MODES)})")
     data = Path(data)
-    folders = list_novels(data)
-    if novels:
-        unknown = [n for n in novels if n not in folders]
-        if unknown:
-            raise DatasetError(str(data), f"unknown novel(s) {unknown}; known: {', '.join(folders)}")
-        folders = [f for f in folders if f in novels]
+    folders = _items_of("pdnc", data, list_novels(data), novels, split)
     paths = [data / "data" / f for f in folders]
     for p in paths:  # fail before starting any work
         if not (p / "novel_text.txt").is_file():
             raise DatasetError(str(p), "missing novel_text.txt")
     # Longest first, so the two workers finish close together.
     paths.sort(key=lambda p: -(p / "novel_text.txt").stat().st_size)
-    run = EvalRun("pdnc", mode, meta={**_meta(data, workers), "speaker_model": speaker_model_note()})
+    run = EvalRun("pdnc", mode, meta={**_meta(data, workers), "speaker_model": speaker_model_note()}, split=split)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         cast_dir = Path(out) / "casts" if out is not None else Path(tmp)
         cast_dir.mkdir(parents=True, exist_ok=True)
         results = _map(_pdnc_one, [(p, mode, cast_dir, pipeline_factory) for p in paths], workers, progress)
     run.per_item = {f: results[f][0] for f in folders if f in results}
-    run.quote_rows = [row for f in folders if f in results for row in results[f][1]]
+    run.quote_rows = [row for f in folders if f in results and split_of("pdnc", f) == "dev" for row in results[f][1]]
     run.meta["seconds"] = round(time.perf_counter() - started, 1)
     if out is not None:
         from ficlens.eval.report import write_run
@@ -452,17 +460,13 @@ def evaluate_litbank(
     workers: int = 2,
     progress: Progress | None = None,
     pipeline_factory: PipelineFactory = default_pipeline,
+    split: str = "all",
 ) -> EvalRun:
     from ficlens.eval.litbank import list_works
 
     data = Path(data)
-    stems = list_works(data)
-    if works:
-        unknown = [w for w in works if w not in stems]
-        if unknown:
-            raise DatasetError(str(data), f"unknown work(s) {unknown}")
-        stems = [s for s in stems if s in works]
-    run = EvalRun("litbank", "end-to-end", meta=_meta(data, workers))
+    stems = _items_of("litbank", data, list_works(data), works, split)
+    run = EvalRun("litbank", "end-to-end", meta=_meta(data, workers), split=split)
     started = time.perf_counter()
     results = _map(_litbank_one, [(data, s, pipeline_factory) for s in stems], workers, progress)
     run.per_item = {s: results[s] for s in stems}

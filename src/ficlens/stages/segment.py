@@ -99,7 +99,8 @@ class _Found:
 class SegmentStage:
     name = "segment"
     requires: tuple[str, ...] = ("text",)
-    assigns: tuple[str, ...] = ("chapters", "scenes", "paragraphs", "sentences", "tokens", "entities")
+    # A story over the word cap is cut: ``truncated_at`` and a warning say where.
+    assigns: tuple[str, ...] = ("chapters", "scenes", "paragraphs", "sentences", "tokens", "entities", "truncated_at", "warnings")
 
     def __init__(self, config: SegmentConfig, nlp: Any) -> None:
         self.config = config

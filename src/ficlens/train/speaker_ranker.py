@@ -57,6 +57,7 @@ from ficlens.eval.run import (
     write_cast,
 )
 from ficlens.model import Document
+from ficlens.pipeline import Pipeline, PipelineConfig, stage_names
 from ficlens.stages.addressees import ADDRESSEE_FEATURES, addressee_features, cast_facts
 from ficlens.stages.speakers import (
     MODEL_FILE,
@@ -112,14 +113,11 @@ class Staged:
 # --- documents -------------------------------------------------------------------------
 
 
-def stage_novel(folder: Path, mode: str, cache_dir: Path | None, nlp_holder: list[Any]) -> Document:
+def stage_novel(folder: Path, mode: str, cache_dir: Path | None, parser: list[Pipeline]) -> Document:
     """The novel run through the pipeline up to (not including) the speakers stage, exactly as
-    ``ficlens eval pdnc`` runs it in ``mode``; cached as a pickle under ``cache_dir``."""
+    ``ficlens eval pdnc`` runs it in ``mode``; cached as a pickle under ``cache_dir``.
+    ``parser`` holds the segment pipeline once one was needed (spaCy loads once)."""
     from ficlens.cast import load_cast
-    from ficlens.stages.characters import CharacterConfig, CharacterStage
-    from ficlens.stages.coref import CorefConfig, CorefStage
-    from ficlens.stages.quotes import QuoteConfig, QuoteStage
-    from ficlens.stages.segment import SegmentConfig, SegmentStage
 
     staged = cache_dir / f"speakers-{folder.name}-{mode}.pkl" if cache_dir else None
     if staged is not None and staged.exists():
@@ -129,13 +127,13 @@ def stage_novel(folder: Path, mode: str, cache_dir: Path | None, nlp_holder: lis
     if segmented is not None and segmented.exists():
         with open(segmented, "rb") as fh:
             doc = pickle.load(fh)
+        if not doc.stages:  # caches written before the pipeline recorded the segment stage
+            doc.stages.append("segment")
     else:
-        if not nlp_holder:
-            from ficlens.nlp import load_nlp
-
-            nlp_holder.append(SegmentStage(SegmentConfig(), load_nlp()))
+        if not parser:
+            parser.append(Pipeline(PipelineConfig(stages=("segment",))))
         text = (folder / "novel_text.txt").read_text(encoding="utf-8")
-        doc = nlp_holder[0](Document(text=text, source=str(folder / "novel_text.txt"), format="text"))
+        doc = parser[0](Document(text=text, source=str(folder / "novel_text.txt"), format="text"))
         if segmented is not None:
             with open(segmented, "wb") as fh:
                 pickle.dump(doc, fh)
@@ -145,9 +143,7 @@ def stage_novel(folder: Path, mode: str, cache_dir: Path | None, nlp_holder: lis
         with tempfile.TemporaryDirectory() as tmp:
             novel = load_novel(folder)
             cast = load_cast(write_cast(novel.characters, Path(tmp) / "cast.tsv"))
-    for stage in (QuoteStage(QuoteConfig()), CharacterStage(CharacterConfig(), cast=cast), CorefStage(CorefConfig())):
-        doc = stage(doc)
-        doc.stages.append(stage.name)
+    doc = Pipeline(PipelineConfig(stages=stage_names(after="segment", before="speakers")), cast=cast)(doc)
     if staged is not None:
         with open(staged, "wb") as fh:
             pickle.dump(doc, fh)
@@ -157,7 +153,7 @@ def stage_novel(folder: Path, mode: str, cache_dir: Path | None, nlp_holder: lis
 def stage_all(
     data_dir: Path, novels: Sequence[str], cache_dir: Path | None, log: Log | None = None
 ) -> list[Staged]:
-    holder: list[Any] = []
+    holder: list[Pipeline] = []
     out = []
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -299,13 +295,16 @@ def assign_folds(novels: Sequence[str], folds: int, seed: int) -> list[list[str]
 def evaluate(
     staged: list[Staged], novels: dict[str, PdncNovel], bundle: RankerBundle | None, config: SpeakerConfig
 ) -> dict[tuple[str, str], PdncScores]:
-    """Each (novel, mode) scored with the fold model that never saw it (rules without a bundle)."""
+    """Each (novel, mode) scored with the fold model that never saw it (rules without a bundle):
+    the staged Document goes through the speakers stage with ``bundle`` and the stages after it
+    up to narration, as ``ficlens eval pdnc`` runs them."""
+    speakers = SpeakerStage(config, bundle=bundle, scorer=bundle.full if bundle else None)
+    after = Pipeline(PipelineConfig(stages=stage_names(after="speakers", before="narration")))
+    pipeline = Pipeline(stages=[speakers, *after.stages])
     out = {}
     for item in staged:
-        stage = SpeakerStage(config, bundle=bundle, scorer=bundle.full if bundle else None)
-        stage = stage.heldout(item.novel)
         doc = pickle.loads(pickle.dumps(item.doc))
-        doc = stage(doc)
+        doc = pipeline.heldout(item.novel)(doc)
         out[(item.novel, item.mode)] = score_pdnc_novel(novels[item.novel], doc)
     return out
 

@@ -1,0 +1,47 @@
+"""Frozen dev/test splits of the evaluation sets.
+
+The test items of each dataset are listed in ``ficlens/data/splits/<dataset>-test.txt``
+(the rule that chose them is written in the file's header: the quarter of the items whose
+names have the smallest SHA-256 digest). Everything else is dev. Test items are scored and
+reported as one aggregate, never item by item; rules, tuning and error reading use dev.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+
+from ficlens.errors import DatasetError
+from ficlens.lexicon import parse_table
+
+SPLITS = ("all", "dev", "test")
+
+
+@cache
+def test_items(dataset: str) -> frozenset[str]:
+    """The frozen test split of ``dataset`` ("pdnc" or "litbank")."""
+    path = resources.files("ficlens") / "data" / "splits" / f"{dataset}-test.txt"
+    return frozenset(parse_table(path.read_text(encoding="utf-8")))
+
+
+def split_of(dataset: str, item: str) -> str:
+    """"test" or "dev"."""
+    return "test" if item in test_items(dataset) else "dev"
+
+
+def select(dataset: str, items: Sequence[str], split: str) -> list[str]:
+    """The items of ``split`` ("all", "dev" or "test"), in the given order."""
+    if split not in SPLITS:
+        raise DatasetError(dataset, f"unknown split {split!r} (expected one of {', '.join(SPLITS)})")
+    if split == "all":
+        return list(items)
+    return [i for i in items if split_of(dataset, i) == split]
+
+
+def hash_rule(items: Sequence[str], share: float = 0.25) -> list[str]:
+    """The rule that chose the frozen test items: the ``share`` of ``items`` (rounded) with the
+    smallest SHA-256 hex digest of their names, in digest order."""
+    ranked = sorted(items, key=lambda n: hashlib.sha256(n.encode("utf-8")).hexdigest())
+    return ranked[: round(len(ranked) * share)]
