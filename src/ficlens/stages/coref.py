@@ -32,6 +32,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from ficlens.model import Character, Document, Gender, Mention, MentionKind, Token
+from ficlens.stages.characters.reader import reader_character
 from ficlens.stages.names import first_name_gender, honorific_gender, split_name
 from ficlens.stages.speech_verbs import speech_subject
 
@@ -124,7 +125,7 @@ class CorefStage:
         if second >= cfg.person_min and second > first and second >= cfg.second_person_share * (first + second + third):
             if reader_id is None:
                 reader_id = f"C{len(characters)}"
-                characters.append(Character(id=reader_id, name="Reader", is_reader=True))
+                characters.append(reader_character(reader_id))
 
         genders = {c.id: c.gender for c in characters}
         resolved: dict[int, str | None] = {}

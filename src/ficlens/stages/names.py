@@ -6,6 +6,9 @@ first-name gender hints::
     split_name("Miss Elizabeth Bennet") -> NameParts(honorific="miss", words=("Elizabeth", "Bennet"))
     nickname_compatible("Lizzy", "Elizabeth") -> True
     honorific_gender("mrs") -> Gender.FEMALE
+
+The tables are data files: ``data/lexicon/names-honorifics.txt``, ``names-not-names.txt``,
+``names-female.txt`` and ``names-male.txt``.
 """
 
 from __future__ import annotations
@@ -14,90 +17,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ficlens.lexicon import entries, words
 from ficlens.model import Gender
 
 # Canonical honorific -> gender it implies (UNKNOWN when it says nothing).
 HONORIFICS: dict[str, Gender] = {
-    "mr": Gender.MALE,
-    "mister": Gender.MALE,
-    "mrs": Gender.FEMALE,
-    "missus": Gender.FEMALE,
-    "miss": Gender.FEMALE,
-    "ms": Gender.FEMALE,
-    "mx": Gender.NONBINARY,
-    "lady": Gender.FEMALE,
-    "lord": Gender.MALE,
-    "sir": Gender.MALE,
-    "dame": Gender.FEMALE,
-    "madame": Gender.FEMALE,
-    "madam": Gender.FEMALE,
-    "mme": Gender.FEMALE,
-    "mademoiselle": Gender.FEMALE,
-    "mlle": Gender.FEMALE,
-    "mdlle": Gender.FEMALE,
-    "monsieur": Gender.MALE,
-    "m": Gender.MALE,
-    "herr": Gender.MALE,
-    "frau": Gender.FEMALE,
-    "fraulein": Gender.FEMALE,
-    "senor": Gender.MALE,
-    "senora": Gender.FEMALE,
-    "senorita": Gender.FEMALE,
-    "signor": Gender.MALE,
-    "signora": Gender.FEMALE,
-    "aunt": Gender.FEMALE,
-    "auntie": Gender.FEMALE,
-    "uncle": Gender.MALE,
-    "father": Gender.MALE,
-    "mother": Gender.FEMALE,
-    "sister": Gender.FEMALE,
-    "brother": Gender.MALE,
-    "king": Gender.MALE,
-    "queen": Gender.FEMALE,
-    "prince": Gender.MALE,
-    "princess": Gender.FEMALE,
-    "duke": Gender.MALE,
-    "duchess": Gender.FEMALE,
-    "count": Gender.MALE,
-    "countess": Gender.FEMALE,
-    "baron": Gender.MALE,
-    "baroness": Gender.FEMALE,
-    "marquis": Gender.MALE,
-    "marquess": Gender.MALE,
-    "marchioness": Gender.FEMALE,
-    "marquise": Gender.FEMALE,
-    "comte": Gender.MALE,
-    "comtesse": Gender.FEMALE,
-    "vicomte": Gender.MALE,
-    "abbe": Gender.MALE,
-    "abbé": Gender.MALE,
-    "dr": Gender.UNKNOWN,
-    "doctor": Gender.UNKNOWN,
-    "professor": Gender.UNKNOWN,
-    "prof": Gender.UNKNOWN,
-    "captain": Gender.UNKNOWN,
-    "capt": Gender.UNKNOWN,
-    "colonel": Gender.UNKNOWN,
-    "col": Gender.UNKNOWN,
-    "general": Gender.UNKNOWN,
-    "gen": Gender.UNKNOWN,
-    "major": Gender.UNKNOWN,
-    "lieutenant": Gender.UNKNOWN,
-    "lt": Gender.UNKNOWN,
-    "lieut": Gender.UNKNOWN,
-    "sergeant": Gender.UNKNOWN,
-    "sgt": Gender.UNKNOWN,
-    "commander": Gender.UNKNOWN,
-    "admiral": Gender.UNKNOWN,
-    "detective": Gender.UNKNOWN,
-    "inspector": Gender.UNKNOWN,
-    "agent": Gender.UNKNOWN,
-    "officer": Gender.UNKNOWN,
-    "judge": Gender.UNKNOWN,
-    "reverend": Gender.UNKNOWN,
-    "rev": Gender.UNKNOWN,
-    "saint": Gender.UNKNOWN,
-    "st": Gender.UNKNOWN,
+    word: Gender(gender) for word, gender in (entry.split() for entry in entries("names-honorifics"))
 }
 
 # Honorifics that usually take a first name ("Lady Catherine", "Sir William", "Aunt Polly").
@@ -106,20 +31,7 @@ FIRST_NAME_HONORIFICS = frozenset(
 )
 
 # Words that look like names (capitalised, PROPN) but are not people on their own.
-NOT_NAMES = frozenset(
-    """
-    i i. i'm i'll i've i'd you he she it we they me him her us them my your his its our their mine yours
-    god lord heaven heavens hell jesus christ christmas easter sunday monday tuesday wednesday thursday
-    friday saturday january february march april may june july august september october november december
-    oh ah yes no well sir madam ma'am miss mister mr mrs ms dr mum mom mama mamma papa dad daddy mummy
-    the a an and but or then there here what who why how where when this that these those okay ok hey
-    chapter part book volume prologue epilogue english french german italian american british indian
-    mister missus lady gentleman gentlemen ladies sirs aunt uncle father mother brother sister captain
-    colonel professor doctor dear darling love honey sweetheart baby good bye goodbye hello hi thank thanks
-    please sorry yeah nope alright right fine whatever nothing something everything anything everyone
-    someone anyone nobody somebody anybody aye nay alas indeed pray hush heh huh hmm um uh
-    """.split()
-)
+NOT_NAMES = words("names-not-names")
 
 # Months that are also given names ("May Welland", "June"): in NOT_NAMES, so they never
 # stretch a name ("in June Kitty"), but a lone "May" is a name where the grammar says so (the
@@ -226,62 +138,8 @@ def is_given_name(word: str) -> bool:
 
 # A compact table of common given names for a weak gender hint. Pronoun and honorific
 # evidence always outweighs it (see coref); it only decides when nothing else does.
-_FEMALE_NAMES = frozenset(
-    """
-    abigail ada adele agnes alice amanda amelia amy anna anne annie arabella augusta barbara beatrice
-    bella betsy betty bridget caroline catherine cecilia cecily charlotte clara clarissa claire cora
-    daisy diana dinah dolly dora dorothy edith eleanor elinor eliza elizabeth ella ellen elsie emily
-    emma esther ethel eva evelyn fanny florence frances georgiana ginny grace hannah harriet hazel helen
-    henrietta hermione isabel isabella jane janet jean jemima jennifer jenny jessica jo josephine julia
-    juliet kate katherine kathleen katie kitty laura lavinia lilian lily lizzy lizzie louisa louise lucy
-    luna lydia mabel margaret maria marian marianne marie marilla martha mary matilda maud maude meg
-    millie minerva miriam molly nancy nell nora olivia pansy pauline penelope phoebe polly priscilla
-    rachel rebecca rose rosamond ruth sally sarah selina sophia sophie susan susanna sybil theresa
-    victoria violet virginia winifred
-    adela adelaide agatha alexandra alison amelie angela angelina anastasia annabel antonia april
-    ava babs beatrix belinda bertha beryl blanche brenda camilla candace carla carlotta carol
-    caroline cassandra celia charity chloe christina christine cynthia daphne deborah delia della
-    dolores doris edna eileen elaine elena eleanora elise eloise elsa emmeline enid erica estelle
-    ethel eugenie eunice euphemia fay felicity fiona flora francesca frieda georgina geraldine
-    gertrude gloria gwendolen gwen heather helena hester hilda honoria ida imogen irene iris ivy
-    jacqueline joan joanna josephine joy judith julie juliana justine katharine katrina kathryn
-    leonora letitia lilian lillian linda lois lola loretta lorna lucia lucinda lucille
-    lydia mabel madeleine madeline maggie magdalen marcia margery marguerite marianna marjorie
-    martha maude mavis maxine melanie melissa mildred milly mina minnie mirabel miranda muriel
-    myra nadia nadine nanny natalia natasha nellie nettie nina noreen octavia olga olive ophelia
-    paula pearl peggy petra phyllis polina prudence rhoda rita roberta rosa rosalind rosamund
-    rosie rowena sabina sadie selma sibyl sonia sonya stella sylvia tabitha tatiana teresa
-    thelma therese theodosia trixie ursula valentina vera veronica viola wilhelmina
-    yvonne zoe zelda bessie biddy nelly tilly
-    """.split()
-)
-_MALE_NAMES = frozenset(
-    """
-    aaron adam albert alexander alfred andrew anthony archibald arthur augustus basil ben benjamin bill
-    bob brian charles charley charlie christopher clarence daniel david dean dick edgar edmund edward
-    edwin ernest frank franklin fred frederick george gerald gilbert harold harry henry herbert horace
-    hugh isaac jack jacob james jim jimmy joe john jonathan joseph lawrence leonard lewis louis
-    luke mark matthew michael nathaniel ned neville nicholas oliver oscar patrick paul percy peter philip
-    ralph richard robert roger ron ronald rupert samuel sam sebastian sirius stephen steve thomas tim
-    timothy tom tony walter william
-    abraham adolph alan alec alfonso algernon allan ambrose andre angus anton antonio
-    archie arnold augustine austin barnaby bartholomew benedict bernard bertie bertram boris
-    bruce bryan caleb cecil cedric claude clement clifford clive colin conrad cornelius cyril
-    dan danny denis dennis derek desmond dmitri dominic donald douglas dudley duncan eben ebenezer
-    edmond egbert elijah elmer emil emile enoch ephraim eric ernst eugene eustace everett ezra
-    felix ferdinand fergus fernando francis frederic gabriel gareth gavin geoffrey godfrey gordon
-    graham gregory guy gustav hamish hank hans harvey hector herman hiram horatio howard hubert
-    humphrey ian ignatius ivan ivor jake jasper jeremiah jeremy jerome jesse jock joel jonas
-    josiah julian julius justin karl keith kenneth lambert lancelot laurence lemuel leo leon
-    leopold lionel lucas lucius luigi malcolm manuel marcus mario martin maurice max maximilian
-    micah miles milo mortimer moses murray nathan nigel noel norman obadiah octavius oswald otto
-    owen pablo pedro phineas pierre quentin rafael ralph randolph raymond reggie reginald rex
-    reuben rodney roland rudolph rufus russell saul seth sidney silas simon solomon stanley
-    stefan sylvester teddy terence theo theodore tobias toby travis trevor tristram ulysses
-    valentine vernon victor vincent virgil wallace warren wilfred wilhelm willie winston
-    zachary
-    """.split()
-)
+_FEMALE_NAMES = words("names-female")
+_MALE_NAMES = words("names-male")
 
 
 def first_name_gender(word: str) -> Gender:

@@ -3,44 +3,27 @@
 Lemmas, so ``said``/``says``/``saying`` and ``asked``/``asks`` all match (spaCy lemmatises
 the tag verb). Fan fiction often tags speech with a manner verb (``"Hi," she smiled``);
 those are in ``MANNER_LEMMAS``, scored a little below true speech verbs.
+
+The word lists are data files, ``data/lexicon/speech-*.txt``; the small grammatical sets
+(pronouns, dependency labels) and the verb maps stay here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
+from ficlens.lexicon import entries, words
 from ficlens.model import Gender, Token
 
-SPEECH_LEMMAS: frozenset[str] = frozenset(
-    """
-    say ask reply cry whisper shout answer exclaim murmur add continue return observe remark
-    begin call mutter sigh snap resume rejoin retort repeat inquire enquire interrupt insist
-    suggest explain declare agree protest urge plead groan growl hiss yell scream stammer
-    falter demand respond admit announce assure beg breathe grumble mumble venture persist
-    conclude warn tease joke chuckle tell cut interpose interject object query question
-    roar bellow shriek squeak squeal wail moan sob whimper gasp pant croak rasp drawl
-    mock sneer scoff purr coo chirp bark yelp muse wonder reason argue counter correct
-    confess confirm promise greet laugh giggle snort huff grunt mouth
-    recite quote pray order command instruct prompt press note comment reflect whine
-    complain lament think address assent proclaim ejaculate avow
-    speak echo concede entreat implore beseech assert bawl corroborate advise contradict
-    enunciate subjoin blurt confide apologise apologize expostulate remonstrate vociferate
-    stutter lisp chaff hazard volunteer thunder boom hoot chatter quaver coax wheedle taunt
-    jeer scold chide rebuke reprove upbraid inform acknowledge concur opine pronounce intone
-    cackle titter snarl caution counsel soothe console intervene
-    """.split()
-)
+# Speech-tag verbs: "said Anna", "she replied".
+SPEECH_LEMMAS: frozenset[str] = words("speech-verbs")
 
 # Verbs that tag speech only in the inverted position right after a quote
 # ("...," flashed Helen / pursued Henry / offered Mr. Wilcox), too common elsewhere.
-ADJACENT_SPEECH_LEMMAS: frozenset[str] = frozenset(
-    "pursue flash offer support explode report yawn interpret supplement finish end chorus pipe".split()
-)
+ADJACENT_SPEECH_LEMMAS: frozenset[str] = words("speech-adjacent-verbs")
 
 # Verbs that tag speech in informal writing without meaning "to say".
-MANNER_LEMMAS: frozenset[str] = frozenset(
-    "smile grin nod shrug smirk frown beam wink scowl blush pout glare huff".split()
-)
+MANNER_LEMMAS: frozenset[str] = words("speech-manner-verbs")
 
 # Irregular past forms, for tag verbs the tagger missed ("said--" read as a noun).
 IRREGULAR_SPEECH: dict[str, str] = {
@@ -69,50 +52,29 @@ PRONOUN_GENDER: dict[str, Gender] = {
 
 # Nouns whose referent's gender is known: "her mother replied", "said the old man".
 NOUN_GENDER: dict[str, Gender] = {
-    **dict.fromkeys(
-        "mother wife sister aunt daughter niece lady woman girl widow mistress queen princess "
-        "grandmother mama mamma mum mom madam hostess duchess countess maid".split(),
-        Gender.FEMALE,
-    ),
-    **dict.fromkeys(
-        "father husband brother uncle son nephew gentleman man boy king prince grandfather "
-        "papa dad lord duke count host master sir fellow".split(),
-        Gender.MALE,
-    ),
+    **dict.fromkeys(entries("speech-female-nouns"), Gender.FEMALE),
+    **dict.fromkeys(entries("speech-male-nouns"), Gender.MALE),
 }
 
 # Tag subjects that name nobody but say someone spoke: "said the other", "cried a voice".
-UNNAMED_SPEAKERS: frozenset[str] = frozenset(
-    "other another stranger voice companion friend visitor newcomer figure speaker".split()
-)
+UNNAMED_SPEAKERS: frozenset[str] = words("speech-unnamed-speakers")
 
 FIRST_PERSON: frozenset[str] = frozenset({"i", "me", "my", "mine", "myself"})
 SECOND_PERSON: frozenset[str] = frozenset({"you", "your", "yours", "yourself"})
 
 # Words that may open a quote before a vocative: "Oh, Teddy, ..." / "My dear Jane, ...".
-VOCATIVE_OPENERS: frozenset[str] = frozenset(
-    "oh o ah well why dear my yes no nay hey hi hello now come good morning evening night "
-    "thank thanks please sorry look listen".split()
-)
+VOCATIVE_OPENERS: frozenset[str] = words("speech-vocative-openers")
 
 # Words that address someone by rank, kin or manner, with the gender they say ("Yes, sir." /
 # "Good-bye, my dear fellow." / "Mamma!"). In PDNC the next speaker after such a line is of
 # that gender 86% (women) and 92% (men) of the time, against 43% / 56% for any line.
 ADDRESS_GENDER: dict[str, Gender] = {
-    **dict.fromkeys(
-        "sir lord lordship gentlemen boy fellow chap man son papa father uncle brother master".split(),
-        Gender.MALE,
-    ),
-    **dict.fromkeys(
-        "madam ma'am ma’am madame ladyship lady ladies girl mademoiselle miss daughter mamma mama "
-        "mother aunt sister mum".split(),
-        Gender.FEMALE,
-    ),
+    **dict.fromkeys(entries("speech-address-male"), Gender.MALE),
+    **dict.fromkeys(entries("speech-address-female"), Gender.FEMALE),
 }
+
 # Words that may stand between a comma and such a word: "my dear fellow", "your ladyship".
-ADDRESS_MODIFIERS: frozenset[str] = frozenset(
-    "my dear dearest your good young old poor little kind sweet honoured noble gracious worthy beloved".split()
-)
+ADDRESS_MODIFIERS: frozenset[str] = words("speech-address-modifiers")
 
 
 def address_agreement(gender: Gender | None, addressed: Collection[Gender]) -> float | None:
@@ -124,11 +86,7 @@ def address_agreement(gender: Gender | None, addressed: Collection[Gender]) -> f
 
 
 # Honorifics kept in a name span but never a name by themselves.
-TITLES: frozenset[str] = frozenset(
-    "mr mr. mrs mrs. miss ms ms. dr dr. sir lady lord madam madame mme mme. mlle monsieur "
-    "captain capt capt. colonel col col. general major professor prof prof. aunt uncle "
-    "father mother brother sister saint st st. rev rev. reverend master mistress dame".split()
-)
+TITLES: frozenset[str] = words("speech-titles")
 
 
 def speech_subject(tokens: list[Token], s: int, e: int) -> bool:

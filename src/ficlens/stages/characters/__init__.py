@@ -1,0 +1,55 @@
+"""Characters: named people, their alias clusters, and name/nominal mentions.
+
+Input: tokens, entities, sentences, paragraphs, quotes (and an optional cast, plus
+AO3 ``metadata["characters"]`` / ``metadata["relationships"]`` tags). Output::
+
+    "Elizabeth Bennet ... Lizzy ... Miss Elizabeth ... Mr. Bennet ... Mrs. Bennet"
+      -> C0 "Elizabeth Bennet" (aliases Elizabeth Bennet, Lizzy, Miss Elizabeth), female
+         C1 "Mr. Bennet" (male), C2 "Mrs. Bennet" (female)
+
+The steps, in the order ``CharacterStage._find`` runs them, and the file that holds each:
+
+1. ``cast.py``: seeds from the cast and the AO3 tags (``cast_seeds``).
+2. ``spans.py``: name spans from PERSON entities (widened to the whole name: "Teodor
+   [Kask]"), honorific + capitalised word runs (with "de"/"van" particles and hyphens
+   inside) and capitalised PROPN runs, grouped into name forms (``collect_forms``); what each
+   occurrence says (a speech-verb subject, a vocative, "her name is Wren", "at Netherfield")
+   is in ``evidence.py``.
+3. ``persons.py``: which forms are people. Place names are marked ("Carrick Head"), then a
+   form is a person when enough of its occurrences look like one, grammar first, spaCy's
+   label after (``is_person``, ``accept``); ``cast.py`` lets a name the cast spells a little
+   differently count as the cast's (``misspelt_seed_keys``). Then every occurrence of an
+   accepted one-word name is a mention (``spans.add_untagged``).
+4. ``clustering.py``: forms cluster BookNLP-style: full names, then honorific forms, then
+   single words (``cluster_forms``).
+5. ``roles.py``: a recurring "said the croupier" / "the General" becomes a character known
+   by its role, or joins the named holder of the title (``role_clusters``).
+6. ``cast.py``: a character known by a description the cast gives as an alias joins that
+   member (``join_cast_descriptions``).
+7. ``address.py``: two names no rule links ("Fagin" and "the Jew") become one character when
+   the dialogue keeps answering one with the other (``link_by_address``).
+8. ``reader.py``: "Y/N" placeholders make the Reader (``reader_cluster``); the Reader
+   character is made by ``reader_character`` here and in the coref stage.
+9. ``stage.py``: characters numbered by first appearance, names, aliases, gender hints
+   (honorifics, a first-name table, then his/her bound to the name: "Marcus rubs his
+   hair"), name mentions and nominal mentions ("the old man": ``spans.nominal_mentions``).
+
+``forms.py`` holds the records the steps share (``Form``: one written name and its evidence;
+``Cluster``: a character being built). ``words.py`` names the word tables, which live in
+``ficlens/data/lexicon/characters-*.txt``.
+"""
+
+from ficlens.stages.characters.evidence import is_vocative
+from ficlens.stages.characters.reader import READER_PLACEHOLDER, reader_character
+from ficlens.stages.characters.stage import CharacterConfig, CharacterStage
+from ficlens.stages.characters.words import PERSON_NOUNS, ROLE_NOUNS
+
+__all__ = [
+    "PERSON_NOUNS",
+    "READER_PLACEHOLDER",
+    "ROLE_NOUNS",
+    "CharacterConfig",
+    "CharacterStage",
+    "is_vocative",
+    "reader_character",
+]

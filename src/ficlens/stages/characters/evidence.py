@@ -1,0 +1,115 @@
+"""What one occurrence of a name says about it: a person, a place, or neither.
+
+Each test looks at one span (tokens ``s`` .. ``e``) in its sentence; ``spans.collect_forms``
+adds the answers up per name form and ``persons.is_person`` weighs them::
+
+    "Jane, come here."          is_vocative    -> strong person evidence
+    "Tobin noticed the boat"    is_agent       -> a person, whatever spaCy's label
+    "Her name is Wren"          is_named       -> a person
+    "three Brahmins knelt"      plural_det     -> a group, not one person
+    "at Netherfield"            place_evidence -> (1.0 from the grammar, 0.0 from the label)
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from ficlens.model import Document, Token
+from ficlens.stages.characters.words import ANIMATE_LEMMAS, PERSON_NOUNS, PERSON_PARTS, PLACE_KINDS
+
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# spaCy's small model often calls a person's name ORG or NORP: weak evidence of a non-person.
+_WEAK_PLACE_LABELS = frozenset({"ORG", "NORP"})
+_NAME_IS = re.compile(r"\b(?:name (?:is|was|'s)|named|called|call (?:me|her|him)|calls (?:her|him|me))\s*$", re.IGNORECASE)
+_PLACE_PREPOSITIONS = frozenset({"at", "in", "into", "near", "through", "toward", "towards", "within", "across"})
+_VOCATIVE_BEFORE = frozenset({",", "!", "?", ";", "oh", "o", "ah", "dear", "my", "dearest", "--", "—", "..."})
+_VOCATIVE_AFTER = frozenset({",", "!", "?", ".", ";", "--", "—", "...", "…"})
+
+
+def quote_edges(doc: Document, tokens: list[Token]) -> tuple[set[int], set[int]]:
+    """Token indexes that open and close a quote (for the vocative test)."""
+    starts = [t.start for t in tokens]
+    opens: set[int] = set()
+    closes: set[int] = set()
+    for q in doc.quotes:
+        i = bisect_left(starts, q.start)
+        if i < len(tokens) and tokens[i].start < q.end:
+            opens.add(i)
+            j = bisect_left(starts, q.end) - 1
+            if j >= i:
+                closes.add(j)
+    return opens, closes
+
+
+def is_vocative(tokens: list[Token], s: int, e: int, in_quote: list[bool], edges: tuple[set[int], set[int]]) -> bool:
+    """A name set off by punctuation inside a quote: "Jane, come here." / "Thanks, Jane!"."""
+    if not in_quote[s]:
+        return False
+    opens, closes = edges
+    before_ok = s in opens or (s > 0 and tokens[s - 1].text.lower() in _VOCATIVE_BEFORE)
+    after_ok = (e - 1) in closes or (e < len(tokens) and tokens[e].text in _VOCATIVE_AFTER)
+    return before_ok and after_ok
+
+
+def is_agent(tokens: list[Token], s: int, e: int) -> bool:
+    """Grammar that mostly a person fills, whatever spaCy's entity label says: the subject
+    of a perception/thought/gesture verb ("Tobin noticed"), the owner of a voice or a mother."""
+    last = tokens[e - 1]
+    head = tokens[last.head]
+    if last.dep == "nsubj" and head.lemma.lower() in ANIMATE_LEMMAS:
+        return True
+    return last.dep == "poss" and head.lemma.lower() in PERSON_PARTS
+
+
+def is_named(doc: Document, tokens: list[Token], s: int, e: int) -> bool:
+    """A name given to someone: "Her name is Wren", "calls her Wren", "a girl named Wren"."""
+    last = tokens[e - 1]
+    head = tokens[last.head]
+    if head.lemma.lower() in ("call", "name", "christen", "nickname") and last.dep in ("oprd", "dobj", "attr", "xcomp"):
+        if head.i < s and any(t.pos == "PRON" for t in tokens[head.i + 1 : s]):
+            return True
+    before = doc.text[max(0, tokens[s].start - 20) : tokens[s].start]
+    return bool(_NAME_IS.search(before))
+
+
+_PLURAL_DETS = frozenset({"these", "those", "many", "several", "both", "few", "some", "all", "two", "three", "four", "five"})
+
+
+def plural_det(tokens: list[Token], i: int) -> bool:
+    """A plural determiner or number on a name word: "these Englishmen", "three Brahmins"."""
+    return any(
+        t.head == i and t.dep in ("det", "nummod", "predet", "amod") and t.text.lower() in _PLURAL_DETS
+        for t in tokens[max(0, i - 4) : i]
+    )
+
+
+def place_evidence(tokens: list[Token], s: int, e: int) -> tuple[float, float]:
+    """How much one occurrence looks like a place or a thing rather than a person:
+    (from the grammar, from spaCy's entity label). The small model's labels are often
+    wrong for names; grammar ("at Netherfield", "Carrick light") is more reliable."""
+    last = tokens[e - 1]
+    head = tokens[last.head]
+    grammar = label = 0.0
+    if last.ent_type in _PLACE_LABELS:
+        label = 1.0
+    elif last.ent_type in _WEAK_PLACE_LABELS:
+        label = 0.5
+    if last.dep == "pobj" and head.text.lower() in _PLACE_PREPOSITIONS:
+        grammar += 1.0
+    # "Carrick light", "the Netherfield ball": a name modifying a common noun names a thing.
+    if last.dep == "compound" and head.i > last.i and head.pos == "NOUN" and head.lemma.lower() not in PERSON_NOUNS:
+        grammar += 1.0
+    # "the village of Raveloe", "Raveloe was a village", "Raveloe, a village": a kind of place.
+    if last.dep == "pobj" and head.text.lower() == "of" and tokens[head.head].lemma.lower() in PLACE_KINDS:
+        grammar += 1.0
+    if last.dep == "nsubj" and head.lemma.lower() == "be":
+        grammar += any(
+            t.head == head.i and t.dep == "attr" and t.lemma.lower() in PLACE_KINDS
+            for t in tokens[head.i + 1 : min(len(tokens), head.i + 6)]
+        )
+    grammar += any(
+        t.head == last.i and t.dep == "appos" and t.lemma.lower() in PLACE_KINDS
+        for t in tokens[last.i + 1 : min(len(tokens), last.i + 6)]
+    )
+    return grammar, label

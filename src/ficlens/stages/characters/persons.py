@@ -1,0 +1,123 @@
+"""Which name forms are people: place names marked, then the person test and its extensions.
+
+    "Carrick Head", "Baker Street"       -> places, and "Carrick" alone with them
+    "Tobin noticed", "said Tobin"        -> a person (``is_person``)
+    "the Quills", "Goodness", "in May"   -> not people
+    "Jane Bennet" (WORK_OF_ART to spaCy) -> a person when "Jane" and "Bennet" are
+
+A form is a person when enough of its occurrences look like one: grammar first (subject of a
+speech verb, a vocative, a name given "her name is Wren", the subject of notice/know/fear/run),
+spaCy's PERSON label after. The label GPE/ORG weighs little against that grammar, while place
+grammar does ("at Netherfield", "Carrick light", a "Carrick Head" in the text). Exclamations
+opening quotes, families ("the Quills") and common words that only open sentences are not
+names; a month that is a given name ("May") is one only as the subject of a speech verb or a
+vocative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ficlens.stages.characters.forms import Form, Key
+from ficlens.stages.characters.spans import INNER_TITLES
+from ficlens.stages.characters.words import PLACE_NOUNS, SURNAME_PLACE_NOUNS
+from ficlens.stages.names import MONTH_NAMES, is_given_name
+
+
+def mark_place_names(forms: dict[Key, Form]) -> None:
+    """"Carrick Head", "Baker Street": a name ending in a place noun is a place, and so is
+    its first word used alone ("this is Carrick"), unless that word is a given name
+    ("Leslie Park" is a man)."""
+    for (hon, words), form in list(forms.items()):
+        if len(words) < 2 or words[-1] not in PLACE_NOUNS:
+            continue
+        if hon is None and words[-1] in SURNAME_PLACE_NOUNS and is_given_name(words[0]):
+            continue  # "Leslie Park", "Mary Hall": a given name and a surname
+        form.places += 2.0 * len(form.spans)
+        if hon is not None:
+            continue
+        single = forms.get((None, (words[0],)))
+        if single is not None:
+            single.places += 3.0 * len(form.spans)
+            single.place_name = True
+
+
+def is_person(f: Form, words_seen: set[str], lower_words: set[str], min_person_share: float) -> bool:
+    """Whether enough of a form's occurrences look like a person (grammar first, spaCy's
+    label after) and few enough like a place, a family, a month or a common word."""
+    hon, words = f.key
+    if hon is not None:
+        if f.places >= len(f.spans) * 2:
+            return False  # "Prince Edward Island", "St. Lawrence Gulf"
+        # "the Miss Bennets", "the Miss Lucases": a family, not one person; but a family
+        # does not speak: "said Mrs. Braddocks" is one woman whose name ends in s.
+        w = words[-1]
+        family = (w.endswith("s") and w[:-1] in words_seen) or (w.endswith("es") and w[:-2] in words_seen)
+        return not family or f.speech >= 2
+    person = f.strong + f.agent
+    n = len(f.spans)
+    if len(words) == 1 and words[0] in MONTH_NAMES and f.strong < 2:
+        return False  # "in May", "May I come in?": a month or a verb unless she speaks or is called
+    plural = len(words) == 1 and words[0].endswith("s") and (words[0][:-1] in words_seen or words[0][:-2] in words_seen)
+    if plural and any(surface.lower().startswith("the ") for surface in f.surfaces):
+        return False  # "the Sloanes", "the Pontelliers": a family, not one person
+    if len(words) == 1 and not (f.speech or f.agent):
+        w = words[0]
+        if f.sentence_initial == n and w in lower_words and not is_given_name(w):
+            return False  # "Goodness", "Farewell": a common word opening sentences
+        # An exclamation opening every quote it is in ("Hullo, Tony."), an adverb, a
+        # plural: capitalised words the tagger calls PROPN, not people.
+        if (f.quote_initial == n and not f.labelled and not is_given_name(words[0])) or f.plural * 2 > n or (words[0].endswith("ly") and not f.labelled):
+            return False
+    if len(words) == 1 and n >= 2 and f.plural == n and not f.speech:
+        return False  # "the three Brahmins knelt", "these Englishmen": a group that acts
+    if f.place_name and not (f.speech or f.agent):
+        return False  # "this is Carrick", "Carrick, Carrick, come in": the headland called by radio
+    # Labels count fully only when nothing in the grammar says "person"; a name that
+    # notices, knows and speaks is a person even if every occurrence is tagged GPE.
+    if person == 0 and f.places >= 2 and f.places * 2 >= len(f.spans):
+        return False  # "the village of Raveloe", "in Raveloe": place grammar, never a person's
+    places = f.places + f.place_labels * (1.0 if person == 0 and not f.given else 0.25)
+    votes = max(f.votes, f.given)
+    if places > max(votes - person, 0) * 0.5 + person * 2:
+        return False  # mostly a place ("at Netherfield"), even if spaCy sometimes says PERSON
+    return votes > 0 and (votes >= 3 or votes / len(f.spans) >= min_person_share)
+
+
+def accept(
+    forms: dict[Key, Form], seed_keys: Mapping[Key, int], lower_words: set[str], min_person_share: float
+) -> dict[Key, Form]:
+    """The forms that name people: the cast's and the tags' names, the forms ``is_person``
+    accepts, full names made of accepted parts, and lone words that are part of an accepted
+    full name or title form."""
+    words_seen = {k[1][-1] for k in forms if k[1]}
+    accepted = {k: f for k, f in forms.items() if k in seed_keys or is_person(f, words_seen, lower_words, min_person_share)}
+    # A full name spaCy mislabelled ("Jane Bennet" as WORK_OF_ART) still counts when
+    # its parts are names the text already uses.
+    lasts = {k[1][-1] for k in accepted if k[1]}
+    singles = {k[1][0] for k in accepted if len(k[1]) == 1}
+    for k, f in forms.items():
+        words = k[1]
+        if k in accepted or len(words) < 2 or f.places + f.place_labels > len(f.spans) / 2:
+            continue
+        if words[-1] in lasts and (words[0] in singles or is_given_name(words[0])):
+            accepted[k] = f
+        elif k[0] is None and len(words) == 2 and words[0] in singles and words[1] not in PLACE_NOUNS:
+            accepted[k] = f  # "Marcus Adeyemi" (ORG to spaCy) for a "Marcus" the text uses
+    # A lone word that is part of an accepted full name ("Anna" of "Anna Grey").
+    # The cast's and the AO3 tags' full names count too, even when the text never writes
+    # them out ("Hermione Granger" tagged, "Hermione" in the story).
+    parts = {w for k in (*accepted, *seed_keys) if len(k[1]) >= 2 for w in (k[1][0], k[1][-1])}
+    # The name word of an accepted title form too: "Waymarsh" of "Mr. Waymarsh",
+    # "Amelia" of "Miss Amelia" (not a place title: "St. Paul", "Lord Chancellor").
+    parts |= {
+        k[1][0]
+        for k, f in accepted.items()
+        if k[0] is not None and k[0] not in INNER_TITLES and len(k[1]) == 1 and f.labelled + f.strong + f.agent
+    }
+    for k, f in forms.items():
+        if k not in accepted and k[0] is None and len(k[1]) == 1 and k[1][0] in parts:
+            # spaCy's label weighs half here: it often calls a known name GPE or ORG.
+            if f.places + f.place_labels / 2 <= len(f.spans) / 2 and f.places <= len(f.spans) / 4:
+                accepted[k] = f
+    return accepted

@@ -1,0 +1,378 @@
+"""Collecting mention spans: name spans grouped into name forms, and nominal spans.
+
+Name spans come from PERSON entities (widened to the whole name: "Teodor [Kask]"),
+honorific + capitalised word runs (with "de"/"van" particles and hyphens inside), and
+capitalised PROPN runs; a recurring "the Secretary" takes its article in. Each span is
+trimmed to the name ("Old Cotter" -> the form "Cotter", the mention "Old Cotter") and
+recorded under its form's key with the evidence ``evidence`` finds in it (``collect_forms``).
+Once a one-word name is accepted as a person, its untagged occurrences join it
+(``add_untagged``). Nominal mentions are person nouns with their left modifiers ("the old
+man", "her sister": ``nominal_mentions``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from ficlens.model import Document, Gender, Mention, MentionKind, Token
+from ficlens.stages.characters.evidence import (
+    is_agent,
+    is_named,
+    is_vocative,
+    place_evidence,
+    plural_det,
+)
+from ficlens.stages.characters.forms import Form, Key, key_of
+from ficlens.stages.characters.words import PARTICLES, PERSON_NOUNS, SEAT_RANKS
+from ficlens.stages.names import (
+    MONTH_NAMES,
+    NOT_NAMES,
+    canonical_honorific,
+    first_name_gender,
+    is_given_name,
+)
+from ficlens.stages.speech_verbs import speech_subject
+
+_REFLEXIVE_GENDER = {"himself": Gender.MALE, "herself": Gender.FEMALE}
+_POSSESSIVE_GENDER = {"his": Gender.MALE, "her": Gender.FEMALE}
+_NOMINAL_LEFT_DEPS = frozenset({"det", "poss", "amod", "compound", "nummod", "advmod"})
+# Honorific-looking words that may sit inside a name: "Reggie St Cloud", "St. John".
+INNER_TITLES = frozenset({"st", "saint"})
+# Capitalised words that open a PERSON span but are not part of the name ("Old Peter Lusk").
+_LEADING_ADJ = frozenset({"old", "young", "little", "poor", "dear", "dearest", "good", "great", "big"})
+
+# A name word: capitalised letters with inner apostrophes, hyphens or dots ("O'Hara",
+# "Jean-Luc", "St."); tokens glued to punctuation ('No"--said') are not names.
+_NAME_WORD = re.compile(r"^[A-Z\u00c0-\u00de][^\W\d_]*(?:['\u2019.\-][^\W\d_]+)*\.?$")
+
+
+def is_cap(tok: Token) -> bool:
+    return bool(_NAME_WORD.match(tok.text))
+
+
+def _nameish(tok: Token) -> bool:
+    return is_cap(tok) and (tok.pos == "PROPN" or tok.ent_type == "PERSON") and tok.text.lower() not in NOT_NAMES
+
+
+def _clause_verb(tokens: list[Token], i: int) -> int:
+    """The verb a possessive or reflexive hangs off ("his" in "rubs the towel over his hair")."""
+    k = i
+    for _ in range(4):
+        head = tokens[k].head
+        if head == k:
+            return -1
+        k = head
+        if tokens[k].pos in ("VERB", "AUX"):
+            return k
+    return -1
+
+
+def _particle_at(tokens: list[Token], j: int) -> bool:
+    """A lower-case particle between two name words ("de" in "Therese de Vitre")."""
+    return (
+        tokens[j].text in PARTICLES
+        and j + 1 < len(tokens)
+        and is_cap(tokens[j + 1])
+        and tokens[j + 1].text.lower() not in NOT_NAMES
+        and tokens[j + 1].sentence == tokens[j].sentence
+    )
+
+
+def _seat_at(tokens: list[Token], i: int) -> bool:
+    """A rank followed by "of" and a capitalised word: "Duchess" in "Duchess of Harley"."""
+    return (
+        canonical_honorific(tokens[i].text) in SEAT_RANKS
+        and i + 2 < len(tokens)
+        and tokens[i + 1].text == "of"
+        and is_cap(tokens[i + 2])
+        and tokens[i + 2].sentence == tokens[i].sentence
+    )
+
+
+def _hyphen_at(tokens: list[Token], j: int) -> bool:
+    """A hyphen glued between two name words ("Grant-Menzies")."""
+    if tokens[j].text != "-" or j + 1 >= len(tokens) or j == 0:
+        return False
+    before, after = tokens[j - 1], tokens[j + 1]
+    return before.end == tokens[j].start and tokens[j].end == after.start and is_cap(after) and is_cap(before)
+
+
+def collect_forms(
+    doc: Document,
+    tokens: list[Token],
+    in_quote: list[bool],
+    edges: tuple[set[int], set[int]],
+    seed_keys: dict[Key, int],
+) -> dict[Key, Form]:
+    """Every name span of the text, grouped by form key, with each occurrence's evidence
+    added up on its form."""
+    forms: dict[Key, Form] = {}
+    covered = [False] * len(tokens)
+    lower_words = {t.text for t in tokens if t.text.islower()}
+    # his/her/himself/herself bound to a verb: "Marcus rubs his hair" tells Marcus's gender
+    # (an object "her" never refers to the clause's own subject, so it is left out).
+    bound: dict[int, Counter[Gender]] = defaultdict(Counter)
+    for t in tokens:
+        low = t.text.lower()
+        if in_quote[t.i] or not (low in _REFLEXIVE_GENDER or (low in _POSSESSIVE_GENDER and t.tag == "PRP$")):
+            continue
+        verb = _clause_verb(tokens, t.i)
+        if verb >= 0:
+            bound[verb][_REFLEXIVE_GENDER.get(low) or _POSSESSIVE_GENDER[low]] += 1
+    # Capitalised word pairs seen inside a sentence: "plump Buck Mulligan came".
+    inner_pairs = {
+        (tokens[i].text, tokens[i + 1].text)
+        for i in range(1, len(tokens) - 1)
+        if tokens[i - 1].sentence == tokens[i].sentence and i not in edges[0] and is_cap(tokens[i]) and is_cap(tokens[i + 1])
+    }
+
+    def record(s: int, e: int, vote: bool) -> None:
+        # Trim what is not part of a name: leading lower-case words, a possessive 's, punctuation.
+        while s < e and (
+            not (is_cap(tokens[s]) or canonical_honorific(tokens[s].text)) or tokens[s].text.lower() in _LEADING_ADJ
+        ):
+            s += 1
+        while e > s and not is_cap(tokens[e - 1]):
+            e -= 1
+        if e - s >= 2 and (s == 0 or tokens[s - 1].sentence != tokens[s].sentence or s in edges[0]):
+            first = tokens[s].text
+            # "Buck Mulligan" stays whole when the text also writes it inside a sentence.
+            whole = (first, tokens[s + 1].text) in inner_pairs
+            if first.lower() in lower_words and not is_given_name(first) and not canonical_honorific(first) and not whole:
+                s += 1  # "Whereupon Anne", "Lest Cecil": a common word capitalised by the sentence
+        if e <= s or any(covered[s:e]):
+            return
+        # Take an honorific just before the span into it ("Mr." + "Darcy").
+        while s > 0 and canonical_honorific(tokens[s - 1].text) and is_cap(tokens[s - 1]) and not covered[s - 1]:
+            s -= 1
+        # Words as written, so "Grant-Menzies" (three tokens) stays one name word.
+        surface = " ".join(doc.text[tokens[s].start : tokens[e - 1].end].split())
+        if any(
+            t.text not in PARTICLES and not is_cap(t) and t.text != "-" and not (t.i == s + 1 and _seat_at(tokens, s))
+            for t in tokens[s:e]
+        ):
+            return  # "John and Thunderclap", "Ring up Bratt": not one name
+        key = key_of(surface)
+        hon, name_words = key
+        if not name_words or any(not any(ch.isalpha() for ch in w) for w in name_words):
+            return
+        if hon is None and len(name_words) == 1 and name_words[0] in NOT_NAMES and name_words[0] not in MONTH_NAMES:
+            return
+        if hon is None and any(canonical_honorific(w) not in (None, *INNER_TITLES) for w in name_words):
+            return
+        if any(ch.isdigit() for ch in surface) or tokens[s].sentence != tokens[e - 1].sentence:
+            return
+        # A capitalised epithet before the name is part of the mention, not of the name:
+        # "Old Cotter", "Poor Jo", "Dearest Meg" (the form stays "Cotter").
+        lead = s
+        while (
+            lead > 0
+            and tokens[lead - 1].text.lower() in _LEADING_ADJ
+            and is_cap(tokens[lead - 1])
+            and not covered[lead - 1]
+            and tokens[lead - 1].sentence == tokens[s].sentence
+        ):
+            lead -= 1
+        # A title's seat or office: "Mr. Waymarsh of Milrose Connecticut", "Captain Jack Carter
+        # of Virginia" (the form stays "Mr. Waymarsh").
+        tail = e
+        if (hon is not None or len(name_words) >= 2) and e + 1 < len(tokens) and tokens[e].text == "of":
+            k = e + 1
+            if tokens[k].text.lower() == "the" and k + 1 < len(tokens):
+                k += 1
+            j = k
+            while (
+                j < len(tokens)
+                and is_cap(tokens[j])
+                and tokens[j].pos == "PROPN"
+                and not covered[j]
+                and tokens[j].sentence == tokens[s].sentence
+            ):
+                j += 1
+            if j > k:
+                tail = j
+        for i in range(lead, tail):
+            covered[i] = True
+        form = forms.get(key)
+        if form is None:
+            form = forms[key] = Form(key)
+        form.spans.append((lead, tail))
+        form.narrated += not in_quote[s]
+        form.surfaces[surface] += 1
+        speech = not in_quote[s] and speech_subject(tokens, s, e)  # in a quote: a misparse
+        strong = speech or is_vocative(tokens, s, e, in_quote, edges) or is_named(doc, tokens, s, e)
+        form.speech += speech
+        agent = not strong and is_agent(tokens, s, e)
+        if vote or strong or agent or hon is not None:
+            form.votes += 1
+        form.strong += strong
+        form.agent += agent
+        form.labelled += vote
+        form.quote_initial += s in edges[0]
+        initial = s in edges[0] or s == 0 or tokens[s - 1].sentence != tokens[s].sentence
+        form.sentence_initial += initial
+        form.plural += tokens[e - 1].tag == "NNPS" or plural_det(tokens, e - 1)
+        grammar, label = place_evidence(tokens, s, e)
+        form.places += grammar
+        form.place_labels += label
+        # A known given name inside a sentence, in no place grammar: "poor Florence",
+        # "daughters of Agnes" (GPE/LOC to spaCy's small model).
+        if (
+            hon is None
+            and len(name_words) == 1
+            and not grammar
+            and tokens[s].pos == "PROPN"
+            and tokens[s].ent_type != "NORP"
+            and not initial
+            and first_name_gender(name_words[0]) != Gender.UNKNOWN
+            and name_words[0] not in lower_words
+        ):
+            form.given += 1
+        if not in_quote[s] and tokens[e - 1].dep in ("nsubj", "nsubjpass"):
+            form.pronouns.update(bound.get(tokens[e - 1].head, {}))
+        if strong and s >= 2 and tokens[s - 1].text.lower() in ("her", "him"):
+            form.pronouns[Gender.FEMALE if tokens[s - 1].text.lower() == "her" else Gender.MALE] += 2  # "calls her Wren"
+
+    for ent in doc.entities:
+        if ent.label == "PERSON":
+            # spaCy often tags only part of a name ("Teodor [Kask]"): take in the name
+            # words on either side so the full name is one form.
+            s, e = ent.start_token, ent.end_token_excl
+            while s > 0 and _nameish(tokens[s - 1]) and tokens[s - 1].sentence == tokens[s].sentence:
+                s -= 1
+            while (
+                e < len(tokens)
+                and (_nameish(tokens[e]) or _particle_at(tokens, e) or _hyphen_at(tokens, e))
+                and tokens[e].sentence == tokens[s].sentence
+            ):
+                e += 1
+            record(s, e, True)
+    n = len(tokens)
+    i = 0
+    while i < n:
+        tok = tokens[i]
+        if covered[i]:
+            i += 1
+            continue
+        if canonical_honorific(tok.text) and is_cap(tok):
+            j = i + 1
+            if _seat_at(tokens, i):
+                j = i + 2  # "the Duchess of Harley": a rank and its seat are one name
+            while j < n and not covered[j] and (
+                (is_cap(tokens[j]) and tokens[j].text.lower() not in NOT_NAMES) or _particle_at(tokens, j)
+            ):
+                j += 1
+            if j > i + 1:
+                record(i, j, True)
+                i = j
+                continue
+        if (
+            not _nameish(tok)
+            and is_cap(tok)
+            and i > 0
+            and tokens[i - 1].sentence == tok.sentence
+            and tok.text.lower() not in NOT_NAMES
+            and is_named(doc, tokens, i, i + 1)
+        ):
+            record(i, i + 1, False)  # "called her Isolde", where spaCy saw a common noun
+            i += 1
+            continue
+        if (
+            tok.text.lower() in MONTH_NAMES
+            and is_cap(tok)
+            and tok.pos == "PROPN"
+            and ((not in_quote[i] and speech_subject(tokens, i, i + 1)) or is_vocative(tokens, i, i + 1, in_quote, edges))
+        ):
+            record(i, i + 1, False)  # "said May", "May, come here": spaCy calls her a DATE
+            i += 1
+            continue
+        if _nameish(tok):
+            j = i + 1
+            while j < n and not covered[j] and (
+                _nameish(tokens[j]) or _particle_at(tokens, j) or _hyphen_at(tokens, j)
+            ):
+                j += 1
+            record(i, j, False)
+            i = j
+            continue
+        i += 1
+    # "the Secretary", "the Professor": a capitalised word that mostly follows "the" is a
+    # character known by a title; its mentions and alias take the article in.
+    for (hon, words), form in forms.items():
+        if hon is not None or len(words) != 1:
+            continue
+        after_the = {(s, e) for s, e in form.spans if s > 0 and tokens[s - 1].text.lower() == "the" and not covered[s - 1]}
+        if len(after_the) * 2 <= len(form.spans):
+            continue
+        spans, surfaces = [], Counter()
+        for s, e in form.spans:
+            if (s, e) in after_the:
+                s -= 1
+            spans.append((s, e))
+            surfaces[" ".join(doc.text[tokens[s].start : tokens[e - 1].end].split())] += 1
+        form.spans, form.surfaces = spans, surfaces
+    return forms
+
+
+def add_untagged(
+    doc: Document,
+    tokens: list[Token],
+    forms: dict[Key, Form],
+    accepted: dict[Key, Form],
+    lower_words: set[str],
+) -> None:
+    """Once a one-word name is a person, every capitalised occurrence of it is a mention,
+    even where spaCy tagged it NOUN or VERB ("poor dear Florence", "vague to Waymarsh").
+    A name that is also a common word in the text ("Will", "Hope", "Monks") is left out."""
+    taken = [False] * len(tokens)
+    for f in forms.values():
+        for s, e in f.spans:
+            taken[s:e] = [True] * (e - s)
+    words = {k[1][0]: f for k, f in accepted.items() if k[0] is None and len(k[1]) == 1}
+    for tok in tokens:
+        f = words.get(tok.text.lower())
+        if f is None or taken[tok.i] or not is_cap(tok) or tok.text.isupper():
+            continue
+        if tok.text.lower() in lower_words:
+            continue
+        # Not inside a longer capitalised run ("Florence Street"): that is another name.
+        if any(0 <= k < len(tokens) and is_cap(tokens[k]) and tokens[k].sentence == tok.sentence for k in (tok.i - 1, tok.i + 1)):
+            continue
+        f.spans.append((tok.i, tok.i + 1))
+        f.surfaces[tok.text] += 1
+        taken[tok.i] = True
+
+
+def mention(
+    doc: Document, tokens: list[Token], s: int, e: int, kind: MentionKind, cid: str | None, in_quote: bool
+) -> Mention:
+    start, end = tokens[s].start, tokens[e - 1].end
+    return Mention(
+        start=start,
+        end=end,
+        start_token=s,
+        end_token_excl=e,
+        text=doc.text[start:end],
+        kind=kind,
+        character_id=cid,
+        in_quote=in_quote,
+        sentence=tokens[s].sentence,
+    )
+
+
+def nominal_mentions(doc: Document, tokens: list[Token], in_quote: list[bool]) -> list[Mention]:
+    """'the old man', 'her sister': person nouns with their left modifiers."""
+    out: list[Mention] = []
+    left: dict[int, int] = defaultdict(lambda: -1)
+    for tok in tokens:
+        if tok.head > tok.i and tok.dep in _NOMINAL_LEFT_DEPS:
+            left[tok.head] = tok.i if left[tok.head] < 0 else min(left[tok.head], tok.i)
+    for tok in tokens:
+        if tok.pos != "NOUN" or tok.lemma.lower() not in PERSON_NOUNS or tok.tag in ("NNS", "NNPS"):
+            continue
+        s = left[tok.i] if left[tok.i] >= 0 else tok.i
+        if tokens[s].sentence != tok.sentence:
+            s = tok.i
+        out.append(mention(doc, tokens, s, tok.i + 1, MentionKind.NOMINAL, None, in_quote[tok.i]))
+    return out

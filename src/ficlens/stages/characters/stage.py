@@ -1,0 +1,161 @@
+"""The characters stage itself: its configuration, and the order of the steps.
+
+``CharacterStage._find`` runs the steps of the package in turn (see ``__init__``) and writes
+``Character`` and ``Mention`` records: ids by first appearance, aliases by frequency, the
+canonical name (the most complete frequent form) and the gender hint with its confidence.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from ficlens.model import Character, Document, Gender, Mention, MentionKind
+from ficlens.stages.characters.address import link_by_address
+from ficlens.stages.characters.cast import cast_seeds, join_cast_descriptions, misspelt_seed_keys
+from ficlens.stages.characters.clustering import cluster_forms
+from ficlens.stages.characters.evidence import quote_edges
+from ficlens.stages.characters.forms import Cluster, key_of
+from ficlens.stages.characters.persons import accept, mark_place_names
+from ficlens.stages.characters.reader import reader_character, reader_cluster
+from ficlens.stages.characters.roles import role_clusters
+from ficlens.stages.characters.spans import add_untagged, collect_forms, mention, nominal_mentions
+from ficlens.stages.names import honorific_gender, split_name
+
+
+@dataclass(frozen=True)
+class CharacterConfig:
+    # A character named fewer times than this is dropped unless it has strong evidence
+    # (an honorific, a full name tagged PERSON, a speech tag or vocative, or the cast).
+    min_mentions: int = 2
+    # Share of a form's occurrences that must look like a person (PERSON entity,
+    # honorific, speech-verb subject, vocative) for all its occurrences to count.
+    min_person_share: float = 0.2
+    nominals: bool = True
+
+
+@dataclass
+class _Found:
+    characters: list[Character]
+    mentions: list[Mention]
+
+
+class CharacterStage:
+    """Characters and their name and nominal mentions, from the text (and a cast)."""
+
+    name = "characters"
+    requires: tuple[str, ...] = ("tokens", "entities", "paragraphs", "sentences", "quotes")
+    assigns: tuple[str, ...] = ("characters", "mentions")
+
+    def __init__(self, config: CharacterConfig | None = None, cast: Any | None = None) -> None:
+        self.config = config or CharacterConfig()
+        self.cast = list(cast) if cast else []
+
+    def __call__(self, doc: Document) -> Document:
+        found = self._find(doc)
+        self._apply(doc, found)
+        return doc
+
+    def _apply(self, doc: Document, found: _Found) -> None:
+        doc.characters = found.characters
+        doc.mentions = found.mentions
+
+    def _find(self, doc: Document) -> _Found:
+        """Collect name forms, keep the people, cluster them into characters (cast seeds,
+        names, roles, cast descriptions, address links, the Reader), then number them by
+        first appearance and write their mentions."""
+        tokens = doc.tokens
+        in_quote = doc.quote_token_mask()
+        edges = quote_edges(doc, tokens)
+        seeds = cast_seeds(self.cast, doc.metadata)
+        seed_keys = {key_of(alias): i for i, (_, aliases, _) in enumerate(seeds) for alias in aliases}
+        forms = collect_forms(doc, tokens, in_quote, edges, seed_keys)
+        mark_place_names(forms)
+        lower_words = {t.text for t in tokens if t.text.islower()}
+        seed_keys.update(misspelt_seed_keys(forms, seed_keys, lower_words))
+        accepted = accept(forms, seed_keys, lower_words, self.config.min_person_share)
+        add_untagged(doc, tokens, forms, accepted, lower_words)
+        clusters = cluster_forms(accepted, seeds, seed_keys)
+        clusters = role_clusters(tokens, in_quote, clusters, accepted)
+        clusters = join_cast_descriptions(clusters)
+        clusters = link_by_address(doc, tokens, in_quote, edges, clusters)
+        reader = reader_cluster(doc, tokens)
+        if reader is not None:
+            clusters.append(reader)
+        kept = [
+            c
+            for c in clusters
+            if c.cast_name is not None
+            or c.is_reader
+            or c.count >= self.config.min_mentions
+            # Named once is enough for a full name spaCy calls a person: a protagonist may
+            # be named in the first paragraph and be "she" ever after.
+            or any(
+                f.strong or f.key[0] or (len(f.key[1]) >= 2 and f.votes) or (f.agent and f.labelled)
+                for f in c.forms
+            )
+        ]
+        # Stable ids: first appearance in the text; cast members never seen go last.
+        kept.sort(key=lambda c: min((s for f in c.forms for s, _ in f.spans), default=len(tokens) + 1))
+        characters: list[Character] = []
+        mentions: list[Mention] = []
+        for idx, cluster in enumerate(kept):
+            cid = f"C{idx}"
+            surfaces: Counter[str] = Counter()
+            for f in cluster.forms:
+                surfaces.update(f.surfaces)
+                for s, e in f.spans:
+                    mentions.append(mention(doc, tokens, s, e, MentionKind.NAME, cid, in_quote[s]))
+            aliases = [a for a, _ in sorted(surfaces.items(), key=lambda kv: (-kv[1], kv[0]))]
+            for a in cluster.cast_aliases:
+                if a not in aliases:
+                    aliases.append(a)
+            gender = cluster.gender_hint()
+            confidence = _gender_confidence(cluster, gender)
+            if cluster.is_reader:
+                characters.append(reader_character(cid, tuple(aliases), gender, confidence, cluster.count))
+                continue
+            characters.append(
+                Character(
+                    id=cid,
+                    name=cluster.cast_name or _canonical(surfaces),
+                    aliases=tuple(aliases),
+                    gender=gender,
+                    gender_confidence=confidence,
+                    mentions=cluster.count,
+                    from_cast=cluster.cast_name is not None,
+                )
+            )
+        if self.config.nominals:
+            taken = {m.start_token for m in mentions}
+            mentions.extend(m for m in nominal_mentions(doc, tokens, in_quote) if m.start_token not in taken)
+        mentions.sort(key=lambda m: (m.start_token, m.end_token_excl))
+        return _Found(characters, mentions)
+
+
+def _canonical(surfaces: Counter[str]) -> str:
+    """The most complete frequent proper form: most name words without an honorific, then count."""
+    if not surfaces:
+        return ""
+
+    def score(item: tuple[str, int]) -> tuple[bool, int, int, int]:
+        parts = split_name(item[0])
+        bare = parts.honorific is None
+        cased = not item[0].isupper()  # "WILLIAM COLLINS" from a letter heading is a poor label
+        return (cased, min(len(parts.words), 3) if bare and len(parts.words) >= 2 else 0, item[1], -len(item[0]))
+
+    best = max(surfaces.items(), key=score)
+    return best[0]
+
+
+def _gender_confidence(cluster: Cluster, gender: Gender) -> float:
+    if gender == Gender.UNKNOWN:
+        return 0.0
+    if cluster.cast_gender != Gender.UNKNOWN:
+        return 1.0
+    votes = [honorific_gender(h) for h, n in cluster.honorifics.items() for _ in range(n)]
+    votes = [v for v in votes if v != Gender.UNKNOWN]
+    if votes:
+        return round(0.9 * sum(v == gender for v in votes) / len(votes), 3)
+    return 0.5  # a first-name hint only

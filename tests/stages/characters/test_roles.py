@@ -1,0 +1,64 @@
+"""Characters known by a role or title (``characters/roles.py``): "said the croupier", "the General"."""
+
+from __future__ import annotations
+
+import pytest
+
+from ficlens.model import Gender
+
+ROLES = (
+    '"Your stake, sir," said the croupier.\n\n'
+    '"Red again," said the General, and he frowned.\n\n'
+    '"The wheel is honest," the croupier said. "Place your bets."\n\n'
+    '"I do not doubt it," said the General. The General pushed his last coins forward.\n\n'
+    '"Tea?" asked the waiter, once, and went away.'
+)
+
+
+@pytest.mark.slow
+def test_recurring_title_and_role_speakers_are_characters(analyse, by_alias):
+    doc = analyse(ROLES)
+    general = by_alias(doc, "the General")
+    assert general.mentions == 3  # two speech tags and one more "the General" in narration
+    croupier = by_alias(doc, "the croupier")
+    assert croupier.id != general.id
+    assert not [c for c in doc.characters if "the waiter" in c.aliases]  # said once: not enough
+    assert general.gender == Gender.UNKNOWN  # a General may be anyone until coref says "he"
+
+
+# Our own text (CC0): the porter is named beside his role twice; the ferryman only once.
+PORTER = (
+    "Mr. Grimble, the porter, opened the gate at six.\n\n"
+    '"Who goes there?" said the porter.\n\n'
+    '"Only me," said Nell.\n\n'
+    "At dusk Mr. Grimble, the porter, locked the gate again.\n\n"
+    '"Goodnight, Nell," said the porter.'
+)
+
+FERRYMAN = (
+    "Mr. Hobb, the ferryman, pushed off from the bank.\n\n"
+    '"Mind the rope," said the ferryman.\n\n'
+    '"I will," said Nell.\n\n'
+    '"Sit still now," said the ferryman.'
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "name", "role", "joined"), [(PORTER, "Mr. Grimble", "the porter", True), (FERRYMAN, "Mr. Hobb", "the ferryman", False)])
+def test_a_role_set_twice_beside_a_name_is_that_character(analyse, by_alias, text, name, role, joined):
+    doc = analyse(text)
+    assert (by_alias(doc, role).id == by_alias(doc, name).id) is joined
+
+
+@pytest.mark.slow
+def test_the_title_goes_to_the_holder_who_bears_it_throughout(analyse, by_alias):
+    # Our own text (CC0): Colonel Ashby is the colonel of the story; Colonel Pell is named once.
+    text = (
+        "Colonel Ashby rode ahead. Colonel Ashby knew the road. Colonel Pell had once said it flooded.\n\n"
+        "Colonel Ashby stopped at the ford. Colonel Ashby looked back, and Colonel Ashby waved.\n\n"
+        '"Water is high," said the Colonel.\n\n'
+        '"Then we wait," said Tam.\n\n'
+        '"We cross," said the Colonel.'
+    )
+    doc = analyse(text)
+    assert by_alias(doc, "the Colonel").id == by_alias(doc, "Colonel Ashby").id != by_alias(doc, "Colonel Pell").id
