@@ -119,7 +119,7 @@ def test_character_scores() -> None:
         ("C1", "Harriet"),
         ("C1", "she"),  # matches no alias: not scored
     ]
-    s = character_scores(gold, counts, mapping, mentions)
+    s = character_scores(gold, counts, mapping, mentions, {0: "F", 1: "F", 2: "M"}, {"C0": "female", "C1": "male"})
     assert (s.recall_all.correct, s.recall_all.total) == (2, 3)
     assert s.recall_frequent.value == 1.0  # Emma and Harriet have >= 5 quotes
     # purity: C0 majority Emma 2 of 3, C1 1 of 1 -> 3/4
@@ -128,3 +128,19 @@ def test_character_scores() -> None:
     assert s.b_cubed.precision == pytest.approx((2 / 3 + 2 / 3 + 1 / 3 + 1) / 4)
     # B-cubed R: Emma {m0,m1} together -> 1 each; Harriet {m2,m3} split -> 1/2 each -> 3/4
     assert s.b_cubed.recall == pytest.approx(0.75)
+    # gender: C0 (Emma, F) female right, C1 (Harriet, F) male wrong
+    assert (s.gender.correct, s.gender.total) == (1, 2)
+
+
+def test_character_gender_counts_mapped_characters_with_a_gold_m_or_f() -> None:
+    gold = {0: {"Ann"}, 1: {"Bob"}, 2: {"Cy"}, 3: {"Di"}}
+    genders = {0: "F", 1: "M", 2: "X", 3: "U"}
+    # C3 maps to no gold character; C1 and C2 map to gold characters of gender X and U
+    mapping = {"C0": 0, "C1": 2, "C2": 3, "C4": 1}
+    pred = {"C0": "female", "C1": "male", "C2": "female", "C3": "male", "C4": "unknown"}
+    s = character_scores(gold, {}, mapping, [], genders, pred)
+    # only C0 (right) and C4 (unknown is not M: wrong) are checked
+    assert (s.gender.correct, s.gender.total) == (1, 2)
+    summed = s + s
+    assert (summed.gender.correct, summed.gender.total) == (2, 4)
+    assert summed.to_dict()["gender"]["value"] == 0.5

@@ -27,10 +27,11 @@ from ficlens.eval.run import (
     map_pdnc_characters,
     pdnc_quote_rows,
 )
-from ficlens.model import Character, Document, Mention, MentionKind, Paragraph, Quote
+from ficlens.model import Character, Document, Gender, Mention, MentionKind, Paragraph, Quote
 from ficlens.pipeline import Pipeline
 
 NAMES = ("Bob", "Ann")  # predicted ids C0=Bob, C1=Ann: the reverse of the gold ids
+GENDERS = {"Ann": Gender.FEMALE}  # Bob's gender is left unknown
 
 
 class _Stage:
@@ -59,7 +60,7 @@ def _quotes(doc: Document, find: bool) -> None:
 
 
 def _characters(doc: Document) -> None:
-    doc.characters = [Character(id=f"C{i}", name=n) for i, n in enumerate(NAMES)]
+    doc.characters = [Character(id=f"C{i}", name=n, gender=GENDERS.get(n, Gender.UNKNOWN)) for i, n in enumerate(NAMES)]
     doc.mentions = [
         Mention(m.start(), m.end(), 0, 0, m.group(), MentionKind.NAME, character_id=f"C{NAMES.index(m.group())}")
         for m in re.finditer("|".join(NAMES), doc.text)
@@ -134,6 +135,9 @@ def test_end_to_end_scores(tmp_path: Path) -> None:
     assert micro.oracle.value == 1.0
     # Cy is never predicted: 2 of 3 gold characters found
     assert (micro.characters.recall_all.correct, micro.characters.recall_all.total) == (2, 3)
+    # gender, through the mapping: Ann (C1 -> gold F) right, Bob (C0 -> gold M, predicted
+    # unknown) wrong; Cy (X) is never checked
+    assert (micro.characters.gender.correct, micro.characters.gender.total) == (1, 2)
 
 
 def test_gold_characters_mode_writes_a_user_cast(tmp_path: Path) -> None:
@@ -171,6 +175,7 @@ def test_results_files_and_docs_block(tmp_path: Path) -> None:
     assert data["micro"]["speaker"]["all"]["value"] == 1.0 and "git_commit" in data
     md = (out / "pdnc-end-to-end.md").read_text(encoding="utf-8")
     assert "| speaker acc (all) | 100.0 | 100.0 |" in md
+    assert "| gender (found) | 50.0 | 50.0 |" in md
     docs = tmp_path / "evaluation.md"
     docs.write_text(f"intro\n\n{BEGIN}\nSTALE-TABLE\n{END}\n\nafter\n", encoding="utf-8")
     update_docs(docs, [out / "pdnc-end-to-end.json"])

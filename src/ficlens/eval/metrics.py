@@ -310,6 +310,7 @@ class CharacterScores:
     recall_frequent: Ratio  # the same over gold characters with >= 5 quotes
     purity: Ratio  # mentions in their cluster's majority gold character
     b_cubed: CorefScore
+    gender: Ratio  # mapped predicted characters whose gold character is M or F: gender right
 
     def __add__(self, other: CharacterScores) -> CharacterScores:
         return CharacterScores(
@@ -317,6 +318,7 @@ class CharacterScores:
             self.recall_frequent + other.recall_frequent,
             self.purity + other.purity,
             self.b_cubed + other.b_cubed,
+            self.gender + other.gender,
         )
 
     def to_dict(self) -> dict[str, object]:
@@ -325,10 +327,12 @@ class CharacterScores:
             "recall_frequent": self.recall_frequent.to_dict(),
             "purity": self.purity.to_dict(),
             "b_cubed": self.b_cubed.to_dict(),
+            "gender": self.gender.to_dict(),
         }
 
 
 FREQUENT = 5
+_GOLD_GENDER = {"M": "male", "F": "female"}  # the PDNC genders a predicted gender is checked against
 
 
 def character_scores(
@@ -336,10 +340,16 @@ def character_scores(
     gold_quote_counts: Mapping[Hashable, int],
     mapping: Mapping[Hashable, Hashable],
     mentions: Iterable[tuple[Hashable, str]],
+    gold_genders: Mapping[Hashable, str],
+    pred_genders: Mapping[Hashable, str],
 ) -> CharacterScores:
     """``mentions`` are (predicted cluster id, mention text). Only mentions whose text matches
     the names/aliases of exactly one gold character are scored (an ambiguous or unknown text
-    has no gold cluster), for purity and B-cubed of the predicted clusters."""
+    has no gold cluster), for purity and B-cubed of the predicted clusters.
+
+    Gender is scored over the predicted characters ``mapping`` maps to a gold character of
+    gender "M" or "F" (PDNC's codes; "U" and "X" give nothing to check against): right when
+    the predicted gender (``ficlens.model.Gender`` values) is "male" for M, "female" for F."""
     found = set(mapping.values())
     gold_ids = list(gold_names)
     frequent = [g for g in gold_ids if gold_quote_counts.get(g, 0) >= FREQUENT]
@@ -363,9 +373,15 @@ def character_scores(
         labels.append(g)
     gold_of = {i: g for g, items in gold_clusters.items() for i in items}
     pure = sum(max(Counter(gold_of[i] for i in items).values()) for items in pred_clusters.values())
+    checked = [
+        (pred_genders.get(p), _GOLD_GENDER[gold_genders[g]])
+        for p, g in mapping.items()
+        if gold_genders.get(g) in _GOLD_GENDER
+    ]
     return CharacterScores(
         recall_all,
         recall_freq,
         Ratio(pure, len(labels)),
         b_cubed(gold_clusters.values(), pred_clusters.values()),
+        Ratio(sum(pred == gold for pred, gold in checked), len(checked)),
     )

@@ -78,6 +78,7 @@ PDNC_COLUMNS: list[tuple[str, tuple[str, ...]]] = [
     ("char recall (≥5 quotes)", ("characters", "recall_frequent", "value")),
     ("cluster purity", ("characters", "purity", "value")),
     ("char B³ F1", ("characters", "b_cubed", "f1")),
+    ("gender (found)", ("characters", "gender", "value")),
 ]
 
 LITBANK_COLUMNS: list[tuple[str, tuple[str, ...]]] = [

@@ -190,6 +190,8 @@ def score_pdnc_novel(novel: PdncNovel, doc: Document, alignment: PdncAlignment |
         novel.quote_counts(),
         alignment.mapping,
         [(m.character_id, m.text) for m in doc.mentions],
+        {c.id: c.gender for c in novel.characters},
+        {c.id: c.gender for c in doc.characters},
     )
     words = sum(1 for _ in text.split())
     return PdncScores(exact, overlap, speaker, addressee, characters, oracle, words)
