@@ -35,8 +35,8 @@ each (or two):
 5. **addressees** (``addressees.py``) of each turn, once its conversation's speakers are
    known: the model file's addressee ranker, or hand rules.
 
-"I" and "you" inside the quotes then take the decided speaker and addressee (``stage.py``).
-Everything is one pass over tokens, quotes and mentions
+"I" and "you" inside the quotes are resolved afterwards by a stage of their own
+(``ficlens.stages.quote_pronouns``). Everything is one pass over tokens, quotes and mentions
 (linear in book length); the Viterbi is bounded by ``max_candidates`` cubed per turn.
 """
 

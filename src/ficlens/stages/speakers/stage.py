@@ -4,18 +4,17 @@
 (``candidates``, ``features``), scores them (``scoring``: the model file's ranker by default,
 ``ranker``), decodes each conversation (``decoding``, then ``second_pass``), picks the
 addressees (``addressees``) and turns each decision into evidence and a confidence. It writes
-the quotes' speaker, addressees, evidence, confidence, tag span and candidates, each
-character's quote count, and resolves "I" and "you" inside the quotes (mentions). ``heldout(novel)`` swaps in the fold models that never saw a PDNC
+the quotes' speaker, addressees, evidence, confidence, tag span and candidates, and each
+character's quote count. ``heldout(novel)`` swaps in the fold models that never saw a PDNC
 novel (cross-validated evaluation); ``turns`` and ``decode_conversations`` are what training
 (``ficlens.train.speaker_ranker``) calls.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass, replace
 
-from ficlens.model import Document, Evidence, Mention, MentionKind, Quote
+from ficlens.model import Document, Evidence
 from ficlens.stages.speakers.addressees import model_addressees, rule_addressees
 from ficlens.stages.speakers.candidates import add_candidates
 from ficlens.stages.speakers.decoding import decode
@@ -25,7 +24,6 @@ from ficlens.stages.speakers.scoring import RuleScorer, Scorer, score_turns
 from ficlens.stages.speakers.second_pass import first_pass_marginals, stack_features
 from ficlens.stages.speakers.tags import TagFinder
 from ficlens.stages.speakers.turns import Turn, build_turns, conversations
-from ficlens.stages.speech_verbs import FIRST_PERSON, SECOND_PERSON
 
 
 @dataclass(frozen=True)
@@ -80,12 +78,12 @@ class _Found:
 class SpeakerStage:
     """Who says each quote, and to whom: fills ``Quote.speaker_id``, ``addressee_ids``,
     ``evidence``, ``confidence``, ``speaker_mention`` and ``candidates``, and
-    ``Character.quotes``, and the in-quote "I"/"you" mentions. ``scorer``, ``bundle``, ``addressee_scorer`` and ``second_scorer``
+    ``Character.quotes``. ``scorer``, ``bundle``, ``addressee_scorer`` and ``second_scorer``
     override what ``config`` would load (tests, training, the fold models of ``heldout``)."""
 
     name = "speakers"
     requires: tuple[str, ...] = ("tokens", "quotes", "characters", "mentions")
-    assigns: tuple[str, ...] = ("quotes", "characters", "mentions")
+    assigns: tuple[str, ...] = ("quotes", "characters")
 
     def __init__(
         self,
@@ -256,37 +254,3 @@ class SpeakerStage:
                 counts[d.speaker_id] = counts.get(d.speaker_id, 0) + 1
         doc.quotes = quotes
         doc.characters = [replace(c, quotes=counts.get(c.id, 0)) for c in doc.characters]
-        doc.mentions = _resolve_quote_pronouns(doc.mentions, quotes)
-
-
-def _resolve_quote_pronouns(mentions: list[Mention], quotes: list[Quote]) -> list[Mention]:
-    """In-quote I/me/my -> the speaker; you -> the addressee when there is exactly one."""
-    spans = sorted(
-        (q.start, q.end, q.speaker_id, q.addressee_ids, q.nested_in is not None) for q in quotes
-    )
-    nested = [(s, e) for s, e, _, _, n in spans if n]
-    outer = [(s, e, sp, ad) for s, e, sp, ad, n in spans if not n]
-    starts = [s for s, _, _, _ in outer]
-    nested_starts = [s for s, _ in nested]
-    out: list[Mention] = []
-    for m in mentions:
-        if m.kind != MentionKind.PRONOUN:
-            out.append(m)
-            continue
-        low = m.text.lower()
-        if low not in FIRST_PERSON and low not in SECOND_PERSON:
-            out.append(m)
-            continue
-        i = bisect_left(starts, m.start + 1) - 1
-        n = bisect_left(nested_starts, m.start + 1) - 1
-        inside_nested = n >= 0 and nested[n][0] <= m.start < nested[n][1]
-        if i < 0 or inside_nested or not (outer[i][0] <= m.start < outer[i][1]):
-            out.append(m)
-            continue
-        _, _, speaker, addressees = outer[i]
-        target = speaker if low in FIRST_PERSON else (addressees[0] if len(addressees) == 1 else None)
-        if target is None:
-            out.append(m)
-        else:
-            out.append(replace(m, character_id=target, in_quote=True))
-    return out
