@@ -11,8 +11,10 @@ from ficlens.model import Gender
 from ficlens.stages.speakers.features import (
     ADDRESSEE_FEATURES,
     FEATURES,
+    KNOWN_FEATURES,
     SECOND_FEATURES,
     STACK_FEATURES,
+    check_known,
     style_features,
 )
 from ficlens.stages.speakers.turns import Turn
@@ -24,6 +26,13 @@ def test_one_list_of_names_without_repeats():
     assert len(set(FEATURES)) == len(FEATURES) and len(set(STACK_FEATURES)) == len(STACK_FEATURES)
     assert SECOND_FEATURES == FEATURES + STACK_FEATURES
     assert len(set(ADDRESSEE_FEATURES)) == len(ADDRESSEE_FEATURES)
+    assert KNOWN_FEATURES == set(SECOND_FEATURES) | set(ADDRESSEE_FEATURES)
+
+
+def test_an_unknown_name_is_an_error():
+    check_known(["tag_name", "p1_gap", "replies_to_vocative"], "test")
+    with pytest.raises(ValueError, match=r"test: unknown feature name\(s\) \['tag_nmae'\]"):
+        check_known(["tag_name", "tag_nmae"], "test")
 
 
 @pytest.mark.slow

@@ -25,11 +25,32 @@ def test_feature_matrix_lays_rows_out_in_the_columns():
     assert feature_matrix([], FEATURES).shape == (0, len(FEATURES))
 
 
+@pytest.mark.parametrize(
+    ("rows", "names", "message"),
+    [
+        # a misspelt column name
+        ([{}], ("tag_name", "salince"), r"unknown feature name\(s\) \['salince'\]"),
+        # a misspelt feature in a row
+        ([{"tag_nmae": 1.0}], ("tag_name",), r"'tag_nmae' of row 0 is an unknown feature name"),
+        # a known feature the model has no column for (a second-pass feature for the first pass)
+        ([{}, {"p1_gap": 0.5}], FEATURES, r"'p1_gap' of row 1 is not a column of this model"),
+    ],
+)
+def test_an_unknown_feature_name_is_an_error(rows, names, message):
+    with pytest.raises(ValueError, match=message):
+        feature_matrix(rows, names)
+
+
 def test_rule_scorer_sums_its_weights():
     scorer = RuleScorer()
     assert scorer.score({"tag_name": 1.0, "salience": 0.5}) == DEFAULT_WEIGHTS["tag_name"] + 0.5 * DEFAULT_WEIGHTS["salience"]
     assert scorer.score({"style": 3.0}) == 0.0  # a feature without a weight counts nothing
     assert set(DEFAULT_WEIGHTS) <= set(FEATURES)
+
+
+def test_rule_scorer_weights_must_be_features():
+    with pytest.raises(ValueError, match="RuleScorer weights"):
+        RuleScorer({"tag_nmae": 10.0})
 
 
 def test_load_ranker_rejects_another_format(tmp_path):

@@ -8,7 +8,8 @@
 ``FEATURES`` are the first pass's (the columns of the model file's first ranker, in order),
 ``STACK_FEATURES`` what the second pass adds (computed in ``second_pass``), ``SECOND_FEATURES``
 the second ranker's columns, ``ADDRESSEE_FEATURES`` the addressee ranker's (computed in
-``addressees``). Training (``ficlens.train.speaker_ranker``) and the stage read these lists.
+``addressees``). Training (``ficlens.train.speaker_ranker``) and the stage read these lists; a
+name outside them is an error (``check_known``; ``ranker.feature_matrix`` checks every row).
 
 The first-pass features come in three steps over the turns: what the turn's own tag,
 paragraph and quotes say about each candidate, with salience and recency
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from ficlens.model import Gender
 from ficlens.stages.speakers.index import DocumentIndex
@@ -59,11 +60,20 @@ ADDRESSEE_FEATURES: tuple[str, ...] = (
     "salience", "recency_rank", "mention_share", "narrator", "speaker_is_narrator",
     "same_gender", "turn_tagged", "pieces", "adjacent_prev", "adjacent_next", "address_gender",
 )
+KNOWN_FEATURES: frozenset[str] = frozenset(SECOND_FEATURES) | frozenset(ADDRESSEE_FEATURES)
 
 # Style profiles: Dirichlet smoothing towards the story's quoted words, and the fewest
 # tagged words a character needs before its profile counts.
 STYLE_SMOOTHING = 200.0
 STYLE_MIN_WORDS = 100
+
+
+def check_known(names: Iterable[str], where: str) -> None:
+    """Raise ValueError when a name is not one of the lists above (a misspelt feature would
+    otherwise be a column of zeros, or a weight that never applies)."""
+    unknown = sorted(set(names) - KNOWN_FEATURES)
+    if unknown:
+        raise ValueError(f"{where}: unknown feature name(s) {unknown} (ficlens.stages.speakers.features)")
 
 
 def turn_features(

@@ -11,7 +11,7 @@ A model file (format ``MODEL_FORMAT``, written by ``ficlens train``) holds the f
 ranker, the decoder's transition scores, and optional ``second`` and ``addressee`` sections;
 each ranker is a full model plus one model per cross-validation fold, with the novels it
 held out. ``TreeEnsemble`` evaluates the exported trees with numpy; ``feature_matrix`` lays
-named features out in the model's columns (``features``).
+named features out in the model's columns (``features``: an unknown name is an error).
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+
+from ficlens.stages.speakers.features import KNOWN_FEATURES, check_known
 
 MODEL_FILE = "speakers-ranker.json"
 MODEL_FORMAT = "ficlens-speaker-ranker/1"
@@ -84,17 +86,22 @@ class RankerScorer:
 
 
 def feature_matrix(rows: Sequence[Mapping[str, float]], names: Sequence[str]) -> Any:
-    """Rows of named features as a numpy matrix with one column per name (absent: 0; names
-    not listed: ignored), the layout the models are trained and scored on."""
+    """Rows of named features as a numpy matrix with one column per name (absent: 0), the
+    layout the models are trained and scored on. Every name must be a known feature
+    (``features.KNOWN_FEATURES``) and every feature of a row one of the columns: a misspelt
+    name raises ValueError instead of becoming a column of zeros."""
     import numpy as np
 
+    check_known(names, "feature matrix columns")
     index = {name: i for i, name in enumerate(names)}
     x = np.zeros((len(rows), len(names)))
     for r, feats in enumerate(rows):
         for name, value in feats.items():
             i = index.get(name)
-            if i is not None:
-                x[r, i] = value
+            if i is None:
+                what = "not a column of this model" if name in KNOWN_FEATURES else "an unknown feature name"
+                raise ValueError(f"feature {name!r} of row {r} is {what} (ficlens.stages.speakers.features)")
+            x[r, i] = value
     return x
 
 

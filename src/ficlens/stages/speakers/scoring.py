@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from ficlens.stages.speakers.features import check_known
 from ficlens.stages.speakers.turns import Turn
 
 
@@ -53,6 +54,9 @@ class RuleScorer:
     """Hand-weighted linear scorer; the learned ranker of issue 4 replaces it."""
 
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+
+    def __post_init__(self) -> None:
+        check_known(self.weights, "RuleScorer weights")
 
     def score(self, features: Mapping[str, float]) -> float:
         weights = self.weights
