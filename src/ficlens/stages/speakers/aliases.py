@@ -9,19 +9,18 @@
     names.alias_owners("the clerk")        # set(): not anyone's alias in full
 
 Full aliases are tried first, then the words of a name (titles and function words of
-descriptive aliases aside).
+descriptive aliases aside, tables ``speakers-titles-*`` and ``speakers-function-words``).
 """
 
 from __future__ import annotations
 
+from ficlens import lexicon
 from ficlens.model import Character, Gender
 from ficlens.stages.speech_verbs import TITLES
 
-_FUNCTION_WORDS = frozenset("at of in on to and or with from for by as who his her their its is was".split())
-_MALE_TITLES = frozenset({"mr", "sir", "lord", "monsieur", "father", "brother", "uncle", "master"})
-_FEMALE_TITLES = frozenset(
-    {"mrs", "miss", "ms", "lady", "madam", "madame", "mme", "mlle", "mother", "sister", "aunt", "mistress", "dame"}
-)
+_FUNCTION_WORDS = lexicon.words("speakers-function-words")
+_MALE_TITLES = lexicon.words("speakers-titles-male")
+_FEMALE_TITLES = lexicon.words("speakers-titles-female")
 
 
 class AliasLookup:
