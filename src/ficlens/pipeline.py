@@ -36,6 +36,7 @@ from ficlens.stages.characters import CharacterConfig, CharacterStage
 from ficlens.stages.coref import CorefConfig, CorefStage
 from ficlens.stages.narration import NarrationConfig, NarrationStage
 from ficlens.stages.network import NetworkConfig, NetworkStage
+from ficlens.stages.quote_pronouns import QuotePronounConfig, QuotePronounStage
 from ficlens.stages.quotes import QuoteConfig, QuoteStage
 from ficlens.stages.segment import SegmentConfig, SegmentStage
 from ficlens.stages.signals import SignalConfig, SignalStage
@@ -68,6 +69,7 @@ STAGES: tuple[type, ...] = (
     CharacterStage,
     CorefStage,
     SpeakerStage,
+    QuotePronounStage,
     NarrationStage,
     SignalStage,
     NetworkStage,
@@ -89,6 +91,7 @@ class PipelineConfig:
     characters: CharacterConfig = field(default_factory=CharacterConfig)
     coref: CorefConfig = field(default_factory=CorefConfig)
     speakers: SpeakerConfig = field(default_factory=SpeakerConfig)
+    quote_pronouns: QuotePronounConfig = field(default_factory=QuotePronounConfig)
     narration: NarrationConfig = field(default_factory=NarrationConfig)
     signals: SignalConfig = field(default_factory=SignalConfig)
     network: NetworkConfig = field(default_factory=NetworkConfig)

@@ -57,13 +57,16 @@ def test_fit_is_deterministic():
 
 def test_ranker_scorer_reads_named_features():
     x, y = _toy(1)
-    names = ("a", "b", "c", "d", "e")
+    names = FEATURES[:5]
     scorer = RankerScorer(names, TreeEnsemble(fit(x, y, seed=0, params=SMALL)))
-    rows = [{"a": 0.9, "d": 1.0}, {"b": 0.9}, {"unknown": 5.0}]
+    a, b, _, d, _ = names
+    rows = [{a: 0.9, d: 1.0}, {b: 0.9}, {}]
     batch = scorer.score_many(rows)
     assert batch == [scorer.score(r) for r in rows]
     assert batch[0] > batch[1]  # high a, d=1: the positive class; high b: the negative
-    assert batch[2] == scorer.score({})  # unknown features are ignored
+    # A feature the model has no column for is an error, not ignored.
+    with pytest.raises(ValueError, match="not a column"):
+        scorer.score({FEATURES[6]: 1.0})
 
 
 @pytest.mark.parametrize("folds", [2, 3, 5])

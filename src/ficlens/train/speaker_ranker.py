@@ -26,7 +26,7 @@ not shipped), so neither the novel nor fold k's held-out novels reach it.
 
 The **addressee ranker** (the file's ``addressee`` section) is trained the same way, after the
 speaker models: its examples are (turn, candidate) pairs of the conversations as the speaker
-models of the same fold decode them (``ficlens.stages.addressees.addressee_features``),
+models of the same fold decode them (``ficlens.stages.speakers.addressees.addressee_features``),
 positive when the candidate is one of the gold addressees: the second-pass model of the fold
 over the rows it learnt from. So no held-out novel reaches a fold model through the speakers
 either.
@@ -58,11 +58,12 @@ from ficlens.eval.run import (
 )
 from ficlens.model import Document
 from ficlens.pipeline import Pipeline, PipelineConfig, stage_names
-from ficlens.stages.addressees import ADDRESSEE_FEATURES, addressee_features, cast_facts
 from ficlens.stages.speakers import (
+    ADDRESSEE_FEATURES,
+    FEATURES,
     MODEL_FILE,
     MODEL_FORMAT,
-    STACK_FEATURES,
+    SECOND_FEATURES,
     RankerBundle,
     RankerScorer,
     SpeakerConfig,
@@ -72,20 +73,9 @@ from ficlens.stages.speakers import (
     feature_matrix,
     stack_features,
 )
+from ficlens.stages.speakers.addressees import addressee_features, cast_facts
 
 MODES = ("gold-characters", "end-to-end")
-FEATURES: tuple[str, ...] = (
-    "tag_name", "tag_alias", "tag_coref", "tag_narrator", "tag_gender", "tag_gender_recent", "tag_gender_mismatch",
-    "tag_other", "actor", "actor_first", "actor_gender", "actor_gender_mismatch", "actor_gender_recent",
-    "prev_actor", "prev_actor_gender", "para_mention", "vocative_prev", "vocative_next", "named_in_quote",
-    "named_prev_quote", "salience", "recency_rank", "mention_share", "narrator", "tag_prev1", "tag_prev2",
-    "tag_next1", "tag_next2", "turn_tagged", "turn_tag_resolved", "narration_tokens", "conv_position",
-    "conv_length", "pieces", "pool_size", "conv_tagged", "conv_gender_only", "tag_gender_rank", "tag_word_gender",
-    "tag_word_gender_mismatch", "coref_tag_prev1", "coref_tag_prev2", "coref_tag_next1", "coref_tag_next2",
-    "conv_coref_tagged", "named_recency_rank", "named_salience", "style", "style_rank", "style_margin",
-    "address_prev", "address_next",
-)
-SECOND_FEATURES: tuple[str, ...] = FEATURES + STACK_FEATURES
 # Settled by leave-novels-out cross-validation on PDNC (see docs/model-card-speakers.md).
 PARAMS: dict[str, Any] = {
     "max_iter": 150,

@@ -1,4 +1,4 @@
-"""Addressees: features of the exchange, the set decision, the rule fallback.
+"""Addressees (``speakers/addressees.py``): features of the exchange, the set decision, the rule fallback.
 
 Turns are plain records here: the module only reads the attributes the speakers stage gives it.
 """
@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ficlens.stages.addressees import (
-    ADDRESSEE_FEATURES,
+from ficlens.stages.speakers.addressees import (
     addressee_features,
     choose_addressees,
     model_addressees,
     rule_addressees,
 )
+from ficlens.stages.speakers.features import ADDRESSEE_FEATURES
 
 
 @dataclass

@@ -11,7 +11,7 @@ candidates' features and scores) and the decoded speaker of each. Every other ch
 reach (speaker candidates, speakers of the turns around and of the whole conversation,
 characters named in the quote) is an addressee candidate with
 features of the exchange (who spoke just before and just after, who was named, how many people
-take part). A learned scorer (gradient-boosted trees shipped in the
+take part; the names are ``features.ADDRESSEE_FEATURES``). A learned scorer (gradient-boosted trees shipped in the
 speaker model file, ``addressee`` section) gives each candidate a log-odds of being addressed;
 the addressees are all candidates above the model's threshold, or the best one when none is.
 Without a model the hand rules of ``rule_addressees`` decide.
@@ -19,8 +19,8 @@ Without a model the hand rules of ``rule_addressees`` decide.
 The module only sees turns through the attributes below, so it stays independent of the
 speaker stage's internals::
 
-    turn.quotes, turn.vocatives, turn.named, turn.features (candidate -> features),
-    turn.scores, turn.paragraph, turn.last_paragraph, turn.tag
+    turn.quotes, turn.vocatives, turn.named, turn.addressed, turn.features (candidate ->
+    features), turn.scores, turn.paragraph, turn.last_paragraph, turn.tag
 """
 
 from __future__ import annotations
@@ -32,14 +32,6 @@ from typing import Any, Protocol
 from ficlens.model import Character, Gender
 from ficlens.stages.speech_verbs import address_agreement
 
-ADDRESSEE_FEATURES: tuple[str, ...] = (
-    "vocative", "named", "prev1", "prev2", "prev3", "next1", "next2", "next3",
-    "vocative_prev", "vocative_next", "replies_to_vocative", "addressed_by_next",
-    "conv_share", "conv_speakers", "window_speakers", "conv_length", "conv_position",
-    "speaker_candidate", "speaker_score", "speaker_rank", "actor", "para_mention", "prev_actor",
-    "salience", "recency_rank", "mention_share", "narrator", "speaker_is_narrator",
-    "same_gender", "turn_tagged", "pieces", "adjacent_prev", "adjacent_next", "address_gender",
-)
 # Speaker-candidate features copied as they are.
 _COPIED = ("actor", "para_mention", "prev_actor", "salience", "recency_rank", "mention_share", "narrator")
 

@@ -1,0 +1,205 @@
+"""Speaking turns: quotes grouped into turns, and what each turn's paragraph and quotes say.
+
+::
+
+    "Well," she said, "I never."     -> one turn of two pieces (one tag serves both)
+    "Hi," said Tom. "Bye," said Ann. -> two turns: the tags name different people
+    He turns. "You came back?"       -> actor: he (the narration subject of the paragraph)
+    "Teddy, stop."                   -> vocative: Teddy; "Yes, sir." -> addressed: a man
+
+A turn is the quotes linked by ``continues`` and the pieces of one paragraph, unless their
+tags name different people. Each turn records its tag (``tags.TagFinder``), the subjects of
+its paragraph's narration (``actors``) and of the last sentence of the narration paragraph
+before it (``prev_actors``), the characters mentioned in that narration, and inside its
+quotes: vocatives, characters named, and the genders its words of address say. A
+conversation is a run of turns in one scene with at most ``conversation_gap`` narration
+paragraphs between them (``conversations``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ficlens.model import Gender, MentionKind
+from ficlens.stages.speakers.aliases import normalise
+from ficlens.stages.speakers.index import DocumentIndex
+from ficlens.stages.speakers.tags import Ref, Tag, TagFinder, different_people, name_like
+from ficlens.stages.speech_verbs import (
+    ADDRESS_GENDER,
+    ADDRESS_MODIFIERS,
+    SUBJECT_DEPS,
+    TITLES,
+    VOCATIVE_OPENERS,
+)
+
+
+@dataclass
+class Turn:
+    """One speaking turn: its quotes, what the narration around says, then (filled by the
+    later steps) its candidates' features and scores."""
+
+    quotes: list[int]  # indices into doc.quotes
+    paragraph: int
+    last_paragraph: int
+    scene: int
+    tag: Tag | None = None
+    actors: list[Ref] = field(default_factory=list)
+    prev_actors: list[Ref] = field(default_factory=list)  # last sentence of the narration before
+    para_mentions: set[str] = field(default_factory=set)
+    vocatives: list[str] = field(default_factory=list)
+    addressed: set[Gender] = field(default_factory=set)  # genders its quotes address ("sir")
+    named: set[str] = field(default_factory=set)  # characters named inside the quote
+    candidates: list[str] = field(default_factory=list)
+    features: dict[str, dict[str, float]] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)
+    # Second pass: the features above plus STACK_FEATURES, per candidate.
+    stacked: dict[str, dict[str, float]] = field(default_factory=dict)
+    words: list[str] = field(default_factory=list)  # the quotes' words, lowercased (style)
+
+
+def build_turns(index: DocumentIndex, tags: TagFinder) -> list[Turn]:
+    """The document's speaking turns in text order, each with its tag, actors, vocatives and
+    names (candidates and features come later, ``candidates.add_candidates``)."""
+    quotes = index.doc.quotes
+    order = sorted(
+        (i for i, q in enumerate(quotes) if q.nested_in is None), key=lambda i: quotes[i].start
+    )
+    turn_of: dict[int, Turn] = {}
+    turns: list[Turn] = []
+    by_paragraph: dict[int, list[int]] = {}
+    for i in order:
+        by_paragraph.setdefault(quotes[i].paragraph, []).append(i)
+    for i in order:
+        q = quotes[i]
+        tag = tags.tag(i, by_paragraph[q.paragraph])
+        parent = index.quote_index.get(q.continues) if q.continues else None
+        current = turns[-1] if turns else None
+        joined: Turn | None = None
+        parent_tag = turn_of[parent].tag if parent is not None and parent in turn_of else None
+        if parent is not None and parent in turn_of and not (
+            tag is not None and parent_tag is not None and tag.ref.kind == parent_tag.ref.kind == "name"
+            and different_people(parent_tag, tag)
+        ):
+            # (a piece whose own tag names someone else is a reply the quote stage linked)
+            joined = turn_of[parent]
+        elif current is not None and current.last_paragraph == q.paragraph and not different_people(current.tag, tag):
+            joined = current
+        if joined is None:
+            joined = Turn([], q.paragraph, q.paragraph, index.paragraph_scene.get(q.paragraph, 0))
+            turns.append(joined)
+        joined.quotes.append(i)
+        joined.last_paragraph = max(joined.last_paragraph, q.paragraph)
+        if joined.tag is None and tag is not None:
+            joined.tag = tag
+        turn_of[i] = joined
+    for turn in turns:
+        _describe(index, tags, turn)
+    return turns
+
+
+def _describe(index: DocumentIndex, tags: TagFinder, turn: Turn) -> None:
+    """Actors and names in the turn's paragraph narration; vocatives and names in its quotes."""
+    tokens = index.tokens
+    tag_verb = turn.tag.verb if turn.tag else -1
+    p_lo, p_hi = index.paragraph_tokens.get(turn.paragraph, (0, 0))
+    for j in range(p_lo, p_hi):
+        if index.in_quote[j]:
+            continue
+        tok = tokens[j]
+        mi = index.mention_at[j]
+        if mi >= 0:
+            cid = index.doc.mentions[mi].character_id
+            if cid:
+                turn.para_mentions.add(cid)
+        if tok.dep in SUBJECT_DEPS and tok.head != tag_verb and not index.in_quote[tok.head]:
+            ref = tags.resolve(j)
+            if ref is not None and (ref.ids or ref.gender is not None):
+                turn.actors.append(ref)
+    for j in tags.last_clause(turn.paragraph - 1):
+        tok = tokens[j]
+        if tok.dep in SUBJECT_DEPS and tok.head != tag_verb:
+            ref = tags.resolve(j)
+            if ref is not None and (ref.ids or ref.gender is not None):
+                turn.prev_actors.append(ref)
+    for qi in turn.quotes:
+        lo, hi = index.quote_tokens[qi]
+        for j in range(lo, hi):
+            mi = index.mention_at[j]
+            if mi >= 0 and index.doc.mentions[mi].kind == MentionKind.NAME:
+                cid = index.doc.mentions[mi].character_id
+                if cid:
+                    turn.named.add(cid)
+        for cid in _vocatives(index, lo, hi):
+            if cid not in turn.vocatives:
+                turn.vocatives.append(cid)
+        turn.addressed.update(_address_genders(index, lo, hi))
+
+
+def _vocatives(index: DocumentIndex, lo: int, hi: int) -> list[str]:
+    """Names set off by commas at the start or end of the quote: "Teddy, stop." / "Come, Marcus!"."""
+    tokens = index.tokens
+    found: list[str] = []
+    j = lo
+    while j < hi:
+        if not name_like(tokens[j].text):
+            j += 1
+            continue
+        k = j
+        while k < hi and name_like(tokens[k].text):
+            k += 1
+        before = tokens[j - 1].text.lower() if j > lo else ""
+        after = tokens[k].text if k < hi else ""
+        at_start = j == lo or all(
+            tokens[x].text.lower() in VOCATIVE_OPENERS or tokens[x].pos == "PUNCT" for x in range(lo, j)
+        )
+        closed = after in (",", "!", "?", ".", ";", "") or k == hi
+        opened = before in (",", "", "dear", "oh", "o") or at_start
+        if closed and opened:
+            ids = _name_ids(index, j, k)
+            if len(ids) == 1:
+                found.append(ids[0])
+        j = k
+    return found
+
+
+def _address_genders(index: DocumentIndex, lo: int, hi: int) -> set[Gender]:
+    """Genders the quote's words of address say: "Yes, sir." / "Oh, my dear girl!" (set off
+    by punctuation, after nothing but "my", "dear" and the like; "Sir William," is a name)."""
+    tokens = index.tokens
+    found: set[Gender] = set()
+    for j in range(lo, hi):
+        gender = ADDRESS_GENDER.get(tokens[j].text.lower())
+        if gender is None or (j + 1 < hi and tokens[j + 1].pos != "PUNCT"):
+            continue
+        i = j - 1
+        while i >= lo and tokens[i].text.lower() in ADDRESS_MODIFIERS:
+            i -= 1
+        if i < lo or tokens[i].pos == "PUNCT" or tokens[i].text.lower() in VOCATIVE_OPENERS:
+            found.add(gender)
+    return found
+
+
+def _name_ids(index: DocumentIndex, j: int, k: int) -> tuple[str, ...]:
+    mi = index.mention_at[j]
+    if mi >= 0 and index.doc.mentions[mi].character_id:
+        return (index.doc.mentions[mi].character_id,)  # type: ignore[return-value]
+    text = index.doc.text[index.tokens[j].start : index.tokens[k - 1].end]
+    if normalise(text) in TITLES:
+        return ()
+    return index.names.lookup(text)
+
+# --- candidates and features -------------------------------------------------
+
+
+def conversations(turns: list[Turn], gap: int) -> list[list[Turn]]:
+    """The turns cut into conversations: runs in one scene with at most ``gap`` paragraphs of
+    narration between two turns."""
+    out: list[list[Turn]] = []
+    for turn in turns:
+        if out:
+            last = out[-1][-1]
+            if last.scene == turn.scene and turn.paragraph - last.last_paragraph <= gap + 1:
+                out[-1].append(turn)
+                continue
+        out.append([turn])
+    return out
