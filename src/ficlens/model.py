@@ -7,8 +7,10 @@ structural ``hints``. Each stage then adds one layer:
     quotes      quotes (character spans, quote marks excluded)
     characters  characters, mentions (names and nominals)
     coref       mentions (pronouns) resolved to characters, character genders
-    speakers    quote.speaker_id / addressee_ids / evidence / confidence
+    speakers    quote.speaker_id / addressee_ids / evidence / confidence, character quote counts
+    quote_pronouns  mentions ("I"/"you" inside a quote -> its speaker / addressee)
     narration   narration (one record per scene)
+    signals     signals, signal_checks
     network     interactions
 
 All character offsets are half-open ``[start, end)`` positions in ``Document.text``
