@@ -101,14 +101,10 @@ def list_works(root: Path) -> list[str]:
 
 
 def load_litbank(root: Path, works: list[str] | None = None) -> list[LitBankWork]:
+    from ficlens.eval.splits import pick
+
     root = Path(root)
-    stems = list_works(root)
-    if works:
-        unknown = [w for w in works if w not in stems]
-        if unknown:
-            raise DatasetError(str(root), f"unknown work(s) {unknown}")
-        stems = [s for s in stems if s in works]
-    return [load_work(root, s) for s in stems]
+    return [load_work(root, s) for s in pick("litbank", root, list_works(root), works)]
 
 
 def load_work(root: Path, stem: str) -> LitBankWork:

@@ -93,13 +93,10 @@ def list_novels(root: Path) -> list[str]:
 
 def load_pdnc(root: Path, novels: list[str] | None = None) -> list[PdncNovel]:
     """Every novel in the index (or the named folders), fully loaded."""
+    from ficlens.eval.splits import pick
+
     root = Path(root)
-    folders = list_novels(root)
-    if novels:
-        unknown = [n for n in novels if n not in folders]
-        if unknown:
-            raise DatasetError(str(root), f"unknown novel(s) {unknown}; known: {', '.join(folders)}")
-        folders = [f for f in folders if f in novels]
+    folders = pick("pdnc", root, list_novels(root), novels)
     titles = {r["Folder Name"]: r["Novel Title"] for r in _read_csv(root / NOVEL_INDEX, ("Novel Title", "Folder Name"))}
     return [load_novel(root / "data" / f, title=titles.get(f, f)) for f in folders]
 

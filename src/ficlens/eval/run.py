@@ -31,7 +31,7 @@ from ficlens.eval import metrics as M
 from ficlens.eval.coref_metrics import CorefScores
 from ficlens.eval.litbank import load_litbank
 from ficlens.eval.pdnc import NARRATOR, GoldCharacter, PdncNovel, list_novels, load_novel
-from ficlens.eval.splits import select, split_of
+from ficlens.eval.splits import pick, split_of
 from ficlens.model import Document, Quote
 
 if TYPE_CHECKING:
@@ -337,21 +337,6 @@ class EvalRun:
         return out
 
 
-def _items_of(dataset: str, data: Path, known: list[str], wanted: list[str] | None, split: str) -> list[str]:
-    """The items to run: ``wanted`` (default all) within ``split``; naming an unknown item or
-    one outside the split is an error."""
-    unit = "novel" if dataset == "pdnc" else "work"
-    if wanted:
-        unknown = [n for n in wanted if n not in known]
-        if unknown:
-            raise DatasetError(str(data), f"unknown {unit}(s) {unknown}; known: {', '.join(known)}")
-        outside = [n for n in wanted if n not in select(dataset, wanted, split)]
-        if outside:
-            raise DatasetError(str(data), f"{unit}(s) {outside} are not in the {split} split")
-        return [n for n in known if n in wanted]
-    return select(dataset, known, split)
-
-
 def evaluate_pdnc(
     data: Path,
     novels: list[str] | None = None,
@@ -365,7 +350,7 @@ def evaluate_pdnc(
     if mode not in MODES:
         raise DatasetError(str(data), f"unknown mode {mode!r} (expected one of {', '.join(MODES)})")
     data = Path(data)
-    folders = _items_of("pdnc", data, list_novels(data), novels, split)
+    folders = pick("pdnc", data, list_novels(data), novels, split)
     paths = [data / "data" / f for f in folders]
     for p in paths:  # fail before starting any work
         if not (p / "novel_text.txt").is_file():
@@ -467,7 +452,7 @@ def evaluate_litbank(
     from ficlens.eval.litbank import list_works
 
     data = Path(data)
-    stems = _items_of("litbank", data, list_works(data), works, split)
+    stems = pick("litbank", data, list_works(data), works, split)
     run = EvalRun("litbank", "end-to-end", meta=_meta(data, workers), split=split)
     started = time.perf_counter()
     results = _map(_litbank_one, [(data, s, pipeline_factory) for s in stems], workers, progress)

@@ -17,6 +17,7 @@ from ficlens.errors import DatasetError
 from ficlens.lexicon import parse_table
 
 SPLITS = ("all", "dev", "test")
+UNITS = {"pdnc": "novel", "litbank": "work"}
 
 
 @cache
@@ -38,6 +39,23 @@ def select(dataset: str, items: Sequence[str], split: str) -> list[str]:
     if split == "all":
         return list(items)
     return [i for i in items if split_of(dataset, i) == split]
+
+
+def pick(
+    dataset: str, root: object, known: Sequence[str], wanted: Sequence[str] | None, split: str = "all"
+) -> list[str]:
+    """The items of ``dataset`` to load or run, in ``known``'s order: ``wanted`` (default: all
+    of ``split``). Naming an item ``root`` does not hold, or one outside ``split``, is an error."""
+    unit = UNITS[dataset]
+    if not wanted:
+        return select(dataset, known, split)
+    unknown = [n for n in wanted if n not in known]
+    if unknown:
+        raise DatasetError(str(root), f"unknown {unit}(s) {unknown}; known: {', '.join(known)}")
+    outside = [n for n in wanted if split_of(dataset, n) != split] if split != "all" else []
+    if outside:
+        raise DatasetError(str(root), f"{unit}(s) {outside} are not in the {split} split")
+    return [n for n in known if n in wanted]
 
 
 def hash_rule(items: Sequence[str], share: float = 0.25) -> list[str]:
