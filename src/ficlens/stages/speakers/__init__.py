@@ -7,7 +7,7 @@
     He turns. "You came back?"     -> he acts in the paragraph: IMPLICIT
     "Yes," said Elizabeth.         -> EXPLICIT
 
-The stage (``stage.py``: ``SpeakerConfig``, ``SpeakerStage``) works in five steps, one file
+The stage (``stage.py``: ``SpeakerStage``; its settings ``SpeakerConfig`` in ``config.py``) works in five steps, one file
 each (or two):
 
 1. **turns** (``turns.py``): quotes grouped into speaking turns (pieces linked by
@@ -40,6 +40,7 @@ each (or two):
 (linear in book length); the Viterbi is bounded by ``max_candidates`` cubed per turn.
 """
 
+from ficlens.stages.speakers.config import SpeakerConfig
 from ficlens.stages.speakers.features import (
     ADDRESSEE_FEATURES,
     FEATURES,
@@ -59,7 +60,7 @@ from ficlens.stages.speakers.ranker import (
 )
 from ficlens.stages.speakers.scoring import DEFAULT_WEIGHTS, RuleScorer, Scorer, score_turns
 from ficlens.stages.speakers.second_pass import first_pass_marginals, stack_features
-from ficlens.stages.speakers.stage import SpeakerConfig, SpeakerStage
+from ficlens.stages.speakers.stage import SpeakerStage
 
 __all__ = [
     "ADDRESSEE_FEATURES",

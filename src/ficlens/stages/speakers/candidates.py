@@ -16,9 +16,9 @@ mentioned character of that gender joins it (short fics name their cast once).
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import TYPE_CHECKING
 
 from ficlens.model import MentionKind
+from ficlens.stages.speakers.config import SpeakerConfig
 from ficlens.stages.speakers.features import (
     conversation_features,
     tag_style_features,
@@ -26,9 +26,6 @@ from ficlens.stages.speakers.features import (
 )
 from ficlens.stages.speakers.index import DocumentIndex
 from ficlens.stages.speakers.turns import Turn, conversations
-
-if TYPE_CHECKING:
-    from ficlens.stages.speakers.stage import SpeakerConfig
 
 
 def add_candidates(index: DocumentIndex, turns: list[Turn], cfg: SpeakerConfig) -> None:

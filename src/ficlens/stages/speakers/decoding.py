@@ -18,12 +18,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
+from ficlens.stages.speakers.config import SpeakerConfig
 from ficlens.stages.speakers.turns import Turn
-
-if TYPE_CHECKING:
-    from ficlens.stages.speakers.stage import SpeakerConfig
 
 
 def decode(turns: list[Turn], cfg: SpeakerConfig) -> list[str | None]:

@@ -17,14 +17,11 @@ then runs the second pass again on the speakers it decoded (``second_pass_rounds
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from ficlens.stages.speakers import decoding
+from ficlens.stages.speakers.config import SpeakerConfig
 from ficlens.stages.speakers.features import style_features
 from ficlens.stages.speakers.turns import Turn
-
-if TYPE_CHECKING:
-    from ficlens.stages.speakers.stage import SpeakerConfig
 
 
 def first_pass_marginals(conversations: Sequence[list[Turn]], cfg: SpeakerConfig) -> list[list[dict[str, float]]]:

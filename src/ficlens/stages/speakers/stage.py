@@ -1,4 +1,4 @@
-"""The speakers stage: its configuration, and the steps put together (find, then apply).
+"""The speakers stage: the steps put together (find, then apply).
 
 ``SpeakerStage`` builds the turns (``turns``) with their candidates and features
 (``candidates``, ``features``), scores them (``scoring``: the model file's ranker by default,
@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from ficlens.model import Document, Evidence
 from ficlens.stages.speakers.addressees import model_addressees, rule_addressees
 from ficlens.stages.speakers.candidates import add_candidates
+from ficlens.stages.speakers.config import SpeakerConfig
 from ficlens.stages.speakers.decoding import decode
 from ficlens.stages.speakers.index import DocumentIndex
 from ficlens.stages.speakers.ranker import RankerBundle, RankerScorer, load_ranker
@@ -24,38 +25,6 @@ from ficlens.stages.speakers.scoring import RuleScorer, Scorer, score_turns
 from ficlens.stages.speakers.second_pass import first_pass_marginals, stack_features
 from ficlens.stages.speakers.tags import TagFinder
 from ficlens.stages.speakers.turns import Turn, build_turns, conversations
-
-
-@dataclass(frozen=True)
-class SpeakerConfig:
-    """Options of the speakers stage (``[speakers]`` in a pipeline TOML)."""
-
-    # Narration tokens after (or before) a quote searched for a speech tag.
-    tag_window_tokens: int = 12
-    # A character mentioned within this many paragraphs is a candidate speaker.
-    salience_paragraphs: int = 30
-    # Most recent characters taken as candidates from salience alone.
-    salient_candidates: int = 6
-    # Candidates kept per turn for decoding (the Viterbi costs this number cubed per turn).
-    max_candidates: int = 5
-    # Narration paragraphs allowed inside one conversation.
-    conversation_gap: int = 1
-    # Transition scores of the decoder.
-    same_speaker_penalty: float = 1.0
-    alternation_bonus: float = 2.0
-    # Accept manner verbs as speech tags ("Hi," she smiled), common in fan fiction.
-    manner_verbs: bool = True
-    # "ranker" (default): the learned ranker (RankerScorer, beat the rules on PDNC CV), whose
-    # model file also carries the decoder's transition scores; "rules": hand weights.
-    scorer: str = "ranker"
-    # Ranker model file; empty: the one shipped in ficlens/data/models.
-    model: str = ""
-    # Rescore with the model file's second-pass ranker (when it has one), which sees the
-    # first pass's decoded speakers as features.
-    second_pass: bool = True
-    # Times the second-pass ranker runs, each on the speakers the round before decoded (2: PDNC
-    # +0.2 points with gold characters, +0.1 end to end; a third round changed nothing).
-    second_pass_rounds: int = 2
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ characters' names and aliases (``aliases.AliasLookup``), pronouns and gendered n
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from ficlens.model import Gender, MentionKind, Token
 from ficlens.stages.characters import ROLE_NOUNS
+from ficlens.stages.speakers.config import SpeakerConfig
 from ficlens.stages.speakers.index import DocumentIndex
 from ficlens.stages.speech_verbs import (
     ADJACENT_SPEECH_LEMMAS,
@@ -35,9 +35,6 @@ from ficlens.stages.speech_verbs import (
     SUBJECT_DEPS,
     UNNAMED_SPEAKERS,
 )
-
-if TYPE_CHECKING:
-    from ficlens.stages.speakers.stage import SpeakerConfig
 
 _SENTENCE_END = frozenset({".", "!", "?", "…"})
 
