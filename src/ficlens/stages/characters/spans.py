@@ -103,7 +103,6 @@ def collect_forms(
     tokens: list[Token],
     in_quote: list[bool],
     edges: tuple[set[int], set[int]],
-    seed_keys: dict[Key, int],
 ) -> dict[Key, Form]:
     """Every name span of the text, grouped by form key, with each occurrence's evidence
     added up on its form."""

@@ -70,7 +70,7 @@ class CharacterStage:
         edges = quote_edges(doc, tokens)
         seeds = cast_seeds(self.cast, doc.metadata)
         seed_keys = {key_of(alias): i for i, (_, aliases, _) in enumerate(seeds) for alias in aliases}
-        forms = collect_forms(doc, tokens, in_quote, edges, seed_keys)
+        forms = collect_forms(doc, tokens, in_quote, edges)
         mark_place_names(forms)
         lower_words = {t.text for t in tokens if t.text.islower()}
         seed_keys.update(misspelt_seed_keys(forms, seed_keys, lower_words))
