@@ -5,7 +5,7 @@ notes, end notes, per-chapter notes) goes to ``Document.metadata`` only; ``text`
 chapter headings and chapter text. Each chapter gets a CHAPTER_START hint spanning it and
 its heading a HEADING hint. The keys are ``AO3_METADATA_KEYS``; absent values are None / [].
 Extra keys: ``chapter_notes`` (one dict per chapter: title, summary, notes, end_notes),
-``url``, ``front_matter_end`` (always 0: the preface is not in ``text``).
+``associations`` (the notes' "For X." / "Inspired by Y." lines), ``url``, ``front_matter_end`` (always 0: the preface is not in ``text``).
 """
 
 from __future__ import annotations
@@ -212,12 +212,17 @@ def _parse_stats(text: str, meta: dict[str, Any]) -> None:
             meta[key] = value
 
 
+def _is_associations(el: Any) -> bool:
+    """``ul.associations`` ("For X.", "Inspired by Y.") sits between a Notes label and its text."""
+    return local_name(el) == "ul" and "associations" in classes(el)
+
+
 def _labelled_blockquotes(container: Any) -> list[tuple[str, Any]]:
     """(note kind, blockquote) for each blockquote.userstuff after a Summary/Notes label."""
     out = []
     for bq in container.iter("blockquote"):
         prev = bq.getprevious()
-        while prev is not None and local_name(prev) is None:
+        while prev is not None and (local_name(prev) is None or _is_associations(prev)):
             prev = prev.getprevious()
         kind = _NOTE_LABELS.get(_label(prev)) if prev is not None else None
         # Work pages: <div class="end notes module"><h3>Notes:</h3><blockquote>.
@@ -266,6 +271,9 @@ def parse_preface(root: Any) -> dict[str, Any]:
     for kind, bq in _labelled_blockquotes(scope):
         if kind in ("summary", "notes") and meta[kind] is None:
             meta[kind] = plain_text(bq) or None
+    meta["associations"] = [
+        inline_text(li) for ul in scope.iter("ul") if _is_associations(ul) for li in ul.iter("li") if inline_text(li)
+    ]
     for ident in ("afterword", "endnotes", "work_endnotes"):
         after = _by_id(root, ident)
         if after is None:
@@ -304,6 +312,8 @@ def collect_chapters(container: Any) -> list[_Chapter]:
             return  # a chapter's "Edit Chapter" menu, "Previous/Next Chapter" links
         if tag in ("p", "h3", "h4", "div", "b") and _label(el) in _NOTE_LABELS:
             nxt = el.getnext()
+            while nxt is not None and (local_name(nxt) is None or _is_associations(nxt)):
+                nxt = nxt.getnext()
             if nxt is not None and local_name(nxt) == "blockquote":
                 kind = _NOTE_LABELS[_label(el)]
                 if "end" in classes(el.getparent()) and kind == "notes":
