@@ -345,6 +345,19 @@ def test_real_ao3_page(name: str, title: str, authors: list[str], chapter: str |
     assert len(chapter_starts(doc)) == 1 and len(m["chapter_notes"]) == 1
     assert m["fandoms"] and m["rating"]
     assert chrome_in(doc) == []
+    # The text is the chapter's userstuff and nothing else (letters and digits, chapter heading aside).
+    from ficlens.ingest._htmltext import classes, parse_html
+
+    def alnum(s: str) -> int:
+        return sum(c.isascii() and c.isalnum() for c in s)
+
+    chapters = parse_html((SHARED / "ao3" / name).read_bytes()).xpath('//*[@id="chapters"]')[0]
+    bodies = [d for d in chapters.iter("div") if "userstuff" in classes(d)] or [chapters]
+    expected = sum(
+        alnum(d.text_content()) - sum(alnum(h.text_content()) for h in d.iter("h3") if "landmark" in classes(h))
+        for d in bodies
+    )
+    assert alnum(doc.text) - alnum(chapter or "") == expected
 
 
 def test_real_ao3_file_list_is_complete() -> None:

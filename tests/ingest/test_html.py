@@ -167,3 +167,13 @@ def test_no_real_saved_page_falls_back_to_generic_html() -> None:
     for folder, expected in (("ao3", "ao3"), ("ffn", "ffn"), ("not-a-story", "ao3")):
         for path in sorted((SHARED / folder).glob("*.html")):
             assert classify_html(parse_html(path.read_bytes()))[0] == expected, path.name
+
+
+def test_title_never_holds_script_text_or_the_site_logo() -> None:
+    page = b"""<html><head><title>Gull Song | Tidewrack</title></head><body>
+    <div id="header"><h1 class="heading"><a href="/">Tidewrack<sup> beta</sup><script>(function(){var g=1;})();</script></a></h1></div>
+    <div id="main"><h1>Gull <script>window.x = 1;</script>Song</h1><p>The gulls sang at noon.</p></div>
+    </body></html>"""
+    doc = HtmlReader().read(page, "gull.html")
+    assert doc.metadata["title"] == "Gull Song"
+    assert "function" not in doc.text and "window" not in doc.text
