@@ -35,7 +35,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-READ_FORMATS = ("auto", "text", "markdown", "html", "ao3", "epub", "fanficfare")
+READ_FORMATS = ("auto", "text", "markdown", "html", "ao3", "epub", "fanficfare", "ffn")
 DEMO_STORY = "data/demo/story_a.txt"
 DEFAULT_DEMO_OUTDIR = Path("demo-output")
 _UNITS = {"": 1, "B": 1, "K": 1024, "KB": 1024, "KIB": 1024, "M": 1024**2, "MB": 1024**2, "MIB": 1024**2,

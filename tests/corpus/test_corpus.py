@@ -252,3 +252,18 @@ def test_a_pipeline_that_cannot_load_stops_the_run_at_once(tmp_path, monkeypatch
     with pytest.raises(FiclensError, match="cannot start the analysis pipeline: OSError: \\[E050\\]"):
         run_corpus([inputs], tmp_path / "out", workers=2)
     assert time.time() - started < 30
+
+
+def test_a_page_without_a_story_does_not_stop_the_batch(tmp_path):
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+    inputs = tmp_path / "in"
+    write_corpus(inputs, 2)
+    (inputs / "series.html").write_bytes((fixtures / "ao3_series_page.html").read_bytes())
+    (inputs / "work.html").write_bytes((fixtures / "ao3_workpage.html").read_bytes())
+    out = tmp_path / "out"
+    summary = run_corpus([inputs], out, workers=1)
+    assert summary.analysed == 3 and summary.failed == 1
+    errors = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
+    assert [Path(e["source"]).name for e in errors] == ["series.html"]
+    assert "an AO3 series page ('Small Comforts'): 3 works, no story text" in errors[0]["error"]
+    assert len(table_rows(out, "works")) == 3

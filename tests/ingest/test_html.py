@@ -122,3 +122,58 @@ def test_fanficfare_html() -> None:
 def test_fanficfare_reader_directly() -> None:
     doc = FanFicFareHtmlReader().read((FIXTURES / "fanficfare.html").read_bytes(), "f.html")
     assert hints(doc, HintKind.HEADING) == ["The Gutter", "The Drain"]
+
+
+# --- which reader a saved page goes to ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fixture", "expected"),
+    [
+        ("ao3_workpage.html", "ao3"),  # a saved work page
+        ("ao3_chapter_page_2025.html", "ao3"),  # a 2025 chapter page with scripts
+        ("ao3_series_page.html", "ao3"),  # no story: the AO3 reader refuses it with what it is
+        ("ao3_adult_notice.html", "ao3"),  # no story: the adult-content notice
+        ("ffn_chapter_2014.html", "ffn"),  # fanfiction.net, #profile_top layout
+        ("ffn_chapter_2008.html", "ffn"),  # fanfiction.net, breadcrumb layout
+        ("fanficfare.html", "fanficfare"),
+    ],
+)
+def test_saved_pages_are_classified_by_structure(fixture: str, expected: str) -> None:
+    from ficlens.ingest._htmltext import parse_html
+    from ficlens.ingest.detect import classify_html
+
+    assert classify_html(parse_html((FIXTURES / fixture).read_bytes())) == (expected, [])
+
+
+@pytest.mark.parametrize("fixture", ["ao3_series_page.html", "ao3_adult_notice.html"])
+def test_pages_without_a_story_never_become_generic_html_stories(fixture: str, tmp_path: Path) -> None:
+    # Named .txt and .htm, read with detection: still refused, never "Log In" as story text.
+    for name in ("page.txt", "page.htm"):
+        path = tmp_path / name
+        path.write_bytes((FIXTURES / fixture).read_bytes())
+        with pytest.raises(InputError, match="no story text|not the work"):
+            read_document(path)
+
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "fanfic"
+
+
+@pytest.mark.skipif(not (SHARED / "ao3").is_dir(), reason=f"the team's real fan-fiction files are not here ({SHARED})")
+def test_no_real_saved_page_falls_back_to_generic_html() -> None:
+    from ficlens.ingest._htmltext import parse_html
+    from ficlens.ingest.detect import classify_html
+
+    for folder, expected in (("ao3", "ao3"), ("ffn", "ffn"), ("not-a-story", "ao3")):
+        for path in sorted((SHARED / folder).glob("*.html")):
+            assert classify_html(parse_html(path.read_bytes()))[0] == expected, path.name
+
+
+def test_title_never_holds_script_text_or_the_site_logo() -> None:
+    page = b"""<html><head><title>Gull Song | Tidewrack</title></head><body>
+    <div id="header"><h1 class="heading"><a href="/">Tidewrack<sup> beta</sup><script>(function(){var g=1;})();</script></a></h1></div>
+    <div id="main"><h1>Gull <script>window.x = 1;</script>Song</h1><p>The gulls sang at noon.</p></div>
+    </body></html>"""
+    doc = HtmlReader().read(page, "gull.html")
+    assert doc.metadata["title"] == "Gull Song"
+    assert "function" not in doc.text and "window" not in doc.text

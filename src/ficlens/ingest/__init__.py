@@ -1,7 +1,7 @@
 """Readers: a story file -> ``Document`` with ``text``, ``metadata``, ``warnings`` and ``hints``.
 
 ``read_document(path)`` picks the reader by content (``detect.py``) unless ``format`` is given:
-"text", "markdown", "html", "ao3", "epub" or "fanficfare". Every reader fills the
+"text", "markdown", "html", "ao3", "epub", "fanficfare" or "ffn". Every reader fills the
 metadata keys in ``AO3_METADATA_KEYS`` (None or [] where absent) and
 ``metadata["front_matter_end"]``, the offset in ``text`` where the story proper starts.
 Problems a user can cause raise ``ficlens.errors.InputError``.
@@ -31,6 +31,7 @@ from ficlens.ingest.detect import (
 )
 from ficlens.ingest.epub import EpubReader
 from ficlens.ingest.fanficfare import FanFicFareHtmlReader
+from ficlens.ingest.ffn import FfnReader
 from ficlens.ingest.html import HtmlReader, decode_html
 from ficlens.ingest.markdown import MarkdownReader
 from ficlens.ingest.text import TextReader
@@ -43,6 +44,7 @@ __all__ = [
     "Ao3Reader",
     "EpubReader",
     "FanFicFareHtmlReader",
+    "FfnReader",
     "HtmlReader",
     "MarkdownReader",
     "TextReader",
@@ -51,7 +53,7 @@ __all__ = [
     "read_text_document",
 ]
 
-_HTML_READERS = {"html": HtmlReader, "ao3": Ao3Reader, "fanficfare": FanFicFareHtmlReader}
+_HTML_READERS = {"html": HtmlReader, "ao3": Ao3Reader, "fanficfare": FanFicFareHtmlReader, "ffn": FfnReader}
 
 
 def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, format: str | None = None) -> Document:

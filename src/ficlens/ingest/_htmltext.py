@@ -75,8 +75,19 @@ def plain_text(el: Any) -> str:
     return builder.text
 
 
+_NOT_TEXT = ("script", "style", "noscript", "template")
+_VISIBLE_TEXT = "|".join(f"self::{t}" for t in _NOT_TEXT)
+
+
 def inline_text(el: Any) -> str:
-    return _WS.sub(" ", el.text_content()).strip()
+    """The element's text on one line, without the code of any script or style inside it
+    (AO3's logo heading holds a script: "Archive of Our Own beta(function(){...")."""
+    if local_name(el) in _NOT_TEXT:
+        return ""
+    if next(el.iter(*_NOT_TEXT), None) is None:
+        return _WS.sub(" ", el.text_content()).strip()
+    texts = el.xpath(f".//text()[not(ancestor::*[{_VISIBLE_TEXT}])]")
+    return _WS.sub(" ", "".join(texts)).strip()
 
 
 def _hidden(el: Any) -> bool:

@@ -5,7 +5,7 @@ notes, end notes, per-chapter notes) goes to ``Document.metadata`` only; ``text`
 chapter headings and chapter text. Each chapter gets a CHAPTER_START hint spanning it and
 its heading a HEADING hint. The keys are ``AO3_METADATA_KEYS``; absent values are None / [].
 Extra keys: ``chapter_notes`` (one dict per chapter: title, summary, notes, end_notes),
-``url``, ``front_matter_end`` (always 0: the preface is not in ``text``).
+``associations`` (the notes' "For X." / "Inspired by Y." lines), ``url``, ``front_matter_end`` (always 0: the preface is not in ``text``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from ficlens.ingest._common import (
 from ficlens.ingest._htmltext import TextBuilder, classes, inline_text, local_name, plain_text
 from ficlens.model import Document
 
-__all__ = ["AO3_METADATA_KEYS", "Ao3Reader", "is_ao3", "metadata_keys", "parse_preface"]
+__all__ = ["AO3_METADATA_KEYS", "Ao3Reader", "is_ao3", "metadata_keys", "not_a_story", "parse_preface"]
 
 # dt label (lower case, no colon) -> metadata key.
 _DT_KEYS = {
@@ -89,13 +89,73 @@ def _find_class(root: Any, tag: str, *names: str) -> list[Any]:
 
 
 def is_ao3(root: Any) -> bool:
-    """AO3 structure: a download (div#preface + dl.tags) or a work page (#workskin, dl.work.meta)."""
+    """AO3 structure: a download (div#preface + dl.tags), a work page (#workskin, dl.work.meta),
+    or an AO3 page that holds no story (``not_a_story``), which the AO3 reader refuses."""
     preface = _by_id(root, "preface")
     if preface is not None and _find_class(preface, "dl", "tags"):
         return True
     if _by_id(root, "workskin") is not None:
         return True
-    return bool(_find_class(root, "dl", "work", "meta"))
+    return bool(_find_class(root, "dl", "work", "meta")) or not_a_story(root) is not None
+
+
+def _blurbs(root: Any) -> list[Any]:
+    """AO3's work blurbs (``li.work.blurb`` in a series, index or search listing)."""
+    return [el for el in root.iter("li", "div") if _has_class(el, "work", "blurb")]
+
+
+def _blurb_title(blurb: Any) -> str | None:
+    link = next((a for a in blurb.iter("a") if re.search(r"/works/\d+", a.get("href") or "")), None)
+    if link is None:
+        return None
+    return inline_text(link) or None
+
+
+def _series_work_count(root: Any) -> int | None:
+    """The "Works:" figure of a series page's stats (a page may list fewer)."""
+    for dl in _find_class(root, "dl", "stats"):
+        label = None
+        for child in dl:
+            if local_name(child) == "dt":
+                label = _label(child)
+            elif local_name(child) == "dd" and label == "works":
+                digits = re.sub(r"\D", "", inline_text(child))
+                return int(digits) if digits else None
+    return None
+
+
+def not_a_story(root: Any) -> str | None:
+    """What an AO3 page that holds no story is, in one line; None for a work, chapter or download.
+
+    Recognised by AO3's markup: the adult-content notice (``p.caution`` "This work could have
+    adult content" with a ``?view_adult=true`` Proceed link), a series page (``#main.series-show``,
+    ``dl.series.meta``) and other listings of work blurbs (``li.work.blurb``) without ``#workskin``.
+    """
+    if _by_id(root, "workskin") is not None or _by_id(root, "chapters") is not None:
+        return None
+    main = _by_id(root, "main")
+    blurbs = _blurbs(root)
+    proceed = any("view_adult=true" in (a.get("href") or "") for a in root.iter("a"))
+    caution = any(
+        "could have adult content" in inline_text(p).lower() for p in root.iter("p") if "caution" in classes(p)
+    )
+    if proceed or caution:
+        title = _blurb_title(blurbs[0]) if blurbs else None
+        named = f" for {title!r}" if title else ""
+        return f"AO3's adult-content notice{named}, not the work: save the page after Proceed"
+    main_classes = classes(main) if main is not None else set()
+    n = len(blurbs)
+    works = f"{n} work{'' if n == 1 else 's'}"
+    if "series-show" in main_classes or _find_class(root, "dl", "series", "meta"):
+        total = _series_work_count(root)
+        if total is not None and total != n:
+            works = f"{total} work{'' if total == 1 else 's'} ({n} listed on the page)"
+        heading = next((el for el in main.iter("h2") if "heading" in classes(el)), None) if main is not None else None
+        name = f" ({inline_text(heading)!r})" if heading is not None and inline_text(heading) else ""
+        return f"an AO3 series page{name}: {works}, no story text; save or download each work instead"
+    if blurbs and main is not None and "region" in main_classes:
+        return f"an AO3 listing page: {works}, no story text; save or download each work instead"
+    return None
 
 
 def _label(el: Any) -> str:
@@ -152,12 +212,17 @@ def _parse_stats(text: str, meta: dict[str, Any]) -> None:
             meta[key] = value
 
 
+def _is_associations(el: Any) -> bool:
+    """``ul.associations`` ("For X.", "Inspired by Y.") sits between a Notes label and its text."""
+    return local_name(el) == "ul" and "associations" in classes(el)
+
+
 def _labelled_blockquotes(container: Any) -> list[tuple[str, Any]]:
     """(note kind, blockquote) for each blockquote.userstuff after a Summary/Notes label."""
     out = []
     for bq in container.iter("blockquote"):
         prev = bq.getprevious()
-        while prev is not None and local_name(prev) is None:
+        while prev is not None and (local_name(prev) is None or _is_associations(prev)):
             prev = prev.getprevious()
         kind = _NOTE_LABELS.get(_label(prev)) if prev is not None else None
         # Work pages: <div class="end notes module"><h3>Notes:</h3><blockquote>.
@@ -206,6 +271,9 @@ def parse_preface(root: Any) -> dict[str, Any]:
     for kind, bq in _labelled_blockquotes(scope):
         if kind in ("summary", "notes") and meta[kind] is None:
             meta[kind] = plain_text(bq) or None
+    meta["associations"] = [
+        inline_text(li) for ul in scope.iter("ul") if _is_associations(ul) for li in ul.iter("li") if inline_text(li)
+    ]
     for ident in ("afterword", "endnotes", "work_endnotes"):
         after = _by_id(root, ident)
         if after is None:
@@ -240,8 +308,12 @@ def collect_chapters(container: Any) -> list[_Chapter]:
         cls = classes(el)
         if tag in ("h1", "h2", "h3", "h4") and "landmark" in cls:
             return
+        if tag in ("ul", "ol") and ("actions" in cls or el.get("role") in ("menu", "navigation")):
+            return  # a chapter's "Edit Chapter" menu, "Previous/Next Chapter" links
         if tag in ("p", "h3", "h4", "div", "b") and _label(el) in _NOTE_LABELS:
             nxt = el.getnext()
+            while nxt is not None and (local_name(nxt) is None or _is_associations(nxt)):
+                nxt = nxt.getnext()
             if nxt is not None and local_name(nxt) == "blockquote":
                 kind = _NOTE_LABELS[_label(el)]
                 if "end" in classes(el.getparent()) and kind == "notes":
@@ -298,6 +370,9 @@ class Ao3Reader:
         return self.read_tree(parse_html(text, warnings), source, warnings)
 
     def read_tree(self, root: Any, source: str, warnings: list[str] | None = None) -> Document:
+        what = not_a_story(root)
+        if what is not None:
+            raise InputError(source, what)
         if not is_ao3(root):
             raise InputError(source, "is not an AO3 work (no div#preface with dl.tags, no #workskin)")
         meta = parse_preface(root)

@@ -3,6 +3,7 @@
 zip with an EPUB mimetype (or container.xml)     -> epub
 HTML with AO3 structure                          -> ao3
 HTML with FanFicFare structure                   -> fanficfare
+HTML with fanfiction.net structure (#storytext)  -> ffn
 other HTML                                       -> html
 markdown signals (front matter, # headings, .md) -> markdown
 anything else                                    -> text
@@ -18,7 +19,7 @@ from typing import Any
 
 from ficlens.errors import InputError
 
-FORMATS = ("text", "markdown", "html", "ao3", "epub", "fanficfare")
+FORMATS = ("text", "markdown", "html", "ao3", "epub", "fanficfare", "ffn")
 
 _HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
 _HTML_TAGS = re.compile(r"<(?:p|div|br|h[1-6]|span|em|i|b|hr|body|html|head|meta|title)\b[^>]*>", re.IGNORECASE)
@@ -68,14 +69,17 @@ def looks_like_markdown(text: str, suffix: str = "") -> bool:
 
 
 def classify_html(root: Any) -> tuple[str, list[str]]:
-    """'ao3', 'fanficfare' or 'html' for a parsed page, with warnings."""
+    """'ao3', 'fanficfare', 'ffn' or 'html' for a parsed page, with warnings."""
     from ficlens.ingest.ao3 import is_ao3
     from ficlens.ingest.fanficfare import is_fanficfare_html
+    from ficlens.ingest.ffn import is_ffn
 
     if is_ao3(root):
         return "ao3", []
     if is_fanficfare_html(root):
         return "fanficfare", []
+    if is_ffn(root):
+        return "ffn", []
     body_text = root.text_content()[:20000] if root is not None else ""
     if "archive of our own" in body_text.lower() or "archiveofourown.org" in body_text.lower():
         return "html", [

@@ -61,10 +61,21 @@ def meta_content(root: Any, *names: str) -> str | None:
     return None
 
 
+def _in_site_header(el: Any) -> bool:
+    """Inside the page's banner (``<header>``, ``#header``, ``role="banner"``) or navigation:
+    a site's logo heading ("Archive of Our Own beta"), never a story title."""
+    for anc in el.iterancestors():
+        if local_name(anc) in ("header", "nav") or anc.get("role") in ("banner", "navigation"):
+            return True
+        if (anc.get("id") or "").lower() in ("header", "top", "site-header", "masthead"):
+            return True
+    return False
+
+
 def find_title(root: Any) -> str | None:
     for h1 in root.iter("h1"):
         text = inline_text(h1)
-        if text:
+        if text and not _in_site_header(h1):
             return text
     for el in root.iter("title"):
         text = inline_text(el)
