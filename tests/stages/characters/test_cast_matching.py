@@ -91,3 +91,11 @@ def test_a_cast_name_spelt_a_little_differently_still_finds_its_member(analyse):
     # two words off is not a misspelling, a plural is not one, and "Walter" is no "waiter"
     assert by_name["Jonah Miller"].mentions == 0
     assert "Walter" in by_name and by_name["The Waiter"].mentions == 1
+
+
+def test_a_site_character_list_with_surname_initials_seeds_no_character() -> None:
+    # fanfiction.net lists "Harry P."; the story writes "Harry Potter": no empty second Harry.
+    from ficlens.stages.characters.cast import cast_seeds
+
+    seeds = cast_seeds([], {"characters": ["Harry P.", "Draco Malfoy"], "relationships": ["Ron W./Hermione G."]})
+    assert [name for name, _, _ in seeds] == ["Draco Malfoy"]

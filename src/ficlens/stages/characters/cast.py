@@ -10,6 +10,7 @@ Clustering, roles and address links never join two cast members: the user said w
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -48,11 +49,19 @@ def cast_seeds(cast: Iterable[Any], metadata: Mapping[str, Any]) -> list[tuple[s
             g = Gender.UNKNOWN
         add(str(member.name), tuple(getattr(member, "aliases", ()) or ()), g)
     for tag in _as_list(metadata.get("characters")):
-        add(tag, (), Gender.UNKNOWN)
+        if not _ABBREVIATED.search(tag):
+            add(tag, (), Gender.UNKNOWN)
     for tag in _as_list(metadata.get("relationships")):
         for name in split_relationship(tag):
-            add(name, (), Gender.UNKNOWN)
+            if not _ABBREVIATED.search(name):
+                add(name, (), Gender.UNKNOWN)
     return seeds
+
+
+# A site's character list that cuts the surname to an initial ("Harry P.", as fanfiction.net
+# gives it) names no form the story writes; as a seed it would stand beside the story's
+# "Harry Potter" as a second, empty character.
+_ABBREVIATED = re.compile(r"\s[A-Z]\.$")
 
 
 def _as_list(value: Any) -> list[str]:
