@@ -256,7 +256,8 @@ def collect_chapters(container: Any) -> list[_Chapter]:
         if tag in ("h2", "h3") and (cls & {"heading", "title", "toc-heading"} or in_meta):
             if _label(el) in _NOTE_LABELS:
                 return  # a "Notes:" heading with no blockquote after it
-            new_chapter(inline_text(el))
+            # h2.toc-heading in #chapters: a one-shot, headed (hidden) by the work's title, not a chapter's.
+            new_chapter("" if "toc-heading" in cls else inline_text(el))
             return
         if tag == "div" and "userstuff" in cls:
             current().bodies.append(el)

@@ -8,6 +8,7 @@ extracted, so a zip bomb is refused; a corrupt or truncated zip is an InputError
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import zipfile
@@ -23,7 +24,13 @@ from ficlens.ingest._htmltext import (
     parse_html,
     plain_text,
 )
-from ficlens.ingest.ao3 import collect_chapters, finish_ao3_warnings, parse_preface, render_chapters
+from ficlens.ingest.ao3 import (
+    Ao3Reader,
+    collect_chapters,
+    finish_ao3_warnings,
+    parse_preface,
+    render_chapters,
+)
 from ficlens.ingest.fanficfare import apply_entries, title_and_authors, title_entries
 from ficlens.model import Document
 
@@ -67,7 +74,9 @@ def check_zip(data: bytes, source: str, max_bytes: int) -> list[str]:
                 warnings.append("EPUB mimetype is not application/epub+zip; read it anyway")
             return warnings
     except zipfile.BadZipFile as err:
-        raise InputError(source, f"is not a readable EPUB (corrupt or truncated zip: {err})") from None
+        raise InputError(
+            source, f"is not a readable EPUB (corrupt or truncated zip: {err})"
+        ) from None
 
 
 def _first(book: Any, name: str) -> str | None:
@@ -82,7 +91,9 @@ def _book_metadata(book: Any) -> tuple[dict[str, Any], str | None]:
     meta = empty_metadata()
     meta["url"] = None
     meta["title"] = _first(book, "title")
-    creators = [str(v).strip() for v, _a in book.get_metadata("DC", "creator") if v and str(v).strip()]
+    creators = [
+        str(v).strip() for v, _a in book.get_metadata("DC", "creator") if v and str(v).strip()
+    ]
     meta["authors"] = [n for c in creators for n in (split_names(c) if " and " in c else [c])]
     meta["language"] = _first(book, "language")
     desc = _first(book, "description")
@@ -122,7 +133,6 @@ class EpubReader:
         self.max_bytes = max_bytes or DEFAULT_MAX_BYTES
 
     def read(self, data: bytes, source: str) -> Document:
-        import ebooklib
         from ebooklib import epub
 
         warnings = check_zip(data, source, self.max_bytes)
@@ -131,28 +141,28 @@ class EpubReader:
         except InputError:
             raise
         except Exception as err:  # EbookLib raises many kinds for a broken book
-            raise InputError(source, f"is not a readable EPUB ({type(err).__name__}: {err})") from None
+            raise InputError(
+                source, f"is not a readable EPUB ({type(err).__name__}: {err})"
+            ) from None
         meta, producer = _book_metadata(book)
+        spine = list(_spine_documents(book))
+        roots = [parse_html(item.get_content()) for item in spine]
+        joined = calibre_ao3_tree(roots)
+        if joined is not None:
+            return _read_calibre_ao3(joined, source, warnings, meta)
         builder = TextBuilder()
         chapter_notes: list[dict[str, Any]] = []
         chapter_titles: list[str] = []
-        for idref, linear in book.spine:
-            item = book.get_item_with_id(idref)
-            if item is None or item.get_type() != ebooklib.ITEM_DOCUMENT:
-                continue
-            if str(linear).lower() == "no" or isinstance(item, epub.EpubNav):
-                continue
+        for item, root in zip(spine, roots, strict=True):
             name = item.get_name() or ""
-            props = getattr(item, "properties", []) or []
-            if "nav" in props:
-                continue
-            root = parse_html(item.get_content())
             body = root.find(".//body")
             body = body if body is not None else root
             body_cls = classes(body)
             # AO3 preface / afterword documents: metadata only.
-            if root.xpath('//*[@id="preface"]') or _has(root, "dl", "tags") or (
-                _has(root, "div", "byline") and not _has(root, "div", "userstuff")
+            if (
+                root.xpath('//*[@id="preface"]')
+                or _has(root, "dl", "tags")
+                or (_has(root, "div", "byline") and not _has(root, "div", "userstuff"))
             ):
                 producer = producer or "ao3"
                 _merge(meta, parse_preface(root))
@@ -165,7 +175,9 @@ class EpubReader:
             # FanFicFare title page: "<b>Label:</b> value" entries.
             if "fff_titlepage" in body_cls or re.search(r"(?:^|/)title_page\.x?html?$", name):
                 producer = producer or "fanficfare"
-                heading = next((el for el in body.iter("h3", "h1") if el.find(".//a") is not None), None)
+                heading = next(
+                    (el for el in body.iter("h3", "h1") if el.find(".//a") is not None), None
+                )
                 extra = empty_metadata()
                 if heading is not None:
                     title_and_authors(heading, extra)
@@ -177,7 +189,9 @@ class EpubReader:
             if not inline_text(body):
                 continue  # an image-only page
             # AO3 chapter documents: same structure as div#chapters in the HTML download.
-            if _has(root, "div", "userstuff") and (_has(root, "h2", "heading") or _has(root, "div", "meta")):
+            if _has(root, "div", "userstuff") and (
+                _has(root, "h2", "heading") or _has(root, "div", "meta")
+            ):
                 container = next(iter(root.xpath('//*[@id="chapters"]')), body)
                 sub = {"chapter_titles": [], "chapter_notes": []}
                 render_chapters(builder, collect_chapters(container), sub)
@@ -187,14 +201,21 @@ class EpubReader:
             self._generic_document(builder, body, name, chapter_titles)
         builder.end_chapter()
         if not builder.text.strip():
-            raise InputError(source, "EPUB has no story text (every spine document is empty or front matter)")
+            raise InputError(
+                source, "EPUB has no story text (every spine document is empty or front matter)"
+            )
         meta["chapter_titles"] = chapter_titles
         if chapter_notes:
             meta["chapter_notes"] = chapter_notes
         meta["producer"] = producer
         finish_ao3_warnings(meta, builder.text, warnings)
         return Document(
-            text=builder.text, source=source, format=self.format, metadata=meta, warnings=warnings, hints=builder.hints
+            text=builder.text,
+            source=source,
+            format=self.format,
+            metadata=meta,
+            warnings=warnings,
+            hints=builder.hints,
         )
 
     @staticmethod
@@ -220,6 +241,169 @@ class EpubReader:
                 marks[h] = inline_text(h)
                 titles.append(marks[h])
         builder.walk(body, chapter_marks=marks)
+
+
+def _spine_documents(book: Any) -> Any:
+    """The linear XHTML documents of the spine, in order (no navigation document)."""
+    import ebooklib
+    from ebooklib import epub
+
+    for idref, linear in book.spine:
+        item = book.get_item_with_id(idref)
+        if item is None or item.get_type() != ebooklib.ITEM_DOCUMENT:
+            continue
+        if str(linear).lower() == "no" or isinstance(item, epub.EpubNav):
+            continue
+        if "nav" in (getattr(item, "properties", []) or []):
+            continue
+        yield item
+
+
+_CALIBRE_USERSTUFF = re.compile(r"^userstuff\d+$")
+_ENDNOTES_ID = re.compile(r"^endnotes\d*$")
+
+
+def calibre_ao3_tree(roots: list[Any]) -> Any | None:
+    """AO3's one HTML download back from the files Calibre split it into; None if not that.
+
+    AO3 makes its EPUB (and AZW3) with Calibre from one HTML file: ``div#preface``,
+    ``div#chapters``, ``div#afterword``. Calibre splits it into ``_split_NNN`` files, repeating
+    the open ancestors (with their ids) in each, so one file may end a chapter and start the
+    afterword, and a long chapter spans files. Joining the files where they repeat an id gives
+    the download back. Calibre also renames classes; the AO3 reader needs ``userstuff``
+    (``userstuff1``, ``userstuff2``), ``meta group`` around ``h2.heading`` and ``meta`` on the
+    chapter end notes (both renamed ``calibreN``), so those are restored.
+    """
+    bodies = []
+    for root in roots:
+        body = root.find(".//body")
+        bodies.append(body if body is not None else root)
+    if not any(b.xpath('.//*[@id="chapters"]') for b in bodies):
+        return None
+    if not any(
+        b.xpath('.//*[@id="preface"]//dl[contains(concat(" ", @class, " "), " tags ")]')
+        for b in bodies
+    ):
+        return None
+    first = copy.deepcopy(roots[0])
+    target = first.find(".//body")
+    if target is None:
+        return None
+    for body in bodies[1:]:
+        _join(target, copy.deepcopy(body))
+    for chapters in target.xpath('.//*[@id="chapters"]'):
+        for child in list(chapters):
+            # Calibre's empty page-break markers (div#calibre_pb_N) would open an empty chapter.
+            if local_name(child) == "div" and not inline_text(child) and not child.xpath(".//img"):
+                _drop(child)
+    for el in target.iter():
+        if local_name(el) is None:
+            continue
+        cls = classes(el)
+        add = {"userstuff"} if any(_CALIBRE_USERSTUFF.match(c) for c in cls) else set()
+        if _ENDNOTES_ID.match(el.get("id") or "") and el.get("id") != "endnotes":
+            add.add("meta")
+        if add:
+            el.set("class", " ".join(sorted(cls | add)))
+        parent = el.getparent()
+        if (
+            local_name(el) == "h2"
+            and "heading" in cls
+            and parent is not None
+            and local_name(parent) == "div"
+            and parent.get("id") != "chapters"
+        ):
+            parent.set("class", " ".join(sorted(classes(parent) | {"meta", "group"})))
+    return first
+
+
+def _drop(el: Any) -> None:
+    """Remove ``el`` but keep its tail text."""
+    parent = el.getparent()
+    if el.tail and el.tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _join(target: Any, source: Any) -> None:
+    """Append ``source``'s content to ``target``, merging a first child that repeats target's last one."""
+    if source.text and source.text.strip():
+        if len(target):
+            target[-1].tail = (target[-1].tail or "") + source.text
+        else:
+            target.text = (target.text or "") + source.text
+    for child in list(source):
+        last = target[-1] if len(target) else None
+        ident = child.get("id") if local_name(child) is not None else None
+        if (
+            last is not None
+            and ident
+            and last.get("id") == ident
+            and local_name(last) == local_name(child)
+        ):
+            tail = child.tail
+            _join(last, child)
+            last.tail = (last.tail or "") + (tail or "")
+        else:
+            target.append(child)
+
+
+def _read_calibre_ao3(
+    root: Any, source: str, warnings: list[str], opf_meta: dict[str, Any]
+) -> Document:
+    """The AO3 reader on the joined download; the OPF fills what the preface lacks."""
+    doc = Ao3Reader().read_tree(root, source, warnings)
+    meta = doc.metadata
+    for key, value in opf_meta.items():
+        if key == "additional_tags":
+            continue  # dc:subject mixes every tag kind; the preface's dl.tags labels them
+        if meta.get(key) in (None, [], "") and value not in (None, [], ""):
+            meta[key] = value
+    if not meta.get("rating") and opf_meta.get("additional_tags"):
+        _subjects_to_tags(opf_meta["additional_tags"], meta)
+    meta["producer"] = "ao3"
+    doc.format = EpubReader.format
+    return doc
+
+
+_RATINGS = {"General Audiences", "Teen And Up Audiences", "Mature", "Explicit", "Not Rated"}
+_CATEGORIES = {"F/F", "F/M", "Gen", "M/M", "Multi", "Other"}
+_WARNINGS = {
+    "Choose Not To Use Archive Warnings",
+    "Creator Chose Not To Use Archive Warnings",
+    "No Archive Warnings Apply",
+    "Graphic Depictions Of Violence",
+    "Major Character Death",
+    "Rape/Non-Con",
+    "Underage",
+    "Underage Sex",
+}
+
+
+def _subjects_to_tags(subjects: list[str], meta: dict[str, Any]) -> None:
+    """AO3's ``dc:subject`` order when no preface labels the tags.
+
+    The list runs Fanworks, rating, fandoms, relationships, characters, additional tags,
+    category, warnings. Rating, categories and warnings come from AO3's fixed vocabularies
+    (from the ends of the list); the rest cannot be told apart without the preface and stay
+    in ``additional_tags``.
+    """
+    rest = [s for s in subjects if s != "Fanworks"]
+    if rest and rest[0] in _RATINGS:
+        meta["rating"] = rest.pop(0)
+    warnings: list[str] = []
+    while rest and rest[-1] in _WARNINGS:
+        warnings.insert(0, rest.pop())
+    cats: list[str] = []
+    while rest and rest[-1] in _CATEGORIES:
+        cats.insert(0, rest.pop())
+    meta["archive_warnings"] = meta["archive_warnings"] or warnings
+    meta["categories"] = meta["categories"] or cats
+    meta["additional_tags"] = meta["additional_tags"] or rest
 
 
 def _text_before(body: Any, heading: Any) -> bool:
