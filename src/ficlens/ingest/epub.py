@@ -24,13 +24,7 @@ from ficlens.ingest._htmltext import (
     parse_html,
     plain_text,
 )
-from ficlens.ingest.ao3 import (
-    Ao3Reader,
-    collect_chapters,
-    finish_ao3_warnings,
-    parse_preface,
-    render_chapters,
-)
+from ficlens.ingest.ao3 import Ao3Reader, collect_chapters, finish_ao3_warnings, parse_preface, render_chapters
 from ficlens.ingest.fanficfare import apply_entries, title_and_authors, title_entries
 from ficlens.model import Document
 
@@ -74,9 +68,7 @@ def check_zip(data: bytes, source: str, max_bytes: int) -> list[str]:
                 warnings.append("EPUB mimetype is not application/epub+zip; read it anyway")
             return warnings
     except zipfile.BadZipFile as err:
-        raise InputError(
-            source, f"is not a readable EPUB (corrupt or truncated zip: {err})"
-        ) from None
+        raise InputError(source, f"is not a readable EPUB (corrupt or truncated zip: {err})") from None
 
 
 def _first(book: Any, name: str) -> str | None:
@@ -91,9 +83,7 @@ def _book_metadata(book: Any) -> tuple[dict[str, Any], str | None]:
     meta = empty_metadata()
     meta["url"] = None
     meta["title"] = _first(book, "title")
-    creators = [
-        str(v).strip() for v, _a in book.get_metadata("DC", "creator") if v and str(v).strip()
-    ]
+    creators = [str(v).strip() for v, _a in book.get_metadata("DC", "creator") if v and str(v).strip()]
     meta["authors"] = [n for c in creators for n in (split_names(c) if " and " in c else [c])]
     meta["language"] = _first(book, "language")
     desc = _first(book, "description")
@@ -141,9 +131,7 @@ class EpubReader:
         except InputError:
             raise
         except Exception as err:  # EbookLib raises many kinds for a broken book
-            raise InputError(
-                source, f"is not a readable EPUB ({type(err).__name__}: {err})"
-            ) from None
+            raise InputError(source, f"is not a readable EPUB ({type(err).__name__}: {err})") from None
         meta, producer = _book_metadata(book)
         spine = list(_spine_documents(book))
         roots = [parse_html(item.get_content()) for item in spine]
@@ -159,10 +147,8 @@ class EpubReader:
             body = body if body is not None else root
             body_cls = classes(body)
             # AO3 preface / afterword documents: metadata only.
-            if (
-                root.xpath('//*[@id="preface"]')
-                or _has(root, "dl", "tags")
-                or (_has(root, "div", "byline") and not _has(root, "div", "userstuff"))
+            if root.xpath('//*[@id="preface"]') or _has(root, "dl", "tags") or (
+                _has(root, "div", "byline") and not _has(root, "div", "userstuff")
             ):
                 producer = producer or "ao3"
                 _merge(meta, parse_preface(root))
@@ -175,9 +161,7 @@ class EpubReader:
             # FanFicFare title page: "<b>Label:</b> value" entries.
             if "fff_titlepage" in body_cls or re.search(r"(?:^|/)title_page\.x?html?$", name):
                 producer = producer or "fanficfare"
-                heading = next(
-                    (el for el in body.iter("h3", "h1") if el.find(".//a") is not None), None
-                )
+                heading = next((el for el in body.iter("h3", "h1") if el.find(".//a") is not None), None)
                 extra = empty_metadata()
                 if heading is not None:
                     title_and_authors(heading, extra)
@@ -189,9 +173,7 @@ class EpubReader:
             if not inline_text(body):
                 continue  # an image-only page
             # AO3 chapter documents: same structure as div#chapters in the HTML download.
-            if _has(root, "div", "userstuff") and (
-                _has(root, "h2", "heading") or _has(root, "div", "meta")
-            ):
+            if _has(root, "div", "userstuff") and (_has(root, "h2", "heading") or _has(root, "div", "meta")):
                 container = next(iter(root.xpath('//*[@id="chapters"]')), body)
                 sub = {"chapter_titles": [], "chapter_notes": []}
                 render_chapters(builder, collect_chapters(container), sub)
@@ -201,21 +183,14 @@ class EpubReader:
             self._generic_document(builder, body, name, chapter_titles)
         builder.end_chapter()
         if not builder.text.strip():
-            raise InputError(
-                source, "EPUB has no story text (every spine document is empty or front matter)"
-            )
+            raise InputError(source, "EPUB has no story text (every spine document is empty or front matter)")
         meta["chapter_titles"] = chapter_titles
         if chapter_notes:
             meta["chapter_notes"] = chapter_notes
         meta["producer"] = producer
         finish_ao3_warnings(meta, builder.text, warnings)
         return Document(
-            text=builder.text,
-            source=source,
-            format=self.format,
-            metadata=meta,
-            warnings=warnings,
-            hints=builder.hints,
+            text=builder.text, source=source, format=self.format, metadata=meta, warnings=warnings, hints=builder.hints
         )
 
     @staticmethod
