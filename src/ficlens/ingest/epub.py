@@ -24,7 +24,13 @@ from ficlens.ingest._htmltext import (
     parse_html,
     plain_text,
 )
-from ficlens.ingest.ao3 import Ao3Reader, collect_chapters, finish_ao3_warnings, parse_preface, render_chapters
+from ficlens.ingest.ao3 import (
+    Ao3Reader,
+    collect_chapters,
+    finish_ao3_warnings,
+    parse_preface,
+    render_chapters,
+)
 from ficlens.ingest.fanficfare import apply_entries, title_and_authors, title_entries
 from ficlens.model import Document
 
