@@ -72,7 +72,7 @@ def test_unknown_format_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_text("x", encoding="utf-8")
     with pytest.raises(InputError, match="unknown format"):
-        read_document(path, format="pdf")
+        read_document(path, format="docx")
 
 
 # --- bad input --------------------------------------------------------------------
