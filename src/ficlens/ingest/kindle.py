@@ -17,7 +17,6 @@ the one-shot's hidden title heading (the table of contents still names it).
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -54,8 +53,8 @@ class KindleReader:
 
     def read(self, data: bytes, source: str) -> Document:
         try:
-            import mobi
             from loguru import logger
+            from mobi.kindleunpack import unpackBook
         except ImportError:
             raise InputError(
                 source, "reading MOBI/AZW3 needs the 'mobi' package (pip install 'ficlens[kindle]')"
@@ -64,24 +63,27 @@ class KindleReader:
         with tempfile.TemporaryDirectory(prefix="ficlens-mobi-") as tmp:
             book = Path(tmp) / "book.mobi"
             book.write_bytes(data)
+            out_dir = Path(tmp) / "out"
+            out_dir.mkdir()
             try:
-                out_dir, out_file = mobi.extract(str(book))
+                unpackBook(str(book), str(out_dir), epubver="A")
             except Exception as err:  # KindleUnpack raises bare Exceptions (DRM, bad headers)
-                raise InputError(source, f"is not a readable MOBI/AZW3 book ({err})") from None
-            try:
-                out = Path(out_file)
-                if out.suffix.lower() == ".epub":
-                    from ficlens.ingest.epub import EpubReader
+                problem = "DRM-protected" if "encrypted" in str(err).lower() else "truncated or corrupt"
+                raise InputError(source, f"is not a readable MOBI/AZW3 book ({problem}: {err})") from None
+            epub_file = out_dir / "mobi8" / "book.epub"
+            html_file = out_dir / "mobi7" / "book.html"
+            if epub_file.is_file():
+                from ficlens.ingest.epub import EpubReader
 
-                    doc = EpubReader(self.max_bytes).read(out.read_bytes(), source)
-                    doc.format = "azw3" if data[60:68] == b"BOOKMOBI" and _kf8_only(data) else "mobi"
-                    return doc
-                ncx = out.parent / "toc.ncx"
-                return read_mobi7_html(
-                    out.read_bytes(), ncx.read_bytes() if ncx.is_file() else b"", source, self.format
-                )
-            finally:
-                shutil.rmtree(out_dir, ignore_errors=True)
+                doc = EpubReader(self.max_bytes).read(epub_file.read_bytes(), source)
+                doc.format = "azw3" if _kf8_only(data) else "mobi"
+                return doc
+            if not html_file.is_file():
+                raise InputError(source, "MOBI/AZW3 book has no text (KindleUnpack found none)")
+            ncx = html_file.parent / "toc.ncx"
+            return read_mobi7_html(
+                html_file.read_bytes(), ncx.read_bytes() if ncx.is_file() else b"", source, self.format
+            )
 
 
 def _kf8_only(data: bytes) -> bool:

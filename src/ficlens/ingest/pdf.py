@@ -20,6 +20,7 @@ InputError.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -172,6 +173,8 @@ class PdfReader:
     def read(self, data: bytes, source: str) -> Document:
         import pypdf
 
+        # pypdf logs what it repairs ("EOF marker not found"); a bad file becomes one InputError.
+        logging.getLogger("pypdf").setLevel(logging.ERROR)
         try:
             reader = pypdf.PdfReader(io.BytesIO(data))
             if reader.is_encrypted and not reader.decrypt(""):
