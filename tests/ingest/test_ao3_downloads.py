@@ -211,3 +211,63 @@ def test_real_ao3_epub_reads_whole_story_with_metadata() -> None:
     for phrase in BOILERPLATE:
         assert phrase not in doc.text, phrase
     assert doc.warnings == []
+
+
+# --- books that are not AO3's; bad books --------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["mobi", "azw3", "pdf"])
+def test_plain_book_chapters_from_its_headings(fmt: str, tmp_path: Path) -> None:
+    doc = read("plain", fmt, tmp_path, suffix=".bin")
+    assert doc.format == fmt
+    m = doc.metadata
+    assert (m["title"], m["authors"]) == ("The Hollow Oak", ["Juniper Hale"])
+    assert m["chapter_titles"] == ["One: The Storm", "Two: The Morning"]
+    assert chapter_count(doc) == 2
+    source_words = " ".join(etree.fromstring((FIXTURES / "sources" / "plain.html").read_bytes()).find("{*}body").itertext())
+    assert doc.text.split() == source_words.split()
+    assert '\n"You\'ll catch your death," her brother called after her.\n' in doc.text
+    assert doc.warnings == []
+
+
+def _blank_pdf() -> bytes:
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(200, 200)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("make", "match"),
+    [
+        (lambda: (FIXTURES / "ferry.mobi").read_bytes()[:3000], "not a readable MOBI/AZW3 book"),
+        (lambda: (FIXTURES / "ferry.azw3").read_bytes()[:5000], "not a readable MOBI/AZW3 book"),
+        (lambda: b"x" * 60 + b"BOOKMOBI" + bytes(500), "not a readable MOBI/AZW3 book"),
+        (lambda: (FIXTURES / "ferry.pdf").read_bytes()[:5000], "not a readable PDF"),
+        (_blank_pdf, "no text layer"),
+    ],
+)
+def test_bad_books_are_one_clear_error(make, match: str, tmp_path: Path, capsys) -> None:
+    pytest.importorskip("mobi")
+    from ficlens.errors import InputError
+
+    path = tmp_path / "bad.book"
+    path.write_bytes(make())
+    with pytest.raises(InputError, match=match) as err:
+        read_document(path)
+    assert str(err.value).startswith(str(path)) and "\n" not in str(err.value)
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+def test_mobi_without_the_optional_package_says_how_to_get_it(tmp_path: Path, monkeypatch) -> None:
+    import sys
+
+    from ficlens.errors import InputError
+
+    monkeypatch.setitem(sys.modules, "mobi.kindleunpack", None)
+    with pytest.raises(InputError, match=r"ficlens\[kindle\]"):
+        read_document(FIXTURES / "ferry.mobi")

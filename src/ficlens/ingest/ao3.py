@@ -351,7 +351,7 @@ def render_chapters(builder: TextBuilder, chapters: list[_Chapter], meta: dict[s
 
 def finish_ao3_warnings(meta: dict[str, Any], text: str, warnings: list[str]) -> None:
     lang = meta.get("language")
-    if lang and str(lang).strip().lower() not in ("english", "en"):
+    if lang and str(lang).strip().lower().split("-")[0] not in ("english", "en"):
         warnings.append(f"AO3 gives the language as {lang}; ficlens's models are English-only")
     else:
         lw = language_warning(text)

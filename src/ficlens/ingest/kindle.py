@@ -80,9 +80,13 @@ class KindleReader:
                 return doc
             if not html_file.is_file():
                 raise InputError(source, "MOBI/AZW3 book has no text (KindleUnpack found none)")
-            ncx = html_file.parent / "toc.ncx"
+            ncx, opf = html_file.parent / "toc.ncx", html_file.parent / "content.opf"
             return read_mobi7_html(
-                html_file.read_bytes(), ncx.read_bytes() if ncx.is_file() else b"", source, self.format
+                html_file.read_bytes(),
+                ncx.read_bytes() if ncx.is_file() else b"",
+                source,
+                self.format,
+                opf.read_bytes() if opf.is_file() else b"",
             )
 
 
@@ -116,10 +120,9 @@ def _toc(ncx: bytes) -> list[tuple[str, str]]:
     return out
 
 
-def read_mobi7_html(html: bytes, ncx: bytes, source: str, fmt: str = "mobi") -> Document:
-    """An old-style MOBI's unpacked HTML (and NCX) read into a Document."""
+def read_mobi7_html(html: bytes, ncx: bytes, source: str, fmt: str = "mobi", opf: bytes = b"") -> Document:
+    """An old-style MOBI's unpacked HTML (with its NCX and OPF) read into a Document."""
     from ficlens.ingest.ao3 import Ao3Reader
-    from ficlens.ingest.html import HtmlReader
 
     guide = _GUIDE_TOC.search(html)
     html = _FILEPOS_ANCHOR.sub(rb'<a id="\1"></a>', html)
@@ -130,13 +133,102 @@ def read_mobi7_html(html: bytes, ncx: bytes, source: str, fmt: str = "mobi") -> 
         raise InputError(source, "MOBI book has no text")
     toc_start = f"filepos{int(guide.group(1))}" if guide else None
     sections = _sections(body, _toc(ncx), toc_start)
-    rebuilt = _ao3_tree(sections) if _looks_ao3(sections) else None
-    if rebuilt is not None:
-        doc = Ao3Reader().read_tree(rebuilt, source, [])
+    opf_meta = _opf_metadata(opf)
+    if _looks_ao3(sections):
+        doc = Ao3Reader().read_tree(_ao3_tree(sections), source, [])
+        for key, value in opf_meta.items():
+            if doc.metadata.get(key) in (None, [], "") and key != "additional_tags":
+                doc.metadata[key] = value
+        doc.metadata["producer"] = "ao3"
     else:
-        doc = HtmlReader().read_tree(_generic_tree(sections), source, [])
+        named = [(label or "", els) for label, els in sections]
+        if len(named) == 1:  # no table of contents: MOBI 6's big bold lines were the headings
+            named = _split_at_headings(named[0][1])
+        doc = sections_document(named, opf_meta, source)
     doc.format = fmt
     return doc
+
+
+def _split_at_headings(els: list[Any]) -> list[tuple[str, list[Any]]]:
+    """Sections headed by a paragraph that is all large type (``<font size="5">`` or more)."""
+    out: list[tuple[str, list[Any]]] = [("", [])]
+    for el in els:
+        font = el.find("font") if local_name(el) == "p" else None
+        size = (font.get("size") or "") if font is not None else ""
+        if size.isdigit() and int(size) >= 5 and inline_text(font) == inline_text(el) and inline_text(el):
+            out.append((inline_text(el), []))
+        else:
+            out[-1][1].append(el)
+    return [(title, section) for title, section in out if title or section]
+
+
+def _opf_metadata(opf: bytes) -> dict[str, Any]:
+    """Title, authors, language, summary, tags and date from the unpacked book's content.opf."""
+    meta: dict[str, Any] = {}
+    if not opf.strip():
+        return meta
+    try:
+        root = etree.fromstring(opf, etree.XMLParser(recover=True, resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return meta
+    if root is None:
+        return meta
+
+    def values(name: str) -> list[str]:
+        return [" ".join("".join(el.itertext()).split()) for el in root.iter(f"{{*}}{name}") if "".join(el.itertext()).strip()]
+
+    if values("title"):
+        meta["title"] = values("title")[0]
+    if values("creator"):
+        meta["authors"] = values("creator")
+    if values("language"):
+        meta["language"] = values("language")[0]
+    if values("description"):
+        from ficlens.ingest._htmltext import plain_text
+
+        desc = values("description")[0]
+        meta["summary"] = plain_text(parse_html(desc)) if "<" in desc else desc
+    tags = [t for t in values("subject") if t != "Fanworks"]
+    if tags:
+        meta["additional_tags"] = tags
+    if values("date"):
+        meta["published"] = values("date")[0][:10]
+    return meta
+
+
+def sections_document(sections: list[tuple[str, list[Any]]], meta_in: dict[str, Any], source: str) -> Document:
+    """A book that is not AO3's: one chapter per named section (a table-of-contents entry)."""
+    from ficlens.ingest._common import empty_metadata, language_warning
+    from ficlens.ingest._htmltext import TextBuilder
+
+    meta = empty_metadata()
+    meta.update({k: v for k, v in meta_in.items() if v not in (None, [], "")})
+    builder = TextBuilder()
+    titles: list[str] = []
+    for label, els in sections:
+        if label:
+            builder.start_chapter(label)
+            builder.add_heading(label)
+            titles.append(label)
+            if els and inline_text(els[0]) == label:
+                els = els[1:]  # the section's own heading, already written
+        elif titles:
+            builder.start_chapter("")
+        for el in els:
+            builder.walk(el)
+    builder.end_chapter()
+    if not builder.text.strip():
+        raise InputError(source, "book has no story text")
+    meta["chapter_titles"] = titles
+    warnings = []
+    lang = str(meta.get("language") or "").lower()
+    if lang and lang.split("-")[0] not in ("en", "eng", "english"):
+        warnings.append(f"the book gives its language as {meta['language']}; ficlens's models are English-only")
+    else:
+        lw = language_warning(builder.text)
+        if lw:
+            warnings.append(lw)
+    return Document(text=builder.text, source=source, format="mobi", metadata=meta, warnings=warnings, hints=builder.hints)
 
 
 def _sections(body: Any, toc: list[tuple[str, str]], toc_start: str | None) -> list[tuple[str | None, list[Any]]]:
@@ -298,17 +390,3 @@ def _afterword(els: list[Any], afterword: Any) -> None:
         if "drop by the Archive and comment" in inline_text(els[i]):
             afterword.append(_move_content(els[i], "p", "message"))
         i += 1
-
-
-def _generic_tree(sections: list[tuple[str | None, list[Any]]]) -> Any:
-    """A plain HTML page: one ``h2`` per table-of-contents entry, then its elements."""
-    html = _E("html")
-    body = _E("body")
-    html.append(body)
-    for label, els in sections:
-        if label and not (els and inline_text(els[0]) == label):
-            heading = _E("h2")
-            heading.text = label
-            body.append(heading)
-        body.extend(els)
-    return html

@@ -193,35 +193,47 @@ class PdfReader:
 
             doc = Ao3Reader().read_tree(_ao3_tree(pages, outline), source, [])
         else:
-            from ficlens.ingest.html import HtmlReader
+            from ficlens.ingest.kindle import sections_document
 
-            doc = HtmlReader().read_tree(_generic_tree(pages, outline), source, [])
-            _pdf_metadata(reader, doc.metadata)
+            doc = sections_document(_generic_sections(pages, outline), _pdf_metadata(reader), source)
         doc.format = self.format
         return doc
 
 
-def _pdf_metadata(reader: Any, meta: dict[str, Any]) -> None:
+def _pdf_metadata(reader: Any) -> dict[str, Any]:
     info = reader.metadata or {}
-    if not meta.get("title") and info.get("/Title"):
-        meta["title"] = str(info["/Title"])
-    if not meta.get("authors") and info.get("/Author"):
-        meta["authors"] = [str(info["/Author"])]
+    meta: dict[str, Any] = {}
+    if info.get("/Title"):
+        meta["title"] = str(info["/Title"]).strip()
+    if info.get("/Author"):
+        meta["authors"] = [str(info["/Author"]).strip()]
+    return meta
 
 
-def _generic_tree(pages: list[list[_Line]], outline: list[tuple[str, int]]) -> Any:
-    html = _E("html")
-    body = _E("body")
-    html.append(body)
-    starts = {page: title for title, page in outline}
-    for index, lines in enumerate(pages):
-        if index in starts:
-            body.append(_E("h2", text=starts[index]))
-            if lines and lines[0].text == starts[index]:
-                lines = lines[1:]
-        for block in _blocks(lines):
-            body.append(_block_html(block))
-    return html
+def _generic_sections(pages: list[list[_Line]], outline: list[tuple[str, int]]) -> list[tuple[str, list[Any]]]:
+    """Sections of a PDF that is not AO3's: a line in a large font heads one; else the outline's pages."""
+    lines = [line for page in pages for line in page]
+    sizes = [line.size for line in lines]
+    body = statistics.median(sizes) if sizes else 0.0
+    sections: list[tuple[str, list[_Line]]] = [("", [])]
+    previous_big = False
+    for line in lines:
+        big = line.size > body * 1.2
+        if big and previous_big:
+            sections[-1] = ((sections[-1][0] + " " + line.text).strip(), sections[-1][1])
+        elif big:
+            sections.append((line.text, []))
+        else:
+            sections[-1][1].append(line)
+        previous_big = big
+    if len(sections) == 1:
+        starts = {page: title for title, page in outline}
+        sections = [("", [])]
+        for line in lines:
+            if line.page in starts and (not sections[-1][1] or sections[-1][1][-1].page != line.page):
+                sections.append((starts.pop(line.page), []))
+            sections[-1][1].append(line)
+    return [(title, [_block_html(b) for b in _blocks(ls)]) for title, ls in sections if title or ls]
 
 
 def _layout(pages: list[list[_Line]], outline: list[tuple[str, int]]) -> tuple[int, list[tuple[str, int]], int]:
