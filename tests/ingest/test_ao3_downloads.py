@@ -24,27 +24,36 @@ HERE = Path(__file__).resolve().parent
 FIXTURES = HERE.parent / "fixtures" / "ingest" / "ao3_downloads"
 SHARED_EPUB = HERE.parents[2] / "shared" / "data" / "fanfic" / "epub"
 FORMATS = ["html", "epub", "mobi", "azw3", "pdf"]
-STORIES = ["lamplighter", "ferry"]
+STORIES = ["lamplighter", "ferry", "orchard"]
 LIST_KEYS = {"authors", "warnings", "categories", "fandoms", "relationships", "characters", "additional_tags"}
 BOILERPLATE = ["Posted originally", "Archive of Our Own", "drop by the Archive", "See the end of", "Chapter Notes",
                "Chapter Summary", "End Notes", "Preface", "Afterword", "Rating:"]  # fmt: skip
+
+
+def words_of(text: str) -> list[str]:
+    """Words with a letter or digit (scene-break marks and other lone punctuation left out)."""
+    return [w for w in text.replace("*", "").split() if re.search(r"\w", w)]
 
 
 def source(name: str) -> dict:
     """The story source: headers, chapters (title, summary, notes, end notes) and the story's words."""
     work: dict = {"chapters": [], "words": []}
     for line in (FIXTURES / "sources" / f"{name}.txt").read_text(encoding="utf-8").splitlines():
-        if line.startswith("@chapter "):
-            work["chapters"].append({"title": line[len("@chapter ") :].strip()})
+        if line == "@chapter" or line.startswith("@chapter "):
+            work["chapters"].append({"title": line[len("@chapter") :].strip()})
         elif line.startswith("@chapter_"):
             key, _, value = line[len("@chapter_") :].partition(" ")
-            work["chapters"][-1][key] = value.strip()
+            work["chapters"][-1][key] = value.strip().replace(" | ", "\n\n")
         elif line.startswith("@"):
             key, _, value = line[1:].partition(" ")
-            work[key] = [v.strip() for v in value.split(",")] if key in LIST_KEYS else value.strip()
+            work[key] = [v.strip() for v in value.split(",")] if key in LIST_KEYS else value.strip().replace(" | ", "\n\n")
         else:
-            work["words"].extend(line.split())
+            work["words"].extend(words_of(line))
     return work
+
+
+def chapter_heading(i: int, title: str) -> str:
+    return f"Chapter {i}: {title}" if title else f"Chapter {i}"
 
 
 def read(name: str, fmt: str, tmp_path: Path, suffix: str | None = None):
@@ -65,7 +74,7 @@ def story_words(doc) -> list[str]:
     text = doc.text
     for h in sorted((h for h in doc.hints if h.kind == HintKind.HEADING), key=lambda h: -h.start):
         text = text[: h.start] + text[h.end :]
-    return text.split()
+    return words_of(text)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -82,7 +91,7 @@ def test_every_format_gives_the_story(name: str, fmt: str, tmp_path: Path) -> No
         assert phrase not in doc.text, phrase
     chaptered = len(work["chapters"]) > 0
     assert chapter_count(doc) == max(1, len(work["chapters"]))
-    expected_titles = [f"Chapter {i}: {c['title']}" for i, c in enumerate(work["chapters"], 1)]
+    expected_titles = [chapter_heading(i, c["title"]) for i, c in enumerate(work["chapters"], 1)]
     assert doc.metadata["chapter_titles"] == expected_titles  # a one-shot's chapter is not titled with the work's title
     m = doc.metadata
     assert m["title"] == work["title"]
@@ -97,6 +106,9 @@ def test_every_format_gives_the_story(name: str, fmt: str, tmp_path: Path) -> No
     assert m["summary"] == work["summary"]
     assert m["notes"] == work["notes"]
     assert m["end_notes"] == work.get("end_notes")
+    if "series" in work:
+        title, _, part = work["series"].partition("|")
+        assert m["series"] == [{"title": title, "part": int(part)}]
     if chaptered:
         notes = [(c["summary"], c["notes"], c["end_notes"]) for c in m["chapter_notes"]]
         assert notes == [(c.get("summary"), c.get("notes"), c.get("end_notes")) for c in work["chapters"]]

@@ -317,6 +317,16 @@ def _pairs(els: list[Any], i: int, labels: set[str]) -> bool:
     )
 
 
+def _note(els: list[Any], i: int) -> tuple[Any, int]:
+    """The note after the label at ``i``: MOBI 6 gives each of its paragraphs a blockquote."""
+    quote = _E("blockquote", "userstuff")
+    j = i + 1
+    while j < len(els) and local_name(els[j]) == "blockquote":
+        quote.append(_move_content(els[j], "p"))
+        j += 1
+    return quote, j
+
+
 def _preface(els: list[Any], preface: Any, meta: Any, dl: Any) -> None:
     i = 0
     while i < len(els):
@@ -330,8 +340,8 @@ def _preface(els: list[Any], preface: Any, meta: Any, dl: Any) -> None:
             i += 2
             continue
         if _pairs(els, i, _PREFACE_NOTES):
-            meta.extend([el, _move_content(els[i + 1], "blockquote", "userstuff")])
-            i += 2
+            quote, i = _note(els, i)
+            meta.extend([el, quote])
             continue
         if "Posted originally on the" in text:
             preface.append(_move_content(el, "p", "message"))
@@ -362,17 +372,25 @@ def _chapter(label: str, els: list[Any], chapters: Any, one_shot: bool, position
         group.append(heading)
     while i < len(els):
         if _pairs(els, i, _CHAPTER_NOTES):
-            group.extend([els[i], _move_content(els[i + 1], "blockquote", "userstuff")])
-            i += 2
-        elif local_name(els[i]) == "p" and inline_text(els[i]).startswith("(See the end of the chapter"):
-            i += 1
+            label = els[i]
+            quote, i = _note(els, i)
+            group.extend([label, quote])
+        elif local_name(els[i]) == "p" and (
+            inline_text(els[i]).startswith("(See the end of the chapter") or _label(els[i]) in _CHAPTER_NOTES
+        ):
+            i += 1  # the link to the end notes, or "Chapter Notes" over end notes only
         else:
             break
     end = len(els)
     end_notes = None
-    if end - 2 >= i and _pairs(els, end - 2, {"chapter end notes"}):
-        end_notes = _E("div", "meta", f"endnotes{position}", [els[end - 2], _move_content(els[end - 1], "blockquote", "userstuff")])
-        end -= 2
+    start = end
+    while start - 1 > i and local_name(els[start - 1]) == "blockquote":
+        start -= 1
+    if start < end and _pairs(els, start - 1, {"chapter end notes"}):
+        label = els[start - 1]
+        quote, _ = _note(els, start - 1)
+        end_notes = _E("div", "meta", f"endnotes{position}", [label, quote])
+        end = start - 1
     if len(group):
         chapters.append(group)
     chapters.append(_E("div", "userstuff", children=els[i:end]))
@@ -384,8 +402,9 @@ def _afterword(els: list[Any], afterword: Any) -> None:
     i = 0
     while i < len(els):
         if _pairs(els, i, {"end notes"}):
-            afterword.append(_E("div", ident="endnotes", children=[els[i], _move_content(els[i + 1], "blockquote", "userstuff")]))
-            i += 2
+            label = els[i]
+            quote, i = _note(els, i)
+            afterword.append(_E("div", ident="endnotes", children=[label, quote]))
             continue
         if "drop by the Archive and comment" in inline_text(els[i]):
             afterword.append(_move_content(els[i], "p", "message"))

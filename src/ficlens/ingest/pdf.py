@@ -52,6 +52,7 @@ class _Line:
     text: str = ""
     hard: bool = False  # ended with a space: a <br> in the source
     page: int = 0
+    step: float = 0.0  # the document's usual distance between lines
 
 
 @dataclass
@@ -113,8 +114,7 @@ def _outline(reader: Any) -> list[tuple[str, int]]:
 
 def _blocks(lines: list[_Line]) -> list[_Block]:
     """Paragraphs: a vertical gap larger than the usual line step, or a new page after a sentence end."""
-    steps = [a.y - b.y for a, b in zip(lines, lines[1:], strict=False) if a.page == b.page and a.y > b.y]
-    step = statistics.median(steps) if steps else 0.0
+    step = lines[0].step if lines else 0.0
     blocks: list[_Block] = []
     prev: _Line | None = None
     for line in lines:
@@ -186,6 +186,10 @@ class PdfReader:
             raise InputError(source, f"is not a readable PDF ({type(err).__name__}: {err})") from None
         if not any(pages):
             raise InputError(source, "PDF has no text layer (a scan?); run OCR first")
+        steps = [a.y - b.y for page in pages for a, b in zip(page, page[1:], strict=False) if a.y > b.y]
+        step = statistics.median(steps) if steps else 0.0
+        for line in (line for page in pages for line in page):
+            line.step = step
         outline = _outline(reader)
         head = " ".join(line.text for line in (pages[0] if pages else [])[:4])
         if "Posted originally on the Archive of Our Own" in head:
@@ -341,8 +345,16 @@ def _preface(lines: list[_Line], preface: Any, meta: Any, dl: Any) -> None:
             meta.append(quote)
             continue
         elif dd is not None and not title_seen:
-            dd.text += " " + line.text  # a long tag list wraps
+            dd.text = (dd.text + " " + line.text).strip()  # the value's line, or a long tag list wrapping
         i += 1
+    for dt in dl.iter("dt"):
+        value = dt.getnext()
+        series = re.fullmatch(r"Part (\d+) of (.+)", (value.text or "").strip()) if dt.text == "Series:" else None
+        if series:  # the series link, as the HTML has it, for the AO3 reader's series rule
+            value.text = f"Part {series.group(1)} of "
+            link = _E("a", text=series.group(2))
+            link.set("href", "/series/")
+            value.append(link)
 
 
 def _chapter(title: str, lines: list[_Line], container: Any, one_shot: bool, position: int) -> None:
