@@ -114,6 +114,21 @@ def test_every_format_gives_the_story(name: str, fmt: str, tmp_path: Path) -> No
         assert notes == [(c.get("summary"), c.get("notes"), c.get("end_notes")) for c in work["chapters"]]
 
 
+@pytest.mark.parametrize("fmt", FORMATS[1:])
+@pytest.mark.parametrize("name", STORIES)
+def test_every_ebook_gives_the_html_downloads_text(name: str, fmt: str, tmp_path: Path) -> None:
+    """Same paragraphs, <br> lines, scene breaks and chapter spans as AO3's HTML download.
+
+    A PDF has none of these marked; on these fixtures its layout is read back exactly
+    (see ``ingest/pdf.py`` for the rules and where they can fail).
+    """
+    html = read(name, "html", tmp_path)
+    doc = read(name, fmt, tmp_path)
+    assert doc.text == html.text
+    spans = [(h.kind, h.start, h.end, h.text) for h in doc.hints if h.kind in (HintKind.CHAPTER_START, HintKind.HEADING)]
+    assert spans == [(h.kind, h.start, h.end, h.text) for h in html.hints if h.kind in (HintKind.CHAPTER_START, HintKind.HEADING)]
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_dialogue_lines_inside_one_paragraph_stay_lines(fmt: str, tmp_path: Path) -> None:
     doc = read("ferry", fmt, tmp_path)

@@ -9,11 +9,14 @@ Any other PDF gives its text, a chapter per outline entry.
 
 What a PDF loses, and how it is guessed back: paragraphs (a vertical gap larger than the
 line step starts one; a paragraph that runs onto the next page continues unless the page's
-last line ends a sentence), ``<br>`` lines inside a paragraph (a line whose text ends in a
-space, which is how Chromium writes a hard break, stays its own line), words hyphenated at a
+last line ends a sentence), ``<br>`` lines inside a paragraph (a line stays its own line when
+its text ends in a space, as Chromium writes most hard breaks, or when the next line's first
+word would have fitted on it, counted in characters against the document's usual full line), words hyphenated at a
 line end (a line ending in letter-hyphen is joined to the next without a space: right for
-compounds such as "salt-streaked", the only kind Chromium breaks), tags containing a comma
-(a PDF tag list is split at commas), italics and links. A scanned PDF (no text layer) is an
+compounds such as "salt-streaked", the only kind Chromium breaks), scene breaks (a gap half as tall
+again as the chapter's usual gap between paragraphs is taken for one; the rule or ornament
+itself is not kept), tags containing a comma (a PDF tag list is split at commas), italics
+and links. A scanned PDF (no text layer) is an
 InputError.
 """
 
@@ -53,6 +56,7 @@ class _Line:
     hard: bool = False  # ended with a space: a <br> in the source
     page: int = 0
     step: float = 0.0  # the document's usual distance between lines
+    width: int = 0  # the document's usual number of characters in a full line
 
 
 @dataclass
@@ -60,6 +64,7 @@ class _Block:
     """A run of lines: a paragraph's lines (each with whether a hard break follows)."""
 
     lines: list[_Line] = field(default_factory=list)
+    gap: float = 0.0  # the space above it, on the same page (0 at a page's top)
 
 
 def _page_lines(page: Any, index: int) -> list[_Line]:
@@ -125,7 +130,7 @@ def _blocks(lines: list[_Line]) -> list[_Block]:
             else:
                 new = step > 0 and (prev.y - line.y) > step * 1.4
         if new:
-            blocks.append(_Block())
+            blocks.append(_Block(gap=prev.y - line.y if prev is not None and prev.page == line.page else 0.0))
         blocks[-1].lines.append(line)
         prev = line
     return blocks
@@ -140,7 +145,9 @@ def _block_html(block: _Block, tag: str = "p") -> Any:
         last = i == len(block.lines) - 1
         if last:
             break
-        if line.hard:
+        following = block.lines[i + 1].text.split(" ", 1)[0]
+        # A hard break: the line ends in a space, or the next line's first word would have fit on it.
+        if line.hard or len(line.text) + 1 + len(following) < line.width * 0.85:
             parts.append(text)
             text = ""
         elif re.search(r"[^\W\d_]-$", line.text):
@@ -188,8 +195,10 @@ class PdfReader:
             raise InputError(source, "PDF has no text layer (a scan?); run OCR first")
         steps = [a.y - b.y for page in pages for a, b in zip(page, page[1:], strict=False) if a.y > b.y]
         step = statistics.median(steps) if steps else 0.0
+        lengths = sorted(len(line.text) for page in pages for line in page)
+        width = lengths[int(len(lengths) * 0.9)] if lengths else 0
         for line in (line for page in pages for line in page):
-            line.step = step
+            line.step, line.width = step, width
         outline = _outline(reader)
         head = " ".join(line.text for line in (pages[0] if pages else [])[:4])
         if "Posted originally on the Archive of Our Own" in head:
@@ -400,7 +409,13 @@ def _chapter(title: str, lines: list[_Line], container: Any, one_shot: bool, pos
     if len(group):
         container.append(group)
     text = _E("div", "userstuff")
-    text.extend(_block_html(b) for b in _blocks(lines[i:end]))
+    blocks = _blocks(lines[i:end])
+    gaps = sorted(b.gap for b in blocks if b.gap > 0)
+    usual = gaps[len(gaps) // 2] if gaps else 0.0
+    for block in blocks:
+        if usual and block.gap > usual * 1.4:
+            text.append(_E("hr"))  # a scene break: a rule (invisible to pypdf) or extra space
+        text.append(_block_html(block))
     container.append(text)
     if end_notes is not None:
         container.append(end_notes)
