@@ -2,7 +2,9 @@
 
 Navigation, table-of-contents, cover and title pages are skipped. AO3 EPUBs (their preface
 and afterword documents) and FanFicFare EPUBs (``title_page.xhtml``) give the same metadata
-as their HTML files. The zip's declared sizes are checked against a limit before anything is
+as their HTML files. AO3's own EPUB (and AZW3), made by Calibre from its HTML download and
+split into ``_split_NNN`` files, is joined back into that download and read by the AO3
+reader (``calibre_ao3_tree``). The zip's declared sizes are checked against a limit before anything is
 extracted, so a zip bomb is refused; a corrupt or truncated zip is an InputError.
 """
 
