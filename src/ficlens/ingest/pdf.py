@@ -1,9 +1,10 @@
 """PDF with ``pypdf``: text lines with their positions; AO3's PDF layout rebuilt and read as AO3.
 
-AO3 makes its PDF with Calibre from its HTML download: the preface on its own pages (the tag
-list as "Label: value" lines, then title, byline, summary and notes), each chapter from a new
-page (heading in a larger font, chapter notes indented under their labels), the afterword
-last; the PDF outline names each chapter and its page. That is rebuilt into AO3's download
+AO3 makes its PDF with Calibre from its HTML download (older AO3 PDFs came from wkhtmltopdf,
+same HTML): the preface (the tag list as "Label: value" lines, then the title in a large font,
+byline, summary and notes), each chapter headed in a large font (chapter notes indented under
+their labels), the afterword last. Pages only help where Calibre starts the story on a new
+one; the rules work on the stream of lines. That is rebuilt into AO3's download
 layout and read by the AO3 reader, so the metadata keys and chapters match the other formats.
 Any other PDF gives its text, a chapter per outline entry.
 
@@ -94,7 +95,18 @@ def _page_lines(page: Any, index: int) -> list[_Line]:
     for line in lines:
         line.hard = line.text.endswith((" ", "\u00a0"))
         line.text = re.sub(r"\s+", " ", line.text).strip()
-    return [line for line in lines if line.text]
+    merged: list[_Line] = []
+    for line in (line for line in lines if line.text):
+        last = merged[-1] if merged else None
+        if last is not None and abs(last.y - line.y) <= 1.0 and line.x > last.x:
+            # One line drawn in pieces (a link, italics; wkhtmltopdf draws each apart).
+            glue = "" if re.match(r"[,.;:!?)\]]", line.text) or last.text.endswith("(") else " "
+            last.text += glue + line.text
+            last.hard = line.hard
+            last.size = max(last.size, line.size) if last.text == line.text else last.size
+        else:
+            merged.append(line)
+    return merged
 
 
 def _outline(reader: Any) -> list[tuple[str, int]]:
@@ -249,43 +261,29 @@ def _generic_sections(pages: list[list[_Line]], outline: list[tuple[str, int]]) 
     return [(title, [_block_html(b) for b in _blocks(ls)]) for title, ls in sections if title or ls]
 
 
-def _layout(pages: list[list[_Line]], outline: list[tuple[str, int]]) -> tuple[int, list[tuple[str, int]], int]:
-    """(title page, [(chapter title, first page)], afterword's first page) of an AO3 PDF.
-
-    The preface's title is the first line in a large font; each chapter starts a page with its
-    heading in a large font. A one-shot's heading is hidden (and Calibre's outline sends it to
-    page 0), so a one-shot is the pages after the title page, named by the outline.
-    """
-    sizes = [line.size for page in pages for line in page]
-    body = statistics.median(sizes) if sizes else 0.0
-    title_page = next((i for i, page in enumerate(pages) if any(line.size > body * 1.2 for line in page)), 0)
-    starts = []
-    for index in range(title_page + 1, len(pages)):
-        lines = pages[index]
-        if lines and lines[0].size > body * 1.2:
-            starts.append((lines[0].text, index))
-    after = len(pages)
-    for index in range(len(pages) - 1, (starts[-1][1] if starts else title_page), -1):
-        texts = [line.text for line in pages[index]]
-        if texts and (texts[0] == "End Notes" or any("drop by the Archive and comment" in t for t in texts)):
-            after = index
-    if not starts and title_page + 1 < after:
-        named = [t for t, _p in outline if t not in ("Preface", "Afterword")]
-        starts = [(named[0] if named else "", title_page + 1)]
-    return title_page, starts, after
-
-
 def _labelled(lines: list[_Line], i: int, min_x: float) -> tuple[list[_Line], int]:
     """The lines after a label at ``i`` indented past ``min_x``: (lines, index after them)."""
     j = i + 1
+    if j < len(lines):
+        min_x = max(min_x, lines[j].x - 1)  # the note's own indent: text less indented is not the note's
     while j < len(lines) and lines[j].x > min_x and "drop by the Archive and comment" not in lines[j].text:
+        if j > i + 1 and lines[j].page != lines[j - 1].page:
+            break  # the story starts a new page (Calibre); a note running over a page is cut here
         j += 1
     return lines[i + 1 : j], j
 
 
 def _ao3_tree(pages: list[list[_Line]], outline: list[tuple[str, int]]) -> Any:
-    _title_page, chapters, after = _layout(pages, outline)
-    first = chapters[0][1] if chapters else after
+    """AO3's download rebuilt from the lines of its PDF (Calibre's, or wkhtmltopdf's of older AO3).
+
+    The preface runs to the title (the first line in a large font) and what follows it (byline,
+    labelled summary and notes); then come the chapters, each headed by lines in a large font
+    (a one-shot's heading is hidden, so a one-shot is all the rest), then the afterword: the
+    "End Notes" label and the "drop by the Archive and comment" line.
+    """
+    lines = [line for page in pages for line in page]
+    sizes = [line.size for line in lines]
+    body_size = statistics.median(sizes) if sizes else 0.0
     html = _E("html")
     body = _E("body")
     html.append(body)
@@ -295,39 +293,54 @@ def _ao3_tree(pages: list[list[_Line]], outline: list[tuple[str, int]]) -> Any:
     meta.append(dl)
     preface.append(meta)
     body.append(preface)
-    _preface([line for page in pages[:first] for line in page], preface, meta, dl)
+    stop = _preface(lines, preface, meta, dl, body_size)
+    please = max((j for j, line in enumerate(lines) if "drop by the Archive and comment" in line.text), default=len(lines))
+    after = please
+    for j in range(please - 1, stop - 1, -1):
+        if lines[j].size > body_size * 1.2:
+            break  # a chapter heading: no end notes after the last chapter
+        if lines[j].text == "End Notes":
+            after = j
+            break
+    starts = [
+        j
+        for j in range(stop, after)
+        if lines[j].size > body_size * 1.2 and (j == stop or lines[j - 1].size <= body_size * 1.2)
+    ]
     container = _E("div", "userstuff", "chapters")
     body.append(container)
-    one_shot = len(chapters) == 1
-    for n, (title, start) in enumerate(chapters):
-        end = chapters[n + 1][1] if n + 1 < len(chapters) else after
-        _chapter(title, [line for page in pages[start:end] for line in page], container, one_shot, n + 1)
+    if not starts:
+        named = [t for t, _p in outline if t not in ("Preface", "Afterword")]
+        _chapter(named[0] if named else "", lines[stop:after], container, True, 1)
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else after
+        _chapter("", lines[start:end], container, False, n + 1)
     afterword = _E("div", ident="afterword")
     body.append(afterword)
-    lines = [line for page in pages[after:] for line in page]
-    i = 0
-    while i < len(lines):
-        if lines[i].text == "End Notes":
-            block, i = _labelled(lines, i, lines[i].x + 1)
-            endnotes = _E("div", ident="endnotes")
-            endnotes.append(_E("p", text="End Notes"))
-            quote = _E("blockquote", "userstuff")
-            quote.extend(_block_html(b) for b in _blocks(block))
-            endnotes.append(quote)
-            afterword.append(endnotes)
-            continue
-        i += 1
+    if after < len(lines) and lines[after].text == "End Notes":
+        block, _ = _labelled(lines, after, lines[after].x + 1)
+        endnotes = _E("div", ident="endnotes")
+        endnotes.append(_E("p", text="End Notes"))
+        quote = _E("blockquote", "userstuff")
+        quote.extend(_block_html(b) for b in _blocks(block))
+        endnotes.append(quote)
+        afterword.append(endnotes)
     return html
 
 
-def _preface(lines: list[_Line], preface: Any, meta: Any, dl: Any) -> None:
+def _preface(lines: list[_Line], preface: Any, meta: Any, dl: Any, body_size: float) -> int:
+    """Fill the preface from the first lines; the index of the first line after it."""
     dd = None
-    sizes = [line.size for line in lines]
-    body_size = statistics.median(sizes) if sizes else 0
     i = 0
     title_seen = False
+    title_done = False
     while i < len(lines):
         line = lines[i]
+        big = line.size > body_size * 1.2
+        if title_done and big:
+            break  # the first chapter's heading
+        if title_seen and not big:
+            title_done = True
         match = _TAG_LINE.match(line.text)
         if match and not title_seen:
             dl.append(_E("dt", text=match.group(1) + ":"))
@@ -337,7 +350,7 @@ def _preface(lines: list[_Line], preface: Any, meta: Any, dl: Any) -> None:
             message = _E("p", "message", text=line.text)
             preface.insert(0, message)
             dd = None
-        elif line.size > body_size * 1.2:
+        elif big:
             if title_seen:
                 meta[-1].text += " " + line.text
             else:
@@ -348,12 +361,17 @@ def _preface(lines: list[_Line], preface: Any, meta: Any, dl: Any) -> None:
             meta.append(_E("div", "byline", text=line.text))
         elif title_seen and line.text in ("Summary", "Notes"):
             block, i = _labelled(lines, i, line.x + 1)
-            meta.append(_E("p", text=line.text))
-            quote = _E("blockquote", "userstuff")
-            quote.extend(_block_html(b) for b in _blocks(block))
-            meta.append(quote)
+            if block:
+                meta.append(_E("p", text=line.text))
+                quote = _E("blockquote", "userstuff")
+                quote.extend(_block_html(b) for b in _blocks(block))
+                meta.append(quote)
             continue
-        elif dd is not None and not title_seen:
+        elif title_seen and line.text.startswith("(See the end of the work"):
+            pass
+        elif title_seen:
+            break  # the story (a one-shot's heading is hidden)
+        elif dd is not None:
             dd.text = (dd.text + " " + line.text).strip()  # the value's line, or a long tag list wrapping
         i += 1
     for dt in dl.iter("dt"):
@@ -364,6 +382,7 @@ def _preface(lines: list[_Line], preface: Any, meta: Any, dl: Any) -> None:
             link = _E("a", text=series.group(2))
             link.set("href", "/series/")
             value.append(link)
+    return i
 
 
 def _chapter(title: str, lines: list[_Line], container: Any, one_shot: bool, position: int) -> None:
