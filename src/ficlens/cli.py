@@ -35,7 +35,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-READ_FORMATS = ("auto", "text", "markdown", "html", "ao3", "epub", "fanficfare", "ffn")
+READ_FORMATS = ("auto", "text", "markdown", "html", "ao3", "epub", "fanficfare", "ffn", "mobi", "azw3", "pdf")
 DEMO_STORY = "data/demo/story_a.txt"
 DEFAULT_DEMO_OUTDIR = Path("demo-output")
 _UNITS = {"": 1, "B": 1, "K": 1024, "KB": 1024, "KIB": 1024, "M": 1024**2, "MB": 1024**2, "MIB": 1024**2,
@@ -76,7 +76,7 @@ def _fail(message: str) -> typer.Exit:
 
 @app.command()
 def analyze(
-    story: Annotated[Path | None, typer.Argument(help="The story file (text, Markdown, HTML, AO3 download, EPUB).", show_default=False)] = None,
+    story: Annotated[Path | None, typer.Argument(help="The story file (text, Markdown, HTML, AO3 download, EPUB, MOBI, AZW3, PDF).", show_default=False)] = None,
     outdir: Annotated[Path | None, typer.Option("-o", "--output", help="Folder for the output files (created).", show_default=False)] = None,
     format: Annotated[str, typer.Option("--format", help=f"Input format: {', '.join(READ_FORMATS)}.")] = "auto",
     config: Annotated[Path | None, typer.Option("--config", help="Pipeline settings (TOML).", show_default=False)] = None,

@@ -72,7 +72,7 @@ def test_unknown_format_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_text("x", encoding="utf-8")
     with pytest.raises(InputError, match="unknown format"):
-        read_document(path, format="pdf")
+        read_document(path, format="docx")
 
 
 # --- bad input --------------------------------------------------------------------
@@ -162,3 +162,12 @@ def test_error_message_is_one_line(tmp_path: Path) -> None:
         read_document(path)
     assert "\n" not in str(err.value)
     assert err.value.path == str(path)
+
+
+def test_kindle_and_pdf_detected_by_content() -> None:
+    from ficlens.ingest.detect import detect_format
+
+    palm = b"Story name".ljust(60, b"\x00") + b"BOOKMOBI" + bytes(100)
+    assert detect_format(palm, Path("story.txt")) == "mobi"
+    assert detect_format(b"%PDF-1.4\n%\xe2\xe3\n1 0 obj", Path("story.html")) == "pdf"
+    assert detect_format(b"A story that mentions %PDF- and BOOKMOBI.", Path("story.txt")) == "text"

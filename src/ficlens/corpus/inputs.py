@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ficlens.errors import InputError
 
-STORY_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".epub", ".text"}
+STORY_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".epub", ".text", ".mobi", ".azw3", ".azw", ".pdf"}
 # Files that are never stories, even inside a folder of stories.
 SKIP_NAMES = {".DS_Store", "Thumbs.db"}
 MAX_MEMBER_BYTES = 200 * 1024 * 1024

@@ -1,7 +1,8 @@
 """Readers: a story file -> ``Document`` with ``text``, ``metadata``, ``warnings`` and ``hints``.
 
 ``read_document(path)`` picks the reader by content (``detect.py``) unless ``format`` is given:
-"text", "markdown", "html", "ao3", "epub", "fanficfare" or "ffn". Every reader fills the
+"text", "markdown", "html", "ao3", "epub", "fanficfare", "ffn", "mobi"/"azw3" (Kindle books,
+unpacked by the ``mobi`` library) or "pdf". Every reader fills the
 metadata keys in ``AO3_METADATA_KEYS`` (None or [] where absent) and
 ``metadata["front_matter_end"]``, the offset in ``text`` where the story proper starts.
 Problems a user can cause raise ``ficlens.errors.InputError``.
@@ -24,6 +25,7 @@ from ficlens.ingest.ao3 import Ao3Reader
 from ficlens.ingest.detect import (
     FORMATS,
     classify_html,
+    detect_binary,
     detect_zip,
     is_zip,
     looks_like_html,
@@ -33,7 +35,9 @@ from ficlens.ingest.epub import EpubReader
 from ficlens.ingest.fanficfare import FanFicFareHtmlReader
 from ficlens.ingest.ffn import FfnReader
 from ficlens.ingest.html import HtmlReader, decode_html
+from ficlens.ingest.kindle import KindleReader
 from ficlens.ingest.markdown import MarkdownReader
+from ficlens.ingest.pdf import PdfReader
 from ficlens.ingest.text import TextReader
 from ficlens.model import Document
 
@@ -46,7 +50,9 @@ __all__ = [
     "FanFicFareHtmlReader",
     "FfnReader",
     "HtmlReader",
+    "KindleReader",
     "MarkdownReader",
+    "PdfReader",
     "TextReader",
     "metadata_keys",
     "read_document",
@@ -68,6 +74,11 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, format: str | 
         if format is None:
             detect_zip(data, source)  # a zip that is not an EPUB is an error, not a story
         return EpubReader(max_bytes).read(data, source)
+    binary = detect_binary(data) if format is None and not zipped else None
+    if format in ("mobi", "azw3") or binary == "mobi":
+        return KindleReader(max_bytes).read(data, source)
+    if format == "pdf" or binary == "pdf":
+        return PdfReader().read(data, source)
     decoded = decode_bytes(data, source)
     suffix = path.suffix.lower()
     html = format in _HTML_READERS or (format is None and looks_like_html(decoded.text, suffix))

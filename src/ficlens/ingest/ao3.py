@@ -328,7 +328,8 @@ def collect_chapters(container: Any) -> list[_Chapter]:
         if tag in ("h2", "h3") and (cls & {"heading", "title", "toc-heading"} or in_meta):
             if _label(el) in _NOTE_LABELS:
                 return  # a "Notes:" heading with no blockquote after it
-            new_chapter(inline_text(el))
+            # h2.toc-heading in #chapters: a one-shot, headed (hidden) by the work's title, not a chapter's.
+            new_chapter("" if "toc-heading" in cls else inline_text(el))
             return
         if tag == "div" and "userstuff" in cls:
             current().bodies.append(el)
@@ -425,7 +426,7 @@ def render_chapters(builder: TextBuilder, chapters: list[_Chapter], meta: dict[s
 
 def finish_ao3_warnings(meta: dict[str, Any], text: str, warnings: list[str]) -> None:
     lang = meta.get("language")
-    if lang and str(lang).strip().lower() not in ("english", "en"):
+    if lang and str(lang).strip().lower().split("-")[0] not in ("english", "en"):
         warnings.append(f"AO3 gives the language as {lang}; ficlens's models are English-only")
     else:
         lw = language_warning(text)

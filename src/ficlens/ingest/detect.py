@@ -1,6 +1,8 @@
 """Pick a reader by content (the extension only breaks ties for text vs. markdown).
 
 zip with an EPUB mimetype (or container.xml)     -> epub
+"BOOKMOBI" at offset 60 (PalmDB type)            -> mobi (MOBI and AZW3)
+"%PDF-" at the start                             -> pdf
 HTML with AO3 structure                          -> ao3
 HTML with FanFicFare structure                   -> fanficfare
 HTML with fanfiction.net structure (#storytext)  -> ffn
@@ -19,7 +21,7 @@ from typing import Any
 
 from ficlens.errors import InputError
 
-FORMATS = ("text", "markdown", "html", "ao3", "epub", "fanficfare", "ffn")
+FORMATS = ("text", "markdown", "html", "ao3", "epub", "fanficfare", "ffn", "mobi", "azw3", "pdf")
 
 _HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
 _HTML_TAGS = re.compile(r"<(?:p|div|br|h[1-6]|span|em|i|b|hr|body|html|head|meta|title)\b[^>]*>", re.IGNORECASE)
@@ -32,6 +34,15 @@ _HTML_EXT = {".html", ".htm", ".xhtml"}
 
 def is_zip(data: bytes) -> bool:
     return data[:4] in (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def detect_binary(data: bytes) -> str | None:
+    """'mobi' for a MOBI/AZW3 book (PalmDB type BOOKMOBI at offset 60), 'pdf' for a PDF, else None."""
+    if data[60:68] == b"BOOKMOBI":
+        return "mobi"
+    if data[:1024].lstrip().startswith(b"%PDF-"):
+        return "pdf"
+    return None
 
 
 def detect_zip(data: bytes, source: str) -> str:
@@ -98,6 +109,9 @@ def detect_format(data: bytes, path: Path | None = None, text: str | None = None
     suffix = path.suffix.lower() if path is not None else ""
     if is_zip(data):
         return detect_zip(data, source)
+    binary = detect_binary(data)
+    if binary is not None:
+        return binary
     if text is None:
         text = data[:262144].decode("utf-8", errors="replace")
     if looks_like_html(text, suffix):

@@ -2,12 +2,15 @@
 
 Navigation, table-of-contents, cover and title pages are skipped. AO3 EPUBs (their preface
 and afterword documents) and FanFicFare EPUBs (``title_page.xhtml``) give the same metadata
-as their HTML files. The zip's declared sizes are checked against a limit before anything is
+as their HTML files. AO3's own EPUB (and AZW3), made by Calibre from its HTML download and
+split into ``_split_NNN`` files, is joined back into that download and read by the AO3
+reader (``calibre_ao3_tree``). The zip's declared sizes are checked against a limit before anything is
 extracted, so a zip bomb is refused; a corrupt or truncated zip is an InputError.
 """
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import zipfile
@@ -23,7 +26,13 @@ from ficlens.ingest._htmltext import (
     parse_html,
     plain_text,
 )
-from ficlens.ingest.ao3 import collect_chapters, finish_ao3_warnings, parse_preface, render_chapters
+from ficlens.ingest.ao3 import (
+    Ao3Reader,
+    collect_chapters,
+    finish_ao3_warnings,
+    parse_preface,
+    render_chapters,
+)
 from ficlens.ingest.fanficfare import apply_entries, title_and_authors, title_entries
 from ficlens.model import Document
 
@@ -122,7 +131,6 @@ class EpubReader:
         self.max_bytes = max_bytes or DEFAULT_MAX_BYTES
 
     def read(self, data: bytes, source: str) -> Document:
-        import ebooklib
         from ebooklib import epub
 
         warnings = check_zip(data, source, self.max_bytes)
@@ -133,20 +141,16 @@ class EpubReader:
         except Exception as err:  # EbookLib raises many kinds for a broken book
             raise InputError(source, f"is not a readable EPUB ({type(err).__name__}: {err})") from None
         meta, producer = _book_metadata(book)
+        spine = list(_spine_documents(book))
+        roots = [parse_html(item.get_content()) for item in spine]
+        joined = calibre_ao3_tree(roots)
+        if joined is not None:
+            return _read_calibre_ao3(joined, source, warnings, meta)
         builder = TextBuilder()
         chapter_notes: list[dict[str, Any]] = []
         chapter_titles: list[str] = []
-        for idref, linear in book.spine:
-            item = book.get_item_with_id(idref)
-            if item is None or item.get_type() != ebooklib.ITEM_DOCUMENT:
-                continue
-            if str(linear).lower() == "no" or isinstance(item, epub.EpubNav):
-                continue
+        for item, root in zip(spine, roots, strict=True):
             name = item.get_name() or ""
-            props = getattr(item, "properties", []) or []
-            if "nav" in props:
-                continue
-            root = parse_html(item.get_content())
             body = root.find(".//body")
             body = body if body is not None else root
             body_cls = classes(body)
@@ -220,6 +224,169 @@ class EpubReader:
                 marks[h] = inline_text(h)
                 titles.append(marks[h])
         builder.walk(body, chapter_marks=marks)
+
+
+def _spine_documents(book: Any) -> Any:
+    """The linear XHTML documents of the spine, in order (no navigation document)."""
+    import ebooklib
+    from ebooklib import epub
+
+    for idref, linear in book.spine:
+        item = book.get_item_with_id(idref)
+        if item is None or item.get_type() != ebooklib.ITEM_DOCUMENT:
+            continue
+        if str(linear).lower() == "no" or isinstance(item, epub.EpubNav):
+            continue
+        if "nav" in (getattr(item, "properties", []) or []):
+            continue
+        yield item
+
+
+_CALIBRE_USERSTUFF = re.compile(r"^userstuff\d+$")
+_ENDNOTES_ID = re.compile(r"^endnotes\d*$")
+
+
+def calibre_ao3_tree(roots: list[Any]) -> Any | None:
+    """AO3's one HTML download back from the files Calibre split it into; None if not that.
+
+    AO3 makes its EPUB (and AZW3) with Calibre from one HTML file: ``div#preface``,
+    ``div#chapters``, ``div#afterword``. Calibre splits it into ``_split_NNN`` files, repeating
+    the open ancestors (with their ids) in each, so one file may end a chapter and start the
+    afterword, and a long chapter spans files. Joining the files where they repeat an id gives
+    the download back. Calibre also renames classes; the AO3 reader needs ``userstuff``
+    (``userstuff1``, ``userstuff2``), ``meta group`` around ``h2.heading`` and ``meta`` on the
+    chapter end notes (both renamed ``calibreN``), so those are restored.
+    """
+    bodies = []
+    for root in roots:
+        body = root.find(".//body")
+        bodies.append(body if body is not None else root)
+    if not any(b.xpath('.//*[@id="chapters"]') for b in bodies):
+        return None
+    if not any(
+        b.xpath('.//*[@id="preface"]//dl[contains(concat(" ", @class, " "), " tags ")]')
+        for b in bodies
+    ):
+        return None
+    first = copy.deepcopy(roots[0])
+    target = first.find(".//body")
+    if target is None:
+        return None
+    for body in bodies[1:]:
+        _join(target, copy.deepcopy(body))
+    for chapters in target.xpath('.//*[@id="chapters"]'):
+        for child in list(chapters):
+            # Calibre's empty page-break markers (div#calibre_pb_N) would open an empty chapter.
+            if local_name(child) == "div" and not inline_text(child) and not child.xpath(".//img"):
+                _drop(child)
+    for el in target.iter():
+        if local_name(el) is None:
+            continue
+        cls = classes(el)
+        add = {"userstuff"} if any(_CALIBRE_USERSTUFF.match(c) for c in cls) else set()
+        if _ENDNOTES_ID.match(el.get("id") or "") and el.get("id") != "endnotes":
+            add.add("meta")
+        if add:
+            el.set("class", " ".join(sorted(cls | add)))
+        parent = el.getparent()
+        if (
+            local_name(el) == "h2"
+            and "heading" in cls
+            and parent is not None
+            and local_name(parent) == "div"
+            and parent.get("id") != "chapters"
+        ):
+            parent.set("class", " ".join(sorted(classes(parent) | {"meta", "group"})))
+    return first
+
+
+def _drop(el: Any) -> None:
+    """Remove ``el`` but keep its tail text."""
+    parent = el.getparent()
+    if el.tail and el.tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
+
+
+def _join(target: Any, source: Any) -> None:
+    """Append ``source``'s content to ``target``, merging a first child that repeats target's last one."""
+    if source.text and source.text.strip():
+        if len(target):
+            target[-1].tail = (target[-1].tail or "") + source.text
+        else:
+            target.text = (target.text or "") + source.text
+    for child in list(source):
+        last = target[-1] if len(target) else None
+        ident = child.get("id") if local_name(child) is not None else None
+        if (
+            last is not None
+            and ident
+            and last.get("id") == ident
+            and local_name(last) == local_name(child)
+        ):
+            tail = child.tail
+            _join(last, child)
+            last.tail = (last.tail or "") + (tail or "")
+        else:
+            target.append(child)
+
+
+def _read_calibre_ao3(
+    root: Any, source: str, warnings: list[str], opf_meta: dict[str, Any]
+) -> Document:
+    """The AO3 reader on the joined download; the OPF fills what the preface lacks."""
+    doc = Ao3Reader().read_tree(root, source, warnings)
+    meta = doc.metadata
+    for key, value in opf_meta.items():
+        if key == "additional_tags":
+            continue  # dc:subject mixes every tag kind; the preface's dl.tags labels them
+        if meta.get(key) in (None, [], "") and value not in (None, [], ""):
+            meta[key] = value
+    if not meta.get("rating") and opf_meta.get("additional_tags"):
+        _subjects_to_tags(opf_meta["additional_tags"], meta)
+    meta["producer"] = "ao3"
+    doc.format = EpubReader.format
+    return doc
+
+
+_RATINGS = {"General Audiences", "Teen And Up Audiences", "Mature", "Explicit", "Not Rated"}
+_CATEGORIES = {"F/F", "F/M", "Gen", "M/M", "Multi", "Other"}
+_WARNINGS = {
+    "Choose Not To Use Archive Warnings",
+    "Creator Chose Not To Use Archive Warnings",
+    "No Archive Warnings Apply",
+    "Graphic Depictions Of Violence",
+    "Major Character Death",
+    "Rape/Non-Con",
+    "Underage",
+    "Underage Sex",
+}
+
+
+def _subjects_to_tags(subjects: list[str], meta: dict[str, Any]) -> None:
+    """AO3's ``dc:subject`` order when no preface labels the tags.
+
+    The list runs Fanworks, rating, fandoms, relationships, characters, additional tags,
+    category, warnings. Rating, categories and warnings come from AO3's fixed vocabularies
+    (from the ends of the list); the rest cannot be told apart without the preface and stay
+    in ``additional_tags``.
+    """
+    rest = [s for s in subjects if s != "Fanworks"]
+    if rest and rest[0] in _RATINGS:
+        meta["rating"] = rest.pop(0)
+    warnings: list[str] = []
+    while rest and rest[-1] in _WARNINGS:
+        warnings.insert(0, rest.pop())
+    cats: list[str] = []
+    while rest and rest[-1] in _CATEGORIES:
+        cats.insert(0, rest.pop())
+    meta["archive_warnings"] = meta["archive_warnings"] or warnings
+    meta["categories"] = meta["categories"] or cats
+    meta["additional_tags"] = meta["additional_tags"] or rest
 
 
 def _text_before(body: Any, heading: Any) -> bool:
