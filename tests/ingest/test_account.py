@@ -1,0 +1,204 @@
+"""The words account: hand-made pages and books (CC0, see tests/fixtures/ingest/README.md),
+Documents standing for a reader that lost a part, and a run over every real download."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from ebooklib import epub
+
+from ficlens.errors import InputError
+from ficlens.ingest import read_document
+from ficlens.ingest._htmltext import parse_html
+from ficlens.ingest.account import account_warning, account_words, html_parts, words
+from ficlens.model import Document
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+FANFIC = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "fanfic"
+
+CH1 = "Mirela counted the lanterns on the bridge, twelve of them, and one was out."
+CH2 = "By morning the river had risen to the second step of the mill, and Tomas laughed at it."
+CH3 = (
+    "The epilogue came a year later. Mirela lit the thirteenth lantern herself, "
+    "and the ferryman said it was the brightest on the river, brighter than the moon."
+)
+NAV = "Home Log In Forgot password? Next Chapter"
+
+
+def page(*chapters: str, nav: bool = True, script: bool = True) -> bytes:
+    head = "<head><title>The Lanterns</title><style>p { color: red }</style></head>"
+    body = '<nav id="menu"><a href="/">Home</a> <a href="/login">Log In</a> <a>Forgot password?</a></nav>' if nav else ""
+    if script:
+        body += "<script>var tracking = function(){ return 'analytics beacon'; };</script>"
+    for i, text in enumerate(chapters, 1):
+        body += f'<div id="chapter-{i}"><p>{text}</p></div>'
+    if nav:
+        body += '<div class="navigation"><a>Next Chapter</a></div>'
+    return f"<!DOCTYPE html><html>{head}<body>{body}</body></html>".encode()
+
+
+def test_words_fold_case_and_thousands() -> None:
+    # case folded, punctuation dropped, "3,419" is the number 3419
+    assert words("Hello, WORLD: 3,419 words") == ["hello", "world", "3419", "words"]
+
+
+def test_words_empty() -> None:
+    assert words("") == []
+
+
+def test_html_parts_by_id_scripts_invisible_navigation_by_rule() -> None:
+    parts = {p.name: p for p in html_parts(parse_html(page(CH1, CH2)))}
+    assert set(parts) == {"nav#menu", "div#chapter-1", "div#chapter-2", "div.navigation"}
+    assert parts["nav#menu"].rule == "navigation"
+    assert parts["div#chapter-1"].rule is None
+    assert parts["div#chapter-1"].words == words(CH1)
+    everything = [w for p in parts.values() for w in p.words]
+    assert "analytics" not in everything and "color" not in everything  # script and style are not visible
+
+
+def test_reader_lost_a_part_warns_naming_it() -> None:
+    # a reader that read chapters 1 and 2 but not chapter 3
+    doc = Document(text=f"{CH1}\n\n{CH2}", source="lanterns.html", format="html")
+    account = account_words(doc, page(CH1, CH2, CH3))
+    assert account is not None
+    assert account["unaccounted"] == len(words(CH3))
+    assert account["lost_parts"][0]["part"] == "div#chapter-3"
+    assert doc.warnings and "div#chapter-3" in doc.warnings[0]
+    assert f"{len(words(CH3))} of {len(words(CH3))} words not read" in doc.warnings[0]
+    assert doc.metadata["account"] is account
+
+
+def test_lost_part_is_charged_with_the_common_words() -> None:
+    # "the", "river", "Mirela" also occur in the chapters that were read: the lost chapter
+    # still gets all of its words, not a share spread over every chapter
+    doc = Document(text=f"{CH1}\n\n{CH2}", format="html")
+    account = account_words(doc, page(CH1, CH2, CH3, nav=False))
+    assert [p["part"] for p in account["lost_parts"]] == ["div#chapter-3"]
+
+
+def test_only_navigation_dropped_no_warning() -> None:
+    doc = Document(text=f"{CH1}\n\n{CH2}", format="html")
+    account = account_words(doc, page(CH1, CH2))
+    assert account["unaccounted"] == 0
+    assert account["dropped"] == len(words(NAV))
+    assert account["dropped_by"] == {"navigation": len(words(NAV))}
+    assert account["visible"] == account["story"] + account["dropped"]
+    assert doc.warnings == []
+
+
+def test_metadata_words_are_accounted() -> None:
+    # the reader moved the summary (the first part) into the metadata
+    doc = Document(text=CH2, format="html", metadata={"summary": CH1})
+    account = account_words(doc, page(CH1, CH2, nav=False))
+    assert (account["story"], account["metadata"], account["unaccounted"]) == (len(words(CH2)), len(words(CH1)), 0)
+
+
+def test_recorded_drops_count_and_leave_the_metadata() -> None:
+    # a reader that drops chapter 3 by a rule of its own records it; nothing is lost
+    doc = Document(
+        text=f"{CH1}\n\n{CH2}",
+        format="html",
+        metadata={"dropped": [{"part": "div#chapter-3", "reason": "site boilerplate", "text": CH3}]},
+    )
+    account = account_words(doc, page(CH1, CH2, CH3, nav=False))
+    assert account["unaccounted"] == 0
+    assert account["dropped_by"] == {"site boilerplate": len(words(CH3))}
+    assert "dropped" not in doc.metadata  # dropped text never reaches metadata.json
+    assert doc.warnings == []
+
+
+def test_small_loss_under_one_percent_no_warning() -> None:
+    account = {"visible": 10_000, "unaccounted": 100, "lost_parts": [{"part": "p", "words": 100, "not_read": 100}]}
+    assert account_warning(account) is None
+    account["unaccounted"] = 101
+    assert account_warning(account) is not None
+
+
+def test_empty_input() -> None:
+    doc = Document(text="", format="text")
+    account = account_words(doc, b"")
+    assert account["visible"] == 0 and account["unaccounted"] == 0
+    assert doc.warnings == []
+
+
+def test_unknown_format_is_recorded_not_guessed() -> None:
+    doc = Document(text="words", format="pdf")
+    assert account_words(doc, b"%PDF-1.4") is None
+    assert "skipped" in doc.metadata["account"]
+
+
+def _book(tmp_path: Path, chapters: list[tuple[str, str]]) -> Path:
+    book = epub.EpubBook()
+    book.set_identifier("ficlens-account-test")
+    book.set_title("The Lanterns")
+    book.set_language("en")
+    book.add_author("Test Writer")
+    items = []
+    for i, (name, text) in enumerate(chapters):
+        item = epub.EpubHtml(uid=f"c{i}", file_name=name, title=name)
+        item.content = f"<html><head><title>x</title></head><body><h1>{name}</h1><p>{text}</p></body></html>"
+        book.add_item(item)
+        items.append(item)
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.toc = items
+    book.spine = ["nav", *items]
+    path = tmp_path / "lanterns.epub"
+    epub.write_epub(str(path), book)
+    return path
+
+
+def test_epub_lost_spine_document_is_named(tmp_path: Path) -> None:
+    path = _book(tmp_path, [("one.xhtml", CH1), ("two.xhtml", CH2), ("epilogue.xhtml", CH3)])
+    # a reader that stopped before the last spine document
+    doc = Document(text=f"one.xhtml\n\n{CH1}\n\ntwo.xhtml\n\n{CH2}", source=str(path), format="epub")
+    account_words(doc, path.read_bytes())
+    assert doc.warnings and "file epilogue.xhtml" in doc.warnings[0]
+    assert doc.metadata["account"]["dropped_by"].get("navigation", 0) > 0  # the nav document, by rule
+
+
+def test_read_document_accounts_an_epub(tmp_path: Path) -> None:
+    path = _book(tmp_path, [("one.xhtml", CH1), ("two.xhtml", CH2)])
+    doc = read_document(path)
+    account = doc.metadata["account"]
+    assert account["unaccounted"] == 0
+    assert not any("not read" in w for w in doc.warnings)
+
+
+def test_read_document_accounts_html_navigation_only(tmp_path: Path) -> None:
+    path = tmp_path / "lanterns.html"
+    path.write_bytes(page(CH1, CH2, CH3))
+    doc = read_document(path)
+    account = doc.metadata["account"]
+    assert account["unaccounted"] <= 0.01 * account["visible"]
+    assert not any("not read" in w for w in doc.warnings)
+
+
+def _all_inputs() -> list[Path]:
+    return sorted(p for p in FIXTURES.iterdir() if p.suffix in (".html", ".htm", ".epub", ".txt", ".md"))
+
+
+def test_account_runs_over_every_fixture() -> None:
+    for path in _all_inputs():
+        doc = read_document(path)
+        assert {"visible", "story", "metadata", "dropped", "unaccounted"} <= set(doc.metadata["account"]), path.name
+
+
+@pytest.mark.data
+@pytest.mark.slow  # the big EPUBs hold 500-880k words: about 10 s in all
+def test_account_runs_over_every_real_download() -> None:
+    if not FANFIC.is_dir():
+        pytest.skip(f"real downloads not found at {FANFIC} (they live in ../shared/data/fanfic)")
+    paths = [p for sub in ("ao3", "ffn", "epub", "not-a-story") for p in sorted((FANFIC / sub).glob("*")) if p.is_file()]
+    assert len(paths) >= 56
+    for path in paths:
+        start = time.perf_counter()
+        try:
+            doc = read_document(path)
+        except InputError:
+            continue  # a page with no story (or a file a reader cannot read yet) may be refused
+        account = doc.metadata["account"]
+        assert account.get("visible", 0) > 0 or "skipped" in account, path.name
+        assert time.perf_counter() - start < 60, path.name
