@@ -68,6 +68,9 @@ CHROME_CLASSES = {
     "landmark": "label",
     "message": "boilerplate",  # AO3 download: "Posted originally on the Archive of Our Own at..."
     "jump": "navigation",  # AO3: "(See the end of the chapter for more notes.)"
+    "previous": "navigation",  # AO3 series links: "← Previous Work", "Next Work →"
+    "next": "navigation",
+    "position": "label",  # AO3: "Part 2 of the <series> series"
 }
 _SECTION_LABELS = frozenset({"preface", "afterword", "end notes", "chapter end notes", "notes", "summary"})
 # Metadata keys that are not words of the input.
