@@ -317,9 +317,39 @@ def render(rows: list[dict[str, Any]], seconds: float) -> str:
 
 DOC_HEAD = """# Reading real downloads
 
-How the readers do on the real downloads in `../shared/data/fanfic/` (what each file is:
-`../shared/data/fanfic/README.md`): 53 story files (`ao3/`, `ffn/`, `epub/`) and 3 AO3 pages that
-hold no story (`not-a-story/`). File names and counts only; the stories belong to their authors.
+What the readers keep of a file, how that is checked on every read (the words account), and how
+the readers do on the real downloads in `../shared/data/fanfic/`.
+
+## The words account
+
+After the reader, `read_document` runs `ficlens/ingest/account.py` on the same bytes. It reads the
+input's visible words independently of the reader: the text of `body` less `script`, `style`,
+`noscript`, `template` and hidden elements, one part per element with an `id` (per spine document
+of an EPUB, then per element; all of a plain-text or Markdown file). It then matches them, as
+multisets of words (`\\w+` runs, case-folded), against what the reader produced: the story text,
+the metadata values, and what the readers drop by rule. Rules: the tags every HTML reader skips
+(`nav`, `form`, `footer`, `select`, ...), site chrome of saved AO3 and fanfiction.net pages
+(`#header`, `#footer`, `#kudos`, `#feedback`, `#share`, `ul.navigation`, `.actions`, the hidden
+`h3.landmark`, the `Stats` list), AO3 download boilerplate (`p.message`, `#works_links`,
+`p.jump`) and labels (`dt`, "Summary:", `<b>Category:</b>`). A reader may record more in
+`metadata["dropped"]` (`{"part", "reason", "text"}`); the account takes that list out of the
+metadata. Parts whose word trigrams are mostly present in the output take their words first, so a
+lost part is charged with its common words too.
+
+`metadata.json` carries the result as `account`: `visible`, `story`, `metadata`, `dropped`,
+`dropped_by` (words per rule), `unaccounted`, `story_words_not_in_input` and `lost_parts` (the
+ten parts that lost the most). When more than 1% of the visible words (and at least 10) are
+unaccounted, the document gets a warning, first in its list, naming the parts: for example
+`1,208 of 5,210 visible words (23.2%) are in neither the story text nor the metadata: file
+Title_split_009.xhtml, div#chapters: 1,204 of 1,310 words not read`. It shows in `ficlens
+analyze`'s summary, the report's Warnings box and the corpus `works` table's `warnings`. Formats
+the account does not read yet record `account: {"skipped": ...}`.
+
+## Real downloads
+
+53 story files (`ao3/`, `ffn/`, `epub/`) and 3 AO3 pages that hold no story (`not-a-story/`);
+what each file is: `../shared/data/fanfic/README.md`. File names and counts only: the stories
+belong to their authors.
 
 Regenerate (the table below is this command's output; nothing is edited by hand):
 

@@ -202,3 +202,20 @@ def test_account_runs_over_every_real_download() -> None:
         account = doc.metadata["account"]
         assert account.get("visible", 0) > 0 or "skipped" in account, path.name
         assert time.perf_counter() - start < 60, path.name
+
+
+def test_account_warning_reaches_the_corpus_works_table() -> None:
+    from ficlens.corpus.tables import document_rows
+
+    doc = Document(text=f"{CH1}\n\n{CH2}", source="lanterns.html", format="html")
+    account_words(doc, page(CH1, CH2, CH3))
+    works = document_rows(doc, "s1", "lanterns.html")["works"]
+    assert any("div#chapter-3" in w for w in works[0]["warnings"])
+
+
+def test_account_that_cannot_read_the_input_says_so() -> None:
+    # a zip signature the reader got past but no EPUB behind it
+    doc = Document(text="words", format="epub")
+    assert account_words(doc, b"PK\x03\x04 not really a zip") is None
+    assert "skipped" in doc.metadata["account"]
+    assert any("could not read" in w for w in doc.warnings)

@@ -265,7 +265,12 @@ def account_words(doc: Document, data: bytes) -> dict[str, Any] | None:
     Returns the account, or None (and records why) when the format has no account yet.
     """
     recorded = doc.metadata.pop("dropped", None) or []
-    parts = visible_parts(doc, data)
+    try:
+        parts = visible_parts(doc, data)
+    except Exception as err:  # the reader read the file; a check that cannot must say so, not stop it
+        doc.metadata["account"] = {"skipped": f"the words account could not read the file ({type(err).__name__})"}
+        doc.warnings.append(f"the words account could not read the file ({type(err).__name__}: {err}); words lost are not checked")
+        return None
     if parts is None:
         doc.metadata["account"] = {"skipped": f"no words account for the {doc.format} format yet"}
         return None
