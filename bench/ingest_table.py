@@ -340,8 +340,9 @@ lost part is charged with its common words too.
 `dropped_by` (words per rule), `unaccounted`, `story_words_not_in_input` and `lost_parts` (the
 ten parts that lost the most). When more than 1% of the visible words (and at least 10) are
 unaccounted, the document gets a warning, first in its list, naming the parts: for example
-`1,208 of 5,210 visible words (23.2%) are in neither the story text nor the metadata: file
-Title_split_009.xhtml, div#chapters: 1,204 of 1,310 words not read`. It shows in `ficlens
+`1,208 of 5,210 visible words (23.2%) are in neither the story text nor the metadata: Chapter 8
+(file Title_split_009.xhtml, div#chapters): 1,204 of 1,310 words not read` (a part is named by
+its first heading, its file and its element). It shows in `ficlens
 analyze`'s summary, the report's Warnings box and the corpus `works` table's `warnings`. Formats
 the account does not read yet record `account: {"skipped": ...}`.
 

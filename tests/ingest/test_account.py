@@ -219,3 +219,53 @@ def test_account_that_cannot_read_the_input_says_so() -> None:
     assert account_words(doc, b"PK\x03\x04 not really a zip") is None
     assert "skipped" in doc.metadata["account"]
     assert any("could not read" in w for w in doc.warnings)
+
+
+def _calibre_ao3_book(tmp_path: Path) -> Path:
+    """An AO3 download as Calibre splits it: the last chapter's file also holds the afterword."""
+    book = epub.EpubBook()
+    book.set_identifier("ficlens-account-calibre")
+    book.set_title("The Lanterns")
+    book.set_language("en")
+    book.add_author("Test Writer")
+    book.add_metadata("DC", "publisher", "Archive of Our Own")
+    files = [
+        (
+            "The_Lanterns_split_000.xhtml",
+            '<div id="preface" class="calibre1"><p class="message">Posted originally on the Archive of Our Own.</p>'
+            '<div class="meta"><dl class="tags"><dt class="calibre3">Rating:</dt><dd class="calibre4">General Audiences</dd>'
+            '</dl><h1 class="calibre6">The Lanterns</h1><div class="byline">by Test Writer</div></div></div>',
+        ),
+        (
+            "The_Lanterns_split_001.xhtml",
+            '<div id="chapters" class="userstuff1"><div class="meta"><h2 class="heading">Chapter 1</h2></div>'
+            f'<div class="userstuff2"><p class="calibre7">{CH1}</p><p class="calibre7">{CH2}</p></div></div>',
+        ),
+        (
+            "The_Lanterns_split_002.xhtml",
+            '<div id="chapters" class="userstuff1"><div class="meta"><h2 class="heading">Chapter 2: Epilogue</h2></div>'
+            f'<div class="userstuff2"><p class="calibre7">{CH3}</p></div></div>'
+            '<div id="afterword" class="calibre1"><div id="works_links"><p>Please drop by the Archive and comment.</p></div></div>',
+        ),
+    ]
+    items = []
+    for i, (name, body) in enumerate(files):
+        item = epub.EpubHtml(uid=f"s{i}", file_name=name, title=name)
+        item.content = f"<html><head><title>x</title></head><body class=\"calibre\">{body}</body></html>"
+        book.add_item(item)
+        items.append(item)
+    book.add_item(epub.EpubNcx())
+    book.toc = items
+    book.spine = items
+    path = tmp_path / "The_Lanterns.epub"
+    epub.write_epub(str(path), book)
+    return path
+
+
+def test_calibre_epilogue_with_afterword_is_read_or_named(tmp_path: Path) -> None:
+    # issue 21: the file holding the epilogue also holds the afterword block. Nothing lost
+    # silently: the epilogue is in the story text, or a warning names its file.
+    doc = read_document(_calibre_ao3_book(tmp_path))
+    epilogue_read = "thirteenth lantern" in doc.text
+    named = any("The_Lanterns_split_002.xhtml" in w and "not read" in w for w in doc.warnings)
+    assert epilogue_read or named, doc.warnings

@@ -19,7 +19,8 @@ names the parts that lost the most. Everything here is linear in the size of the
 Example: an EPUB whose reader skips the last spine document (an epilogue followed by the
 afterword block) gets ``doc.metadata["account"] == {"visible": 5210, "story": 3702, ...,
 "unaccounted": 1208}`` and the warning "1,208 of 5,210 visible words (23.2%) are in neither the
-story text nor the metadata: file Title_split_009.xhtml, div#chapters: 1,204 of 1,310 words not read".
+story text nor the metadata: Chapter 8 (file Title_split_009.xhtml, div#chapters): 1,204 of 1,310 words
+not read".
 """
 
 from __future__ import annotations
@@ -94,6 +95,14 @@ class Part:
     name: str
     words: list[str] = field(default_factory=list)
     rule: str | None = None  # set when the readers drop this part by rule ("navigation", ...)
+    heading: str | None = None  # the first h1-h3 inside the part, to name it ("Chapter 8")
+
+    @property
+    def label(self) -> str:
+        """``Chapter 8: Home (file x_split_009.xhtml, div#chapters)``, or the name alone."""
+        if not self.heading:
+            return self.name
+        return f"{self.heading} ({self.name})"
 
 
 # --- the input's visible words -------------------------------------------------------------
@@ -134,6 +143,16 @@ def _rule(el: Any, tag: str) -> str | None:
     return None
 
 
+_HEADINGS = frozenset({"h1", "h2", "h3"})
+
+
+def _heading_text(el: Any) -> str | None:
+    text = " ".join(el.text_content().split())
+    if not text:
+        return None
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
 def _is_label(text: str) -> bool:
     text = text.strip()
     return text.endswith(":") and 0 < len(text.split()) <= 3
@@ -171,12 +190,14 @@ def html_parts(root: Any, prefix: str = "") -> list[Part]:
         if el is not body:
             if tag in INVISIBLE_TAGS or _hidden(el):
                 continue
+            if tag in _HEADINGS and owner.heading is None and owner.rule is None:
+                owner.heading = _heading_text(el)
             rule = _rule(el, tag)
             if rule and owner.rule is None:
                 owner = Part(prefix + _label(el, tag), rule=rule)
                 parts.append(owner)
             elif el.get("id") and owner.rule is None:
-                owner = Part(prefix + _label(el, tag))
+                owner = Part(prefix + _label(el, tag), heading=_heading_text(el) if tag in _HEADINGS else None)
                 parts.append(owner)
         if el.text:
             owner.words.extend(words(el.text))
@@ -326,7 +347,7 @@ def account_words(doc: Document, data: bytes) -> dict[str, Any] | None:
         "story_words_not_in_input": sum(pools["story"].values()),
     }
     lost.sort(key=lambda t: -t[0])
-    account["lost_parts"] = [{"part": p.name, "words": len(p.words), "not_read": n} for n, p in lost[:10]]
+    account["lost_parts"] = [{"part": p.label, "words": len(p.words), "not_read": n} for n, p in lost[:10]]
     doc.metadata["account"] = account
     warning = account_warning(account)
     if warning:
