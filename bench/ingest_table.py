@@ -337,8 +337,9 @@ metadata. Parts whose word trigrams are mostly present in the output take their 
 lost part is charged with its common words too.
 
 `metadata.json` carries the result as `account`: `visible`, `story`, `metadata`, `dropped`,
-`dropped_by` (words per rule), `unaccounted`, `story_words_not_in_input` and `lost_parts` (the
-ten parts that lost the most). When more than 1% of the visible words (and at least 10) are
+`dropped_by` (words per rule), `unaccounted`, `lost_parts` (the ten parts that lost the most)
+and `story_unmatched`: story-text words that match no visible word outside the parts dropped by
+rule (navigation or script text the reader kept, or words it made up, such as "Chapter 1"). When more than 1% of the visible words (and at least 10) are
 unaccounted, the document gets a warning, first in its list, naming the parts: for example
 `1,208 of 5,210 visible words (23.2%) are in neither the story text nor the metadata: Chapter 8
 (file Title_split_009.xhtml, div#chapters): 1,204 of 1,310 words not read` (a part is named by

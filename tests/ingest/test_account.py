@@ -25,6 +25,7 @@ CH3 = (
     "and the ferryman said it was the brightest on the river, brighter than the moon."
 )
 NAV = "Home Log In Forgot password? Next Chapter"
+HEAD3 = " ".join(CH3.split()[:7])  # the epilogue's first seven words
 
 
 def page(*chapters: str, nav: bool = True, script: bool = True) -> bytes:
@@ -269,3 +270,16 @@ def test_calibre_epilogue_with_afterword_is_read_or_named(tmp_path: Path) -> Non
     epilogue_read = "thirteenth lantern" in doc.text
     named = any("The_Lanterns_split_002.xhtml" in w and "not read" in w for w in doc.warnings)
     assert epilogue_read or named, doc.warnings
+
+
+def test_every_visible_word_lands_in_exactly_one_place() -> None:
+    # visible = story + metadata + dropped + unaccounted, and dropped is the sum of its reasons
+    doc = Document(
+        text=CH2,
+        format="html",
+        metadata={"summary": CH1, "dropped": [{"part": "div#chapter-3", "reason": "boilerplate", "text": HEAD3}]},
+    )
+    a = account_words(doc, page(CH1, CH2, CH3))
+    assert a["visible"] == a["story"] + a["metadata"] + a["dropped"] + a["unaccounted"]
+    assert a["dropped"] == sum(a["dropped_by"].values())
+    assert a["dropped_by"]["boilerplate"] == len(words(HEAD3))

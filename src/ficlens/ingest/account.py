@@ -298,22 +298,22 @@ def account_words(doc: Document, data: bytes) -> dict[str, Any] | None:
     story_words = words(doc.text)
     meta_values = [words(s) for k, v in doc.metadata.items() if k not in _NOT_INPUT_KEYS for s in _strings(v)]
     dropped_values = [(d.get("reason") or "dropped", words(d.get("text") or "")) for d in recorded]
-    pools: dict[str, Counter[str]] = {
-        "story": Counter(story_words),
-        "metadata": Counter(w for ws in meta_values for w in ws),
-        "dropped": Counter(w for _r, ws in dropped_values for w in ws),
-    }
+    # Pools in the order a visible word takes from them: story, metadata, then each reason a
+    # reader recorded for what it dropped.
+    pools: dict[str, Counter[str]] = {"story": Counter(story_words), "metadata": Counter(w for ws in meta_values for w in ws)}
+    for reason, ws in dropped_values:
+        pools.setdefault(f"dropped:{reason}", Counter()).update(ws)
     grams: set[int] = set(_trigrams(story_words))
     for ws in meta_values:
         grams.update(_trigrams(ws))
     for _r, ws in dropped_values:
         grams.update(_trigrams(ws))
-    anywhere = pools["story"] + pools["metadata"] + pools["dropped"]
+    anywhere: Counter[str] = Counter()
+    for pool in pools.values():
+        anywhere.update(pool)
 
     totals = Counter({"story": 0, "metadata": 0, "dropped": 0, "unaccounted": 0})
     dropped_by: Counter[str] = Counter()
-    for reason, ws in dropped_values:
-        dropped_by[reason] += len(ws)  # as recorded by the reader
     lost: list[tuple[int, Part]] = []
     ranked = sorted(
         (p for p in parts if p.rule is None), key=lambda p: -_presence(p, grams, anywhere)
@@ -325,11 +325,14 @@ def account_words(doc: Document, data: bytes) -> dict[str, Any] | None:
     for part in ranked:
         missing = 0
         for w in part.words:
-            for key in ("story", "metadata", "dropped"):
-                pool = pools[key]
+            for key, pool in pools.items():
                 if pool[w] > 0:
                     pool[w] -= 1
-                    totals[key] += 1
+                    if key.startswith("dropped:"):
+                        totals["dropped"] += 1
+                        dropped_by[key.removeprefix("dropped:")] += 1
+                    else:
+                        totals[key] += 1
                     break
             else:
                 missing += 1
@@ -344,7 +347,9 @@ def account_words(doc: Document, data: bytes) -> dict[str, Any] | None:
         "dropped": totals["dropped"],
         "dropped_by": dict(sorted(dropped_by.items())),
         "unaccounted": totals["unaccounted"],
-        "story_words_not_in_input": sum(pools["story"].values()),
+        # story words no visible word outside the rule parts matched: kept navigation or
+        # script text, or words the reader made up ("Chapter 1")
+        "story_unmatched": sum(pools["story"].values()),
     }
     lost.sort(key=lambda t: -t[0])
     account["lost_parts"] = [{"part": p.label, "words": len(p.words), "not_read": n} for n, p in lost[:10]]
