@@ -85,7 +85,9 @@ def words(text: str) -> list[str]:
     """The words of ``text`` as the account counts them: ``\\w+`` runs, NFKC, case-folded;
     a number with thousands separators is one word ("3,419" and 3419 are the same)."""
     found = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
-    return [w.replace(",", "") for w in found]
+    if "," in text:
+        return [w.replace(",", "") if "," in w else w for w in found]
+    return found
 
 
 @dataclass
@@ -261,19 +263,15 @@ def _strings(value: Any) -> Iterator[str]:
 
 
 def _trigrams(seq: list[str]) -> Iterator[int]:
-    for i in range(len(seq) - 2):
-        yield hash((seq[i], seq[i + 1], seq[i + 2]))
+    """Hashes of the word trigrams of ``seq`` (map and zip keep the loop out of Python)."""
+    return map(hash, zip(seq, seq[1:], seq[2:], strict=False))
 
 
 def _presence(part: Part, grams: set[int], pool: Counter[str]) -> float:
     """Share of the part's trigrams (words, for a part under three words) found in the output."""
     if len(part.words) < 3:
         return sum(1 for w in part.words if pool[w] > 0) / max(len(part.words), 1)
-    found = total = 0
-    for g in _trigrams(part.words):
-        total += 1
-        found += g in grams
-    return found / total
+    return sum(map(grams.__contains__, _trigrams(part.words))) / (len(part.words) - 2)
 
 
 def _fmt_part(name: str, lost: int, total: int) -> str:
@@ -324,18 +322,22 @@ def account_words(doc: Document, data: bytes) -> dict[str, Any] | None:
             dropped_by[part.rule] += len(part.words)
     for part in ranked:
         missing = 0
-        for w in part.words:
+        for w, need in Counter(part.words).items():
             for key, pool in pools.items():
-                if pool[w] > 0:
-                    pool[w] -= 1
-                    if key.startswith("dropped:"):
-                        totals["dropped"] += 1
-                        dropped_by[key.removeprefix("dropped:")] += 1
-                    else:
-                        totals[key] += 1
+                have = pool.get(w, 0)
+                if not have:
+                    continue
+                take = min(have, need)
+                pool[w] = have - take
+                need -= take
+                if key.startswith("dropped:"):
+                    totals["dropped"] += take
+                    dropped_by[key.removeprefix("dropped:")] += take
+                else:
+                    totals[key] += take
+                if not need:
                     break
-            else:
-                missing += 1
+            missing += need
         totals["unaccounted"] += missing
         if missing:
             lost.append((missing, part))
