@@ -295,8 +295,10 @@ def render(rows: list[dict[str, Any]], seconds: float) -> str:
     ]
     for r in rows:
         if "words_story" not in r:
+            story_file = not r["file"].startswith("not-a-story/")
+            mark, within = (" ✗", "no") if story_file else ("", "")
             lines.append(
-                f"| {r['file']} | {r['reader']} | - / {r['chapters_own']} ✗ | - / {r['words_elements']:,} | no | | | |"
+                f"| {r['file']} | {r['reader']} | - / {r['chapters_own']}{mark} | - / {r['words_elements']:,} | {within} | | | |"
             )
             continue
         own = f"{r['chapters_own']}" + (f" (of {r['chapters_in_work']})" if r.get("chapters_in_work") else "")
