@@ -295,3 +295,15 @@ def test_every_visible_word_lands_in_exactly_one_place() -> None:
     assert a["visible"] == a["story"] + a["metadata"] + a["dropped"] + a["unaccounted"]
     assert a["dropped"] == sum(a["dropped_by"].values())
     assert a["dropped_by"]["boilerplate"] == len(words(HEAD3))
+
+
+def test_chrome_classes_do_not_apply_inside_the_story() -> None:
+    # an AO3 work skin styles a text message as p.message: the author's words, not AO3's banner
+    html = (
+        '<html><body><div id="workskin"><div class="userstuff">'
+        f'<p>{CH1}</p><p class="message">{CH3}</p></div></div></body></html>'
+    ).encode()
+    doc = Document(text=CH1, format="ao3")
+    account = account_words(doc, html)
+    assert account["unaccounted"] == len(words(CH3))
+    assert doc.warnings

@@ -4,8 +4,10 @@
 ``doc``, and splits its visible words into parts: one per element with an ``id`` (its own text,
 not that of id-bearing descendants), per spine document of an EPUB, or the whole file for plain
 text and Markdown. Scripts, styles, ``noscript``, ``template``, ``head`` and hidden elements are
-not visible words. Elements the readers drop by a shared rule (``_htmltext.SKIP_TAGS``: ``nav``,
-``form``, ``footer``, ...) are counted as dropped. A reader may record what else it drops by rule
+not visible words. Elements the readers drop by rule are counted as dropped: the tags every
+HTML reader skips (``_htmltext.SKIP_TAGS``: ``nav``, ``form``, ``footer``, ...) and the site
+chrome, boilerplate and labels of saved AO3 and fanfiction.net pages and AO3 downloads
+(``CHROME_IDS``, ``CHROME_CLASSES``, ``_rule``), never inside an author's text. A reader may record what else it drops by rule
 in ``doc.metadata["dropped"]`` (a list of ``{"part", "reason", "text"}``); the account takes that
 list out of the metadata, so dropped text never reaches ``metadata.json``.
 
@@ -117,12 +119,25 @@ def _hidden(el: Any) -> bool:
     return "display:none" in style or "visibility:hidden" in style
 
 
-def _rule(el: Any, tag: str) -> str | None:
+def _is_story(el: Any) -> bool:
+    """An element that holds an author's text: AO3's ``userstuff`` (any Calibre renaming), FFN's
+    ``#storytext``. Inside one, classes and ids are the author's (an AO3 work skin may well style
+    a ``p.message``), so only the tag rules and AO3's hidden landmark apply there. An AO3
+    download's ``div#chapters`` is also ``userstuff`` but holds AO3's chapter headings and labels."""
+    ident = el.get("id")
+    if ident == "storytext":
+        return True
+    return ident != "chapters" and any(c.startswith("userstuff") for c in (el.get("class") or "").split())
+
+
+def _rule(el: Any, tag: str, in_story: bool = False) -> str | None:
     """Why the readers drop this element by rule, or None when its words must be accounted for."""
     if tag in RULE_TAGS:
         return "navigation" if tag in ("nav", "footer") else f"<{tag}>"
     if el.get("role") == "navigation":
         return "navigation"
+    if in_story:
+        return "label" if "landmark" in (el.get("class") or "").split() else None
     reason = CHROME_IDS.get(el.get("id") or "")
     if reason:
         return reason
@@ -178,10 +193,10 @@ def html_parts(root: Any, prefix: str = "") -> list[Part]:
     body = body if body is not None else root
     top = Part(f"{prefix}body" if not prefix else prefix.rstrip(", "))
     parts: list[Part] = [top]
-    # Stack items: ("el", element, owner) or ("tail", text, owner).
-    stack: list[tuple[str, Any, Part]] = [("el", body, top)]
+    # Stack items: ("el", element, owner, inside an author's text) or ("tail", text, owner, ...).
+    stack: list[tuple[str, Any, Part, bool]] = [("el", body, top, False)]
     while stack:
-        kind, item, owner = stack.pop()
+        kind, item, owner, in_story = stack.pop()
         if kind == "tail":
             owner.words.extend(words(item))
             continue
@@ -194,7 +209,8 @@ def html_parts(root: Any, prefix: str = "") -> list[Part]:
                 continue
             if tag in _HEADINGS and owner.heading is None and owner.rule is None:
                 owner.heading = _heading_text(el)
-            rule = _rule(el, tag)
+            rule = _rule(el, tag, in_story)
+            in_story = in_story or _is_story(el)
             if rule and owner.rule is None:
                 owner = Part(prefix + _label(el, tag), rule=rule)
                 parts.append(owner)
@@ -206,8 +222,8 @@ def html_parts(root: Any, prefix: str = "") -> list[Part]:
         children = list(el)
         for child in reversed(children):
             if child.tail:
-                stack.append(("tail", child.tail, owner))
-            stack.append(("el", child, owner))
+                stack.append(("tail", child.tail, owner, in_story))
+            stack.append(("el", child, owner, in_story))
     return [p for p in parts if p.words]
 
 
