@@ -307,3 +307,22 @@ def test_chrome_classes_do_not_apply_inside_the_story() -> None:
     account = account_words(doc, html)
     assert account["unaccounted"] == len(words(CH3))
     assert doc.warnings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "word " * 300_000,  # long text: read in chunks cut at whitespace
+        "x" * 2_500_000,  # one word longer than a chunk: no cut, no endless loop
+    ],
+)
+def test_words_of_long_text_in_chunks(text: str) -> None:
+    assert len(words(text)) == len(text.split())
+
+
+def test_unchanged_plain_text_is_all_story(tmp_path: Path) -> None:
+    path = tmp_path / "lanterns.txt"
+    path.write_text(f"{CH1}\n\n{CH2}\n", encoding="utf-8")
+    account = read_document(path).metadata["account"]
+    assert account["visible"] == account["story"] == len(words(CH1 + " " + CH2))
+    assert account["unaccounted"] == 0

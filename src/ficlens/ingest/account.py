@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -80,16 +81,33 @@ _SECTION_LABELS = frozenset({"preface", "afterword", "end notes", "chapter end n
 _NOT_INPUT_KEYS = frozenset({"account", "dropped", "encoding", "front_matter_end", "producer"})
 
 _WORD = re.compile(r"\d{1,3}(?:,\d{3})+\b|\w+")
+_SPACE = re.compile(r"\s")
+_CHUNK = 1 << 20  # characters
 _LABEL_TAGS = frozenset({"b", "strong", "span", "em", "i", "dt", "label"})
 
 
 def words(text: str) -> list[str]:
     """The words of ``text`` as the account counts them: ``\\w+`` runs, NFKC, case-folded;
-    a number with thousands separators is one word ("3,419" and 3419 are the same)."""
+    a number with thousands separators is one word ("3,419" and 3419 are the same). Words are
+    interned, and a long text is read in chunks cut at whitespace, so a list of words costs a
+    pointer a word."""
+    if len(text) <= _CHUNK:
+        return _chunk_words(text)
+    out: list[str] = []
+    start = 0
+    while start < len(text):
+        cut = _SPACE.search(text, start + _CHUNK) if start + _CHUNK < len(text) else None
+        end = cut.start() if cut else len(text)
+        out.extend(_chunk_words(text[start:end]))
+        start = end
+    return out
+
+
+def _chunk_words(text: str) -> list[str]:
     found = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
     if "," in text:
-        return [w.replace(",", "") if "," in w else w for w in found]
-    return found
+        found = [w.replace(",", "") if "," in w else w for w in found]
+    return list(map(sys.intern, found))
 
 
 @dataclass
@@ -248,7 +266,6 @@ def _epub_parts(data: bytes) -> list[Part]:
 
 def visible_parts(doc: Document, data: bytes) -> list[Part] | None:
     """The input's visible words by part, or None for a format the account does not read."""
-    from ficlens.ingest._common import decode_bytes
     from ficlens.ingest.detect import is_zip
     from ficlens.ingest.html import decode_html
 
@@ -258,8 +275,35 @@ def visible_parts(doc: Document, data: bytes) -> list[Part] | None:
         text, _warnings = decode_html(data, doc.source)
         return html_parts(parse_html(text))
     if doc.format in ("text", "markdown"):
-        return [Part("text", words(decode_bytes(data, doc.source).text))]
+        return [Part("text", words(_plain_text(data, doc.source)))]
     return None
+
+
+def _plain_text(data: bytes, source: str) -> str:
+    """A text or Markdown file as its readers decode it (mojibake repaired: decoding, not reading)."""
+    from ficlens.ingest._common import decode_bytes, repair_mojibake
+
+    return repair_mojibake(decode_bytes(data, source).text)[0]
+
+
+def _unchanged_text_account(doc: Document, data: bytes) -> dict[str, Any] | None:
+    """Plain text and Markdown readers keep the decoded file as ``text``: when it is unchanged,
+    every word is story and nothing needs matching (a 50 MB file costs one pass, no word lists)."""
+    from ficlens.ingest.detect import is_zip
+
+    if doc.format not in ("text", "markdown") or is_zip(data) or _plain_text(data, doc.source) != doc.text:
+        return None
+    n = sum(1 for _ in _WORD.finditer(unicodedata.normalize("NFKC", doc.text)))
+    return {
+        "visible": n,
+        "story": n,
+        "metadata": 0,
+        "dropped": 0,
+        "dropped_by": {},
+        "unaccounted": 0,
+        "story_unmatched": 0,
+        "lost_parts": [],
+    }
 
 
 # --- what the reader produced -------------------------------------------------------------
@@ -300,6 +344,11 @@ def account_words(doc: Document, data: bytes) -> dict[str, Any] | None:
     Returns the account, or None (and records why) when the format has no account yet.
     """
     recorded = doc.metadata.pop("dropped", None) or []
+    if not recorded:
+        unchanged = _unchanged_text_account(doc, data)
+        if unchanged is not None:
+            doc.metadata["account"] = unchanged
+            return unchanged
     try:
         parts = visible_parts(doc, data)
     except Exception as err:  # the reader read the file; a check that cannot must say so, not stop it
