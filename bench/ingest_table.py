@@ -246,6 +246,8 @@ def row(path: Path) -> dict[str, Any]:
     account = doc.metadata.get("account") or {}
     if "visible" in account:
         r["unaccounted"] = account["unaccounted"] / account["visible"] if account["visible"] else 0.0
+        total = account["story"] + account["story_unmatched"]
+        r["unmatched"] = account["story_unmatched"] / total if total else 0.0
     r["warnings"] = list(doc.warnings)
     return r
 
@@ -266,6 +268,8 @@ def _warning_kinds(warnings: list[str]) -> str:
     for w in warnings:
         if "not read" in w:
             kinds.append("account: " + w.split(" are in", 1)[0])
+        elif "navigation or script text in the story" in w:
+            kinds.append("account: " + w.split(" are not", 1)[0] + " not in the input's text")
         else:
             kinds.append(re.sub(r"[\"“'‘].*", "…", w)[:70])
     return "; ".join(kinds)
@@ -279,6 +283,7 @@ def render(rows: list[dict[str, Any]], seconds: float) -> str:
     words_ok = [r for r in read if _words_ok(r)]
     nav_clean = [r for r in read if not r.get("nav_hits")]
     acct_ok = [r for r in read if r.get("unaccounted", 0) <= 0.01]
+    unmatched_ok = [r for r in read if r.get("unmatched", 0) <= 0.01]
     refused_pages = [r for r in pages if r["reader"].startswith("refused")]
     lines = [
         "| | pass |",
@@ -288,17 +293,19 @@ def render(rows: list[dict[str, Any]], seconds: float) -> str:
         f"| story words within 1% of the story elements' | {len(words_ok)} of {len(stories)} |",
         f"| no navigation or script text in text or metadata | {len(nav_clean)} of {len(read)} read |",
         f"| words account: at most 1% unaccounted | {len(acct_ok)} of {len(read)} read |",
+        f"| words account: at most 1% of the story text unmatched | {len(unmatched_ok)} of {len(read)} read |",
         f"| pages without a story refused | {len(refused_pages)} of {len(pages)} |",
         "",
-        "| file | reader | chapters found / own | story words / elements' | within 1% | nav/script in output | unaccounted | warnings |",
-        "|---|---|---|---|---|---|---|---|",
+        "| file | reader | chapters found / own | story words / elements' | within 1% | nav/script in output "
+        "| unaccounted | story unmatched | warnings |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         if "words_story" not in r:
             story_file = not r["file"].startswith("not-a-story/")
             mark, within = (" ✗", "no") if story_file else ("", "")
             lines.append(
-                f"| {r['file']} | {r['reader']} | - / {r['chapters_own']}{mark} | - / {r['words_elements']:,} | {within} | | | |"
+                f"| {r['file']} | {r['reader']} | - / {r['chapters_own']}{mark} | - / {r['words_elements']:,} | {within} | | | | |"
             )
             continue
         own = f"{r['chapters_own']}" + (f" (of {r['chapters_in_work']})" if r.get("chapters_in_work") else "")
@@ -307,10 +314,11 @@ def render(rows: list[dict[str, Any]], seconds: float) -> str:
         ratio = f"{diff:+.1%}" if diff is not None else "no story elements"
         nav = "no" if not r["nav_hits"] else f"yes ({r['nav_hits']} runs)"
         unacc = f"{r['unaccounted']:.1%}" if "unaccounted" in r else "n/a"
+        unmatched = f"{r['unmatched']:.1%}" if "unmatched" in r else "n/a"
         lines.append(
             f"| {r['file']} | {r['reader']} | {r['chapters_found']} / {own}{mark} | "
             f"{r['words_story']:,} / {r['words_elements']:,} ({ratio}) | {'yes' if _words_ok(r) else 'no'} | "
-            f"{nav} | {unacc} | {_warning_kinds(r['warnings'])} |"
+            f"{nav} | {unacc} | {unmatched} | {_warning_kinds(r['warnings'])} |"
         )
     lines.append("")
     lines.append(f"{len(rows)} files in {seconds:.0f} s.")
@@ -346,8 +354,11 @@ unaccounted, the document gets a warning, first in its list, naming the parts: f
 `1,208 of 5,210 visible words (23.2%) are in neither the story text nor the metadata: Chapter 8
 (file Title_split_009.xhtml, div#chapters): 1,204 of 1,310 words not read` (a part is named by
 its first heading, its file and its element). It shows in `ficlens
-analyze`'s summary, the report's Warnings box and the corpus `works` table's `warnings`. Formats
-the account does not read yet record `account: {"skipped": ...}`.
+analyze`'s summary, the report's Warnings box and the corpus `works` table's `warnings`. Over the
+same limits, `story_unmatched` gives a second warning ("... are not in the input's visible text
+outside navigation and site chrome: navigation or script text in the story?"). EPUB documents the
+EPUB reader skips by name (cover, contents, copyright, about, ...) count as dropped. Formats the
+account does not read yet record `account: {"skipped": ...}`.
 
 ## Real downloads
 
@@ -377,6 +388,8 @@ Columns (the file's own counts are read from its markup by the script, independe
 - **unaccounted**: share of the file's visible words in neither the story text, the metadata nor
   what the readers drop by rule (`ficlens/ingest/account.py`); over 1% (and 10 words) the reader
   warns, naming the parts.
+- **story unmatched**: share of the story text's words that no visible word outside navigation
+  and site chrome accounts for (`account.story_unmatched`); over 1% (and 10 words) a warning.
 
 """
 

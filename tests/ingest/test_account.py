@@ -326,3 +326,22 @@ def test_unchanged_plain_text_is_all_story(tmp_path: Path) -> None:
     account = read_document(path).metadata["account"]
     assert account["visible"] == account["story"] == len(words(CH1 + " " + CH2))
     assert account["unaccounted"] == 0
+
+
+def test_navigation_kept_in_the_story_warns() -> None:
+    # a reader that kept the menu and the script's words in the story text
+    script = "var tracking = function(){ return 'analytics beacon'; };"
+    doc = Document(text=f"{NAV} {script} {NAV}\n\n{CH1}", format="html")
+    account = account_words(doc, page(CH1))
+    assert account["unaccounted"] == 0
+    assert account["story_unmatched"] == 2 * len(words(NAV)) + len(words(script))
+    assert any("navigation or script text in the story" in w for w in doc.warnings)
+
+
+def test_epub_documents_skipped_by_name_are_dropped_by_rule(tmp_path: Path) -> None:
+    # the EPUB reader skips copyright and about pages by name: not a loss
+    path = _book(tmp_path, [("one.xhtml", CH1), ("copyright.xhtml", CH3)])
+    doc = Document(text=f"one.xhtml\n\n{CH1}", source=str(path), format="epub")
+    account = account_words(doc, path.read_bytes())
+    assert account["unaccounted"] == 0
+    assert account["dropped_by"]["front and back matter"] >= len(words(CH3))

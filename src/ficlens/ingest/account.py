@@ -16,7 +16,10 @@ from the story text first, then the metadata values, then the recorded drops. Pa
 trigrams are mostly present in the output take their words first, so the words a lost part
 shares with the rest ("the", names) are charged to the lost part, not spread over all of them.
 When more than 1% of the visible words (and at least ``MIN_WORDS``) land nowhere, a warning
-names the parts that lost the most. Everything here is linear in the size of the input.
+names the parts that lost the most. The other way round, story-text words left over once every
+visible part outside the rule parts has taken its words (``story_unmatched``: navigation or
+script text kept, words a reader made up) warn over the same limits. Everything here is linear
+in the size of the input.
 
 Example: an EPUB whose reader skips the last spine document (an epilogue followed by the
 afterword block) gets ``doc.metadata["account"] == {"visible": 5210, "story": 3702, ...,
@@ -39,7 +42,17 @@ from typing import Any
 from ficlens.ingest._htmltext import SKIP_TAGS, local_name, parse_html
 from ficlens.model import Document
 
-__all__ = ["MIN_WORDS", "THRESHOLD", "Part", "account_words", "html_parts", "visible_parts", "words"]
+__all__ = [
+    "MIN_WORDS",
+    "THRESHOLD",
+    "Part",
+    "account_warning",
+    "account_words",
+    "html_parts",
+    "surplus_warning",
+    "visible_parts",
+    "words",
+]
 
 THRESHOLD = 0.01  # share of the visible words that may land nowhere without a warning
 MIN_WORDS = 10  # ... and a floor, so a stray label ("by") in a 200-word page does not warn
@@ -76,6 +89,13 @@ CHROME_CLASSES = {
     "next": "navigation",
     "position": "label",  # AO3: "Part 2 of the <series> series"
 }
+# EPUB documents the EPUB reader skips by name or body class (its ``_SKIP_NAME`` and
+# ``_SKIP_BODY_CLASSES``), less the title pages, whose metadata it reads.
+EPUB_SKIP_NAME = re.compile(
+    r"(?:^|/)(?:cover|toc|nav|contents|copyright|colophon|toc_page|log_page|about|halftitle)[^/]*\.x?html?$",
+    re.IGNORECASE,
+)
+EPUB_SKIP_BODY = frozenset({"fff_tocpage", "fff_logpage", "fff_coverpage"})
 _SECTION_LABELS = frozenset({"preface", "afterword", "end notes", "chapter end notes", "notes", "summary"})
 # Metadata keys that are not words of the input.
 _NOT_INPUT_KEYS = frozenset({"account", "dropped", "encoding", "front_matter_end", "producer"})
@@ -256,10 +276,16 @@ def _epub_parts(data: bytes) -> list[Part]:
         if item is None or item.get_type() != ebooklib.ITEM_DOCUMENT:
             continue
         name = item.get_name() or idref
-        nav = isinstance(item, epub.EpubNav) or "nav" in (getattr(item, "properties", []) or [])
-        for part in html_parts(parse_html(item.get_content()), prefix=f"file {name}, "):
-            if nav and part.rule is None:
-                part.rule = "navigation"
+        root = parse_html(item.get_content())
+        body = root.find(".//body")
+        rule = None
+        if isinstance(item, epub.EpubNav) or "nav" in (getattr(item, "properties", []) or []):
+            rule = "navigation"
+        elif EPUB_SKIP_NAME.search(name) or (body is not None and set((body.get("class") or "").split()) & EPUB_SKIP_BODY):
+            rule = "front and back matter"
+        for part in html_parts(root, prefix=f"file {name}, "):
+            if rule and part.rule is None:
+                part.rule = rule
             parts.append(part)
     return parts
 
@@ -421,9 +447,9 @@ def account_words(doc: Document, data: bytes) -> dict[str, Any] | None:
     lost.sort(key=lambda t: -t[0])
     account["lost_parts"] = [{"part": p.label, "words": len(p.words), "not_read": n} for n, p in lost[:10]]
     doc.metadata["account"] = account
-    warning = account_warning(account)
-    if warning:
-        doc.warnings.insert(0, warning)  # first: the CLI summary shows the first warnings
+    for warning in (surplus_warning(account), account_warning(account)):
+        if warning:
+            doc.warnings.insert(0, warning)  # first: the CLI summary shows the first warnings
     return account
 
 
@@ -439,4 +465,16 @@ def account_warning(account: dict[str, Any]) -> str | None:
     return (
         f"{lost:,} of {visible:,} visible words ({lost / visible:.1%}) are in neither the story text "
         f"nor the metadata: " + "; ".join(named) + tail
+    )
+
+
+def surplus_warning(account: dict[str, Any]) -> str | None:
+    """The warning when the story text holds words the input shows nowhere but in navigation or
+    site chrome (or not at all: script text, words a reader made up), over 1% and 10 words."""
+    story, extra = account.get("story", 0) + account.get("story_unmatched", 0), account.get("story_unmatched", 0)
+    if not story or extra < MIN_WORDS or extra <= THRESHOLD * story:
+        return None
+    return (
+        f"{extra:,} of the story text's {story:,} words ({extra / story:.1%}) are not in the input's visible "
+        "text outside navigation and site chrome: navigation or script text in the story?"
     )
