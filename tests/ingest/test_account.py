@@ -345,3 +345,23 @@ def test_epub_documents_skipped_by_name_are_dropped_by_rule(tmp_path: Path) -> N
     account = account_words(doc, path.read_bytes())
     assert account["unaccounted"] == 0
     assert account["dropped_by"]["front and back matter"] >= len(words(CH3))
+
+
+def test_html_read_by_a_reader_of_another_name_is_accounted() -> None:
+    # a saved-page reader added later (format "ffn", say) still gets the HTML account
+    doc = Document(text=CH1, format="ffn")
+    account = account_words(doc, page(CH1, CH2))
+    assert account is not None and account["lost_parts"][0]["part"] == "div#chapter-2"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"%PDF-1.4\n<p>not HTML</p>",  # a PDF
+        b"\0" * 60 + b"BOOKMOBI" + b"<html>",  # a MOBI: the name sits at offset 60
+    ],
+)
+def test_pdf_and_mobi_are_skipped_not_misread(data: bytes) -> None:
+    doc = Document(text="words", format="other")
+    assert account_words(doc, data) is None
+    assert "skipped" in doc.metadata["account"]

@@ -297,12 +297,22 @@ def visible_parts(doc: Document, data: bytes) -> list[Part] | None:
 
     if is_zip(data):
         return _epub_parts(data)
-    if doc.format in ("html", "ao3", "fanficfare"):
-        text, _warnings = decode_html(data, doc.source)
-        return html_parts(parse_html(text))
     if doc.format in ("text", "markdown"):
         return [Part("text", words(_plain_text(data, doc.source)))]
+    if doc.format in ("html", "ao3", "fanficfare") or _looks_html(data):  # and readers added later
+        text, _warnings = decode_html(data, doc.source)
+        return html_parts(parse_html(text))
     return None
+
+
+_HTML_TAG = re.compile(rb"<(?:html|body|div|p)\b", re.IGNORECASE)
+
+
+def _looks_html(data: bytes) -> bool:
+    """HTML a reader of another name read (a saved-page reader, say); never a PDF or a MOBI."""
+    if data.startswith(b"%PDF") or data[60:68] in (b"BOOKMOBI", b"TEXtREAd") or b"\x00" in data[:4096]:
+        return False
+    return _HTML_TAG.search(data[:65536]) is not None
 
 
 def _plain_text(data: bytes, source: str) -> str:
