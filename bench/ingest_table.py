@@ -341,24 +341,33 @@ the metadata values, and what the readers drop by rule. Rules: the tags every HT
 (`nav`, `form`, `footer`, `select`, ...), site chrome of saved AO3 and fanfiction.net pages
 (`#header`, `#footer`, `#kudos`, `#feedback`, `#share`, `ul.navigation`, `.actions`, the hidden
 `h3.landmark`, the `Stats` list), AO3 download boilerplate (`p.message`, `#works_links`,
-`p.jump`) and labels (`dt`, "Summary:", `<b>Category:</b>`). A reader may record more in
+`p.jump`), labels (`dt`, "Summary:", `<b>Category:</b>`), never inside an author's text
+(`userstuff`, `#storytext`), and the EPUB documents the EPUB reader skips by name (cover,
+contents, copyright, about, ...). A reader may record more in
 `metadata["dropped"]` (`{"part", "reason", "text"}`); the account takes that list out of the
 metadata. Parts whose word trigrams are mostly present in the output take their words first, so a
 lost part is charged with its common words too.
 
 `metadata.json` carries the result as `account`: `visible`, `story`, `metadata`, `dropped`,
-`dropped_by` (words per rule), `unaccounted`, `lost_parts` (the ten parts that lost the most)
-and `story_unmatched`: story-text words that match no visible word outside the parts dropped by
-rule (navigation or script text the reader kept, or words it made up, such as "Chapter 1"). When more than 1% of the visible words (and at least 10) are
-unaccounted, the document gets a warning, first in its list, naming the parts: for example
-`1,208 of 5,210 visible words (23.2%) are in neither the story text nor the metadata: Chapter 8
-(file Title_split_009.xhtml, div#chapters): 1,204 of 1,310 words not read` (a part is named by
-its first heading, its file and its element). It shows in `ficlens
-analyze`'s summary, the report's Warnings box and the corpus `works` table's `warnings`. Over the
-same limits, `story_unmatched` gives a second warning ("... are not in the input's visible text
-outside navigation and site chrome: navigation or script text in the story?"). EPUB documents the
-EPUB reader skips by name (cover, contents, copyright, about, ...) count as dropped. Formats the
-account does not read yet record `account: {"skipped": ...}`.
+`dropped_by` (words per rule), `unaccounted` (visible = story + metadata + dropped +
+unaccounted), `lost_parts` (the ten parts that lost the most, each named by its first heading,
+its file and its element) and `story_unmatched` (story-text words that no visible word outside
+the parts dropped by rule accounts for: navigation or script text the reader kept, or words it
+made up). Formats the account does not read yet (MOBI, PDF) record `account: {"skipped": ...}`.
+
+Two warnings, each when its count is over 1% and at least 10 words, go first in the document's
+warnings, so they show in `ficlens analyze`'s summary, the report's Warnings box and the corpus
+`works` table's `warnings`:
+
+- words not read: `1,208 of 5,210 visible words (23.2%) are in neither the story text nor the
+  metadata: Chapter 8 (file Title_split_009.xhtml, div#chapters): 1,204 of 1,310 words not read`;
+- words from nowhere: `86 of the story text's 278 words (30.9%) are not in the input's visible
+  text outside navigation and site chrome: navigation or script text in the story?`.
+
+What it cannot catch: words kept but out of order or in the wrong chapter (it counts words, not
+their order); a lost passage whose every word the metadata also holds; and site chrome of a
+layout its rules do not know, which shows as words not read (a warning too many, not one too
+few).
 
 ## Real downloads
 
