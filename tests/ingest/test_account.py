@@ -315,6 +315,7 @@ def test_chrome_classes_do_not_apply_inside_the_story() -> None:
         "word " * 300_000,  # long text: read in chunks cut at whitespace
         "x" * 2_500_000,  # one word longer than a chunk: no cut, no endless loop
     ],
+    ids=["many-words", "one-long-word"],
 )
 def test_words_of_long_text_in_chunks(text: str) -> None:
     assert len(words(text)) == len(text.split())
@@ -360,6 +361,7 @@ def test_html_read_by_a_reader_of_another_name_is_accounted() -> None:
         b"%PDF-1.4\n<p>not HTML</p>",  # a PDF
         b"\0" * 60 + b"BOOKMOBI" + b"<html>",  # a MOBI: the name sits at offset 60
     ],
+    ids=["pdf", "mobi"],
 )
 def test_pdf_and_mobi_are_skipped_not_misread(data: bytes) -> None:
     doc = Document(text="words", format="other")
