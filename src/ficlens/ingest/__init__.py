@@ -21,6 +21,7 @@ from ficlens.ingest._common import (
     read_bytes,
 )
 from ficlens.ingest._htmltext import parse_html
+from ficlens.ingest.account import account_words
 from ficlens.ingest.ao3 import Ao3Reader
 from ficlens.ingest.detect import (
     FORMATS,
@@ -63,8 +64,18 @@ _HTML_READERS = {"html": HtmlReader, "ao3": Ao3Reader, "fanficfare": FanFicFareH
 
 
 def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, format: str | None = None) -> Document:
-    """Read one story file; the reader is chosen by content unless ``format`` names one."""
+    """Read one story file; the reader is chosen by content unless ``format`` names one.
+
+    Then the words account (``account.py``): ``metadata["account"]``, and a warning when more
+    than 1% of the file's visible words are in neither the text nor the metadata.
+    """
     path = Path(path)
+    doc = _read(path, max_bytes, format)
+    account_words(doc, read_bytes(path, max_bytes))
+    return doc
+
+
+def _read(path: Path, max_bytes: int, format: str | None) -> Document:
     source = str(path)
     if format is not None and format not in FORMATS:
         raise InputError(source, f"unknown format {format!r} (choose one of {', '.join(FORMATS)})")

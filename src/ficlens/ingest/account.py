@@ -1,0 +1,490 @@
+"""The words account: every visible word of the input is story text, metadata, or dropped by rule.
+
+``account_words(doc, data)`` reads the input bytes again, independently of the reader that made
+``doc``, and splits its visible words into parts: one per element with an ``id`` (its own text,
+not that of id-bearing descendants), per spine document of an EPUB, or the whole file for plain
+text and Markdown. Scripts, styles, ``noscript``, ``template``, ``head`` and hidden elements are
+not visible words. Elements the readers drop by rule are counted as dropped: the tags every
+HTML reader skips (``_htmltext.SKIP_TAGS``: ``nav``, ``form``, ``footer``, ...) and the site
+chrome, boilerplate and labels of saved AO3 and fanfiction.net pages and AO3 downloads
+(``CHROME_IDS``, ``CHROME_CLASSES``, ``_rule``), never inside an author's text. A reader may record what else it drops by rule
+in ``doc.metadata["dropped"]`` (a list of ``{"part", "reason", "text"}``); the account takes that
+list out of the metadata, so dropped text never reaches ``metadata.json``.
+
+Words (``\\w+`` runs, NFKC, case-folded) are matched as multisets: each part takes its words
+from the story text first, then the metadata values, then the recorded drops. Parts whose word
+trigrams are mostly present in the output take their words first, so the words a lost part
+shares with the rest ("the", names) are charged to the lost part, not spread over all of them.
+When more than 1% of the visible words (and at least ``MIN_WORDS``) land nowhere, a warning
+names the parts that lost the most. The other way round, story-text words left over once every
+visible part outside the rule parts has taken its words (``story_unmatched``: navigation or
+script text kept, words a reader made up) warn over the same limits. Everything here is linear
+in the size of the input.
+
+Example: an EPUB whose reader skips the last spine document (an epilogue followed by the
+afterword block) gets ``doc.metadata["account"] == {"visible": 5210, "story": 3702, ...,
+"unaccounted": 1208}`` and the warning "1,208 of 5,210 visible words (23.2%) are in neither the
+story text nor the metadata: Chapter 8 (file Title_split_009.xhtml, div#chapters): 1,204 of 1,310 words
+not read".
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ficlens.ingest._htmltext import SKIP_TAGS, local_name, parse_html
+from ficlens.model import Document
+
+__all__ = [
+    "MIN_WORDS",
+    "THRESHOLD",
+    "Part",
+    "account_warning",
+    "account_words",
+    "html_parts",
+    "surplus_warning",
+    "visible_parts",
+    "words",
+]
+
+THRESHOLD = 0.01  # share of the visible words that may land nowhere without a warning
+MIN_WORDS = 10  # ... and a floor, so a stray label ("by") in a 200-word page does not warn
+MAX_NAMED = 3  # parts named in the warning
+
+# Not visible at all: never counted.
+INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title", "meta", "link"})
+# Visible, but every reader drops them by rule (site chrome, widgets).
+RULE_TAGS = SKIP_TAGS - INVISIBLE_TAGS
+# Site chrome the readers leave out by rule: saved AO3 and fanfiction.net pages.
+CHROME_IDS = {
+    "header": "site chrome",
+    "footer": "site chrome",
+    "skiplinks": "site chrome",
+    "greeting": "site chrome",
+    "login": "site chrome",
+    "admin-banner": "site chrome",
+    "kudos": "kudos and comments",
+    "feedback": "kudos and comments",
+    "comments_placeholder": "kudos and comments",
+    "share": "kudos and comments",
+    "collection-form": "site chrome",
+    "top": "site chrome",
+    "pre_story_links": "site chrome",
+    "works_links": "boilerplate",  # AO3 download: "Please drop by the archive and comment..."
+}
+CHROME_CLASSES = {
+    "navigation": "navigation",
+    "actions": "navigation",
+    "landmark": "label",
+    "message": "boilerplate",  # AO3 download: "Posted originally on the Archive of Our Own at..."
+    "jump": "navigation",  # AO3: "(See the end of the chapter for more notes.)"
+    "previous": "navigation",  # AO3 series links: "← Previous Work", "Next Work →"
+    "next": "navigation",
+    "position": "label",  # AO3: "Part 2 of the <series> series"
+}
+# EPUB documents the EPUB reader skips by name or body class (its ``_SKIP_NAME`` and
+# ``_SKIP_BODY_CLASSES``), less the title pages, whose metadata it reads.
+EPUB_SKIP_NAME = re.compile(
+    r"(?:^|/)(?:cover|toc|nav|contents|copyright|colophon|toc_page|log_page|about|halftitle)[^/]*\.x?html?$",
+    re.IGNORECASE,
+)
+EPUB_SKIP_BODY = frozenset({"fff_tocpage", "fff_logpage", "fff_coverpage"})
+_SECTION_LABELS = frozenset({"preface", "afterword", "end notes", "chapter end notes", "notes", "summary"})
+# Metadata keys that are not words of the input.
+_NOT_INPUT_KEYS = frozenset({"account", "dropped", "encoding", "front_matter_end", "producer"})
+
+_WORD = re.compile(r"\d{1,3}(?:,\d{3})+\b|\w+")
+_SPACE = re.compile(r"\s")
+_CHUNK = 1 << 20  # characters
+_LABEL_TAGS = frozenset({"b", "strong", "span", "em", "i", "dt", "label"})
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` as the account counts them: ``\\w+`` runs, NFKC, case-folded;
+    a number with thousands separators is one word ("3,419" and 3419 are the same). Words are
+    interned, and a long text is read in chunks cut at whitespace, so a list of words costs a
+    pointer a word."""
+    if len(text) <= _CHUNK:
+        return _chunk_words(text)
+    out: list[str] = []
+    start = 0
+    while start < len(text):
+        cut = _SPACE.search(text, start + _CHUNK) if start + _CHUNK < len(text) else None
+        end = cut.start() if cut else len(text)
+        out.extend(_chunk_words(text[start:end]))
+        start = end
+    return out
+
+
+def _chunk_words(text: str) -> list[str]:
+    found = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    if "," in text:
+        found = [w.replace(",", "") if "," in w else w for w in found]
+    return list(map(sys.intern, found))
+
+
+@dataclass
+class Part:
+    """One named part of the input and its visible words, in order."""
+
+    name: str
+    words: list[str] = field(default_factory=list)
+    rule: str | None = None  # set when the readers drop this part by rule ("navigation", ...)
+    heading: str | None = None  # the first h1-h3 inside the part, to name it ("Chapter 8")
+
+    @property
+    def label(self) -> str:
+        """``Chapter 8: Home (file x_split_009.xhtml, div#chapters)``, or the name alone."""
+        if not self.heading:
+            return self.name
+        return f"{self.heading} ({self.name})"
+
+
+# --- the input's visible words -------------------------------------------------------------
+
+
+def _hidden(el: Any) -> bool:
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style
+
+
+def _is_story(el: Any) -> bool:
+    """An element that holds an author's text: AO3's ``userstuff`` (any Calibre renaming), FFN's
+    ``#storytext``. Inside one, classes and ids are the author's (an AO3 work skin may well style
+    a ``p.message``), so only the tag rules and AO3's hidden landmark apply there. An AO3
+    download's ``div#chapters`` is also ``userstuff`` but holds AO3's chapter headings and labels."""
+    ident = el.get("id")
+    if ident == "storytext":
+        return True
+    return ident != "chapters" and any(c.startswith("userstuff") for c in (el.get("class") or "").split())
+
+
+def _rule(el: Any, tag: str, in_story: bool = False) -> str | None:
+    """Why the readers drop this element by rule, or None when its words must be accounted for."""
+    if tag in RULE_TAGS:
+        return "navigation" if tag in ("nav", "footer") else f"<{tag}>"
+    if el.get("role") == "navigation":
+        return "navigation"
+    if in_story:
+        return "label" if "landmark" in (el.get("class") or "").split() else None
+    reason = CHROME_IDS.get(el.get("id") or "")
+    if reason:
+        return reason
+    cls = set((el.get("class") or "").split())
+    for name, why in CHROME_CLASSES.items():
+        if name in cls:
+            return why
+    if tag == "dt" or (tag in ("h3", "h4", "h5") and "heading" in cls and "title" not in cls):
+        return "label"  # "Rating:", "Summary:", "Notes:"
+    if tag in _LABEL_TAGS and len(el) == 0 and _is_label(el.text or ""):
+        return "label"  # FanFicFare and FicHub title pages: "<b>Category:</b> ..."
+    if tag == "dl" and "stats" in cls:
+        return "statistics"
+    if tag == "dd":
+        prev = el.getprevious()
+        if prev is not None and local_name(prev) == "dt" and (prev.text or "").strip().lower() == "stats:":
+            return "statistics"
+    if tag in ("p", "h2", "h3") and len(el) == 0 and (el.text or "").strip().rstrip(":").lower() in _SECTION_LABELS:
+        return "label"  # AO3 download: "Afterword", "Chapter End Notes" before the notes
+    return None
+
+
+_HEADINGS = frozenset({"h1", "h2", "h3"})
+
+
+def _heading_text(el: Any) -> str | None:
+    text = " ".join(el.text_content().split())
+    if not text:
+        return None
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _is_label(text: str) -> bool:
+    text = text.strip()
+    return text.endswith(":") and 0 < len(text.split()) <= 3
+
+
+def _label(el: Any, tag: str) -> str:
+    ident = el.get("id")
+    if ident:
+        return f"{tag}#{ident}"
+    cls = (el.get("class") or "").split()
+    return f"{tag}.{cls[0]}" if cls else tag
+
+
+def html_parts(root: Any, prefix: str = "") -> list[Part]:
+    """The visible words of an HTML tree, one part per element with an id (plus the body's own).
+
+    An element the readers drop by rule (``RULE_TAGS``, ``role="navigation"``) is a part of its own
+    with ``rule`` set. Walks the tree with an explicit stack, in document order.
+    """
+    body = root.find(".//body")
+    body = body if body is not None else root
+    top = Part(f"{prefix}body" if not prefix else prefix.rstrip(", "))
+    parts: list[Part] = [top]
+    # Stack items: ("el", element, owner, inside an author's text) or ("tail", text, owner, ...).
+    stack: list[tuple[str, Any, Part, bool]] = [("el", body, top, False)]
+    while stack:
+        kind, item, owner, in_story = stack.pop()
+        if kind == "tail":
+            owner.words.extend(words(item))
+            continue
+        el = item
+        tag = local_name(el)
+        if tag is None:  # comment or processing instruction: only its tail is text
+            continue
+        if el is not body:
+            if tag in INVISIBLE_TAGS or _hidden(el):
+                continue
+            if tag in _HEADINGS and owner.heading is None and owner.rule is None:
+                owner.heading = _heading_text(el)
+            rule = _rule(el, tag, in_story)
+            in_story = in_story or _is_story(el)
+            if rule and owner.rule is None:
+                owner = Part(prefix + _label(el, tag), rule=rule)
+                parts.append(owner)
+            elif el.get("id") and owner.rule is None:
+                owner = Part(prefix + _label(el, tag), heading=_heading_text(el) if tag in _HEADINGS else None)
+                parts.append(owner)
+        if el.text:
+            owner.words.extend(words(el.text))
+        children = list(el)
+        for child in reversed(children):
+            if child.tail:
+                stack.append(("tail", child.tail, owner, in_story))
+            stack.append(("el", child, owner, in_story))
+    return [p for p in parts if p.words]
+
+
+def _epub_parts(data: bytes) -> list[Part]:
+    import ebooklib
+    from ebooklib import epub
+
+    book = epub.read_epub(io.BytesIO(data), options={"ignore_ncx": True})
+    parts: list[Part] = []
+    for idref, _linear in book.spine:
+        item = book.get_item_with_id(idref)
+        if item is None or item.get_type() != ebooklib.ITEM_DOCUMENT:
+            continue
+        name = item.get_name() or idref
+        root = parse_html(item.get_content())
+        body = root.find(".//body")
+        rule = None
+        if isinstance(item, epub.EpubNav) or "nav" in (getattr(item, "properties", []) or []):
+            rule = "navigation"
+        elif EPUB_SKIP_NAME.search(name) or (body is not None and set((body.get("class") or "").split()) & EPUB_SKIP_BODY):
+            rule = "front and back matter"
+        for part in html_parts(root, prefix=f"file {name}, "):
+            if rule and part.rule is None:
+                part.rule = rule
+            parts.append(part)
+    return parts
+
+
+def visible_parts(doc: Document, data: bytes) -> list[Part] | None:
+    """The input's visible words by part, or None for a format the account does not read."""
+    from ficlens.ingest.detect import is_zip
+    from ficlens.ingest.html import decode_html
+
+    if is_zip(data):
+        return _epub_parts(data)
+    if doc.format in ("text", "markdown"):
+        return [Part("text", words(_plain_text(data, doc.source)))]
+    if doc.format in ("html", "ao3", "fanficfare") or _looks_html(data):  # and readers added later
+        text, _warnings = decode_html(data, doc.source)
+        return html_parts(parse_html(text))
+    return None
+
+
+_HTML_TAG = re.compile(rb"<(?:html|body|div|p)\b", re.IGNORECASE)
+
+
+def _looks_html(data: bytes) -> bool:
+    """HTML a reader of another name read (a saved-page reader, say); never a PDF or a MOBI."""
+    if data.startswith(b"%PDF") or data[60:68] in (b"BOOKMOBI", b"TEXtREAd") or b"\x00" in data[:4096]:
+        return False
+    return _HTML_TAG.search(data[:65536]) is not None
+
+
+def _plain_text(data: bytes, source: str) -> str:
+    """A text or Markdown file as its readers decode it (mojibake repaired: decoding, not reading)."""
+    from ficlens.ingest._common import decode_bytes, repair_mojibake
+
+    return repair_mojibake(decode_bytes(data, source).text)[0]
+
+
+def _unchanged_text_account(doc: Document, data: bytes) -> dict[str, Any] | None:
+    """Plain text and Markdown readers keep the decoded file as ``text``: when it is unchanged,
+    every word is story and nothing needs matching (a 50 MB file costs one pass, no word lists)."""
+    from ficlens.ingest.detect import is_zip
+
+    if doc.format not in ("text", "markdown") or is_zip(data) or _plain_text(data, doc.source) != doc.text:
+        return None
+    n = sum(1 for _ in _WORD.finditer(unicodedata.normalize("NFKC", doc.text)))
+    return {
+        "visible": n,
+        "story": n,
+        "metadata": 0,
+        "dropped": 0,
+        "dropped_by": {},
+        "unaccounted": 0,
+        "story_unmatched": 0,
+        "lost_parts": [],
+    }
+
+
+# --- what the reader produced -------------------------------------------------------------
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _strings(v)
+    elif value is not None and not isinstance(value, bool):
+        yield str(value)
+
+
+def _trigrams(seq: list[str]) -> Iterator[int]:
+    """Hashes of the word trigrams of ``seq`` (map and zip keep the loop out of Python)."""
+    return map(hash, zip(seq, seq[1:], seq[2:], strict=False))
+
+
+def _presence(part: Part, grams: set[int], pool: Counter[str]) -> float:
+    """Share of the part's trigrams (words, for a part under three words) found in the output."""
+    if len(part.words) < 3:
+        return sum(1 for w in part.words if pool[w] > 0) / max(len(part.words), 1)
+    return sum(map(grams.__contains__, _trigrams(part.words))) / (len(part.words) - 2)
+
+
+def _fmt_part(name: str, lost: int, total: int) -> str:
+    return f"{name}: {lost:,} of {total:,} words not read"
+
+
+def account_words(doc: Document, data: bytes) -> dict[str, Any] | None:
+    """Account for the input's visible words; write ``doc.metadata["account"]`` and maybe a warning.
+
+    Returns the account, or None (and records why) when the format has no account yet.
+    """
+    recorded = doc.metadata.pop("dropped", None) or []
+    if not recorded:
+        unchanged = _unchanged_text_account(doc, data)
+        if unchanged is not None:
+            doc.metadata["account"] = unchanged
+            return unchanged
+    try:
+        parts = visible_parts(doc, data)
+    except Exception as err:  # the reader read the file; a check that cannot must say so, not stop it
+        doc.metadata["account"] = {"skipped": f"the words account could not read the file ({type(err).__name__})"}
+        doc.warnings.append(f"the words account could not read the file ({type(err).__name__}: {err}); words lost are not checked")
+        return None
+    if parts is None:
+        doc.metadata["account"] = {"skipped": f"no words account for the {doc.format} format yet"}
+        return None
+    story_words = words(doc.text)
+    meta_values = [words(s) for k, v in doc.metadata.items() if k not in _NOT_INPUT_KEYS for s in _strings(v)]
+    dropped_values = [(d.get("reason") or "dropped", words(d.get("text") or "")) for d in recorded]
+    # Pools in the order a visible word takes from them: story, metadata, then each reason a
+    # reader recorded for what it dropped.
+    pools: dict[str, Counter[str]] = {"story": Counter(story_words), "metadata": Counter(w for ws in meta_values for w in ws)}
+    for reason, ws in dropped_values:
+        pools.setdefault(f"dropped:{reason}", Counter()).update(ws)
+    grams: set[int] = set(_trigrams(story_words))
+    for ws in meta_values:
+        grams.update(_trigrams(ws))
+    for _r, ws in dropped_values:
+        grams.update(_trigrams(ws))
+    anywhere: Counter[str] = Counter()
+    for pool in pools.values():
+        anywhere.update(pool)
+
+    totals = Counter({"story": 0, "metadata": 0, "dropped": 0, "unaccounted": 0})
+    dropped_by: Counter[str] = Counter()
+    lost: list[tuple[int, Part]] = []
+    ranked = sorted(
+        (p for p in parts if p.rule is None), key=lambda p: -_presence(p, grams, anywhere)
+    )  # stable: equal presence keeps document order
+    for part in parts:
+        if part.rule is not None:
+            totals["dropped"] += len(part.words)
+            dropped_by[part.rule] += len(part.words)
+    for part in ranked:
+        missing = 0
+        for w, need in Counter(part.words).items():
+            for key, pool in pools.items():
+                have = pool.get(w, 0)
+                if not have:
+                    continue
+                take = min(have, need)
+                pool[w] = have - take
+                need -= take
+                if key.startswith("dropped:"):
+                    totals["dropped"] += take
+                    dropped_by[key.removeprefix("dropped:")] += take
+                else:
+                    totals[key] += take
+                if not need:
+                    break
+            missing += need
+        totals["unaccounted"] += missing
+        if missing:
+            lost.append((missing, part))
+    visible = sum(len(p.words) for p in parts)
+    account: dict[str, Any] = {
+        "visible": visible,
+        "story": totals["story"],
+        "metadata": totals["metadata"],
+        "dropped": totals["dropped"],
+        "dropped_by": dict(sorted(dropped_by.items())),
+        "unaccounted": totals["unaccounted"],
+        # story words no visible word outside the rule parts matched: kept navigation or
+        # script text, or words the reader made up ("Chapter 1")
+        "story_unmatched": sum(pools["story"].values()),
+    }
+    lost.sort(key=lambda t: -t[0])
+    account["lost_parts"] = [{"part": p.label, "words": len(p.words), "not_read": n} for n, p in lost[:10]]
+    doc.metadata["account"] = account
+    for warning in (surplus_warning(account), account_warning(account)):
+        if warning:
+            doc.warnings.insert(0, warning)  # first: the CLI summary shows the first warnings
+    return account
+
+
+def account_warning(account: dict[str, Any]) -> str | None:
+    """The warning for an account, or None when (almost) every visible word is accounted for."""
+    visible, lost = account.get("visible", 0), account.get("unaccounted", 0)
+    if not visible or lost < MIN_WORDS or lost <= THRESHOLD * visible:
+        return None
+    parts: Iterable[dict[str, Any]] = account.get("lost_parts", [])
+    named = [_fmt_part(p["part"], p["not_read"], p["words"]) for p in list(parts)[:MAX_NAMED]]
+    more = len(account.get("lost_parts", [])) - len(named)
+    tail = f"; and {more} more part{'s' if more > 1 else ''}" if more > 0 else ""
+    return (
+        f"{lost:,} of {visible:,} visible words ({lost / visible:.1%}) are in neither the story text "
+        f"nor the metadata: " + "; ".join(named) + tail
+    )
+
+
+def surplus_warning(account: dict[str, Any]) -> str | None:
+    """The warning when the story text holds words the input shows nowhere but in navigation or
+    site chrome (or not at all: script text, words a reader made up), over 1% and 10 words."""
+    story, extra = account.get("story", 0) + account.get("story_unmatched", 0), account.get("story_unmatched", 0)
+    if not story or extra < MIN_WORDS or extra <= THRESHOLD * story:
+        return None
+    return (
+        f"{extra:,} of the story text's {story:,} words ({extra / story:.1%}) are not in the input's visible "
+        "text outside navigation and site chrome: navigation or script text in the story?"
+    )
