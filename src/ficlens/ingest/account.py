@@ -77,6 +77,13 @@ CHROME_IDS = {
     "collection-form": "site chrome",
     "top": "site chrome",
     "pre_story_links": "site chrome",
+    # fanfiction.net: font controls, review box, favourite/alert widgets, share links, footer.
+    "f_width": "site chrome",
+    "review": "kudos and comments",
+    "review_success": "kudos and comments",
+    "story_actions": "kudos and comments",
+    "follow_area": "kudos and comments",
+    "p_footer": "site chrome",
     "works_links": "boilerplate",  # AO3 download: "Please drop by the archive and comment..."
 }
 CHROME_CLASSES = {
@@ -88,6 +95,7 @@ CHROME_CLASSES = {
     "previous": "navigation",  # AO3 series links: "← Previous Work", "Next Work →"
     "next": "navigation",
     "position": "label",  # AO3: "Part 2 of the <series> series"
+    "lc-wrapper": "site chrome",  # fanfiction.net: the text size and width controls
 }
 # EPUB documents the EPUB reader skips by name or body class (its ``_SKIP_NAME`` and
 # ``_SKIP_BODY_CLASSES``), less the title pages, whose metadata it reads.

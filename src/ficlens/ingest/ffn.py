@@ -83,6 +83,26 @@ def _inside(el: Any, ancestor: Any) -> bool:
     return False
 
 
+_INVISIBLE = frozenset({"script", "style", "noscript", "template", "head", "title"})
+
+
+def _outside(root: Any, story: Any) -> str:
+    """The page's visible text outside ``story`` (script and style code left out)."""
+    parts: list[str] = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        name = local_name(el)
+        inside = _inside(el, story)
+        if not inside and name not in _INVISIBLE and el.text:
+            parts.append(el.text)
+        parent = el.getparent()
+        # A tail is text of the parent: outside when the parent is, and visible when the parent is.
+        if el.tail and parent is not None and not _inside(parent, story) and local_name(parent) not in _INVISIBLE:
+            parts.append(el.tail)
+    return " ".join(parts)
+
+
 _STATS = re.compile(r"(?:Fiction\s+)?Rated:.*?\bid:\s*\d+", re.IGNORECASE | re.DOTALL)
 
 
@@ -229,6 +249,10 @@ class FfnReader:
             (m.group(1) for a in root.iter("a") if (m := _STORY_LINK.search(a.get("href") or ""))), None
         )
         meta["url"] = f"https://www.fanfiction.net/s/{story_id}/{number}/" if story_id else None
+        # The rule of this reader: the story is div#storytext; the rest of the page (menus,
+        # header labels and counts, review box, footer) is the site's, dropped by rule. The
+        # words account (ingest/account.py) reads what was dropped from here.
+        meta["dropped"] = [{"part": "page outside div#storytext", "reason": "site chrome", "text": _outside(root, story)}]
         builder = TextBuilder()
         builder.start_chapter(chapter_title or "")
         builder.walk(story)
