@@ -240,7 +240,14 @@ def row(path: Path) -> dict[str, Any]:
     r["chapters_found"] = sum(1 for h in doc.hints if h.kind == HintKind.CHAPTER_START) or (1 if doc.text.strip() else 0)
     story = words(doc.text[int(doc.metadata.get("front_matter_end") or 0) :])
     r["words_story"] = len(story)
-    meta_words = [words(str(v)) for k, v in doc.metadata.items() if k != "account"]
+    # Each metadata value on its own (a run across two list items is no run of the page), less
+    # the values the reader builds rather than reads (the story's address).
+    meta_words = [
+        words(str(item))
+        for k, v in doc.metadata.items()
+        if k not in ("account", "url")
+        for item in (v if isinstance(v, list) else [v])
+    ]
     out = _grams(story).union(*(_grams(m) for m in meta_words))
     r["nav_hits"] = len((chrome_grams(root) if root is not None else epub_script_grams(data)) & out)
     account = doc.metadata.get("account") or {}
