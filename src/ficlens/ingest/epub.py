@@ -193,6 +193,9 @@ class EpubReader:
                 render_chapters(builder, collect_chapters(container), sub)
                 chapter_titles.extend(sub["chapter_titles"])
                 chapter_notes.extend(sub["chapter_notes"])
+                chrome = _notes_chrome(root)
+                if chrome:
+                    dropped.append({"part": name, "reason": "AO3 notes labels", "text": chrome})
                 continue
             work_title = meta.get("title") if one_shot else None
             self._generic_document(builder, body, name, chapter_titles, work_title)
@@ -244,6 +247,16 @@ class EpubReader:
                 marks[h] = inline_text(h)
                 titles.append(marks[h])
         builder.walk(body, skip=skip, chapter_marks=marks)
+
+
+def _notes_chrome(root: Any) -> str:
+    """The text of AO3's notes modules outside the notes themselves: the "Notes:" label and
+    "(See the end of the chapter for notes.)", which the AO3 reader leaves out."""
+    out = []
+    for module in root.iter("div"):
+        if "notes" in classes(module):
+            out.extend(plain_text(el) for el in module if local_name(el) not in (None, "blockquote"))
+    return "\n".join(t for t in out if t)
 
 
 def _body(root: Any) -> Any:
