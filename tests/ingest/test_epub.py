@@ -291,9 +291,11 @@ def test_leading_title_page_that_restates_the_metadata_is_front_matter(tmp_path:
         tmp_path, [("introduction.xhtml", intro), *STORY], title="Harbour Lights", author="Ness", description=SUMMARY
     )
     doc = read_document(path)
+    m = doc.metadata
     assert [t for t, _ in starts(doc)] == ["Lanterns", "Boats"]
     assert doc.text.startswith("Lanterns\n\nMara")
-    assert doc.metadata["account"]["unaccounted"] == 0
+    assert (m["status"], m["words"], m["url"]) == ("complete", 21, "https://example.org/s/1")
+    assert m["account"]["unaccounted"] == 0
 
 
 def test_leading_site_story_header_page_is_front_matter(tmp_path: Path) -> None:
@@ -302,14 +304,37 @@ def test_leading_site_story_header_page_is_front_matter(tmp_path: Path) -> None:
     info = xhtml(
         "<h1>Information</h1><div><p><b>Table of Contents URL: </b>https://example.org/s/1/1/</p></div>"
         '<div id="profile_top"><b>Harbour Lights</b> <span>By:</span> <a href="/u/1">Ness</a>'
-        f"<div>{SUMMARY} Winter is long and the oil runs low.</div>"
-        "<span>Rated: Fiction K - English - Chapters: 2 - Words: 21 - Status: Complete</span></div>"
+        f'<div class="xcontrast_txt">{SUMMARY} Winter is long and the oil runs low.</div>'
+        "<span>Rated: Fiction K - English - Chapters: 2 - Words: 21 - Status: Complete - id: 1</span></div>"
     )
     path = build(tmp_path, [("0000_Information.xhtml", info), *STORY], title="Harbour Lights", author="Ness")
     doc = read_document(path)
+    m = doc.metadata
     assert [t for t, _ in starts(doc)] == ["Lanterns", "Boats"]
     assert "oil runs low" not in doc.text
-    assert doc.metadata["account"]["unaccounted"] == 0
+    assert m["summary"] == f"{SUMMARY} Winter is long and the oil runs low."
+    assert (m["rating"], m["language"], m["words"], m["chapters"]) == ("K", "English", 21, "2/2")
+    assert m["account"]["unaccounted"] == 0
+
+
+def test_builder_title_page_with_label_lines_is_read_as_metadata(tmp_path: Path) -> None:
+    # A third-party builder's title page: "<p>Label: value</p>" lines, the summary in a
+    # blockquote after "Summary:".
+    title_page = xhtml(
+        '<h3><a href="https://example.org/works/9">Harbour Lights</a> by Ness</h3>'
+        "<p>Fandoms: Original Work</p><p>Status: In-Progress</p><p>Published: 2024-01-02</p>"
+        "<p>Chapters: 2/?</p><p>Relationships: Mara/Ines</p><p>Additional tags: Winter, Lighthouses</p>"
+        "<p>Categories: F/F</p><p>Rating: General Audiences</p>"
+        f"<div>Summary: <blockquote><p>{SUMMARY}</p></blockquote></div>"
+    )
+    path = build(tmp_path, [("titlepage.xhtml", title_page), *STORY], title="Harbour Lights", author="Ness")
+    doc = read_document(path)
+    m = doc.metadata
+    assert [t for t, _ in starts(doc)] == ["Lanterns", "Boats"]
+    assert (m["fandoms"], m["relationships"], m["categories"]) == (["Original Work"], ["Mara/Ines"], ["F/F"])
+    assert (m["additional_tags"], m["rating"]) == (["Winter", "Lighthouses"], "General Audiences")
+    assert (m["published"], m["chapters"], m["summary"]) == ("2024-01-02", "2/?", SUMMARY)
+    assert m["account"]["unaccounted"] == 0
 
 
 @pytest.mark.parametrize(

@@ -34,6 +34,7 @@ from ficlens.ingest.ao3 import (
     render_chapters,
 )
 from ficlens.ingest.fanficfare import apply_entries, title_and_authors, title_entries
+from ficlens.ingest.ffn import header_metadata as ffn_header_metadata
 from ficlens.model import Document
 
 # Uncompressed total allowed: ten times the file-size limit, at most 500 MB.
@@ -172,7 +173,12 @@ class EpubReader:
                 continue
             if role == "front_matter":
                 # A page that restates the book's metadata (title, author, summary, "Label: value"
-                # lines, the source site's story header): not story; the account reads it here.
+                # lines, the source site's story header): not story. Its labelled values fill
+                # the metadata; the account reads the whole page from ``dropped``.
+                extra = empty_metadata()
+                apply_entries(extra, label_entries(body))
+                _merge(extra, ffn_header_metadata(root))  # fanfiction.net's #profile_top
+                _merge(meta, {k: v for k, v in extra.items() if k not in ("title", "authors")})
                 dropped.append({"part": name, "reason": "front matter", "text": plain_text(body)})
                 continue
             if role == "fff_title":
@@ -301,14 +307,16 @@ def _roles(spine: list[Any], roots: list[Any], bodies: list[Any], opf_words: set
             role = "ao3_afterword"
         elif "fff_titlepage" in classes(body) or re.search(r"(?:^|/)title_page\.x?html?$", name):
             role = "fff_title"
-        elif classes(body) & _SKIP_BODY_CLASSES or _SKIP_NAME.search(name) or not inline_text(body):
-            role = "skip"  # cover, contents..., an image-only page
         elif not has_userstuff and any({"notes", "module"} <= classes(el) for el in root.iter("div")):
             role = "ao3_notes"
         elif has_userstuff and root.xpath(_AO3_CHAPTER_MARKS):
             role = "ao3_chapter"
+        elif classes(body) & _SKIP_BODY_CLASSES or not inline_text(body):
+            role = "skip"  # FanFicFare's contents and log pages, an image-only page
         elif not story_seen and _metadata_page(body, opf_words):
             role = "front_matter"
+        elif _SKIP_NAME.search(name):
+            role = "skip"  # cover, contents, copyright...
         else:
             role = "chapter"
         story_seen = story_seen or role in ("chapter", "ao3_chapter")
@@ -324,6 +332,50 @@ _BLOCKS = frozenset(_LINE_TAGS) - {"span"} | {"blockquote", "ul", "ol", "table",
 # Largest page taken for a metadata page, and the words it may hold that the metadata does not.
 _METADATA_PAGE_WORDS = 1000
 _METADATA_PAGE_UNEXPLAINED = 0.2
+
+
+def _labelled_quote(el: Any) -> Any | None:
+    """The blockquote of ``<div>Summary: <blockquote>...</blockquote></div>``, else None."""
+    own = (el.text or "").strip()
+    if not own.endswith(":") or not _LABEL_LINE.match(own + " x"):
+        return None
+    return next((c for c in el if local_name(c) == "blockquote"), None)
+
+
+def _leaf(el: Any) -> bool:
+    return not any(local_name(d) in _BLOCKS for d in el.iterdescendants())
+
+
+def label_entries(body: Any) -> dict[str, str]:
+    """``Label: value`` lines of a metadata page, labels lower-cased.
+
+    A line is a block of its own (``<p>Status: complete</p>``, ``<p><b>By:</b> name</p>``); a
+    line of several (``Rated: Fiction M - Language: English - Genre: Romance``) gives one entry
+    each; ``Summary:`` followed by a blockquote takes the blockquote's text.
+    """
+    out: dict[str, str] = {}
+    for el in body.iter(*_LINE_TAGS):
+        if local_name(el) == "span" and el.getparent() is not None and local_name(el.getparent()) == "span":
+            continue
+        quote = _labelled_quote(el)
+        if quote is not None:
+            out.setdefault((el.text or "").strip().rstrip(":").strip().lower(), plain_text(quote))
+            continue
+        if not _leaf(el):
+            continue
+        text = inline_text(el) or ""
+        if not _LABEL_LINE.match(text):
+            continue
+        pieces = [text]
+        if " - " in text:
+            parts = text.split(" - ")
+            if all(_LABEL_LINE.match(part) for part in parts[:2]):
+                pieces = parts
+        for piece in pieces:
+            label, _, value = piece.partition(":")
+            if value.strip() and _LABEL_LINE.match(piece):
+                out.setdefault(label.strip().lower(), value.strip())
+    return out
 
 
 def _opf_words(book: Any) -> set[str]:
@@ -353,10 +405,8 @@ def _metadata_page(body: Any, opf_words: set[str]) -> bool:
         if local_name(el) is None or el.getparent() is None:
             continue
         # A label line is one block of its own (a wrapper that opens with a label is not).
-        line = (
-            local_name(el) in _LINE_TAGS
-            and not any(local_name(d) in _BLOCKS for d in el.iterdescendants())
-            and _LABEL_LINE.match(inline_text(el) or "")
+        line = local_name(el) in _LINE_TAGS and (
+            _leaf(el) and _LABEL_LINE.match(inline_text(el) or "") or _labelled_quote(el) is not None
         )
         if el.get("id") == "profile_top" or local_name(el) == "a" or line:
             _drop(el)
