@@ -14,6 +14,7 @@ import copy
 import io
 import re
 import zipfile
+from collections import Counter
 from typing import Any
 
 from ficlens.errors import InputError
@@ -286,7 +287,7 @@ _AO3_CHAPTER_MARKS = (
 )
 
 
-def _roles(spine: list[Any], roots: list[Any], bodies: list[Any], opf_words: set[str]) -> list[str]:
+def _roles(spine: list[Any], roots: list[Any], bodies: list[Any], opf_words: Counter[str]) -> list[str]:
     """What each spine document is, from its markup and place in the spine.
 
     ``ao3_preface``/``ao3_afterword``/``ao3_notes`` and ``fff_title``: metadata only;
@@ -357,9 +358,9 @@ def label_entries(body: Any) -> dict[str, str]:
     for el in body.iter(*_LINE_TAGS):
         if local_name(el) == "span" and el.getparent() is not None and local_name(el.getparent()) == "span":
             continue
-        quote = _labelled_quote(el)
-        if quote is not None:
-            out.setdefault((el.text or "").strip().rstrip(":").strip().lower(), plain_text(quote))
+        if _labelled_quote(el) is not None:
+            label, _, value = plain_text(el).partition(":")  # the summary runs on after the quote
+            out.setdefault(label.strip().lower(), value.strip())
             continue
         if not _leaf(el):
             continue
@@ -378,9 +379,9 @@ def label_entries(body: Any) -> dict[str, str]:
     return out
 
 
-def _opf_words(book: Any) -> set[str]:
+def _opf_words(book: Any) -> Counter[str]:
     """Case-folded words of the OPF's Dublin Core metadata (title, creators, description...)."""
-    out: set[str] = set()
+    out: Counter[str] = Counter()
     for field in ("title", "creator", "description", "subject", "publisher", "identifier", "source", "contributor"):
         for value, _attrs in book.get_metadata("DC", field):
             if value:
@@ -389,13 +390,15 @@ def _opf_words(book: Any) -> set[str]:
     return out
 
 
-def _metadata_page(body: Any, opf_words: set[str]) -> bool:
+def _metadata_page(body: Any, opf_words: Counter[str]) -> bool:
     """Does this page hold metadata rather than story?
 
     Its words are explained by: the OPF's metadata (title, author, summary), "Label: value"
     lines, link texts, and fanfiction.net's story header (``#profile_top``, which a saved
     page or a WebToEpub information page carries). A page is metadata when at most a fifth
-    of its words (and never more than 200) are explained by none of these.
+    of its words (and never more than 200) are explained by none of these. Each word of the
+    metadata explains one word of the page, so a chapter's common words are not all explained
+    by a summary that holds them once.
     """
     total = len(_WORD.findall(plain_text(body)))
     if not total or total > _METADATA_PAGE_WORDS:
@@ -410,9 +413,9 @@ def _metadata_page(body: Any, opf_words: set[str]) -> bool:
         )
         if el.get("id") == "profile_top" or local_name(el) == "a" or line:
             _drop(el)
-    rest = _WORD.findall(plain_text(page))
-    unexplained = [w for w in rest if w.casefold() not in opf_words]
-    return len(unexplained) <= min(200, _METADATA_PAGE_UNEXPLAINED * total)
+    rest = Counter(w.casefold() for w in _WORD.findall(plain_text(page)))
+    unexplained = sum((rest - opf_words).values())
+    return unexplained <= min(200, _METADATA_PAGE_UNEXPLAINED * total)
 
 
 def _spine_documents(book: Any) -> Any:
