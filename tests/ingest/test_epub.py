@@ -393,3 +393,24 @@ def test_real_epub_chapters(name: str, chapters: int, first: str) -> None:
     assert found[0][0] == first
     account = doc.metadata["account"]
     assert account["unaccounted"] <= 0.01 * account["visible"]
+
+
+# (file, metadata key, value) read from a front-matter page or a notes document
+REAL_META = [
+    # FicHub's introduction: "Rated: Fiction M - ..." line
+    ("hunted.epub", "rating", "M"),
+    # WebToEpub's information page: fanfiction.net's #profile_top
+    ("isolation.epub", "chapters", "49/49"),
+    ("isolation.epub", "fandoms", ["Harry Potter"]),
+    # the third-party builder's title page: "<p>Label: value</p>"
+    ("crimson_supernova.epub", "categories", ["M/M"]),
+    ("sigh_no_more.epub", "rating", "Mature"),
+]
+
+
+@pytest.mark.parametrize(("name", "key", "value"), REAL_META, ids=[f"{r[0].removesuffix('.epub')}-{r[1]}" for r in REAL_META])
+def test_real_epub_front_matter_metadata(name: str, key: str, value: object) -> None:
+    path = FANFIC / "epub" / name
+    if not path.is_file():
+        pytest.skip(f"{path} absent (the real downloads live in ../shared/data/fanfic)")
+    assert read_document(path).metadata[key] == value

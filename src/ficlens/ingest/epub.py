@@ -1,8 +1,14 @@
 """EPUB 2/3 with EbookLib: spine order, one chapter per spine document unless headings say more.
 
-Navigation, table-of-contents, cover and title pages are skipped. AO3 EPUBs (their preface
-and afterword documents) and FanFicFare EPUBs (``title_page.xhtml``) give the same metadata
-as their HTML files. AO3's own EPUB (and AZW3), made by Calibre from its HTML download and
+Each spine document gets a role from its markup and place (``_roles``). Navigation,
+table-of-contents and cover pages are skipped. AO3 EPUBs (their preface and afterword
+documents), FanFicFare EPUBs (``title_page.xhtml``) and books that other builders make from
+AO3's pages (chapter documents in AO3's work-page markup, the work's notes in documents of
+their own) give the same metadata and chapters as their HTML files. A page before the first
+chapter that restates the book's metadata (FicHub's introduction, WebToEpub's information
+page with fanfiction.net's story header, a builder's title page) is front matter: its
+labelled values fill the metadata, its text is not story. A one-shot's heading that repeats
+the work's title is not a chapter title. AO3's own EPUB (and AZW3), made by Calibre from its HTML download and
 split into ``_split_NNN`` files, is joined back into that download and read by the AO3
 reader (``calibre_ao3_tree``). The zip's declared sizes are checked against a limit before anything is
 extracted, so a zip bomb is refused; a corrupt or truncated zip is an InputError.
@@ -179,6 +185,9 @@ class EpubReader:
                 extra = empty_metadata()
                 apply_entries(extra, label_entries(body))
                 _merge(extra, ffn_header_metadata(root))  # fanfiction.net's #profile_top
+                if extra.get("rating"):
+                    # fanfiction.net's "Rated: Fiction M": the rating is "M", as its reader gives it.
+                    extra["rating"] = re.sub(r"^Fiction\s+", "", extra["rating"])
                 _merge(meta, {k: v for k, v in extra.items() if k not in ("title", "authors")})
                 dropped.append({"part": name, "reason": "front matter", "text": plain_text(body)})
                 continue
