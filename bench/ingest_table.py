@@ -16,7 +16,9 @@ own markup, read here independently of the readers:
   elements: AO3 pages: the ``div.userstuff`` that are not notes (without the hidden "Chapter Text"
   landmark) and the chapter titles; fanfiction.net: ``#storytext``; EPUBs: the bodies of the
   documents the table of contents points to as chapters (and the split files after each), less
-  ``#preface`` and ``#afterword`` blocks. Words as the account counts them (``account.words``).
+  ``#preface`` and ``#afterword`` blocks; a chapter document in AO3's markup (``div.userstuff``
+  and the landmark heading, as third-party builders of AO3 works keep it) counts as an AO3 page does, without its chapter
+  notes. Words as the account counts them (``account.words``).
 - nav/script: does a run of four words from the page's scripts, styles, navigation, site chrome or
   forms (as the account finds them; not one the page's other text also holds) occur in the story
   text or the metadata? (EPUBs: runs from their documents' scripts and styles.)
@@ -183,6 +185,12 @@ def epub_story(data: bytes) -> tuple[int, list[str]]:
         root = parse_html(item.get_content())
         for block in root.xpath('//*[@id="afterword"] | //*[@id="preface"]'):
             block.drop_tree()
+        # AO3's page markup (div.userstuff under the hidden landmark heading): notes are not story.
+        if any("landmark" in classes(el) for el in root.iter("h3")) and any(
+            "userstuff" in classes(el) for el in root.iter("div")
+        ):
+            found.extend(ao3_story(root)[1])
+            continue
         body = root.find(".//body")
         found.extend(element_words(body if body is not None else root))
     return len(chapters), found
@@ -397,7 +405,8 @@ Columns (the file's own counts are read from its markup by the script, independe
 - **story words / elements'**: words of the story text (`text[front_matter_end:]`) vs words of the
   file's story elements (AO3: `div.userstuff` that are not notes, without the hidden "Chapter Text"
   landmark, plus chapter titles; fanfiction.net: `#storytext`; EPUB: the chapter documents less
-  `#preface`/`#afterword` blocks). Words as the account counts them (`\\w+` runs).
+  `#preface`/`#afterword` blocks, and a chapter document in AO3's markup (`div.userstuff`,
+  `h3.landmark`) as an AO3 page, without its chapter notes). Words as the account counts them (`\\w+` runs).
 - **nav/script in output**: runs of four words from the page's scripts, styles, navigation, site
   chrome and forms (less the runs its other visible text also holds: a share box repeats the
   summary) found in the story text or the metadata; for EPUBs, runs from their scripts and styles.

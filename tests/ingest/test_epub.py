@@ -13,6 +13,8 @@ from ficlens.errors import InputError
 from ficlens.ingest import read_document
 from ficlens.model import HintKind
 
+FANFIC = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "fanfic"
+
 
 def xhtml(body: str, body_class: str = "") -> str:
     cls = f' class="{body_class}"' if body_class else ""
@@ -29,6 +31,8 @@ def build(tmp_path: Path, docs: list[tuple[str, str]], name: str = "book.epub", 
         book.add_metadata("DC", "publisher", meta["publisher"])
     if "contributor" in meta:
         book.add_metadata("DC", "contributor", meta["contributor"])
+    if "description" in meta:
+        book.add_metadata("DC", "description", meta["description"])
     items = []
     for i, (file_name, content) in enumerate(docs):
         item = epub.EpubHtml(uid=f"d{i}", file_name=file_name, title=file_name)
@@ -201,3 +205,212 @@ def test_epub_without_story_text(tmp_path: Path) -> None:
     path = build(tmp_path, [("cover.xhtml", xhtml('<img src="c.jpg"/>'))])
     with pytest.raises(InputError, match="no story text"):
         read_document(path)
+
+
+# --- spine documents by role -------------------------------------------------------------
+# The stories below are the team's own (CC0).
+
+# AO3's work-page markup as third-party builders keep it, one chapter a file: a chapter
+# preface (h3.title, notes module) and headings inside the chapter ("Notes:", the hidden
+# "Chapter Text" landmark) that are not chapter starts.
+AO3_PAGE_CHAPTER = (
+    '<div class="chapter" id="chapter-{n}"><div class="chapter preface group">'
+    '<h3 class="title">Chapter {n}: {t}</h3>'
+    '<div id="notes" class="notes module"><h3 class="heading">Notes:</h3>'
+    "<p>(See the end of the chapter for notes.)</p></div></div>"
+    '<div class="userstuff module"><h3 class="landmark heading" id="work">Chapter Text</h3>'
+    "<p>{p}</p><p>The gulls agreed.</p></div>"
+    '<div class="chapter preface group"><div class="end notes module" id="chapter_{n}_endnotes">'
+    '<h3 class="heading">Notes:</h3><blockquote class="userstuff"><p>Thanks, reader {n}.</p>'
+    "</blockquote></div></div></div>"
+)
+AO3_WORK_NOTES = xhtml(
+    '<div class="notes module"><h3 class="heading">Notes:</h3>'
+    '<blockquote class="userstuff"><p>Written on a ferry.</p></blockquote></div>'
+)
+AO3_WORK_END_NOTES = xhtml(
+    '<div id="work_endnotes" class="end notes module"><h3 class="heading">Notes:</h3>'
+    '<blockquote class="userstuff"><p>More soon.</p></blockquote></div>'
+)
+
+
+def test_ao3_page_markup_one_chapter_per_document(tmp_path: Path) -> None:
+    # Before: every h3 (title, "Notes:", "Chapter Text", "Notes:") opened a chapter, and the
+    # work's notes documents were chapters of their own.
+    path = build(
+        tmp_path,
+        [
+            ("notes.xhtml", AO3_WORK_NOTES),
+            ("chapter1.xhtml", xhtml(AO3_PAGE_CHAPTER.format(n=1, t="tide", p="The tide came in."))),
+            ("chapter2.xhtml", xhtml(AO3_PAGE_CHAPTER.format(n=2, t="ebb", p="The tide went out."))),
+            ("endnotes.xhtml", AO3_WORK_END_NOTES),
+        ],
+        title="Harbour Days",
+    )
+    doc = read_document(path)
+    m = doc.metadata
+    assert [t for t, _ in starts(doc)] == ["Chapter 1: tide", "Chapter 2: ebb"]
+    assert doc.text == (
+        "Chapter 1: tide\n\nThe tide came in.\n\nThe gulls agreed.\n\n"
+        "Chapter 2: ebb\n\nThe tide went out.\n\nThe gulls agreed."
+    )
+    assert (m["notes"], m["end_notes"]) == ("Written on a ferry.", "More soon.")
+    assert [n["end_notes"] for n in m["chapter_notes"]] == ["Thanks, reader 1.", "Thanks, reader 2."]
+    assert m["account"]["unaccounted"] == 0, m["account"]["lost_parts"]
+
+
+def test_ao3_page_markup_one_shot(tmp_path: Path) -> None:
+    # A one-shot: div#chapters with the "Work Text:" landmark, no chapter title.
+    one_shot = xhtml(
+        '<div id="chapters" role="article"><h3 class="landmark heading" id="work">Work Text:</h3>'
+        '<div class="userstuff"><p>The kettle sang.</p><p>Nobody came.</p></div></div>'
+    )
+    path = build(tmp_path, [("notes.xhtml", AO3_WORK_NOTES), ("chapter1.xhtml", one_shot), ("endnotes.xhtml", AO3_WORK_END_NOTES)])
+    doc = read_document(path)
+    assert [t for t, _ in starts(doc)] == [""]
+    assert doc.text == "The kettle sang.\n\nNobody came."
+    assert doc.metadata["end_notes"] == "More soon."
+
+
+CHAPTER = "<h2>{t}</h2><p>{p}</p>"
+STORY = [
+    ("c1.xhtml", xhtml(CHAPTER.format(t="Lanterns", p="Mara hung the lanterns along the pier before dusk."))),
+    ("c2.xhtml", xhtml(CHAPTER.format(t="Boats", p="The boats came home one by one, low in the water."))),
+]
+SUMMARY = "Two sisters keep the harbour lights through one long winter."
+
+
+def test_leading_title_page_that_restates_the_metadata_is_front_matter(tmp_path: Path) -> None:
+    # FicHub's introduction: title, byline, the OPF's summary, "Label: value" lines, links.
+    intro = xhtml(
+        f"<h1>Harbour Lights</h1><p><b>By: Ness</b></p><p>{SUMMARY}</p><p>Status: complete</p>"
+        "<p>Words: 21</p><p>Original source: <a href=\"https://example.org/s/1\">https://example.org/s/1</a></p>"
+        '<p>Exported with the assistance of <a href="https://example.org">Example</a></p>'
+    )
+    path = build(
+        tmp_path, [("introduction.xhtml", intro), *STORY], title="Harbour Lights", author="Ness", description=SUMMARY
+    )
+    doc = read_document(path)
+    m = doc.metadata
+    assert [t for t, _ in starts(doc)] == ["Lanterns", "Boats"]
+    assert doc.text.startswith("Lanterns\n\nMara")
+    assert (m["status"], m["words"], m["url"]) == ("complete", 21, "https://example.org/s/1")
+    assert m["account"]["unaccounted"] == 0
+
+
+def test_leading_site_story_header_page_is_front_matter(tmp_path: Path) -> None:
+    # WebToEpub's information page: fanfiction.net's story header (#profile_top), whose
+    # summary the OPF does not carry.
+    info = xhtml(
+        "<h1>Information</h1><div><p><b>Table of Contents URL: </b>https://example.org/s/1/1/</p></div>"
+        '<div id="profile_top"><b>Harbour Lights</b> <span>By:</span> <a href="/u/1">Ness</a>'
+        f'<div class="xcontrast_txt">{SUMMARY} Winter is long and the oil runs low.</div>'
+        "<span>Rated: Fiction K - English - Chapters: 2 - Words: 21 - Status: Complete - id: 1</span></div>"
+    )
+    path = build(tmp_path, [("0000_Information.xhtml", info), *STORY], title="Harbour Lights", author="Ness")
+    doc = read_document(path)
+    m = doc.metadata
+    assert [t for t, _ in starts(doc)] == ["Lanterns", "Boats"]
+    assert "oil runs low" not in doc.text
+    assert m["summary"] == f"{SUMMARY} Winter is long and the oil runs low."
+    assert (m["rating"], m["language"], m["words"], m["chapters"]) == ("K", "English", 21, "2/2")
+    assert m["account"]["unaccounted"] == 0
+
+
+def test_builder_title_page_with_label_lines_is_read_as_metadata(tmp_path: Path) -> None:
+    # A third-party builder's title page: "<p>Label: value</p>" lines, the summary in a
+    # blockquote after "Summary:".
+    title_page = xhtml(
+        '<h3><a href="https://example.org/works/9">Harbour Lights</a> by Ness</h3>'
+        "<p>Fandoms: Original Work</p><p>Status: In-Progress</p><p>Published: 2024-01-02</p>"
+        "<p>Chapters: 2/?</p><p>Relationships: Mara/Ines</p><p>Additional tags: Winter, Lighthouses</p>"
+        "<p>Categories: F/F</p><p>Rating: General Audiences</p>"
+        f"<div>Summary: <blockquote><p>{SUMMARY}</p></blockquote></div>"
+    )
+    path = build(tmp_path, [("titlepage.xhtml", title_page), *STORY], title="Harbour Lights", author="Ness")
+    doc = read_document(path)
+    m = doc.metadata
+    assert [t for t, _ in starts(doc)] == ["Lanterns", "Boats"]
+    assert (m["fandoms"], m["relationships"], m["categories"]) == (["Original Work"], ["Mara/Ines"], ["F/F"])
+    assert (m["additional_tags"], m["rating"]) == (["Winter", "Lighthouses"], "General Audiences")
+    assert (m["published"], m["chapters"], m["summary"]) == ("2024-01-02", "2/?", SUMMARY)
+    assert m["account"]["unaccounted"] == 0
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        # a short first chapter that opens with a note is still a chapter
+        "<h2>Prologue</h2><p>Author's note: thanks for reading.</p><p>Mara woke before the bells and went down to the water.</p>",
+        # a first chapter headed by the work's title, in a book of two chapters
+        "<h2>Harbour Lights</h2><p>Mara woke before the bells and went down to the water.</p>",
+    ],
+    ids=["note-then-prose", "headed-by-work-title"],
+)
+def test_a_short_first_chapter_is_not_front_matter(tmp_path: Path, first: str) -> None:
+    path = build(tmp_path, [("c0.xhtml", xhtml(first)), *STORY], title="Harbour Lights", author="Ness", description=SUMMARY)
+    doc = read_document(path)
+    assert len(starts(doc)) == 3
+    assert "Mara woke before the bells" in doc.text
+
+
+def test_one_shot_heading_with_the_work_title_is_not_a_chapter_title(tmp_path: Path) -> None:
+    # FanFicFare heads a one-shot's only chapter with the work's title.
+    ch = xhtml('<h3 class="fff_chapter_title">Lamp Oil</h3><p>Oona lit the lamp.</p>', "fff_chapter")
+    path = build(tmp_path, [("file0001.xhtml", ch)], title="Lamp Oil")
+    doc = read_document(path)
+    assert [t for t, _ in starts(doc)] == [""]
+    assert doc.text == "Oona lit the lamp."
+    assert doc.metadata["chapter_titles"] == []
+
+
+# --- real downloads (../shared/data/fanfic/epub; skipped when absent) -----------------------
+
+# (file, chapters, first chapter's title)
+REAL = [
+    # a third-party builder of AO3 works: AO3 work-page markup, notes in files of their own
+    ("crimson_supernova.epub", 41, "Chapter 1: ignition"),
+    ("sigh_no_more.epub", 1, ""),
+    # FicHub, EPUB 3: an introduction page before the nav document
+    ("hunted.epub", 36, "Changes"),
+    # WebToEpub: fanfiction.net's story header kept as an information page
+    ("isolation.epub", 49, "1. Haven"),
+    # FanFicFare one-shot: its chapter is headed by the work's title
+    ("like_fire_and_water.epub", 1, ""),
+    ("anthology_in_arduis_fidelis.epub", 344, "1. The Term Begins"),
+    ("johnlock_a_random_day.epub", 1, ""),
+]
+
+
+@pytest.mark.parametrize(("name", "chapters", "first"), REAL, ids=[r[0].removesuffix(".epub") for r in REAL])
+def test_real_epub_chapters(name: str, chapters: int, first: str) -> None:
+    path = FANFIC / "epub" / name
+    if not path.is_file():
+        pytest.skip(f"{path} absent (the real downloads live in ../shared/data/fanfic)")
+    doc = read_document(path)
+    found = starts(doc)
+    assert len(found) == chapters
+    assert found[0][0] == first
+    account = doc.metadata["account"]
+    assert account["unaccounted"] <= 0.01 * account["visible"]
+
+
+# (file, metadata key, value) read from a front-matter page or a notes document
+REAL_META = [
+    # FicHub's introduction: "Rated: Fiction M - ..." line
+    ("hunted.epub", "rating", "M"),
+    # WebToEpub's information page: fanfiction.net's #profile_top
+    ("isolation.epub", "chapters", "49/49"),
+    ("isolation.epub", "fandoms", ["Harry Potter"]),
+    # the third-party builder's title page: "<p>Label: value</p>"
+    ("crimson_supernova.epub", "categories", ["M/M"]),
+    ("sigh_no_more.epub", "rating", "Mature"),
+]
+
+
+@pytest.mark.parametrize(("name", "key", "value"), REAL_META, ids=[f"{r[0].removesuffix('.epub')}-{r[1]}" for r in REAL_META])
+def test_real_epub_front_matter_metadata(name: str, key: str, value: object) -> None:
+    path = FANFIC / "epub" / name
+    if not path.is_file():
+        pytest.skip(f"{path} absent (the real downloads live in ../shared/data/fanfic)")
+    assert read_document(path).metadata[key] == value

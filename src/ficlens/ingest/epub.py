@@ -1,8 +1,14 @@
 """EPUB 2/3 with EbookLib: spine order, one chapter per spine document unless headings say more.
 
-Navigation, table-of-contents, cover and title pages are skipped. AO3 EPUBs (their preface
-and afterword documents) and FanFicFare EPUBs (``title_page.xhtml``) give the same metadata
-as their HTML files. AO3's own EPUB (and AZW3), made by Calibre from its HTML download and
+Each spine document gets a role from its markup and place (``_roles``). Navigation,
+table-of-contents and cover pages are skipped. AO3 EPUBs (their preface and afterword
+documents), FanFicFare EPUBs (``title_page.xhtml``) and books that other builders make from
+AO3's pages (chapter documents in AO3's work-page markup, the work's notes in documents of
+their own) give the same metadata and chapters as their HTML files. A page before the first
+chapter that restates the book's metadata (FicHub's introduction, WebToEpub's information
+page with fanfiction.net's story header, a builder's title page) is front matter: its
+labelled values fill the metadata, its text is not story. A one-shot's heading that repeats
+the work's title is not a chapter title. AO3's own EPUB (and AZW3), made by Calibre from its HTML download and
 split into ``_split_NNN`` files, is joined back into that download and read by the AO3
 reader (``calibre_ao3_tree``). The zip's declared sizes are checked against a limit before anything is
 extracted, so a zip bomb is refused; a corrupt or truncated zip is an InputError.
@@ -14,6 +20,7 @@ import copy
 import io
 import re
 import zipfile
+from collections import Counter
 from typing import Any
 
 from ficlens.errors import InputError
@@ -34,6 +41,7 @@ from ficlens.ingest.ao3 import (
     render_chapters,
 )
 from ficlens.ingest.fanficfare import apply_entries, title_and_authors, title_entries
+from ficlens.ingest.ffn import header_metadata as ffn_header_metadata
 from ficlens.model import Document
 
 # Uncompressed total allowed: ten times the file-size limit, at most 500 MB.
@@ -149,25 +157,41 @@ class EpubReader:
         builder = TextBuilder()
         chapter_notes: list[dict[str, Any]] = []
         chapter_titles: list[str] = []
-        for item, root in zip(spine, roots, strict=True):
+        dropped: list[dict[str, str]] = []
+        bodies = [_body(root) for root in roots]
+        roles = _roles(spine, roots, bodies, _opf_words(book))
+        one_shot = sum(1 for r in roles if r in ("chapter", "ao3_chapter")) == 1
+        for item, root, body, role in zip(spine, roots, bodies, roles, strict=True):
             name = item.get_name() or ""
-            body = root.find(".//body")
-            body = body if body is not None else root
-            body_cls = classes(body)
-            # AO3 preface / afterword documents: metadata only.
-            if root.xpath('//*[@id="preface"]') or _has(root, "dl", "tags") or (
-                _has(root, "div", "byline") and not _has(root, "div", "userstuff")
-            ):
+            if role == "ao3_preface":
                 producer = producer or "ao3"
                 _merge(meta, parse_preface(root))
                 continue
-            if root.xpath('//*[@id="afterword"] | //*[@id="endnotes"]'):
+            if role == "ao3_notes":
+                # Work notes and end notes in documents of their own (AO3 markup, other builders).
+                producer = producer or "ao3"
+                extra = parse_preface(root)
+                _merge(meta, {k: extra[k] for k in ("notes", "associations", "end_notes")})
+                continue
+            if role == "ao3_afterword":
                 end = parse_preface(root).get("end_notes")
                 if end:
                     meta["end_notes"] = end
                 continue
-            # FanFicFare title page: "<b>Label:</b> value" entries.
-            if "fff_titlepage" in body_cls or re.search(r"(?:^|/)title_page\.x?html?$", name):
+            if role == "front_matter":
+                # A page that restates the book's metadata (title, author, summary, "Label: value"
+                # lines, the source site's story header): not story. Its labelled values fill
+                # the metadata; the account reads the whole page from ``dropped``.
+                extra = empty_metadata()
+                apply_entries(extra, label_entries(body))
+                _merge(extra, ffn_header_metadata(root))  # fanfiction.net's #profile_top
+                if extra.get("rating"):
+                    # fanfiction.net's "Rated: Fiction M": the rating is "M", as its reader gives it.
+                    extra["rating"] = re.sub(r"^Fiction\s+", "", extra["rating"])
+                _merge(meta, {k: v for k, v in extra.items() if k not in ("title", "authors")})
+                dropped.append({"part": name, "reason": "front matter", "text": plain_text(body)})
+                continue
+            if role == "fff_title":
                 producer = producer or "fanficfare"
                 heading = next((el for el in body.iter("h3", "h1") if el.find(".//a") is not None), None)
                 extra = empty_metadata()
@@ -176,23 +200,27 @@ class EpubReader:
                 apply_entries(extra, title_entries(body))
                 _merge(meta, extra)
                 continue
-            if body_cls & _SKIP_BODY_CLASSES or _SKIP_NAME.search(name):
+            if role == "skip":
                 continue
-            if not inline_text(body):
-                continue  # an image-only page
-            # AO3 chapter documents: same structure as div#chapters in the HTML download.
-            if _has(root, "div", "userstuff") and (_has(root, "h2", "heading") or _has(root, "div", "meta")):
+            if role == "ao3_chapter":
+                # AO3 chapter documents: same structure as div#chapters in the HTML download.
                 container = next(iter(root.xpath('//*[@id="chapters"]')), body)
                 sub = {"chapter_titles": [], "chapter_notes": []}
                 render_chapters(builder, collect_chapters(container), sub)
                 chapter_titles.extend(sub["chapter_titles"])
                 chapter_notes.extend(sub["chapter_notes"])
+                chrome = _notes_chrome(root)
+                if chrome:
+                    dropped.append({"part": name, "reason": "AO3 notes labels", "text": chrome})
                 continue
-            self._generic_document(builder, body, name, chapter_titles)
+            work_title = meta.get("title") if one_shot else None
+            self._generic_document(builder, body, name, chapter_titles, work_title)
         builder.end_chapter()
         if not builder.text.strip():
             raise InputError(source, "EPUB has no story text (every spine document is empty or front matter)")
         meta["chapter_titles"] = chapter_titles
+        if dropped:
+            meta["dropped"] = dropped
         if chapter_notes:
             meta["chapter_notes"] = chapter_notes
         meta["producer"] = producer
@@ -202,8 +230,15 @@ class EpubReader:
         )
 
     @staticmethod
-    def _generic_document(builder: TextBuilder, body: Any, name: str, titles: list[str]) -> None:
-        """One chapter per document, or one per top-level heading when it holds several."""
+    def _generic_document(
+        builder: TextBuilder, body: Any, name: str, titles: list[str], work_title: str | None = None
+    ) -> None:
+        """One chapter per document, or one per top-level heading when it holds several.
+
+        ``work_title`` is given when the book holds this one story document (a one-shot): a
+        first heading that repeats the work's title heads the work, not a chapter, and is left
+        out (the title is in the metadata).
+        """
         headings: list[Any] = []
         for level in ("h1", "h2", "h3"):
             headings = [h for h in body.iter(level) if inline_text(h)]
@@ -212,18 +247,184 @@ class EpubReader:
         split = _SPLIT.search(name)
         continuation = split is not None and int(split.group(1)) > 0 and not headings
         marks: dict[Any, str] = {}
+        skip: list[Any] = []
         if not continuation:
             first = headings[0] if headings else None
             # Text before the first heading belongs to the chapter the document opens.
             before = first is not None and _text_before(body, first)
             title = inline_text(first) if first is not None and not before else ""
+            if title and work_title and _same_title(title, work_title):
+                skip.append(first)
+                title = ""
             builder.start_chapter(title)
             if title:
                 titles.append(title)
             for h in headings[1:] if not before else headings:
                 marks[h] = inline_text(h)
                 titles.append(marks[h])
-        builder.walk(body, chapter_marks=marks)
+        builder.walk(body, skip=skip, chapter_marks=marks)
+
+
+def _notes_chrome(root: Any) -> str:
+    """The text of AO3's notes modules outside the notes themselves: the "Notes:" label and
+    "(See the end of the chapter for notes.)", which the AO3 reader leaves out."""
+    out = []
+    for module in root.iter("div"):
+        if "notes" in classes(module):
+            out.extend(plain_text(el) for el in module if local_name(el) not in (None, "blockquote"))
+    return "\n".join(t for t in out if t)
+
+
+def _body(root: Any) -> Any:
+    body = root.find(".//body")
+    return body if body is not None else root
+
+
+def _same_title(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+_USERSTUFF_DIV = '//div[contains(concat(" ", normalize-space(@class), " "), " userstuff ")]'
+# AO3's chapter markup around a div.userstuff: the download's "meta group" with h2.heading, a
+# work page's chapter preface (div.chapter.preface > h3.title), the hidden landmark heading.
+_AO3_CHAPTER_MARKS = (
+    '//h2[contains(concat(" ", normalize-space(@class), " "), " heading ")]'
+    ' | //div[contains(concat(" ", normalize-space(@class), " "), " meta ")]'
+    ' | //div[contains(concat(" ", normalize-space(@class), " "), " preface ")]'
+    '//h3[contains(concat(" ", normalize-space(@class), " "), " title ")]'
+    ' | //*[contains(concat(" ", normalize-space(@class), " "), " landmark ")]'
+)
+
+
+def _roles(spine: list[Any], roots: list[Any], bodies: list[Any], opf_words: Counter[str]) -> list[str]:
+    """What each spine document is, from its markup and place in the spine.
+
+    ``ao3_preface``/``ao3_afterword``/``ao3_notes`` and ``fff_title``: metadata only;
+    ``skip``: cover, contents, image-only pages; ``front_matter``: a page before the first
+    story document that restates the book's metadata (``_metadata_page``); ``ao3_chapter``
+    and ``chapter``: story.
+    """
+    roles: list[str] = []
+    story_seen = False
+    for item, root, body in zip(spine, roots, bodies, strict=True):
+        name = item.get_name() or ""
+        has_userstuff = bool(root.xpath(_USERSTUFF_DIV))
+        if root.xpath('//*[@id="preface"]') or _has(root, "dl", "tags") or (
+            _has(root, "div", "byline") and not has_userstuff
+        ):
+            role = "ao3_preface"
+        elif root.xpath('//*[@id="afterword"] | //*[@id="endnotes"]'):
+            role = "ao3_afterword"
+        elif "fff_titlepage" in classes(body) or re.search(r"(?:^|/)title_page\.x?html?$", name):
+            role = "fff_title"
+        elif not has_userstuff and any({"notes", "module"} <= classes(el) for el in root.iter("div")):
+            role = "ao3_notes"
+        elif has_userstuff and root.xpath(_AO3_CHAPTER_MARKS):
+            role = "ao3_chapter"
+        elif classes(body) & _SKIP_BODY_CLASSES or not inline_text(body):
+            role = "skip"  # FanFicFare's contents and log pages, an image-only page
+        elif not story_seen and _metadata_page(body, opf_words):
+            role = "front_matter"
+        elif _SKIP_NAME.search(name):
+            role = "skip"  # cover, contents, copyright...
+        else:
+            role = "chapter"
+        story_seen = story_seen or role in ("chapter", "ao3_chapter")
+        roles.append(role)
+    return roles
+
+
+_WORD = re.compile(r"\w+")
+# "Status: complete", "<b>By:</b> name", "Rated: Fiction M - Language: English - ...".
+_LABEL_LINE = re.compile(r"^\s*[^\W\d_][\w '()/&-]{0,30}:\s*\S")
+_LINE_TAGS = ("p", "div", "li", "dd", "dt", "span", "h1", "h2", "h3", "h4", "h5", "h6", "td")
+_BLOCKS = frozenset(_LINE_TAGS) - {"span"} | {"blockquote", "ul", "ol", "table", "section"}
+# Largest page taken for a metadata page, and the words it may hold that the metadata does not.
+_METADATA_PAGE_WORDS = 1000
+_METADATA_PAGE_UNEXPLAINED = 0.2
+
+
+def _labelled_quote(el: Any) -> Any | None:
+    """The blockquote of ``<div>Summary: <blockquote>...</blockquote></div>``, else None."""
+    own = (el.text or "").strip()
+    if not own.endswith(":") or not _LABEL_LINE.match(own + " x"):
+        return None
+    return next((c for c in el if local_name(c) == "blockquote"), None)
+
+
+def _leaf(el: Any) -> bool:
+    return not any(local_name(d) in _BLOCKS for d in el.iterdescendants())
+
+
+def label_entries(body: Any) -> dict[str, str]:
+    """``Label: value`` lines of a metadata page, labels lower-cased.
+
+    A line is a block of its own (``<p>Status: complete</p>``, ``<p><b>By:</b> name</p>``); a
+    line of several (``Rated: Fiction M - Language: English - Genre: Romance``) gives one entry
+    each; ``Summary:`` followed by a blockquote takes the blockquote's text.
+    """
+    out: dict[str, str] = {}
+    for el in body.iter(*_LINE_TAGS):
+        if local_name(el) == "span" and el.getparent() is not None and local_name(el.getparent()) == "span":
+            continue
+        if _labelled_quote(el) is not None:
+            label, _, value = plain_text(el).partition(":")  # the summary runs on after the quote
+            out.setdefault(label.strip().lower(), value.strip())
+            continue
+        if not _leaf(el):
+            continue
+        text = inline_text(el) or ""
+        if not _LABEL_LINE.match(text):
+            continue
+        pieces = [text]
+        if " - " in text:
+            parts = text.split(" - ")
+            if all(_LABEL_LINE.match(part) for part in parts[:2]):
+                pieces = parts
+        for piece in pieces:
+            label, _, value = piece.partition(":")
+            if value.strip() and _LABEL_LINE.match(piece):
+                out.setdefault(label.strip().lower(), value.strip())
+    return out
+
+
+def _opf_words(book: Any) -> Counter[str]:
+    """Case-folded words of the OPF's Dublin Core metadata (title, creators, description...)."""
+    out: Counter[str] = Counter()
+    for field in ("title", "creator", "description", "subject", "publisher", "identifier", "source", "contributor"):
+        for value, _attrs in book.get_metadata("DC", field):
+            if value:
+                text = plain_text(parse_html(str(value))) if "<" in str(value) else str(value)
+                out.update(w.casefold() for w in _WORD.findall(text))
+    return out
+
+
+def _metadata_page(body: Any, opf_words: Counter[str]) -> bool:
+    """Does this page hold metadata rather than story?
+
+    Its words are explained by: the OPF's metadata (title, author, summary), "Label: value"
+    lines, link texts, and fanfiction.net's story header (``#profile_top``, which a saved
+    page or a WebToEpub information page carries). A page is metadata when at most a fifth
+    of its words (and never more than 200) are explained by none of these. Each word of the
+    metadata explains one word of the page, so a chapter's common words are not all explained
+    by a summary that holds them once.
+    """
+    total = len(_WORD.findall(plain_text(body)))
+    if not total or total > _METADATA_PAGE_WORDS:
+        return False
+    page = copy.deepcopy(body)
+    for el in list(page.iter()):
+        if local_name(el) is None or el.getparent() is None:
+            continue
+        # A label line is one block of its own (a wrapper that opens with a label is not).
+        line = local_name(el) in _LINE_TAGS and (
+            _leaf(el) and _LABEL_LINE.match(inline_text(el) or "") or _labelled_quote(el) is not None
+        )
+        if el.get("id") == "profile_top" or local_name(el) == "a" or line:
+            _drop(el)
+    rest = Counter(w.casefold() for w in _WORD.findall(plain_text(page)))
+    unexplained = sum((rest - opf_words).values())
+    return unexplained <= min(200, _METADATA_PAGE_UNEXPLAINED * total)
 
 
 def _spine_documents(book: Any) -> Any:

@@ -24,6 +24,10 @@ _LABELS = {
     "fandoms": "fandoms",
     "genre": "additional_tags",
     "freeform tags": "additional_tags",
+    "additional tags": "additional_tags",
+    "categories": "categories",
+    "rated": "rating",
+    "original source": "url",
     "extra tags": "additional_tags",
     "warnings": "archive_warnings",
     "characters": "characters",
@@ -44,7 +48,16 @@ _LABELS = {
     "title": "title",
     "author": "authors",
 }
-_LIST = {"fandoms", "additional_tags", "archive_warnings", "characters", "relationships", "collections", "authors"}
+_LIST = {
+    "fandoms",
+    "additional_tags",
+    "archive_warnings",
+    "characters",
+    "relationships",
+    "collections",
+    "authors",
+    "categories",
+}
 
 
 def _chapter_anchor(el: Any) -> bool:

@@ -208,6 +208,29 @@ def _chapter(root: Any) -> tuple[int, str | None, int]:
     return number, name, len(options)
 
 
+def header_metadata(root: Any) -> dict[str, Any]:
+    """Title, fandom, summary and the stats line's fields from the story header
+    (``#profile_top``) of a page without its story: WebToEpub keeps it as an EPUB's
+    information page. Empty when the page has no header."""
+    meta = empty_metadata()
+    top = _by_id(root, "profile_top")
+    if top is None:
+        return meta
+    meta["title"], fandom = _title_and_fandom(root)
+    meta["fandoms"] = [fandom] if fandom else []
+    summary = next((d for d in top.iter("div") if "xcontrast_txt" in classes(d) and inline_text(d)), None)
+    meta["summary"] = inline_text(summary) if summary is not None else None
+    m = _STATS.search(inline_text(top))
+    fields = _parse_stats(m.group(0), meta) if m else {}
+    if fields.get("chapters"):
+        total = re.sub(r"\D", "", fields["chapters"])
+        complete = fields.get("status", "").lower() == "complete"
+        meta["chapters"] = f"{total}/{total if complete else '?'}" if total else None
+    if fields.get("id"):
+        meta["url"] = f"https://www.fanfiction.net/s/{fields['id']}/1/"
+    return meta
+
+
 class FfnReader:
     format = "ffn"
 
