@@ -356,9 +356,10 @@ the metadata values, and what the readers drop by rule. Rules: the tags every HT
 (`nav`, `form`, `footer`, `select`, ...), site chrome of saved AO3 and fanfiction.net pages
 (`#header`, `#footer`, `#kudos`, `#feedback`, `#share`, `ul.navigation`, `.actions`, the hidden
 `h3.landmark`, the `Stats` list), AO3 download boilerplate (`p.message`, `#works_links`,
-`p.jump`), labels (`dt`, "Summary:", `<b>Category:</b>`), never inside an author's text
-(`userstuff`, `#storytext`), and the EPUB documents the EPUB reader skips by name (cover,
-contents, copyright, about, ...). A reader may record more in
+`p.jump`, `div.endnote-link`), labels (`dt`, "Summary:", "Chapter Notes", `<b>Category:</b>`),
+never inside an author's text (`userstuff`, `#storytext`), and the EPUB documents the EPUB reader
+skips by name (cover, contents, copyright, about, ...) or the OPF guide calls the table of
+contents. A reader may record more in
 `metadata["dropped"]` (`{"part", "reason", "text"}`); the account takes that list out of the
 metadata. Parts whose word trigrams are mostly present in the output take their words first, so a
 lost part is charged with its common words too.
@@ -368,7 +369,16 @@ lost part is charged with its common words too.
 unaccounted), `lost_parts` (the ten parts that lost the most, each named by its first heading,
 its file and its element) and `story_unmatched` (story-text words that no visible word outside
 the parts dropped by rule accounts for: navigation or script text the reader kept, or words it
-made up). Formats the account does not read yet (MOBI, PDF) record `account: {"skipped": ...}`.
+made up).
+
+MOBI, AZW3 and PDF are read again from the bytes as well: a MOBI or AZW3 is unpacked again by
+the `mobi` library (KindleUnpack); an AZW3's EPUB is accounted as any EPUB, an old MOBI's one
+HTML file a part per table-of-contents entry (`section 'Chapter 2'`). A PDF is pypdf's plain
+`extract_text()`, a part per page (`page 7: 240 of 251 words not read`), not the positioned lines
+the PDF reader rebuilds AO3's layout from. The MOBI and PDF readers record in
+`metadata["dropped"]` what the rules drop from the AO3 layout they rebuild (labels, boilerplate,
+the "See the end of the chapter" links). A file the account cannot read records
+`account: {"skipped": ...}` and a warning.
 
 Two warnings, each when its count is over 1% and at least 10 words, go first in the document's
 warnings, so they show in `ficlens analyze`'s summary, the report's Warnings box and the corpus

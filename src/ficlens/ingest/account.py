@@ -3,7 +3,12 @@
 ``account_words(doc, data)`` reads the input bytes again, independently of the reader that made
 ``doc``, and splits its visible words into parts: one per element with an ``id`` (its own text,
 not that of id-bearing descendants), per spine document of an EPUB, or the whole file for plain
-text and Markdown. Scripts, styles, ``noscript``, ``template``, ``head`` and hidden elements are
+text and Markdown. A MOBI or AZW3 is unpacked again (``kindle.unpack``): an AZW3's EPUB is read
+as any EPUB (the document its OPF guide calls the table of contents is navigation); an old
+MOBI's one HTML file gives a part per table-of-contents entry ("section 'Chapter 2'"). A PDF
+gives a part per page of pypdf's plain ``extract_text()`` ("page 7"), not the positioned lines
+the PDF reader works from. The MOBI and PDF readers rebuild AO3's layout and record what the
+rules below drop from it (``rule_drops``). Scripts, styles, ``noscript``, ``template``, ``head`` and hidden elements are
 not visible words. Elements the readers drop by rule are counted as dropped: the tags every
 HTML reader skips (``_htmltext.SKIP_TAGS``: ``nav``, ``form``, ``footer``, ...) and the site
 chrome, boilerplate and labels of saved AO3 and fanfiction.net pages and AO3 downloads
@@ -49,6 +54,7 @@ __all__ = [
     "account_warning",
     "account_words",
     "html_parts",
+    "rule_drops",
     "surplus_warning",
     "visible_parts",
     "words",
@@ -92,6 +98,7 @@ CHROME_CLASSES = {
     "landmark": "label",
     "message": "boilerplate",  # AO3 download: "Posted originally on the Archive of Our Own at..."
     "jump": "navigation",  # AO3: "(See the end of the chapter for more notes.)"
+    "endnote-link": "navigation",  # AO3 download: the same link
     "previous": "navigation",  # AO3 series links: "← Previous Work", "Next Work →"
     "next": "navigation",
     "position": "label",  # AO3: "Part 2 of the <series> series"
@@ -104,7 +111,9 @@ EPUB_SKIP_NAME = re.compile(
     re.IGNORECASE,
 )
 EPUB_SKIP_BODY = frozenset({"fff_tocpage", "fff_logpage", "fff_coverpage"})
-_SECTION_LABELS = frozenset({"preface", "afterword", "end notes", "chapter end notes", "notes", "summary"})
+_SECTION_LABELS = frozenset(
+    {"preface", "afterword", "end notes", "chapter end notes", "notes", "summary", "chapter notes", "chapter summary"}
+)
 # Metadata keys that are not words of the input.
 _NOT_INPUT_KEYS = frozenset({"account", "dropped", "encoding", "front_matter_end", "producer"})
 
@@ -273,11 +282,20 @@ def html_parts(root: Any, prefix: str = "") -> list[Part]:
     return [p for p in parts if p.words]
 
 
+def rule_drops(root: Any) -> list[dict[str, str]]:
+    """What the readers drop by rule from an HTML tree (labels, boilerplate, navigation), as
+    ``metadata["dropped"]`` records: for a reader that rebuilds AO3's layout from a MOBI or a
+    PDF and reads it with the AO3 reader, whose input has none of the classes the rules see."""
+    return [{"part": p.name, "reason": p.rule, "text": " ".join(p.words)} for p in html_parts(root) if p.rule]
+
+
 def _epub_parts(data: bytes) -> list[Part]:
     import ebooklib
     from ebooklib import epub
 
     book = epub.read_epub(io.BytesIO(data), options={"ignore_ncx": True})
+    # The documents the OPF guide calls the table of contents (Calibre's, in a Kindle book).
+    guide_toc = {(ref.get("href") or "").split("#", 1)[0] for ref in book.guide if ref.get("type") == "toc"}
     parts: list[Part] = []
     for idref, _linear in book.spine:
         item = book.get_item_with_id(idref)
@@ -287,7 +305,7 @@ def _epub_parts(data: bytes) -> list[Part]:
         root = parse_html(item.get_content())
         body = root.find(".//body")
         rule = None
-        if isinstance(item, epub.EpubNav) or "nav" in (getattr(item, "properties", []) or []):
+        if isinstance(item, epub.EpubNav) or "nav" in (getattr(item, "properties", []) or []) or name in guide_toc:
             rule = "navigation"
         elif EPUB_SKIP_NAME.search(name) or (body is not None and set((body.get("class") or "").split()) & EPUB_SKIP_BODY):
             rule = "front and back matter"
@@ -298,13 +316,68 @@ def _epub_parts(data: bytes) -> list[Part]:
     return parts
 
 
+def _kindle_parts(data: bytes, source: str) -> list[Part]:
+    """A MOBI/AZW3 book as KindleUnpack unpacks it (``kindle.unpack``, where the reader starts
+    too): the KF8 half's EPUB by spine document, as any EPUB; MOBI 6's one HTML file by
+    table-of-contents entry (the NCX's anchors split the body), each entry's elements read as
+    any HTML. The book's own table of contents, where the OPF guide says it starts, is
+    navigation."""
+    from ficlens.ingest.kindle import mobi7_tree, unpack
+
+    book = unpack(data, source)
+    if book.epub is not None:
+        return _epub_parts(book.epub)
+    body, toc, toc_start = mobi7_tree(book.html or b"", book.ncx)
+    if body is None:
+        return []
+    labels = {anchor: label for label, anchor in toc}
+    current = Part("before the table of contents' first entry")
+    parts = [current]
+    for child in body:
+        tag = local_name(child)
+        if tag is None:
+            continue
+        ident = child.get("id") if tag == "a" else None
+        if ident is not None and ident == toc_start:
+            current = Part("the book's table of contents", rule="navigation")
+            parts.append(current)
+        elif ident in labels and current.rule is None:
+            current = Part(f"section {labels[ident]!r}")
+            parts.append(current)
+        for part in html_parts(child):
+            current.words.extend(part.words)  # id-less MOBI 6 markup: one part per section
+        if child.tail:
+            current.words.extend(words(child.tail))
+    return [p for p in parts if p.words]
+
+
+def _pdf_parts(data: bytes) -> list[Part]:
+    """A PDF's text as pypdf extracts it, plainly (not the reader's positioned lines), a part a
+    page: "page 7"."""
+    import logging
+
+    import pypdf
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    if reader.is_encrypted:
+        reader.decrypt("")
+    return [Part(f"page {i}", words(page.extract_text() or "")) for i, page in enumerate(reader.pages, 1)]
+
+
 def visible_parts(doc: Document, data: bytes) -> list[Part] | None:
     """The input's visible words by part, or None for a format the account does not read."""
     from ficlens.ingest.detect import is_zip
     from ficlens.ingest.html import decode_html
+    from ficlens.ingest.kindle import is_kindle
+    from ficlens.ingest.pdf import is_pdf
 
     if is_zip(data):
         return _epub_parts(data)
+    if is_kindle(data):
+        return _kindle_parts(data, doc.source)
+    if is_pdf(data):
+        return _pdf_parts(data)
     if doc.format in ("text", "markdown"):
         return [Part("text", words(_plain_text(data, doc.source)))]
     if doc.format in ("html", "ao3", "fanficfare") or _looks_html(data):  # and readers added later

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -52,42 +53,60 @@ class KindleReader:
         self.max_bytes = max_bytes
 
     def read(self, data: bytes, source: str) -> Document:
-        try:
-            from loguru import logger
-            from mobi.kindleunpack import unpackBook
-        except ImportError:
-            raise InputError(
-                source, "reading MOBI/AZW3 needs the 'mobi' package (pip install 'ficlens[kindle]')"
-            ) from None
-        logger.disable("mobi")
-        with tempfile.TemporaryDirectory(prefix="ficlens-mobi-") as tmp:
-            book = Path(tmp) / "book.mobi"
-            book.write_bytes(data)
-            out_dir = Path(tmp) / "out"
-            out_dir.mkdir()
-            try:
-                unpackBook(str(book), str(out_dir), epubver="A")
-            except Exception as err:  # KindleUnpack raises bare Exceptions (DRM, bad headers)
-                problem = "DRM-protected" if "encrypted" in str(err).lower() else "truncated or corrupt"
-                raise InputError(source, f"is not a readable MOBI/AZW3 book ({problem}: {err})") from None
-            epub_file = out_dir / "mobi8" / "book.epub"
-            html_file = out_dir / "mobi7" / "book.html"
-            if epub_file.is_file():
-                from ficlens.ingest.epub import EpubReader
+        book = unpack(data, source)
+        if book.epub is not None:
+            from ficlens.ingest.epub import EpubReader
 
-                doc = EpubReader(self.max_bytes).read(epub_file.read_bytes(), source)
-                doc.format = "azw3" if _kf8_only(data) else "mobi"
-                return doc
-            if not html_file.is_file():
-                raise InputError(source, "MOBI/AZW3 book has no text (KindleUnpack found none)")
-            ncx, opf = html_file.parent / "toc.ncx", html_file.parent / "content.opf"
-            return read_mobi7_html(
-                html_file.read_bytes(),
-                ncx.read_bytes() if ncx.is_file() else b"",
-                source,
-                self.format,
-                opf.read_bytes() if opf.is_file() else b"",
-            )
+            doc = EpubReader(self.max_bytes).read(book.epub, source)
+            doc.format = "azw3" if _kf8_only(data) else "mobi"
+            return doc
+        return read_mobi7_html(book.html or b"", book.ncx, source, self.format, book.opf)
+
+
+@dataclass
+class Unpacked:
+    """What KindleUnpack makes of a book: the KF8 half as an EPUB, or MOBI 6's one HTML file
+    with its ``toc.ncx`` and ``content.opf``."""
+
+    epub: bytes | None = None
+    html: bytes | None = None
+    ncx: bytes = b""
+    opf: bytes = b""
+
+
+def unpack(data: bytes, source: str) -> Unpacked:
+    """The book unpacked by the ``mobi`` library (KindleUnpack); an InputError when it cannot be.
+    The reader and the words account (``account.py``) both start here."""
+    try:
+        from loguru import logger
+        from mobi.kindleunpack import unpackBook
+    except ImportError:
+        raise InputError(
+            source, "reading MOBI/AZW3 needs the 'mobi' package (pip install 'ficlens[kindle]')"
+        ) from None
+    logger.disable("mobi")
+    with tempfile.TemporaryDirectory(prefix="ficlens-mobi-") as tmp:
+        book = Path(tmp) / "book.mobi"
+        book.write_bytes(data)
+        out_dir = Path(tmp) / "out"
+        out_dir.mkdir()
+        try:
+            unpackBook(str(book), str(out_dir), epubver="A")
+        except Exception as err:  # KindleUnpack raises bare Exceptions (DRM, bad headers)
+            problem = "DRM-protected" if "encrypted" in str(err).lower() else "truncated or corrupt"
+            raise InputError(source, f"is not a readable MOBI/AZW3 book ({problem}: {err})") from None
+        epub_file = out_dir / "mobi8" / "book.epub"
+        html_file = out_dir / "mobi7" / "book.html"
+        if epub_file.is_file():
+            return Unpacked(epub=epub_file.read_bytes())
+        if not html_file.is_file():
+            raise InputError(source, "MOBI/AZW3 book has no text (KindleUnpack found none)")
+        ncx, opf = html_file.parent / "toc.ncx", html_file.parent / "content.opf"
+        return Unpacked(
+            html=html_file.read_bytes(),
+            ncx=ncx.read_bytes() if ncx.is_file() else b"",
+            opf=opf.read_bytes() if opf.is_file() else b"",
+        )
 
 
 def _kf8_only(data: bytes) -> bool:
@@ -120,22 +139,34 @@ def _toc(ncx: bytes) -> list[tuple[str, str]]:
     return out
 
 
+def mobi7_tree(html: bytes, ncx: bytes) -> tuple[Any, list[tuple[str, str]], str | None]:
+    """MOBI 6's unpacked HTML parsed: (its body or None, the NCX's (label, anchor id) entries,
+    the anchor id where the book's own table of contents starts, from the OPF guide written
+    into the HTML). The ``filepos`` anchors become empty ``<a id>`` elements."""
+    guide = _GUIDE_TOC.search(html)
+    html = _FILEPOS_ANCHOR.sub(rb'<a id="\1"></a>', html)
+    html = _PAGEBREAK.sub(b'<hr class="mbp-pagebreak"/>', html)
+    body = parse_html(html).find(".//body")
+    toc_start = f"filepos{int(guide.group(1))}" if guide else None
+    return body, _toc(ncx), toc_start
+
+
 def read_mobi7_html(html: bytes, ncx: bytes, source: str, fmt: str = "mobi", opf: bytes = b"") -> Document:
     """An old-style MOBI's unpacked HTML (with its NCX and OPF) read into a Document."""
     from ficlens.ingest.ao3 import Ao3Reader
 
-    guide = _GUIDE_TOC.search(html)
-    html = _FILEPOS_ANCHOR.sub(rb'<a id="\1"></a>', html)
-    html = _PAGEBREAK.sub(b'<hr class="mbp-pagebreak"/>', html)
-    root = parse_html(html)
-    body = root.find(".//body")
+    body, toc, toc_start = mobi7_tree(html, ncx)
     if body is None:
         raise InputError(source, "MOBI book has no text")
-    toc_start = f"filepos{int(guide.group(1))}" if guide else None
-    sections = _sections(body, _toc(ncx), toc_start)
+    sections = _sections(body, toc, toc_start)
     opf_meta = _opf_metadata(opf)
     if _looks_ao3(sections):
-        doc = Ao3Reader().read_tree(_ao3_tree(sections), source, [])
+        from ficlens.ingest.account import rule_drops
+
+        tree = _ao3_tree(sections)
+        dropped = rule_drops(tree)  # AO3's labels and boilerplate, for the words account
+        doc = Ao3Reader().read_tree(tree, source, [])
+        doc.metadata["dropped"] = dropped
         for key, value in opf_meta.items():
             if doc.metadata.get(key) in (None, [], "") and key != "additional_tags":
                 doc.metadata[key] = value
@@ -351,6 +382,8 @@ def _preface(els: list[Any], preface: Any, meta: Any, dl: Any) -> None:
             meta.append(h1)
         elif re.match(r"by\s", text) and el.find(".//a") is not None:
             meta.append(_move_content(el, "div", "byline"))
+        elif text.startswith("(See the end of the work"):
+            meta.append(_move_content(el, "div", "endnote-link"))  # AO3's link, dropped by rule
         i += 1
 
 
@@ -375,10 +408,14 @@ def _chapter(label: str, els: list[Any], chapters: Any, one_shot: bool, position
             label = els[i]
             quote, i = _note(els, i)
             group.extend([label, quote])
-        elif local_name(els[i]) == "p" and (
-            inline_text(els[i]).startswith("(See the end of the chapter") or _label(els[i]) in _CHAPTER_NOTES
-        ):
-            i += 1  # the link to the end notes, or "Chapter Notes" over end notes only
+        elif local_name(els[i]) == "p" and inline_text(els[i]).startswith("(See the end of the chapter"):
+            group.append(_move_content(els[i], "div", "endnote-link"))  # AO3's link, dropped by rule
+            i += 1
+        elif local_name(els[i]) == "p" and _label(els[i]) in _CHAPTER_NOTES:
+            label = _E("p")  # "Chapter Notes" over end notes only: a label, dropped by rule
+            label.text = inline_text(els[i])
+            group.append(label)
+            i += 1
         else:
             break
     end = len(els)

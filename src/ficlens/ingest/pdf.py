@@ -214,9 +214,13 @@ class PdfReader:
         outline = _outline(reader)
         head = " ".join(line.text for line in (pages[0] if pages else [])[:4])
         if "Posted originally on the Archive of Our Own" in head:
+            from ficlens.ingest.account import rule_drops
             from ficlens.ingest.ao3 import Ao3Reader
 
-            doc = Ao3Reader().read_tree(_ao3_tree(pages, outline), source, [])
+            tree = _ao3_tree(pages, outline)
+            dropped = rule_drops(tree)  # AO3's labels and boilerplate, for the words account
+            doc = Ao3Reader().read_tree(tree, source, [])
+            doc.metadata["dropped"] = dropped
         else:
             from ficlens.ingest.kindle import sections_document
 
@@ -325,6 +329,8 @@ def _ao3_tree(pages: list[list[_Line]], outline: list[tuple[str, int]]) -> Any:
         quote.extend(_block_html(b) for b in _blocks(block))
         endnotes.append(quote)
         afterword.append(endnotes)
+    if please < len(lines):  # AO3's closing line, dropped by rule as in the HTML
+        afterword.append(_E("p", "message", text=" ".join(line.text for line in lines[please:])))
     return html
 
 
@@ -334,6 +340,7 @@ def _preface(lines: list[_Line], preface: Any, meta: Any, dl: Any, body_size: fl
     i = 0
     title_seen = False
     title_done = False
+    before: list[str] = []  # lines above the "Posted originally" line: the work's title, in bold
     while i < len(lines):
         line = lines[i]
         big = line.size > body_size * 1.2
@@ -347,8 +354,9 @@ def _preface(lines: list[_Line], preface: Any, meta: Any, dl: Any, body_size: fl
             dd = _E("dd", text=match.group(2))
             dl.append(dd)
         elif line.text.startswith("Posted originally on the"):
-            message = _E("p", "message", text=line.text)
+            message = _E("p", "message", text=" ".join([*before, line.text]))
             preface.insert(0, message)
+            before = []
             dd = None
         elif big:
             if title_seen:
@@ -368,11 +376,13 @@ def _preface(lines: list[_Line], preface: Any, meta: Any, dl: Any, body_size: fl
                 meta.append(quote)
             continue
         elif title_seen and line.text.startswith("(See the end of the work"):
-            pass
+            meta.append(_E("div", "endnote-link", text=line.text))
         elif title_seen:
             break  # the story (a one-shot's heading is hidden)
         elif dd is not None:
             dd.text = (dd.text + " " + line.text).strip()  # the value's line, or a long tag list wrapping
+        elif not title_seen:
+            before.append(line.text)
         i += 1
     for dt in dl.iter("dt"):
         value = dt.getnext()
@@ -410,6 +420,7 @@ def _chapter(title: str, lines: list[_Line], container: Any, one_shot: bool, pos
             quote.extend(_block_html(b) for b in _blocks(block))
             group.append(quote)
         elif line.text.startswith("(See the end of the chapter"):
+            group.append(_E("div", "endnote-link", text=line.text))
             i += 1
         else:
             break
