@@ -5,6 +5,9 @@
 unpacked by the ``mobi`` library) or "pdf". Every reader fills the
 metadata keys in ``AO3_METADATA_KEYS`` (None or [] where absent) and
 ``metadata["front_matter_end"]``, the offset in ``text`` where the story proper starts.
+``read_works(path)`` gives one ``Document`` per work: several for an EpubMerge book (each merged
+book with its own metadata, ``metadata["work_index"]`` and ``metadata["book"]``), else
+``[read_document(path)]``; ``work_count`` says how many without reading them, ``read_work`` reads one.
 Problems a user can cause raise ``ficlens.errors.InputError``.
 """
 
@@ -32,7 +35,14 @@ from ficlens.ingest.detect import (
     looks_like_html,
     looks_like_markdown,
 )
-from ficlens.ingest.epub import EpubReader
+from ficlens.ingest.epub import (
+    EpubReader,
+    check_zip,
+    epubmerge_book,
+    epubmerge_parts,
+    epubmerge_work,
+    series_metadata,
+)
 from ficlens.ingest.fanficfare import FanFicFareHtmlReader
 from ficlens.ingest.ffn import FfnReader
 from ficlens.ingest.html import HtmlReader, decode_html
@@ -57,6 +67,9 @@ __all__ = [
     "TextReader",
     "metadata_keys",
     "read_document",
+    "read_work",
+    "read_works",
+    "work_count",
     "read_text_document",
 ]
 
@@ -72,6 +85,52 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, format: str | 
     path = Path(path)
     doc = _read(path, max_bytes, format)
     account_words(doc, read_bytes(path, max_bytes))
+    return doc
+
+
+def work_count(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, format: str | None = None) -> int:
+    """How many works the file holds (the parts of an EpubMerge book; 1 for any other file).
+
+    Cheap (the zip's directory and top OPF only) and never raises for a bad file: the reader
+    says what is wrong with it when it is read.
+    """
+    if format not in (None, "epub", "fanficfare"):
+        return 1
+    try:
+        data = read_bytes(Path(path), max_bytes)
+    except InputError:
+        return 1
+    if not is_zip(data):
+        return 1
+    return max(len(epubmerge_parts(data)), 1)
+
+
+def read_works(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, format: str | None = None) -> list[Document]:
+    """One Document per work: each merged book of an EpubMerge book, else ``[read_document(...)]``."""
+    count = work_count(path, max_bytes, format)
+    if count == 1:
+        return [read_document(path, max_bytes, format)]
+    return [read_work(path, index, max_bytes, format) for index in range(1, count + 1)]
+
+
+def read_work(path: Path, index: int, max_bytes: int = DEFAULT_MAX_BYTES, format: str | None = None) -> Document:
+    """Work ``index`` (from 1) of the file, read on its own; ``source`` is ``<path>#work-<index>``.
+
+    A file of one work has only work 1, which is ``read_document(path)``.
+    """
+    path = Path(path)
+    source = str(path)
+    data = read_bytes(path, max_bytes)
+    parts = epubmerge_parts(data) if is_zip(data) and format in (None, "epub", "fanficfare") else []
+    if not parts and index == 1:
+        return read_document(path, max_bytes, format)
+    if not 1 <= index <= len(parts):
+        raise InputError(source, f"has no work {index} (it holds {max(len(parts), 1)})")
+    check_zip(data, source, max_bytes)  # corrupt zips and zip bombs, before any extraction
+    work = epubmerge_work(data, parts[index - 1])
+    doc = EpubReader(max_bytes).read(work, f"{source}#work-{index}")
+    account_words(doc, work)
+    series_metadata(doc, epubmerge_book(data), index, len(parts))
     return doc
 
 
