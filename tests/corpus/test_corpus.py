@@ -318,3 +318,15 @@ def test_the_real_epubmerge_anthology_is_seven_rows(tmp_path, monkeypatch):
     assert [w["source"] for w in works] == [f"{path}#work-{n}" for n in range(1, 8)]
     assert [w["title"] for w in works] == [f"In Arduis Fidelis {n}" for n in range(1, 8)]
     assert [w["declared_chapters"] for w in works] == ["12", "18", "18", "37", "56", "93", "110"]
+
+
+def test_an_epubmerge_book_in_an_archive_is_one_row_per_work(tmp_path, make_epubmerge):
+    book = make_epubmerge(tmp_path / "anthology.epub")
+    with zipfile.ZipFile(tmp_path / "books.zip", "w") as archive:
+        archive.write(book, "shelf/anthology.epub")
+    archive_path = tmp_path / "books.zip"
+    refs = list(iter_story_refs([archive_path]))
+    assert [r.name for r in refs] == [f"{archive_path}!shelf/anthology.epub#work-{n}" for n in (1, 2)]
+    out = tmp_path / "out"
+    assert run_corpus([archive_path], out, workers=1).analysed == 2
+    assert sorted(w["title"] for w in table_rows(out, "works")) == ["The Lamp Keeper", "The Lamp Keeper's Heir"]

@@ -90,7 +90,7 @@ def _wanted(name: str) -> bool:
 
 def _refs_for_file(path: Path) -> Iterator[StoryRef]:
     if not is_archive(path):
-        yield from _works(StoryRef(str(path)), path)
+        yield from _works(StoryRef(str(path)), path if zipfile.is_zipfile(path) else None)
         return
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
@@ -101,15 +101,24 @@ def _refs_for_file(path: Path) -> Iterator[StoryRef]:
     for name in names:
         base = name.rsplit("/", 1)[-1]
         if _wanted(base) and Path(base).suffix.lower() in STORY_SUFFIXES:
-            yield StoryRef(str(path), name)
+            ref = StoryRef(str(path), name)
+            if Path(base).suffix.lower() != ".epub":
+                yield ref
+                continue
+            try:
+                data = ref.read_bytes()
+            except (OSError, InputError, KeyError, tarfile.TarError, zipfile.BadZipFile):
+                yield ref  # the task reads it again and says what is wrong
+                continue
+            yield from _works(ref, data)
 
 
-def _works(ref: StoryRef, path: Path) -> Iterator[StoryRef]:
-    """One ref per work of an EpubMerge book (a cheap look at the zip's top OPF), else ``ref``."""
-    from ficlens.ingest import work_count
+def _works(ref: StoryRef, source: Path | bytes | None) -> Iterator[StoryRef]:
+    """One ref per work of an EpubMerge book (a look at the zip's top OPF only), else ``ref``."""
+    from ficlens.ingest.epub import epubmerge_parts
 
-    count = work_count(path, MAX_MEMBER_BYTES) if zipfile.is_zipfile(path) else 1
-    if count == 1:
+    count = len(epubmerge_parts(source)) if source else 0
+    if count <= 1:
         yield ref
         return
     for index in range(1, count + 1):

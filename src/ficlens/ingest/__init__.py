@@ -100,17 +100,17 @@ def work_count(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, format: str | Non
         data = read_bytes(Path(path), max_bytes)
     except InputError:
         return 1
-    if not is_zip(data):
-        return 1
-    return max(len(epubmerge_parts(data)), 1)
+    return max(len(_parts(data, format)), 1)
 
 
 def read_works(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, format: str | None = None) -> list[Document]:
     """One Document per work: each merged book of an EpubMerge book, else ``[read_document(...)]``."""
-    count = work_count(path, max_bytes, format)
-    if count == 1:
+    path = Path(path)
+    data = read_bytes(path, max_bytes)
+    parts = _parts(data, format)
+    if not parts:
         return [read_document(path, max_bytes, format)]
-    return [read_work(path, index, max_bytes, format) for index in range(1, count + 1)]
+    return [_read_work(data, str(path), parts, index, max_bytes) for index in range(1, len(parts) + 1)]
 
 
 def read_work(path: Path, index: int, max_bytes: int = DEFAULT_MAX_BYTES, format: str | None = None) -> Document:
@@ -119,13 +119,20 @@ def read_work(path: Path, index: int, max_bytes: int = DEFAULT_MAX_BYTES, format
     A file of one work has only work 1, which is ``read_document(path)``.
     """
     path = Path(path)
-    source = str(path)
     data = read_bytes(path, max_bytes)
-    parts = epubmerge_parts(data) if is_zip(data) and format in (None, "epub", "fanficfare") else []
+    parts = _parts(data, format)
     if not parts and index == 1:
         return read_document(path, max_bytes, format)
     if not 1 <= index <= len(parts):
-        raise InputError(source, f"has no work {index} (it holds {max(len(parts), 1)})")
+        raise InputError(str(path), f"has no work {index} (it holds {max(len(parts), 1)})")
+    return _read_work(data, str(path), parts, index, max_bytes)
+
+
+def _parts(data: bytes, format: str | None) -> list[str]:
+    return epubmerge_parts(data) if format in (None, "epub", "fanficfare") and is_zip(data) else []
+
+
+def _read_work(data: bytes, source: str, parts: list[str], index: int, max_bytes: int) -> Document:
     check_zip(data, source, max_bytes)  # corrupt zips and zip bombs, before any extraction
     work = epubmerge_work(data, parts[index - 1])
     doc = EpubReader(max_bytes).read(work, f"{source}#work-{index}")

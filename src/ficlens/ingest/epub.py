@@ -24,6 +24,7 @@ import io
 import re
 import zipfile
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from ficlens.errors import InputError
@@ -631,17 +632,18 @@ def _top_opf(zf: zipfile.ZipFile) -> str | None:
     return None
 
 
-def epubmerge_parts(data: bytes) -> list[str]:
+def epubmerge_parts(data: bytes | Path) -> list[str]:
     """The OPF path (inside the zip) of each work of an EpubMerge book, in the book's order.
 
     An EpubMerge book is recognised by its top OPF's manifest, which lists every merged book's
     own OPF with the media type ``origrootfile/xml``. Any other EPUB, or a zip that cannot be
-    read, gives ``[]`` (the reader then reads it, or says what is wrong with it).
+    read, gives ``[]`` (the reader then reads it, or says what is wrong with it). Given a path,
+    only the zip's directory and top OPF are read.
     """
     from lxml import etree
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        with zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data) as zf:
             top = _top_opf(zf)
             if top is None:
                 return []
