@@ -13,6 +13,7 @@ Problems a user can cause raise ``ficlens.errors.InputError``.
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from ficlens.errors import InputError
@@ -92,15 +93,12 @@ def work_count(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, format: str | Non
     """How many works the file holds (the parts of an EpubMerge book; 1 for any other file).
 
     Cheap (the zip's directory and top OPF only) and never raises for a bad file: the reader
-    says what is wrong with it when it is read.
+    says what is wrong with it (a corrupt zip, a file over ``max_bytes``) when it is read.
     """
-    if format not in (None, "epub", "fanficfare"):
+    path = Path(path)
+    if format not in (None, "epub", "fanficfare") or not path.is_file() or not zipfile.is_zipfile(path):
         return 1
-    try:
-        data = read_bytes(Path(path), max_bytes)
-    except InputError:
-        return 1
-    return max(len(_parts(data, format)), 1)
+    return max(len(epubmerge_parts(path)), 1)
 
 
 def read_works(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, format: str | None = None) -> list[Document]:
