@@ -394,6 +394,12 @@ their order); a lost passage whose every word the metadata also holds; and site 
 layout its rules do not know, which shows as words not read (a warning too many, not one too
 few).
 
+An EpubMerge book (several downloads merged into one EPUB; its top OPF lists each book's own
+OPF) holds several works: `ficlens.ingest.read_works` gives one Document per work, each read
+from its own OPF and title page (`metadata["work_index"]`, `metadata["book"]`), `ficlens analyze`
+writes one folder per work and corpus mode one row per work. `read_document` still reads the
+whole book as one (the table below counts it so).
+
 ## Real downloads
 
 53 story files (`ao3/`, `ffn/`, `epub/`) and 3 AO3 pages that hold no story (`not-a-story/`);

@@ -201,3 +201,31 @@ def test_console_entry_point_turns_errors_into_one_line(tmp_path: Path) -> None:
     assert proc.stderr.strip().splitlines() == [
         f"error: {tmp_path}: not a ficlens corpus folder (no _batches/; run `ficlens corpus run` first)"
     ]
+
+
+@pytest.mark.slow
+def test_analyze_an_epubmerge_book_writes_one_folder_per_work(tmp_path: Path, epubmerge_book: Path) -> None:
+    from ficlens.export import OUTPUT_FILES
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine", encoding="utf-8")
+    result = _run("analyze", str(epubmerge_book), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["1-the-lamp-keeper", "2-the-lamp-keeper-s-heir", "keep.txt", "works.tsv"]
+    for folder in ("1-the-lamp-keeper", "2-the-lamp-keeper-s-heir"):
+        assert sorted(p.name for p in (out / folder).iterdir()) == sorted(OUTPUT_FILES)
+    second = json.loads((out / "2-the-lamp-keeper-s-heir" / "analysis.json").read_text(encoding="utf-8"))
+    assert second["metadata"]["title"] == "The Lamp Keeper's Heir"
+    assert second["metadata"]["work_index"] == 2
+    assert "Pell trimmed" not in second["text"] and "Every night" in second["text"]
+    rows = (out / "works.tsv").read_text(encoding="utf-8").splitlines()
+    assert rows[0].split("\t")[:3] == ["work", "folder", "title"] and len(rows) == 3
+    assert "2 works" in result.stdout
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+
+
+def test_analyze_an_epubmerge_book_with_a_corrupt_work_writes_nothing(tmp_path: Path, make_epubmerge) -> None:
+    book = make_epubmerge(tmp_path / "broken.epub", broken=2)
+    out = tmp_path / "out"
+    _assert_one_line_error(_run("analyze", str(book), "-o", str(out)), out, "broken.epub#work-2")

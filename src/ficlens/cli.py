@@ -1,7 +1,8 @@
 """The ``ficlens`` command. Thin: parse options, call plain functions, show progress.
 
 ``ficlens analyze STORY -o OUTDIR`` reads a story, runs the pipeline and writes every
-output file (see docs/outputs.md). Errors a user can cause (``FiclensError``) become one
+output file (see docs/outputs.md); a file of several works (an EpubMerge book) gets one
+folder per work, ``OUTDIR/<n>-<slug>/``, and ``OUTDIR/works.tsv`` listing them. Errors a user can cause (``FiclensError``) become one
 line ``error: <message>`` on stderr and exit code 2, with nothing written to OUTDIR.
 Sub-apps: ``ficlens eval`` (ficlens.eval.cli) and ``ficlens corpus`` (ficlens.corpus.cli).
 """
@@ -104,6 +105,21 @@ def analyze(
                 raise _fail("missing -o OUTDIR")
             outdir = DEFAULT_DEMO_OUTDIR
         with _story_path(story, demo) as path:
+            from ficlens.ingest import work_count
+
+            if work_count(path, max_bytes, None if format == "auto" else format) > 1:
+                works, seconds = run_works_analysis(
+                    path,
+                    outdir,
+                    read_format=None if format == "auto" else format,
+                    config_path=config,
+                    cast_path=cast,
+                    max_bytes=max_bytes,
+                    console=None if quiet else err_console,
+                )
+                if not quiet:
+                    out_console.print(works_table(works, seconds, outdir))
+                return
             doc, seconds = run_analysis(
                 path,
                 outdir,
@@ -175,6 +191,88 @@ def run_analysis(
         write_outputs(doc, outdir, on_file=on_file)
         report("write", 1, 1)
     return doc, time.perf_counter() - started
+
+
+def work_folder(index: int, title: str | None) -> str:
+    """``3-in-arduis-fidelis-3``: the work's number, then its title in ASCII (at most 40 characters)."""
+    import unicodedata
+
+    ascii_title = unicodedata.normalize("NFKD", title or "").encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:40].strip("-")
+    return f"{index}-{slug or 'work'}"
+
+
+def run_works_analysis(
+    path: Path,
+    outdir: Path,
+    read_format: str | None = None,
+    config_path: Path | None = None,
+    cast_path: Path | None = None,
+    max_bytes: int | None = None,
+    console: Console | None = None,
+) -> tuple[list[dict[str, Any]], float]:
+    """A file of several works: each analysed on its own into ``OUTDIR/<n>-<slug>/``.
+
+    Every work is read before the model loads (a bad work stops the run with nothing
+    written); the outputs are staged beside OUTDIR and moved in only when every work is done.
+    """
+    import os
+    import shutil
+    import tempfile
+
+    from ficlens.api import get_pipeline
+    from ficlens.cast import load_cast
+    from ficlens.export import write_outputs
+    from ficlens.ingest import DEFAULT_MAX_BYTES, read_works
+
+    started = time.perf_counter()
+    cast = load_cast(cast_path) if cast_path is not None else None
+    config = _load_config(config_path) if config_path is not None else None
+    if outdir.exists() and not outdir.is_dir():
+        raise InputError(str(outdir), "output path exists and is not a directory")
+    rows: list[dict[str, Any]] = []
+    with _progress(console) as report:
+        report("read", 0, 1)
+        docs: list[Any] = read_works(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES, format=read_format)
+        report("read", 1, 1)
+        report("load model", 0, 1)
+        pipeline = get_pipeline(config, cast)
+        report("load model", 1, 1)
+        parent = outdir.absolute().parent
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", suffix=".tmp", dir=parent))
+        try:
+            for index in range(1, len(docs) + 1):
+                doc = pipeline(docs[index - 1], progress=report)
+                docs[index - 1] = None  # one analysed work in memory at a time
+                folder = work_folder(index, doc.metadata.get("title"))
+                write_outputs(doc, staging / folder)
+                attributed = sum(1 for q in doc.quotes if q.speaker_id)
+                rows.append({"work": index, "folder": folder, "title": doc.metadata.get("title") or "",
+                             "words": doc.word_count, "chapters": len(doc.chapters), "quotes": len(doc.quotes),
+                             "attributed": attributed, "characters": len(doc.characters),
+                             "warnings": len(doc.warnings)})  # fmt: skip
+            lines = ["\t".join(rows[0])] + ["\t".join(str(v).replace("\t", " ") for v in r.values()) for r in rows]
+            (staging / "works.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+            outdir.mkdir(exist_ok=True)
+            for row in rows:
+                (outdir / row["folder"]).mkdir(exist_ok=True)
+                for file in sorted((staging / row["folder"]).iterdir()):
+                    os.replace(file, outdir / row["folder"] / file.name)
+            os.replace(staging / "works.tsv", outdir / "works.tsv")
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return rows, time.perf_counter() - started
+
+
+def works_table(rows: list[dict[str, Any]], seconds: float, outdir: Path) -> Table:
+    """One line per work of a file that holds several."""
+    table = Table("work", "title", "words", "chapters", "quotes", "characters", "output",
+                  title=f"ficlens: {len(rows)} works, {seconds:.1f} s", title_justify="left")  # fmt: skip
+    for r in rows:
+        table.add_row(str(r["work"]), r["title"], f"{r['words']:,}", str(r["chapters"]), f"{r['quotes']:,}",
+                      str(r["characters"]), str(outdir / r["folder"]))  # fmt: skip
+    return table
 
 
 def _load_config(path: Path) -> Any:

@@ -414,3 +414,64 @@ def test_real_epub_front_matter_metadata(name: str, key: str, value: object) -> 
     if not path.is_file():
         pytest.skip(f"{path} absent (the real downloads live in ../shared/data/fanfic)")
     assert read_document(path).metadata[key] == value
+
+
+# --- EpubMerge: one book, several works -------------------------------------------------------
+
+
+def test_epubmerge_book_is_one_document_per_work(epubmerge_book: Path) -> None:
+    from ficlens.ingest import read_works, work_count
+
+    assert work_count(epubmerge_book) == 2
+    works = read_works(epubmerge_book)
+    assert [w.metadata["title"] for w in works] == ["The Lamp Keeper", "The Lamp Keeper's Heir"]
+    assert [w.metadata["chapter_titles"] for w in works] == [["1. Oil", "2. Wick"], ["1. Departure", "2. Storm", "3. Return"]]
+    assert [w.metadata["summary"] for w in works] == ["Oona keeps the harbour lamp.", "Pell takes the lamp when Oona sails."]
+    assert [w.metadata["work_index"] for w in works] == [1, 2]
+    assert works[1].metadata["book"]["title"] == "The Lamp Keeper Anthology"
+    assert works[1].metadata["series"] == [{"title": "The Lamp Keeper Anthology", "part": 2}]
+    assert [w.source for w in works] == [f"{epubmerge_book}#work-1", f"{epubmerge_book}#work-2"]
+    assert "Pell trimmed the wick" in works[0].text and "Pell trimmed the wick" not in works[1].text
+    assert all(w.metadata["authors"] == ["Wren Hollis"] and not w.warnings for w in works)
+
+
+def test_epubmerge_corrupt_work_is_an_input_error(tmp_path: Path, make_epubmerge) -> None:
+    from ficlens.ingest import read_work, read_works
+
+    path = make_epubmerge(tmp_path / "broken.epub", broken=2)
+    assert read_work(path, 1).metadata["title"] == "The Lamp Keeper"
+    with pytest.raises(InputError, match=r"broken\.epub#work-2"):
+        read_works(path)
+    with pytest.raises(InputError, match="has no work 3"):
+        read_work(path, 3)
+
+
+def test_other_files_are_one_work(tmp_path: Path) -> None:
+    from ficlens.ingest import read_works, work_count
+
+    ch = '<html><body><h1>Chapter 1</h1><p>Oona lit the lamp.</p></body></html>'
+    path = build(tmp_path, [("file0001.xhtml", ch)], title="Lamp Oil")
+    assert work_count(path) == 1
+    assert [d.text for d in read_works(path)] == [read_document(path).text]
+
+
+# (title, chapters) of each work of the real EpubMerge book: seven FanFicFare EPUBs of an AO3 series
+ANTHOLOGY = [("In Arduis Fidelis 1", 12), ("In Arduis Fidelis 2", 18), ("In Arduis Fidelis 3", 18),
+             ("In Arduis Fidelis 4", 37), ("In Arduis Fidelis 5", 56), ("In Arduis Fidelis 6", 93),
+             ("In Arduis Fidelis 7", 110)]  # fmt: skip
+
+
+def test_real_epubmerge_anthology_works() -> None:
+    from ficlens.ingest import read_works
+
+    path = FANFIC / "epub" / "anthology_in_arduis_fidelis.epub"
+    if not path.is_file():
+        pytest.skip(f"{path} absent (the real downloads live in ../shared/data/fanfic)")
+    works = read_works(path)
+    assert [(w.metadata["title"], len(starts(w))) for w in works] == ANTHOLOGY
+    assert [w.metadata["chapters"] for w in works] == [str(c) for _, c in ANTHOLOGY]
+    assert all(w.metadata["authors"] == ["DontAppallMeWhenImHigh"] for w in works)
+    assert works[0].metadata["series"] == [{"title": "In Arduis Fidelis", "part": 1}]
+    for w in works:
+        account = w.metadata["account"]
+        assert account["unaccounted"] <= 0.01 * account["visible"], w.source

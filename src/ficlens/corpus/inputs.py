@@ -3,6 +3,8 @@
 Each story is a ``StoryRef``: where its bytes are (a file, or a member of an archive) and a
 name to report. Refs are small and picklable, so they travel to worker processes and Ray
 tasks, which read the bytes themselves; the driver never holds the corpus in memory.
+An EpubMerge book (several works merged into one EPUB) gives one ref per work (``work``,
+from 1; its name is ``<path>#work-<n>``), so each work is a row of its own.
 """
 
 from __future__ import annotations
@@ -26,10 +28,12 @@ MAX_MEMBER_BYTES = 200 * 1024 * 1024
 class StoryRef:
     path: str  # the file, or the archive that holds the story
     member: str | None = None  # the member's name inside the archive
+    work: int | None = None  # the work (from 1) of a file that holds several (EpubMerge)
 
     @property
     def name(self) -> str:
-        return f"{self.path}!{self.member}" if self.member else self.path
+        name = f"{self.path}!{self.member}" if self.member else self.path
+        return f"{name}#work-{self.work}" if self.work else name
 
     @property
     def suffix(self) -> str:
@@ -86,7 +90,7 @@ def _wanted(name: str) -> bool:
 
 def _refs_for_file(path: Path) -> Iterator[StoryRef]:
     if not is_archive(path):
-        yield StoryRef(str(path))
+        yield from _works(StoryRef(str(path)), path if zipfile.is_zipfile(path) else None)
         return
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
@@ -97,7 +101,28 @@ def _refs_for_file(path: Path) -> Iterator[StoryRef]:
     for name in names:
         base = name.rsplit("/", 1)[-1]
         if _wanted(base) and Path(base).suffix.lower() in STORY_SUFFIXES:
-            yield StoryRef(str(path), name)
+            ref = StoryRef(str(path), name)
+            if Path(base).suffix.lower() != ".epub":
+                yield ref
+                continue
+            try:
+                data = ref.read_bytes()
+            except (OSError, InputError, KeyError, tarfile.TarError, zipfile.BadZipFile):
+                yield ref  # the task reads it again and says what is wrong
+                continue
+            yield from _works(ref, data)
+
+
+def _works(ref: StoryRef, source: Path | bytes | None) -> Iterator[StoryRef]:
+    """One ref per work of an EpubMerge book (a look at the zip's top OPF only), else ``ref``."""
+    from ficlens.ingest.epub import epubmerge_parts
+
+    count = len(epubmerge_parts(source)) if source else 0
+    if count <= 1:
+        yield ref
+        return
+    for index in range(1, count + 1):
+        yield StoryRef(ref.path, ref.member, index)
 
 
 def content_hash(data: bytes) -> str:

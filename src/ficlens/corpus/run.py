@@ -66,21 +66,27 @@ class StoryAnalyzer:
         self.max_bytes = max_bytes
 
     def __call__(self, task: StoryTask) -> StoryResult:
-        from ficlens.ingest import DEFAULT_MAX_BYTES, read_document
+        from ficlens.ingest import DEFAULT_MAX_BYTES, read_document, read_work
 
         name = task.ref.name
+        work = task.ref.work
+
+        def read(path: Path) -> Any:
+            limit = self.max_bytes or DEFAULT_MAX_BYTES
+            return read_work(path, work, max_bytes=limit) if work else read_document(path, max_bytes=limit)
+
         try:
             if task.data is None:
-                doc = read_document(Path(task.ref.path), max_bytes=self.max_bytes or DEFAULT_MAX_BYTES)
+                doc = read(Path(task.ref.path))
             else:
                 # Readers take a path; give the member a temporary file with its own suffix.
                 with tempfile.TemporaryDirectory() as tmp:
                     path = Path(tmp) / Path(task.ref.member or "story").name
                     path.write_bytes(task.data)
                     try:
-                        doc = read_document(path, max_bytes=self.max_bytes or DEFAULT_MAX_BYTES)
+                        doc = read(path)
                     except FiclensError as err:
-                        raise FiclensError(str(err).replace(str(path), name)) from None
+                        raise FiclensError(str(err).replace(str(path), task.ref.path + "!" + str(task.ref.member))) from None
             doc.source = name
             doc = self.pipeline(doc)
             rows = document_rows(doc, task.story_id, name)
@@ -149,10 +155,11 @@ class _RayAnalyzer:
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         out = []
-        for path, member, story_id, data in zip(
-            batch["path"], batch["member"], batch["story_id"], batch["data"], strict=True
+        for path, member, work, story_id, data in zip(
+            batch["path"], batch["member"], batch["work"], batch["story_id"], batch["data"], strict=True
         ):
-            task = StoryTask(StoryRef(str(path), member or None), str(story_id), bytes(data) if data else None)
+            ref = StoryRef(str(path), member or None, int(work) or None)
+            task = StoryTask(ref, str(story_id), bytes(data) if data else None)
             result = self.analyzer(task)
             out.append(json.dumps(result.__dict__, ensure_ascii=False))
         return {"result": out}
@@ -184,7 +191,7 @@ def _ray_results(
             if not chunk:
                 break
             items = [
-                {"path": t.ref.path, "member": t.ref.member or "", "story_id": t.story_id, "data": t.data or b""}
+                {"path": t.ref.path, "member": t.ref.member or "", "work": t.ref.work or 0, "story_id": t.story_id, "data": t.data or b""}
                 for t in chunk
             ]
             dataset = ray.data.from_items(items, override_num_blocks=min(len(items), max(workers, 1) * 4))
@@ -237,6 +244,8 @@ def run_corpus(
                 settled.put(StoryResult(content_hash(ref.name.encode()), ref.name, "error", error=f"{ref.name}: {err}"))
                 continue
             story_id = content_hash(data)
+            if ref.work:
+                story_id += f"#work-{ref.work}"  # one file, several works (EpubMerge)
             if story_id in done:
                 summary.skipped += 1
                 continue

@@ -5,11 +5,15 @@
 unpacked by the ``mobi`` library) or "pdf". Every reader fills the
 metadata keys in ``AO3_METADATA_KEYS`` (None or [] where absent) and
 ``metadata["front_matter_end"]``, the offset in ``text`` where the story proper starts.
+``read_works(path)`` gives one ``Document`` per work: several for an EpubMerge book (each merged
+book with its own metadata, ``metadata["work_index"]`` and ``metadata["book"]``), else
+``[read_document(path)]``; ``work_count`` says how many without reading them, ``read_work`` reads one.
 Problems a user can cause raise ``ficlens.errors.InputError``.
 """
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from ficlens.errors import InputError
@@ -32,7 +36,14 @@ from ficlens.ingest.detect import (
     looks_like_html,
     looks_like_markdown,
 )
-from ficlens.ingest.epub import EpubReader
+from ficlens.ingest.epub import (
+    EpubReader,
+    check_zip,
+    epubmerge_book,
+    epubmerge_parts,
+    epubmerge_work,
+    series_metadata,
+)
 from ficlens.ingest.fanficfare import FanFicFareHtmlReader
 from ficlens.ingest.ffn import FfnReader
 from ficlens.ingest.html import HtmlReader, decode_html
@@ -57,6 +68,9 @@ __all__ = [
     "TextReader",
     "metadata_keys",
     "read_document",
+    "read_work",
+    "read_works",
+    "work_count",
     "read_text_document",
 ]
 
@@ -72,6 +86,56 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, format: str | 
     path = Path(path)
     doc = _read(path, max_bytes, format)
     account_words(doc, read_bytes(path, max_bytes))
+    return doc
+
+
+def work_count(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, format: str | None = None) -> int:
+    """How many works the file holds (the parts of an EpubMerge book; 1 for any other file).
+
+    Cheap (the zip's directory and top OPF only) and never raises for a bad file: the reader
+    says what is wrong with it (a corrupt zip, a file over ``max_bytes``) when it is read.
+    """
+    path = Path(path)
+    if format not in (None, "epub", "fanficfare") or not path.is_file() or not zipfile.is_zipfile(path):
+        return 1
+    return max(len(epubmerge_parts(path)), 1)
+
+
+def read_works(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, format: str | None = None) -> list[Document]:
+    """One Document per work: each merged book of an EpubMerge book, else ``[read_document(...)]``."""
+    path = Path(path)
+    data = read_bytes(path, max_bytes)
+    parts = _parts(data, format)
+    if not parts:
+        return [read_document(path, max_bytes, format)]
+    return [_read_work(data, str(path), parts, index, max_bytes) for index in range(1, len(parts) + 1)]
+
+
+def read_work(path: Path, index: int, max_bytes: int = DEFAULT_MAX_BYTES, format: str | None = None) -> Document:
+    """Work ``index`` (from 1) of the file, read on its own; ``source`` is ``<path>#work-<index>``.
+
+    A file of one work has only work 1, which is ``read_document(path)``.
+    """
+    path = Path(path)
+    data = read_bytes(path, max_bytes)
+    parts = _parts(data, format)
+    if not parts and index == 1:
+        return read_document(path, max_bytes, format)
+    if not 1 <= index <= len(parts):
+        raise InputError(str(path), f"has no work {index} (it holds {max(len(parts), 1)})")
+    return _read_work(data, str(path), parts, index, max_bytes)
+
+
+def _parts(data: bytes, format: str | None) -> list[str]:
+    return epubmerge_parts(data) if format in (None, "epub", "fanficfare") and is_zip(data) else []
+
+
+def _read_work(data: bytes, source: str, parts: list[str], index: int, max_bytes: int) -> Document:
+    check_zip(data, source, max_bytes)  # corrupt zips and zip bombs, before any extraction
+    work = epubmerge_work(data, parts[index - 1])
+    doc = EpubReader(max_bytes).read(work, f"{source}#work-{index}")
+    account_words(doc, work)
+    series_metadata(doc, epubmerge_book(data), index, len(parts))
     return doc
 
 

@@ -12,6 +12,9 @@ the work's title is not a chapter title. AO3's own EPUB (and AZW3), made by Cali
 split into ``_split_NNN`` files, is joined back into that download and read by the AO3
 reader (``calibre_ao3_tree``). The zip's declared sizes are checked against a limit before anything is
 extracted, so a zip bomb is refused; a corrupt or truncated zip is an InputError.
+An EpubMerge book (its top OPF lists each merged book's own OPF as ``origrootfile/xml``) holds
+several works: ``epubmerge_parts`` finds them and ``epubmerge_work`` cuts one out as an EPUB of
+its own, which this reader reads with its own metadata (``ficlens.ingest.read_works``).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import io
 import re
 import zipfile
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from ficlens.errors import InputError
@@ -602,3 +606,97 @@ def _text_before(body: Any, heading: Any) -> bool:
         if el.tail and el.tail.strip() and el is not body and el not in ancestors:
             return True
     return False
+
+
+# --- EpubMerge: one book, several works ---------------------------------------------
+# EpubMerge keeps each merged book's own OPF in the merged manifest under this media type
+# ("origrootfile/xml"; its NCX as "origtocncx/xml"), each book in a numbered folder.
+_EPUBMERGE_ROOTFILE = "origrootfile/xml"
+_CONTAINER = (
+    '<?xml version="1.0" encoding="utf-8"?>\n'
+    '<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
+    '<rootfiles><rootfile full-path="{opf}" media-type="application/oebps-package+xml"/></rootfiles></container>'
+)
+
+
+def _top_opf(zf: zipfile.ZipFile) -> str | None:
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(zf.read("META-INF/container.xml"))
+    except (KeyError, etree.XMLSyntaxError):
+        return None
+    for el in root.iter("{*}rootfile"):
+        if el.get("full-path"):
+            return str(el.get("full-path"))
+    return None
+
+
+def epubmerge_parts(data: bytes | Path) -> list[str]:
+    """The OPF path (inside the zip) of each work of an EpubMerge book, in the book's order.
+
+    An EpubMerge book is recognised by its top OPF's manifest, which lists every merged book's
+    own OPF with the media type ``origrootfile/xml``. Any other EPUB, or a zip that cannot be
+    read, gives ``[]`` (the reader then reads it, or says what is wrong with it). Given a path,
+    only the zip's directory and top OPF are read.
+    """
+    from lxml import etree
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data) as zf:
+            top = _top_opf(zf)
+            if top is None:
+                return []
+            if zf.getinfo(top).file_size > 64 * 1024 * 1024:
+                return []  # not read here; the reader's zip checks refuse it
+            root = etree.fromstring(zf.read(top))
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, KeyError, OSError, etree.XMLSyntaxError, ValueError):
+        return []
+    base = top.rsplit("/", 1)[0] + "/" if "/" in top else ""
+    parts = []
+    for item in root.iter("{*}item"):
+        if item.get("media-type") == _EPUBMERGE_ROOTFILE and item.get("href"):
+            path = base + str(item.get("href"))
+            if path in names and path not in parts:
+                parts.append(path)
+    return parts
+
+
+def epubmerge_work(data: bytes, opf: str) -> bytes:
+    """One merged book as an EPUB of its own: its folder, with a container naming its OPF."""
+    folder = opf.rsplit("/", 1)[0] + "/" if "/" in opf else ""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf, zipfile.ZipFile(out, "w") as sub:
+        sub.writestr(zipfile.ZipInfo("mimetype"), b"application/epub+zip")
+        sub.writestr("META-INF/container.xml", _CONTAINER.format(opf=opf))
+        for info in zf.infolist():
+            if folder and info.filename.startswith(folder) and not info.is_dir():
+                sub.writestr(info.filename, zf.read(info), compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def series_metadata(doc: Document, book: dict[str, Any], index: int, count: int) -> None:
+    """Mark a merged book's work: which part of which book it is (``work_index``, ``book``).
+
+    The work's own series (AO3's "Part 2 of ...", read from its title page) is kept; a work
+    without one gets the merged book as its series.
+    """
+    doc.metadata["work_index"] = index
+    doc.metadata["book"] = {"title": book.get("title"), "works": count, "merged_by": "EpubMerge", "url": book.get("url")}
+    if not doc.metadata.get("series"):
+        doc.metadata["series"] = [{"title": book.get("title"), "part": index}]
+
+
+def epubmerge_book(data: bytes) -> dict[str, Any]:
+    """The merged book's own title and URL (its top OPF)."""
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        top = _top_opf(zf)
+        root = etree.fromstring(zf.read(top)) if top else None
+    if root is None:
+        return {"title": None, "url": None}
+    title = next((t.text.strip() for t in root.iter("{*}title") if t.text and t.text.strip()), None)
+    url = next((t.text.strip() for t in root.iter("{*}source") if t.text and t.text.strip()), None)
+    return {"title": title, "url": url}
