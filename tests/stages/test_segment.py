@@ -139,6 +139,20 @@ def test_chapter_start_hints_without_heading_lines(segment):
     assert [p.chapter for p in doc.paragraphs] == [0, 0, 1]
 
 
+def test_a_heading_inside_a_reader_marked_chapter_is_a_section_not_a_chapter(segment):
+    # An EPUB chapter: its title (a heading hint), the author's note, then the author's own
+    # "Chapter 1" line and a "Part 2" further in. The spine says one chapter: one chapter.
+    text = "Changes\n\nA/N: my first story.\n\nChapter 1: Changes.\n\nShe waits.\n\nPart 2\n\nHe comes.\n"
+    hints = [Hint(HintKind.CHAPTER_START, 0, len(text)), Hint(HintKind.HEADING, 0, 7, "Changes")]
+    doc = segment(Document(text=text, hints=hints))
+    assert [c.title for c in doc.chapters] == ["Changes"]
+    assert [doc.text[p.start : p.end] for p in doc.paragraphs] == ["A/N: my first story.", "She waits.", "He comes."]
+    assert len(doc.scenes) == 3  # the two heading lines separate sections, as scene breaks do
+    # Without chapter hints (plain text) the same lines start chapters.
+    plain = segment(Document(text=text))
+    assert [c.title for c in plain.chapters] == ["", "Chapter 1: Changes.", "Part 2"]  # "Changes" is no heading by its look
+
+
 @pytest.mark.parametrize(
     ("text", "subject"),
     [

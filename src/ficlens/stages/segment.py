@@ -193,6 +193,7 @@ class SegmentStage:
         spans = self._paragraph_spans(text, story_start)
         hi = bi = ci = 0
         previous_end = story_start
+        at_chapter_start = False  # no block yet since the reader's last chapter start
         for start, end in spans:
             # Hints are sorted and so are spans: advance pointers linearly.
             while hi < len(heading_spans) and heading_spans[hi][1] <= start:
@@ -214,12 +215,19 @@ class SegmentStage:
             chunk = text[start:end]
             if starts_chapter:
                 yield _Block(start, start, "chapter")
+                at_chapter_start = True
             if hinted_break or self._is_scene_break(chunk):
-                yield _Block(start, end, "break")
+                kind = "break"
             elif hinted_heading or self._is_heading(chunk):
-                yield _Block(start, end, "heading")
+                # Where the reader marked the chapter starts (EPUB spine, AO3 chapters), only the
+                # headings that open a chapter title it; a heading further in ("Chapter 1:
+                # Changes." after an author's note, the author's own "Part 2") marks a section of
+                # that chapter, not a chapter of its own.
+                kind = "heading" if not chapter_starts or at_chapter_start else "break"
             else:
-                yield _Block(start, end, "paragraph")
+                kind = "paragraph"
+            at_chapter_start = at_chapter_start and kind == "heading"
+            yield _Block(start, end, kind)
 
     def _paragraph_spans(self, text: str, story_start: int) -> list[tuple[int, int]]:
         """Trimmed [start, end) spans of paragraphs: blank-line separated, or one per line."""
