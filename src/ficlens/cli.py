@@ -107,28 +107,20 @@ def analyze(
         with _story_path(story, demo) as path:
             from ficlens.ingest import work_count
 
-            if work_count(path, max_bytes, None if format == "auto" else format) > 1:
-                works, seconds = run_works_analysis(
-                    path,
-                    outdir,
-                    read_format=None if format == "auto" else format,
-                    config_path=config,
-                    cast_path=cast,
-                    max_bytes=max_bytes,
-                    console=None if quiet else err_console,
-                )
+            read_format = None if format == "auto" else format
+            options = {
+                "read_format": read_format,
+                "config_path": config,
+                "cast_path": cast,
+                "max_bytes": max_bytes,
+                "console": None if quiet else err_console,
+            }
+            if work_count(path, max_bytes, read_format) > 1:  # a series book: one analysis per work
+                works, seconds = run_works_analysis(path, outdir, **options)
                 if not quiet:
                     out_console.print(works_table(works, seconds, outdir))
                 return
-            doc, seconds = run_analysis(
-                path,
-                outdir,
-                read_format=None if format == "auto" else format,
-                config_path=config,
-                cast_path=cast,
-                max_bytes=max_bytes,
-                console=None if quiet else err_console,
-            )
+            doc, seconds = run_analysis(path, outdir, **options)
     except FiclensError as err:
         raise _fail(str(err)) from None
     if not quiet:

@@ -278,3 +278,45 @@ def _normalise(raw: str) -> str:
         lines = [line.strip() for line in text.split(_BR)]
         text = _MANY_NL.sub("\n\n", "\n".join(lines)).strip("\n")
     return text.strip()
+
+
+def element(
+    tag: str, cls: str | None = None, ident: str | None = None, text: str | None = None, children: Iterable[Any] = ()
+) -> Any:
+    """A new HTML element with a class, an id, text and children (the readers that rebuild
+    AO3's download layout from a MOBI or a PDF build it with this)."""
+    el = lxml.html.Element(tag)
+    if cls:
+        el.set("class", cls)
+    if ident:
+        el.set("id", ident)
+    if text is not None:
+        el.text = text
+    for child in children:
+        el.append(child)
+    return el
+
+
+def ao3_download_frame() -> tuple[Any, Any, Any, Any, Any]:
+    """The empty frame of AO3's HTML download: ``html`` holding ``body``, and, not yet placed,
+    ``div#preface``, its ``div.meta`` and the tag list ``dl.tags`` (the AO3 reader's landmarks)."""
+    html = element("html")
+    body = element("body")
+    html.append(body)
+    return html, body, element("div", ident="preface"), element("div", "meta"), element("dl", "tags")
+
+
+class HtmlPageReader:
+    """Base of the readers of one HTML page (generic, AO3, FanFicFare, fanfiction.net): ``read``
+    decodes the bytes and parses them; each reader reads the tree in ``read_tree``."""
+
+    format = "html"
+
+    def read(self, data: bytes, source: str) -> Any:
+        from ficlens.ingest.html import decode_html
+
+        text, warnings = decode_html(data, source)
+        return self.read_tree(parse_html(text, warnings), source, warnings)
+
+    def read_tree(self, root: Any, source: str, warnings: list[str] | None = None) -> Any:
+        raise NotImplementedError

@@ -22,7 +22,14 @@ from ficlens.ingest._common import (
     metadata_keys,
     split_list,
 )
-from ficlens.ingest._htmltext import TextBuilder, classes, inline_text, local_name, plain_text
+from ficlens.ingest._htmltext import (
+    HtmlPageReader,
+    TextBuilder,
+    classes,
+    inline_text,
+    local_name,
+    plain_text,
+)
 from ficlens.model import Document
 
 __all__ = ["AO3_METADATA_KEYS", "Ao3Reader", "is_ao3", "metadata_keys", "not_a_story", "parse_preface"]
@@ -360,15 +367,8 @@ def collect_chapters(container: Any) -> list[_Chapter]:
     return [c for c in chapters if c.bodies or c.title]
 
 
-class Ao3Reader:
+class Ao3Reader(HtmlPageReader):
     format = "ao3"
-
-    def read(self, data: bytes, source: str) -> Document:
-        from ficlens.ingest._htmltext import parse_html
-        from ficlens.ingest.html import decode_html
-
-        text, warnings = decode_html(data, source)
-        return self.read_tree(parse_html(text, warnings), source, warnings)
 
     def read_tree(self, root: Any, source: str, warnings: list[str] | None = None) -> Document:
         what = not_a_story(root)

@@ -13,7 +13,7 @@ from typing import Any
 
 from ficlens.errors import InputError
 from ficlens.ingest._common import empty_metadata, split_list
-from ficlens.ingest._htmltext import TextBuilder, classes, inline_text, local_name
+from ficlens.ingest._htmltext import HtmlPageReader, TextBuilder, classes, inline_text, local_name
 from ficlens.ingest.ao3 import finish_ao3_warnings
 from ficlens.model import Document
 
@@ -128,15 +128,8 @@ def title_and_authors(heading: Any, meta: dict[str, Any]) -> None:
             meta["authors"] = split_list(author)
 
 
-class FanFicFareHtmlReader:
+class FanFicFareHtmlReader(HtmlPageReader):
     format = "fanficfare"
-
-    def read(self, data: bytes, source: str) -> Document:
-        from ficlens.ingest._htmltext import parse_html
-        from ficlens.ingest.html import decode_html
-
-        text, warnings = decode_html(data, source)
-        return self.read_tree(parse_html(text, warnings), source, warnings)
 
     def read_tree(self, root: Any, source: str, warnings: list[str] | None = None) -> Document:
         meta = empty_metadata()

@@ -25,7 +25,7 @@ from typing import Any
 
 from ficlens.errors import InputError
 from ficlens.ingest._common import empty_metadata, language_warning
-from ficlens.ingest._htmltext import TextBuilder, classes, inline_text, local_name
+from ficlens.ingest._htmltext import HtmlPageReader, TextBuilder, classes, inline_text, local_name
 from ficlens.model import Document
 
 __all__ = ["FfnReader", "is_ffn"]
@@ -231,15 +231,8 @@ def header_metadata(root: Any) -> dict[str, Any]:
     return meta
 
 
-class FfnReader:
+class FfnReader(HtmlPageReader):
     format = "ffn"
-
-    def read(self, data: bytes, source: str) -> Document:
-        from ficlens.ingest._htmltext import parse_html
-        from ficlens.ingest.html import decode_html
-
-        text, warnings = decode_html(data, source)
-        return self.read_tree(parse_html(text, warnings), source, warnings)
 
     def read_tree(self, root: Any, source: str, warnings: list[str] | None = None) -> Document:
         story = _by_id(root, "storytext")

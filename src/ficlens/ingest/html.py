@@ -23,7 +23,12 @@ from ficlens.ingest._common import (
     repair_mojibake,
     split_names,
 )
-from ficlens.ingest._htmltext import TextBuilder, inline_text, local_name, parse_html
+from ficlens.ingest._htmltext import (
+    HtmlPageReader,
+    TextBuilder,
+    inline_text,
+    local_name,
+)
 from ficlens.model import Document, HintKind
 
 # The charset a page declares (what a browser's pre-scan reads), tried before guessing.
@@ -120,12 +125,8 @@ def html_front_matter(text: str, builder: TextBuilder, meta: dict[str, Any]) -> 
     apply_front_matter(meta, fm)
 
 
-class HtmlReader:
+class HtmlReader(HtmlPageReader):
     format = "html"
-
-    def read(self, data: bytes, source: str) -> Document:
-        text, warnings = decode_html(data, source)
-        return self.read_tree(parse_html(text, warnings), source, warnings)
 
     def read_tree(self, root: Any, source: str, warnings: list[str] | None = None) -> Document:
         meta = empty_metadata()

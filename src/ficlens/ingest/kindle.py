@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import lxml.html
 from lxml import etree
 
 from ficlens.errors import InputError
-from ficlens.ingest._htmltext import inline_text, local_name, parse_html
+from ficlens.ingest._htmltext import ao3_download_frame, inline_text, local_name, parse_html
+from ficlens.ingest._htmltext import element as _E
 from ficlens.model import Document
 
 _FILEPOS_ANCHOR = re.compile(rb'<a\s+id="(filepos\d+)"\s*/>', re.IGNORECASE)
@@ -294,17 +294,6 @@ def _is_big_centered(el: Any) -> bool:
     return local_name(el) == "p" and el.find(".//font[@size='5']") is not None
 
 
-def _E(tag: str, cls: str | None = None, ident: str | None = None, children: list[Any] | None = None) -> Any:
-    el = lxml.html.Element(tag)
-    if cls:
-        el.set("class", cls)
-    if ident:
-        el.set("id", ident)
-    for child in children or []:
-        el.append(child)
-    return el
-
-
 def _move_content(src: Any, tag: str, cls: str | None = None) -> Any:
     """A new element holding ``src``'s text and children."""
     el = _E(tag, cls)
@@ -316,12 +305,7 @@ def _move_content(src: Any, tag: str, cls: str | None = None) -> Any:
 
 def _ao3_tree(sections: list[tuple[str | None, list[Any]]]) -> Any:
     """AO3's download layout rebuilt from MOBI 6 sections (Preface, chapters, Afterword)."""
-    html = _E("html")
-    body = _E("body")
-    html.append(body)
-    preface = _E("div", ident="preface")
-    meta = _E("div", "meta")
-    dl = _E("dl", "tags")
+    html, body, preface, meta, dl = ao3_download_frame()
     chapters = _E("div", "userstuff", "chapters")
     afterword = _E("div", ident="afterword")
     chapter_sections = [(label, els) for label, els in sections if label not in (None, "Preface", "Afterword")]
@@ -426,7 +410,7 @@ def _chapter(label: str, els: list[Any], chapters: Any, one_shot: bool, position
     if start < end and _pairs(els, start - 1, {"chapter end notes"}):
         label = els[start - 1]
         quote, _ = _note(els, start - 1)
-        end_notes = _E("div", "meta", f"endnotes{position}", [label, quote])
+        end_notes = _E("div", "meta", f"endnotes{position}", children=[label, quote])
         end = start - 1
     if len(group):
         chapters.append(group)

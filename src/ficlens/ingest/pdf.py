@@ -33,6 +33,8 @@ from typing import Any
 import lxml.html
 
 from ficlens.errors import InputError
+from ficlens.ingest._htmltext import ao3_download_frame
+from ficlens.ingest._htmltext import element as _E
 from ficlens.model import Document
 
 _TAG_LABELS = (
@@ -175,17 +177,6 @@ def _block_html(block: _Block, tag: str = "p") -> Any:
     return el
 
 
-def _E(tag: str, cls: str | None = None, ident: str | None = None, text: str | None = None) -> Any:
-    el = lxml.html.Element(tag)
-    if cls:
-        el.set("class", cls)
-    if ident:
-        el.set("id", ident)
-    if text is not None:
-        el.text = text
-    return el
-
-
 class PdfReader:
     format = "pdf"
 
@@ -288,12 +279,7 @@ def _ao3_tree(pages: list[list[_Line]], outline: list[tuple[str, int]]) -> Any:
     lines = [line for page in pages for line in page]
     sizes = [line.size for line in lines]
     body_size = statistics.median(sizes) if sizes else 0.0
-    html = _E("html")
-    body = _E("body")
-    html.append(body)
-    preface = _E("div", ident="preface")
-    meta = _E("div", "meta")
-    dl = _E("dl", "tags")
+    html, body, preface, meta, dl = ao3_download_frame()
     meta.append(dl)
     preface.append(meta)
     body.append(preface)
