@@ -84,9 +84,8 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, format: str | 
     than 1% of the file's visible words are in neither the text nor the metadata.
     """
     path = Path(path)
-    doc = _read(path, max_bytes, format)
-    account_words(doc, read_bytes(path, max_bytes))
-    return doc
+    _check_format(path, format)
+    return _read_one(path, read_bytes(path, max_bytes), max_bytes, format)
 
 
 def work_count(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, format: str | None = None) -> int:
@@ -104,10 +103,11 @@ def work_count(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, format: str | Non
 def read_works(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, format: str | None = None) -> list[Document]:
     """One Document per work: each merged book of an EpubMerge book, else ``[read_document(...)]``."""
     path = Path(path)
+    _check_format(path, format)
     data = read_bytes(path, max_bytes)
     parts = _parts(data, format)
     if not parts:
-        return [read_document(path, max_bytes, format)]
+        return [_read_one(path, data, max_bytes, format)]
     return [_read_work(data, str(path), parts, index, max_bytes) for index in range(1, len(parts) + 1)]
 
 
@@ -117,10 +117,11 @@ def read_work(path: Path, index: int, max_bytes: int = DEFAULT_MAX_BYTES, format
     A file of one work has only work 1, which is ``read_document(path)``.
     """
     path = Path(path)
+    _check_format(path, format)
     data = read_bytes(path, max_bytes)
     parts = _parts(data, format)
     if not parts and index == 1:
-        return read_document(path, max_bytes, format)
+        return _read_one(path, data, max_bytes, format)
     if not 1 <= index <= len(parts):
         raise InputError(str(path), f"has no work {index} (it holds {max(len(parts), 1)})")
     return _read_work(data, str(path), parts, index, max_bytes)
@@ -139,11 +140,20 @@ def _read_work(data: bytes, source: str, parts: list[str], index: int, max_bytes
     return doc
 
 
-def _read(path: Path, max_bytes: int, format: str | None) -> Document:
-    source = str(path)
+def _check_format(path: Path, format: str | None) -> None:
     if format is not None and format not in FORMATS:
-        raise InputError(source, f"unknown format {format!r} (choose one of {', '.join(FORMATS)})")
-    data = read_bytes(path, max_bytes)
+        raise InputError(str(path), f"unknown format {format!r} (choose one of {', '.join(FORMATS)})")
+
+
+def _read_one(path: Path, data: bytes, max_bytes: int, format: str | None) -> Document:
+    """The file's one work by its reader, then the words account over the same bytes."""
+    doc = _read(path, data, max_bytes, format)
+    account_words(doc, data)
+    return doc
+
+
+def _read(path: Path, data: bytes, max_bytes: int, format: str | None) -> Document:
+    source = str(path)
     zipped = is_zip(data)
     if format == "epub" or (zipped and format in (None, "fanficfare")):
         if format is None:
