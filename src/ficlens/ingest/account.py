@@ -104,13 +104,6 @@ CHROME_CLASSES = {
     "position": "label",  # AO3: "Part 2 of the <series> series"
     "lc-wrapper": "site chrome",  # fanfiction.net: the text size and width controls
 }
-# EPUB documents the EPUB reader skips by name or body class (its ``_SKIP_NAME`` and
-# ``_SKIP_BODY_CLASSES``), less the title pages, whose metadata it reads.
-EPUB_SKIP_NAME = re.compile(
-    r"(?:^|/)(?:cover|toc|nav|contents|copyright|colophon|toc_page|log_page|about|halftitle)[^/]*\.x?html?$",
-    re.IGNORECASE,
-)
-EPUB_SKIP_BODY = frozenset({"fff_tocpage", "fff_logpage", "fff_coverpage"})
 _SECTION_LABELS = frozenset(
     {"preface", "afterword", "end notes", "chapter end notes", "notes", "summary", "chapter notes", "chapter summary"}
 )
@@ -293,6 +286,8 @@ def _epub_parts(data: bytes) -> list[Part]:
     import ebooklib
     from ebooklib import epub
 
+    from ficlens.ingest.epub import DROPPED_BODY_CLASSES, DROPPED_NAME
+
     book = epub.read_epub(io.BytesIO(data), options={"ignore_ncx": True})
     # The documents the OPF guide calls the table of contents (Calibre's, in a Kindle book).
     guide_toc = {(ref.get("href") or "").split("#", 1)[0] for ref in book.guide if ref.get("type") == "toc"}
@@ -307,7 +302,7 @@ def _epub_parts(data: bytes) -> list[Part]:
         rule = None
         if isinstance(item, epub.EpubNav) or "nav" in (getattr(item, "properties", []) or []) or name in guide_toc:
             rule = "navigation"
-        elif EPUB_SKIP_NAME.search(name) or (body is not None and set((body.get("class") or "").split()) & EPUB_SKIP_BODY):
+        elif DROPPED_NAME.search(name) or (body is not None and set((body.get("class") or "").split()) & DROPPED_BODY_CLASSES):
             rule = "front and back matter"
         for part in html_parts(root, prefix=f"file {name}, "):
             if rule and part.rule is None:

@@ -50,13 +50,15 @@ from ficlens.model import Document
 
 # Uncompressed total allowed: ten times the file-size limit, at most 500 MB.
 MAX_UNCOMPRESSED = 500 * 1024 * 1024
-_SKIP_NAME = re.compile(
-    r"(?:^|/)(?:cover|titlepage|title_page|title-page|toc|nav|contents|copyright|colophon|"
-    r"toc_page|log_page|about|halftitle)[^/]*\.x?html?$",
-    re.IGNORECASE,
-)
+# Spine documents that hold no story, by file name or FanFicFare body class. Title pages are
+# skipped as story text too, but their metadata is read, so the words account (``account.py``)
+# counts only the others as dropped.
+_NOT_STORY_NAMES = "cover|toc|nav|contents|copyright|colophon|toc_page|log_page|about|halftitle"
+DROPPED_NAME = re.compile(rf"(?:^|/)(?:{_NOT_STORY_NAMES})[^/]*\.x?html?$", re.IGNORECASE)
+DROPPED_BODY_CLASSES = frozenset({"fff_tocpage", "fff_logpage", "fff_coverpage"})
+_SKIP_NAME = re.compile(rf"(?:^|/)(?:titlepage|title_page|title-page|{_NOT_STORY_NAMES})[^/]*\.x?html?$", re.IGNORECASE)
 _SPLIT = re.compile(r"_split_(\d+)\.x?html?$", re.IGNORECASE)
-_SKIP_BODY_CLASSES = {"fff_tocpage", "fff_logpage", "fff_coverpage", "fff_titlepage"}
+_SKIP_BODY_CLASSES = DROPPED_BODY_CLASSES | {"fff_titlepage"}
 
 
 def check_zip(data: bytes, source: str, max_bytes: int) -> list[str]:
