@@ -144,6 +144,17 @@ def _story_path(story: Path | None, demo: bool) -> Iterator[Path]:
         yield path
 
 
+def _settings(config_path: Path | None, cast_path: Path | None, outdir: Path) -> tuple[Any, Any]:
+    """The pipeline config and the cast, read and checked (with OUTDIR) before spaCy loads."""
+    from ficlens.cast import load_cast
+
+    cast = load_cast(cast_path) if cast_path is not None else None
+    config = _load_config(config_path) if config_path is not None else None
+    if outdir.exists() and not outdir.is_dir():
+        raise InputError(str(outdir), "output path exists and is not a directory")
+    return config, cast
+
+
 def run_analysis(
     path: Path,
     outdir: Path,
@@ -155,15 +166,11 @@ def run_analysis(
 ) -> tuple[Document, float]:
     """Read, analyse, write. Cheap checks (cast, config, the file) come before spaCy loads."""
     from ficlens.api import get_pipeline
-    from ficlens.cast import load_cast
     from ficlens.export import OUTPUT_FILES, write_outputs
     from ficlens.ingest import DEFAULT_MAX_BYTES, read_document
 
     started = time.perf_counter()
-    cast = load_cast(cast_path) if cast_path is not None else None
-    config = _load_config(config_path) if config_path is not None else None
-    if outdir.exists() and not outdir.is_dir():
-        raise InputError(str(outdir), "output path exists and is not a directory")
+    config, cast = _settings(config_path, cast_path, outdir)
     with _progress(console) as report:
         report("read", 0, 1)
         doc = read_document(path, max_bytes=max_bytes or DEFAULT_MAX_BYTES, format=read_format)
@@ -213,15 +220,11 @@ def run_works_analysis(
     import tempfile
 
     from ficlens.api import get_pipeline
-    from ficlens.cast import load_cast
     from ficlens.export import write_outputs
     from ficlens.ingest import DEFAULT_MAX_BYTES, read_works
 
     started = time.perf_counter()
-    cast = load_cast(cast_path) if cast_path is not None else None
-    config = _load_config(config_path) if config_path is not None else None
-    if outdir.exists() and not outdir.is_dir():
-        raise InputError(str(outdir), "output path exists and is not a directory")
+    config, cast = _settings(config_path, cast_path, outdir)
     rows: list[dict[str, Any]] = []
     with _progress(console) as report:
         report("read", 0, 1)
