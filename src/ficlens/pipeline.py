@@ -207,9 +207,7 @@ class Pipeline:
         stage's carries its model file's transition scores), by stage name."""
         out = {}
         for s in self.stages:
-            stage_config = getattr(s, "config", None)
-            if stage_config is None and is_dataclass(self.config) and hasattr(self.config, s.name):
-                stage_config = getattr(self.config, s.name)
+            stage_config = getattr(s, "config", None)  # every stage keeps the config it runs with
             out[s.name] = config_dict(stage_config) if is_dataclass(stage_config) else {}
         return out
 
