@@ -40,3 +40,11 @@ def test_select_keeps_order_and_knows_three_splits() -> None:
 def test_hash_rule_rounds_a_quarter() -> None:
     assert len(hash_rule([f"n{i}" for i in range(21)])) == 5
     assert hash_rule([]) == []
+
+
+def test_fanfic_test_split_is_a_third_chosen_by_the_rule() -> None:
+    from ficlens.eval.fanfic_gold import read_works_table
+
+    works = list(read_works_table(Path(__file__).resolve().parents[2] / "gold" / "fanfic"))
+    assert splits.test_items("fanfic") == frozenset(hash_rule(works, 1 / 3))
+    assert len(splits.test_items("fanfic")) == round(len(works) / 3)

@@ -1,6 +1,7 @@
 """``ficlens eval``: a thin Typer sub-app (the lead mounts ``app`` as ``eval``).
 
-Options are parsed here; the work is ``run.evaluate_pdnc`` / ``run.evaluate_litbank``.
+Options are parsed here; the work is ``run.evaluate_pdnc`` / ``run.evaluate_litbank`` /
+``fanfic.evaluate_fanfic``.
 A ``DatasetError`` (or any ``FiclensError``) becomes one line on stderr and exit code 2,
 never a stack trace, also when this sub-app runs on its own.
 """
@@ -18,7 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ficlens.errors import FiclensError
 from ficlens.eval import run as run_mod
 
-app = typer.Typer(help="Score ficlens on PDNC and LitBank.", no_args_is_help=True)
+app = typer.Typer(help="Score ficlens on PDNC, LitBank and the fan-fiction gold.", no_args_is_help=True)
 console = Console(stderr=True)
 SPLIT_HELP = "all | dev | test: the frozen split to run (test items are reported as one aggregate)."
 
@@ -80,6 +81,35 @@ def _litbank(data: Path, out: Path, workers: int, split: str = "all") -> None:
             data, out=out, workers=workers, split=split,
             progress=lambda done, total, name: bar.update(task, completed=done, total=total, last=name),
         )
+    _summary(result.to_dict(), out)
+
+
+@app.command("fanfic")
+def fanfic_cli(
+    data: Path = typer.Option(Path("../shared/data/fanfic"), "--data", help="The fan-fiction data folder."),
+    gold: Path = typer.Option(Path("gold/fanfic"), "--gold", help="The gold folder (works.tsv and <file id>.json)."),
+    works: str = typer.Option("", "--works", help="Comma-separated work ids; default all of the split."),
+    out: Path = typer.Option(Path("results"), "-o", "--out", help="Directory for JSON + Markdown results."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Worker processes (one spaCy each)."),
+    split: str = typer.Option("all", "--split", help=SPLIT_HELP),
+) -> None:
+    """Quotes, speakers, addressees, characters, point of view and tense on real fan fiction."""
+    with _errors():
+        _fanfic(data, gold, works, out, workers, split)
+
+
+def _fanfic(data: Path, gold: Path, works: str, out: Path, workers: int, split: str = "all") -> None:
+    from ficlens.eval.fanfic import evaluate_fanfic
+
+    names = [n.strip() for n in works.split(",") if n.strip()] or None
+    with _progress("fan fiction") as bar:
+        task = bar.add_task("works", total=None, last="")
+        result = evaluate_fanfic(
+            data, gold, works=names, out=out, workers=workers, split=split,
+            progress=lambda done, total, name: bar.update(task, completed=done, total=total, last=name),
+        )
+    for note in result.meta.get("notes", []):
+        console.print(f"note: {note}", highlight=False, markup=False)
     _summary(result.to_dict(), out)
 
 

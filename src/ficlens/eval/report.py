@@ -96,11 +96,35 @@ LITBANK_COLUMNS: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 
+FANFIC_COLUMNS: list[tuple[str, tuple[str, ...]]] = [
+    ("quotes F1 exact", ("quote_detection", "exact", "f1")),
+    ("quotes F1 overlap", ("quote_detection", "overlap", "f1")),
+    ("speaker acc (all)", ("speaker", "all", "value")),
+    ("explicit", ("speaker", "by_type", "explicit", "value")),
+    ("anaphoric", ("speaker", "by_type", "anaphoric", "value")),
+    ("implicit", ("speaker", "by_type", "implicit", "value")),
+    ("speaker acc (detected)", ("speaker", "detected", "value")),
+    ("addressee exact", ("addressee", "exact", "value")),
+    ("addressee Jaccard", ("addressee", "jaccard", "value")),
+    ("named chars found", ("characters", "named_found", "value")),
+    ("unnamed chars found", ("characters", "unnamed_found", "value")),
+    ("cluster purity", ("characters", "purity", "value")),
+    ("gender (found)", ("characters", "gender", "value")),
+    ("chars that are no name", ("characters", "not_names", "value")),
+    ("chars matching no gold", ("characters", "unmatched", "value")),
+    ("POV per scene", ("narration", "pov", "value")),
+    ("person per scene", ("narration", "person", "value")),
+    ("tense per scene", ("narration", "tense", "value")),
+]
+
+COLUMNS = {"pdnc": PDNC_COLUMNS, "litbank": LITBANK_COLUMNS, "fanfic": FANFIC_COLUMNS}
+
+
 def render_table(data: dict[str, Any], per_item: bool = True) -> str:
     """Scores in percent; metrics are rows, so the table stays readable with 15 metrics. The
     columns: micro over the run's items, then (for a run over both splits) micro over dev and
     over test, then dev items one by one (test items are never shown one by one)."""
-    columns = PDNC_COLUMNS if data["dataset"] == "pdnc" else LITBANK_COLUMNS
+    columns = COLUMNS[data["dataset"]]
     counts = data.get("items", {})
     totals = [(f"micro ({data.get('split', 'all')})", data.get("micro", {}))]
     for split, scores in data.get("micro_by_split", {}).items():

@@ -17,12 +17,12 @@ from ficlens.errors import DatasetError
 from ficlens.lexicon import parse_table
 
 SPLITS = ("all", "dev", "test")
-UNITS = {"pdnc": "novel", "litbank": "work"}
+UNITS = {"pdnc": "novel", "litbank": "work", "fanfic": "work"}
 
 
 @cache
 def test_items(dataset: str) -> frozenset[str]:
-    """The frozen test split of ``dataset`` ("pdnc" or "litbank")."""
+    """The frozen test split of ``dataset`` ("pdnc", "litbank" or "fanfic")."""
     path = resources.files("ficlens") / "data" / "splits" / f"{dataset}-test.txt"
     return frozenset(parse_table(path.read_text(encoding="utf-8")))
 
