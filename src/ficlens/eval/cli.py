@@ -113,6 +113,34 @@ def _fanfic(data: Path, gold: Path, works: str, out: Path, workers: int, split: 
     _summary(result.to_dict(), out)
 
 
+@app.command("signals")
+def signals_cli(
+    gold: Path = typer.Option(Path("gold/signals/sentences.tsv"), "--gold", help="The signals gold (sentences.tsv)."),
+    fanfic: Path = typer.Option(Path("../shared/data/fanfic"), "--fanfic", help="The fan-fiction data folder."),
+    pdnc: Path = typer.Option(Path("../shared/data/pdnc"), "--pdnc", help="PDNC root."),
+    litbank: Path = typer.Option(Path("../shared/data/litbank"), "--litbank", help="LitBank root."),
+    out: Path = typer.Option(Path("results"), "-o", "--out", help="Directory for JSON + Markdown results."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Worker processes (one spaCy each)."),
+    split: str = typer.Option("all", "--split", help=SPLIT_HELP),
+) -> None:
+    """Content signals: precision and recall per kind on labelled sentences, and declared AO3 warnings found."""
+    with _errors():
+        _signals(gold, fanfic, pdnc, litbank, out, workers, split)
+
+
+def _signals(gold: Path, fanfic: Path, pdnc: Path, litbank: Path, out: Path, workers: int, split: str = "all") -> None:
+    from ficlens.eval.signals import evaluate_signals
+    from ficlens.eval.signals_gold import Roots
+
+    with _progress("signals") as bar:
+        task = bar.add_task("works", total=None, last="")
+        result = evaluate_signals(
+            gold, Roots(fanfic, pdnc, litbank), out=out, workers=workers, split=split,
+            progress=lambda done, total, name: bar.update(task, completed=done, total=total, last=name),
+        )
+    _summary(result.to_dict(), out)
+
+
 @app.command("report")
 def report_cli(
     results: Path = typer.Argument(Path("results"), help="Directory with *.json from earlier runs."),

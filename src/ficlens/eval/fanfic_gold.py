@@ -215,18 +215,22 @@ def load_gold(gold_dir: Path) -> list[GoldFile]:
 
 
 def locate(text: str, quote: GoldQuote) -> tuple[int, int] | None:
-    """The quote's span in ``text``: at its offsets when the hash still matches there, else the
-    nearest span within ``SEARCH_WINDOW`` whose non-space characters hash the same."""
-    if quote.end <= len(text) and quote_hash(text[quote.start : quote.end]) == quote.hash:
-        return quote.start, quote.end
-    lo = max(0, quote.start - SEARCH_WINDOW)
-    hi = min(len(text), quote.end + SEARCH_WINDOW)
+    """The quote's span in ``text`` (see ``find_span``)."""
+    return find_span(text, quote.start, quote.end, quote.hash, quote.size)
+
+
+def find_span(text: str, start: int, end: int, digest: str, size: int) -> tuple[int, int] | None:
+    """A labelled span in ``text``: at its offsets when the hash still matches there, else the
+    nearest span within ``SEARCH_WINDOW`` whose ``size`` non-space characters hash the same."""
+    if end <= len(text) and quote_hash(text[start:end]) == digest:
+        return start, end
+    lo = max(0, start - SEARCH_WINDOW)
+    hi = min(len(text), end + SEARCH_WINDOW)
     stream, pos = nonspace(text[lo:hi])
-    n = quote.size
     best: tuple[int, int] | None = None
-    for i in range(0, len(stream) - n + 1):
-        if quote_hash(stream[i : i + n]) == quote.hash:
-            span = (lo + pos[i], lo + pos[i + n - 1] + 1)
-            if best is None or abs(span[0] - quote.start) < abs(best[0] - quote.start):
+    for i in range(0, len(stream) - size + 1):
+        if quote_hash(stream[i : i + size]) == digest:
+            span = (lo + pos[i], lo + pos[i + size - 1] + 1)
+            if best is None or abs(span[0] - start) < abs(best[0] - start):
                 best = span
     return best

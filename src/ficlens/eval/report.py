@@ -117,7 +117,18 @@ FANFIC_COLUMNS: list[tuple[str, tuple[str, ...]]] = [
     ("tense per scene", ("narration", "tense", "value")),
 ]
 
-COLUMNS = {"pdnc": PDNC_COLUMNS, "litbank": LITBANK_COLUMNS, "fanfic": FANFIC_COLUMNS}
+def _signal_columns() -> list[tuple[str, tuple[str, ...]]]:
+    from ficlens.eval.signals_gold import KINDS
+
+    rows: list[tuple[str, tuple[str, ...]]] = []
+    for kind in KINDS:
+        rows.append((f"{kind} precision", ("sentences", kind, "precision")))
+        rows.append((f"{kind} recall", ("sentences", kind, "recall")))
+    rows += [(f"declared {k} found", ("works_declaring", k, "value")) for k in ("graphic_violence", "major_character_death", "rape_noncon", "underage")]
+    return rows
+
+
+COLUMNS = {"pdnc": PDNC_COLUMNS, "litbank": LITBANK_COLUMNS, "fanfic": FANFIC_COLUMNS, "signals": _signal_columns()}
 
 
 def render_table(data: dict[str, Any], per_item: bool = True) -> str:
@@ -141,7 +152,7 @@ def render_table(data: dict[str, Any], per_item: bool = True) -> str:
 def render_markdown(data: dict[str, Any]) -> str:
     counts = data.get("items", {})
     n = sum(counts.values()) if counts else len(data.get("per_item", {}))
-    unit = "novels" if data["dataset"] == "pdnc" else "works"
+    unit = "novels" if data["dataset"] == "pdnc" else "works"  # signals: works of three datasets
     head = (
         f"# {data['dataset'].upper()} — {data['mode']} ({data.get('split', 'all')})\n\n"
         f"{n} {unit} ({counts.get('dev', '?')} dev, {counts.get('test', '?')} test; test items are not shown one by one); commit `{data.get('git_commit', 'unknown')}`, {data.get('date', '')}, "

@@ -17,7 +17,7 @@ from ficlens.errors import DatasetError
 from ficlens.lexicon import parse_table
 
 SPLITS = ("all", "dev", "test")
-UNITS = {"pdnc": "novel", "litbank": "work", "fanfic": "work"}
+UNITS = {"pdnc": "novel", "litbank": "work", "fanfic": "work", "signals": "work"}
 
 
 @cache
@@ -28,7 +28,12 @@ def test_items(dataset: str) -> frozenset[str]:
 
 
 def split_of(dataset: str, item: str) -> str:
-    """"test" or "dev"."""
+    """"test" or "dev". The signals gold's works come from three datasets and keep their splits
+    (``signals_gold.split_of_work``)."""
+    if dataset == "signals":
+        from ficlens.eval.signals_gold import split_of_work
+
+        return split_of_work(item)
     return "test" if item in test_items(dataset) else "dev"
 
 

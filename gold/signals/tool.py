@@ -1,0 +1,301 @@
+"""Make the content-signals gold: the split, a sample of sentences for two readers, their
+readings compared, the result packed.
+
+    python gold/signals/tool.py split   # writes src/ficlens/data/splits/signals-fanfic-test.txt
+    python gold/signals/tool.py sample --out /tmp/signals-draft
+    python gold/signals/tool.py compare /tmp/signals-gold/A.tsv /tmp/signals-gold/B.tsv
+    python gold/signals/tool.py pack /tmp/signals-gold/final.tsv --readings A.tsv B.tsv
+
+``sample`` reads every work (fan fiction as ficlens reads it, PDNC novels, LitBank's original
+texts), splits it into sentences, and draws: for each kind, sentences a broad word list
+flags (far broader than the signals stage's, so the gold does not inherit the stage's
+blind spots), spread over works and datasets; sentences drawn at random from everywhere;
+and sentences that hold an idiom or a negation near such a word (hard negatives). The
+readers see each sentence with the one before and after, in a shuffled order, and never
+which list drew it. The draft (story text) stays outside the repository; the gold holds
+offsets, labels and hashes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import random
+import re
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from ficlens.eval.align import nonspace
+from ficlens.eval.fanfic_gold import quote_hash
+from ficlens.eval.signals_gold import (
+    KINDS,
+    GoldSentence,
+    Roots,
+    format_labels,
+    parse_labels,
+    work_text,
+    write_sentences,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+SPLIT_FILE = REPO / "src" / "ficlens" / "data" / "splits" / "signals-fanfic-test.txt"
+FANFIC_FOLDERS = ("ao3", "epub", "ffn")
+SEED = 20261207
+
+# Broad on purpose: what a reader would search for to find each kind, including the modern
+# and fan-fiction idiom the issue names ("OD'd", "bled out", "didn't make it", "relapse").
+MINING: dict[str, str] = {
+    "graphic_violence": r"\b(blood\w*|bled|bleed\w*|stab\w*|slash\w*|gore|gory|tortur\w*|shot|shoot\w*|gun\w*|knife|knives|wound\w*|punch\w*|kick\w*|beat(en|ing)?|bruis\w*|broke(n)? (his|her|my|their) \w+|strangl\w*|chok\w*|throat|skull|bones?|scream\w*|fight\w*|hit (him|her|me|them)|slam\w*|cut (him|her|them)|fist\w*|kill\w*|murder\w*|corpse|viscera|entrails)\b",
+    "major_character_death": r"\b(die[ds]?|dying|dead|death|deaths|killed|kill(s|ing)?|murder(ed)?|funeral|grave|corpse|body|bodies|coffin|passed away|bled out|flatlined|didn'?t make it|lost (him|her|them)|gone|mourn\w*|buried|widow\w*|late (husband|wife|father|mother))\b",
+    "rape_noncon": r"\b(rap(e|ed|es|ing|ist)|non-?con\w*|consent\w*|forced (himself|herself|me|him|her)|forc\w+ (on|into)|assault\w*|molest\w*|violat\w*|against (his|her|my|their) will|held (him|her|me) down|pinned|didn'?t want|said no|stop\w*|unwanted|defil\w*|ravish\w*)\b",
+    "underage": r"\b(underage|minor|child|children|kid|boy|girl|teen\w*|(eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen)(-year-old| years old)|schoolboy|schoolgirl|student|pupil|young)\b",
+    "self_harm": r"\b(cut(s|ting)? (himself|herself|myself|themself|themselves|yourself)|cutting|razor\w*|blade\w*|scar\w*|self-?harm\w*|hurt (himself|herself|myself)|burn\w* (himself|herself|myself)|relaps\w*|do it again|wrist\w*|sleeve\w*|bandage\w*)\b",
+    "suicide": r"\b(suicid\w*|kill (himself|herself|myself|themselves|yourself)|killed (himself|herself|myself)|end(ed|ing)? (it|his life|her life|my life|things)|overdos\w*|od'?d|jump\w* (off|from)|pills|noose|hang(ed|ing)? (himself|herself|myself)|take (my|his|her) (own )?life|not wake up|want(ed)? to die|slit (his|her|my) wrists)\b",
+    "sexual_content": r"\b(kiss\w*|bed|naked|nude|undress\w*|moan\w*|thrust\w*|cock|dick|penis|breast\w*|nipple\w*|sex\w*|orgasm\w*|aroused|arousal|erect\w*|fuck\w*|lick\w*|thigh\w*|hips|come|came|cum|lube|knot\w*|strok\w*|groan\w*|climax\w*|virgin\w*|make love|made love)\b",
+    "abuse": r"\b(abus\w*|hit (him|her|me|them)|slap\w*|beat (him|her|me|them)|bruise\w*|afraid of (him|her)|control\w*|punish\w*|belt|locked (in|up|away)|neglect\w*|starv\w*|yell\w*|threat\w*|manipulat\w*|gaslight\w*|trauma\w*|cupboard|hurt (him|her|me)|owner|slave\w*|beaten)\b",
+    "substance_abuse": r"\b(drunk\w*|drink\w*|drank|alcohol\w*|whiske?y|vodka|beer|wine|bottle\w*|booze|high|stoned|weed|joint|cocaine|coke|heroin|meth|pills|drug\w*|addict\w*|withdrawal|sober\w*|relaps\w*|hangover|overdos\w*|od'?d|needle|smok\w*|rehab|hooked)\b",
+}
+HARD_NEGATIVE = re.compile(
+    r"\b(killing me|dying to|dead (tired|serious|silent|quiet|set)|bored to death|bloody (hell|idiot|brilliant)|"
+    r"drunk on|high (school|spirits|above)|cut (it out|the|a slice|across)|shot (a look|a glance|him a|her a)|"
+    r"kill (time|the lights)|scared to death|to die for|deadline|over my dead body|not that|never|didn'?t|wasn'?t|"
+    r"wouldn'?t|if (he|she|they|i|you)|what if|afraid (he|she|they) would|might have)\b"
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans: paragraphs split at end punctuation followed by a capital (no parse:
+    the sampler reads over two million words; ficlens's own sentences need not match, the
+    evaluation maps each gold sentence to what overlaps it)."""
+    out: list[tuple[int, int]] = []
+    # A paragraph runs to a blank line: PDNC and LitBank texts wrap lines inside paragraphs.
+    for para in re.finditer(r"(?:[^\n]|\n(?![ \t]*\n))+", text):
+        start = para.start()
+        for cut in _SENTENCE_END.finditer(para.group()):
+            out.append((start, para.start() + cut.start()))
+            start = para.start() + cut.end()
+        out.append((start, para.end()))
+    spans = []
+    for s, e in out:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if 3 <= len(text[s:e].split()) <= 120:
+            spans.append((s, e))
+    return spans
+
+
+def list_works(roots: Roots) -> list[str]:
+    from ficlens.eval.litbank import list_works as litbank_works
+    from ficlens.eval.pdnc import list_novels
+    from ficlens.ingest import read_works
+
+    works: list[str] = []
+    for folder in FANFIC_FOLDERS:
+        for path in sorted((roots.fanfic / folder).glob("*")):
+            try:
+                n = len(read_works(path))
+            except Exception:  # a file ficlens refuses holds no story
+                continue
+            works += [f"fanfic:{folder}/{path.name}#{i}" for i in range(1, n + 1)]
+    works += [f"pdnc:{n}" for n in list_novels(roots.pdnc)]
+    works += [f"litbank:{s}" for s in litbank_works(roots.litbank)]
+    return works
+
+
+def split(roots: Roots) -> None:
+    """Fan-fiction works: a work of the fan-fiction gold keeps its split there; chapters of one
+    work (same title and authors) share a split; of the other works, the third whose first
+    file has the smallest SHA-256 is test."""
+    from ficlens.eval.fanfic_gold import read_works_table
+    from ficlens.eval.splits import split_of
+    from ficlens.ingest import read_work
+
+    gold = read_works_table(REPO / "gold" / "fanfic")
+    gold_split = {f: split_of("fanfic", w) for w, files in gold.items() for f in files}
+    groups: dict[tuple, list[str]] = defaultdict(list)
+    for work in list_works(roots):
+        if not work.startswith("fanfic:"):
+            continue
+        rel, _, index = work[len("fanfic:") :].partition("#")
+        md = read_work(roots.fanfic / rel, int(index)).metadata
+        groups[(md.get("title") or rel, tuple(md.get("authors") or ()))].append(work[len("fanfic:") :])
+    test: set[str] = set()
+    rest: list[list[str]] = []
+    for members in groups.values():
+        fixed = {gold_split[m.partition("#")[0]] for m in members if m.partition("#")[0] in gold_split}
+        if fixed:
+            if "test" in fixed:
+                test.update(members)
+        else:
+            rest.append(members)
+    rest.sort(key=lambda m: hashlib.sha256(m[0].encode("utf-8")).hexdigest())
+    for members in rest[: round(len(rest) / 3)]:
+        test.update(members)
+    header = (
+        "# The content-signals gold's fan-fiction test works (PDNC and LitBank works keep their own\n"
+        "# frozen splits). Rule: a work of the fan-fiction gold keeps its split there; the chapter\n"
+        "# files of one work (same title and authors) share a split; of the other works, the third\n"
+        "# (rounded) whose first file id has the smallest SHA-256 hex digest is test.\n"
+        "# Written by `python gold/signals/tool.py split`; read by ficlens.eval.signals_gold.\n"
+    )
+    ordered = [w for members in groups.values() for w in members if w in test]
+    SPLIT_FILE.write_text(header + "\n".join(ordered) + "\n", encoding="utf-8")
+    print(f"{len(ordered)} of {sum(len(m) for m in groups.values())} fan-fiction works are test -> {SPLIT_FILE}")
+
+
+def sample(roots: Roots, out: Path, per_kind: int, randoms: int, hard: int) -> None:
+    rng = random.Random(SEED)
+    pool: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    everything: list[tuple[str, int, int]] = []
+    hard_pool: list[tuple[str, int, int]] = []
+    compiled = {k: re.compile(p, re.IGNORECASE) for k, p in MINING.items()}
+    texts: dict[str, str] = {}
+    for work in list_works(roots):
+        text = work_text(work, roots)
+        texts[work] = text
+        for s, e in sentences(text):
+            sent = text[s:e]
+            item = (work, s, e)
+            everything.append(item)
+            hits = [k for k, rx in compiled.items() if rx.search(sent)]
+            for k in hits:
+                pool[k].append(item)
+            if hits and HARD_NEGATIVE.search(sent):
+                hard_pool.append(item)
+    chosen: dict[tuple[str, int, int], set[str]] = defaultdict(set)
+
+    def draw(items: list[tuple[str, int, int]], n: int, why: str) -> None:
+        # Spread over works: at most a tenth of a kind's draw from one work, fan fiction first.
+        by_work: dict[str, list] = defaultdict(list)
+        for it in items:
+            by_work[it[0]].append(it)
+        cap = max(3, n // 10)
+        picked: list = []
+        works = sorted(by_work, key=lambda w: (not w.startswith("fanfic:"), rng.random()))
+        for w in works:
+            picked += rng.sample(by_work[w], min(cap, len(by_work[w])))
+        fanfic = [p for p in picked if p[0].startswith("fanfic:")]
+        other = [p for p in picked if not p[0].startswith("fanfic:")]
+        rng.shuffle(fanfic)
+        rng.shuffle(other)
+        take = fanfic[: (2 * n) // 3]
+        take += other[: n - len(take)]
+        take += fanfic[len(take) : n] if len(take) < n else []
+        for it in take[:n]:
+            chosen[it].add(why)
+
+    for kind in KINDS:
+        draw(pool[kind], per_kind, kind)
+    draw(hard_pool, hard, "hard")
+    for it in rng.sample(everything, randoms):
+        chosen[it].add("random")
+    rows = sorted(chosen, key=lambda it: hashlib.sha256(f"{SEED}{it}".encode()).hexdigest())
+    out.mkdir(parents=True, exist_ok=True)
+    lines = ["sid\twork\tstart\tend\tbefore\tsentence\tafter\tlabels\tconcerns\tnote"]
+    mined = ["sid\twork\tstart\tend\tdrawn_for"]
+    for n, (work, s, e) in enumerate(rows):
+        text = texts[work]
+        spans = sentences(text[max(0, s - 600) : e + 600])
+        before = next((text[max(0, s - 600) + a : max(0, s - 600) + b] for a, b in reversed(spans) if max(0, s - 600) + b <= s), "")
+        after = next((text[max(0, s - 600) + a : max(0, s - 600) + b] for a, b in spans if max(0, s - 600) + a >= e), "")
+        cells = [f"S{n}", work, str(s), str(e), _cell(before), _cell(text[s:e]), _cell(after), "", "", ""]
+        lines.append("\t".join(cells))
+        mined.append("\t".join([f"S{n}", work, str(s), str(e), ",".join(sorted(chosen[(work, s, e)]))]))
+    (out / "sentences.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out / "drawn.tsv").write_text("\n".join(mined) + "\n", encoding="utf-8")
+    counts = Counter(w.partition(":")[0] for w, _, _ in rows)
+    print(f"{len(rows)} sentences ({dict(counts)}) -> {out / 'sentences.tsv'}; draw reasons in drawn.tsv")
+
+
+def _cell(text: str) -> str:
+    """One line, no tabs: a sentence wrapped over lines is shown as one."""
+    return " ".join(text.replace("\t", " ").split())
+
+
+def read_reading(path: Path) -> dict[tuple[str, int, int], tuple[str, str]]:
+    """A reader's file: (work, start, end) -> (labels, concerns), labels checked."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    out = {}
+    for n, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        row = dict(zip(header, line.split("\t") + [""] * len(header), strict=False))
+        if row.get("labels", "").strip() == "?":  # not read (a reader ran out of time)
+            continue
+        labels = parse_labels(row.get("labels", ""), f"{path}:{n}")
+        out[(row["work"], int(row["start"]), int(row["end"]))] = (format_labels(labels), row.get("concerns", "").strip())
+    return out
+
+
+def compare(first: Path, second: Path) -> Counter:
+    a, b = read_reading(first), read_reading(second)
+    counts: Counter[str] = Counter()
+    for key in sorted(set(a) & set(b)):
+        la = {lab.kind: lab.time for lab in parse_labels(a[key][0])}
+        lb = {lab.kind: lab.time for lab in parse_labels(b[key][0])}
+        for kind in sorted(set(la) | set(lb)):
+            if la.get(kind) != lb.get(kind):
+                kind_of = "fact" if {la.get(kind), lb.get(kind)} & {"present", "past"} else "other"
+                counts[f"{kind}:{kind_of}"] += 1
+                print(f"{key[0]}\t{key[1]}\t{key[2]}\t{kind}\tA={la.get(kind)}\tB={lb.get(kind)}")
+    missing = len(set(a) ^ set(b))
+    if missing:
+        print(f"{missing} sentences labelled by one reader only")
+    print("disagreements:", dict(sorted(counts.items())))
+    return counts
+
+
+def pack(final: Path, readings: list[Path], roots: Roots) -> None:
+    settled = read_reading(final)
+    counts = compare(*readings) if len(readings) == 2 else Counter()
+    out: list[GoldSentence] = []
+    for (work, s, e), (labels, concerns) in settled.items():
+        body = work_text(work, roots)[s:e]
+        out.append(GoldSentence(work, s, e, quote_hash(body), len(nonspace(body)[0]), parse_labels(labels), concerns))
+    comment = (
+        "Content-signals gold (CC0 labels; see gold/signals/README.md). One row per sentence: its work, offsets in\n"
+        "the text ficlens reads, a hash of its non-space characters and its size, labels kind:time, who it concerns.\n"
+        f"Readings: {len(readings)}; disagreements before settling, by kind: {dict(sorted(counts.items()))}"
+    )
+    write_sentences(REPO / "gold" / "signals" / "sentences.tsv", out, comment)
+    print(f"{len(out)} sentences -> gold/signals/sentences.tsv")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--fanfic", type=Path, default=Path("../shared/data/fanfic"))
+    ap.add_argument("--pdnc", type=Path, default=Path("../shared/data/pdnc"))
+    ap.add_argument("--litbank", type=Path, default=Path("../shared/data/litbank"))
+    sub = ap.add_subparsers(dest="command", required=True)
+    sub.add_parser("split")
+    s = sub.add_parser("sample")
+    s.add_argument("--out", type=Path, required=True)
+    s.add_argument("--per-kind", type=int, default=120)
+    s.add_argument("--random", type=int, default=400)
+    s.add_argument("--hard", type=int, default=150)
+    c = sub.add_parser("compare")
+    c.add_argument("first", type=Path)
+    c.add_argument("second", type=Path)
+    p = sub.add_parser("pack")
+    p.add_argument("final", type=Path)
+    p.add_argument("--readings", type=Path, nargs="*", default=[])
+    args = ap.parse_args(argv)
+    roots = Roots(args.fanfic, args.pdnc, args.litbank)
+    if args.command == "split":
+        split(roots)
+    elif args.command == "sample":
+        sample(roots, args.out, args.per_kind, args.random, args.hard)
+    elif args.command == "compare":
+        compare(args.first, args.second)
+    else:
+        pack(args.final, args.readings, roots)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""Scores the signals stage on the content-signals gold (``gold/signals/sentences.tsv``).
+
+Sentence level, per kind: a gold sentence is positive when a reader labelled the kind as a
+fact of the story (``present`` or ``past``; feared, threatened, hypothetical, negated and
+figurative mentions are negatives). ficlens says a sentence shows a kind when a signal of that
+kind at or above the stage's presence threshold overlaps at least half of the shorter of the
+two spans. Precision and recall are over the gold sentences, which are a sample drawn to hold
+every kind (see ``gold/signals/README.md``), not over whole works.
+
+Work level: every fan-fiction work whose AO3 archive warnings declare a kind the stage
+checks must have that kind detected (``doc.signal_checks``) with evidence.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ficlens.eval import metrics as M
+from ficlens.eval.signals_gold import (
+    KINDS,
+    GoldSentence,
+    Roots,
+    load_sentences,
+    locate_sentence,
+    work_text,
+)
+from ficlens.model import Document
+
+SIGNAL_STAGES = ("segment", "quotes", "characters", "coref", "signals")
+# AO3's archive warnings, by the gold's kind names.
+WARNING_KINDS = {
+    "graphic depictions of violence": "graphic_violence",
+    "major character death": "major_character_death",
+    "rape/non-con": "rape_noncon",
+    "underage": "underage",
+    "underage sex": "underage",
+}
+
+
+@dataclass(frozen=True)
+class SignalScores:
+    per_kind: dict[str, M.PRF] = field(default_factory=dict)
+    declared: dict[str, M.Ratio] = field(default_factory=dict)  # per warning: declaring works where it was found
+    sentences_lost: M.Ratio = M.Ratio(0, 0)
+    seconds: float = 0.0
+
+    def __add__(self, other: SignalScores) -> SignalScores:
+        return SignalScores(
+            _merge(self.per_kind, other.per_kind),
+            _merge(self.declared, other.declared),
+            self.sentences_lost + other.sentences_lost,
+            self.seconds + other.seconds,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sentences": {k: self.per_kind[k].to_dict() for k in KINDS if k in self.per_kind},
+            "works_declaring": {k: v.to_dict() for k, v in sorted(self.declared.items())},
+            "sentences_lost": self.sentences_lost.to_dict(),
+            "seconds": round(self.seconds, 2),
+        }
+
+
+def _merge(a: dict, b: dict) -> dict:
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = out[k] + v if k in out else v
+    return out
+
+
+def predicted_kinds(doc: Document, span: tuple[int, int], threshold: float) -> set[str]:
+    """Kinds whose signals (at or above ``threshold``) overlap at least half of the shorter span."""
+    s, e = span
+    out = set()
+    for sig in doc.signals:
+        if sig.confidence < threshold:
+            continue
+        cover = min(e, sig.end) - max(s, sig.start)
+        if cover > 0 and cover >= 0.5 * min(e - s, sig.end - sig.start):
+            out.add(sig.kind)
+    return out
+
+
+def score_work(golds: list[GoldSentence], doc: Document, threshold: float, declared: set[str] | None = None) -> SignalScores:
+    tp: dict[str, int] = defaultdict(int)
+    fp: dict[str, int] = defaultdict(int)
+    fn: dict[str, int] = defaultdict(int)
+    lost = 0
+    for g in golds:
+        span = locate_sentence(doc.text, g)
+        if span is None:
+            lost += 1
+            continue
+        found = predicted_kinds(doc, span, threshold)
+        for kind in KINDS:
+            gold, pred = g.positive(kind), kind in found
+            tp[kind] += gold and pred
+            fp[kind] += pred and not gold
+            fn[kind] += gold and not pred
+    per_kind = {k: M.PRF(tp[k], tp[k] + fp[k], tp[k], tp[k] + fn[k]) for k in KINDS}
+    checks = {c.kind: c for c in doc.signal_checks}
+    found_declared = {
+        kind: M.Ratio(float(kind in checks and checks[kind].detected and bool(checks[kind].chapters)), 1)
+        for kind in sorted(declared or ())
+    }
+    return SignalScores(per_kind, found_declared, M.Ratio(lost, len(golds)))
+
+
+def declared_warnings(metadata: dict) -> set[str]:
+    """The gold kinds a work's AO3 archive warnings declare."""
+    return {WARNING_KINDS[w] for w in (str(x).strip().lower() for x in metadata.get("archive_warnings") or []) if w in WARNING_KINDS}
+
+
+def _document(work: str, roots: Roots) -> Document:
+    dataset, _, rest = work.partition(":")
+    if dataset == "fanfic":
+        from ficlens.ingest import read_work
+
+        rel, _, index = rest.partition("#")
+        return read_work(roots.fanfic / rel, int(index or 1))
+    return Document(text=work_text(work, roots), source=work, format="text")
+
+
+def _signals_one(work: str, golds: list[GoldSentence], roots: Roots, factory: Any) -> tuple[str, SignalScores]:
+    from ficlens.stages.signals import SignalConfig
+
+    started = time.perf_counter()
+    doc = factory(None).select(SIGNAL_STAGES)(_document(work, roots))
+    declared = declared_warnings(doc.metadata) if work.startswith("fanfic:") else set()
+    scores = score_work(golds, doc, SignalConfig().present_confidence, declared)
+    return work, SignalScores(scores.per_kind, scores.declared, scores.sentences_lost, time.perf_counter() - started)
+
+
+def declaring_works(roots: Roots) -> list[str]:
+    """Fan-fiction works whose archive warnings declare a kind of the gold."""
+    from ficlens.ingest import read_works
+
+    out = []
+    for folder in ("ao3", "epub"):
+        for path in sorted((roots.fanfic / folder).glob("*")):
+            try:
+                docs = read_works(path)
+            except Exception:  # a file ficlens refuses holds no story
+                continue
+            out += [f"fanfic:{folder}/{path.name}#{i}" for i, d in enumerate(docs, start=1) if declared_warnings(d.metadata)]
+    return out
+
+
+def evaluate_signals(
+    gold: Path,
+    roots: Roots,
+    out: Path | None = None,
+    workers: int = 2,
+    progress: Any = None,
+    pipeline_factory: Any = None,
+    split: str = "all",
+) -> Any:
+    from ficlens.eval.run import EvalRun, _map, _meta, default_pipeline
+    from ficlens.eval.splits import select
+
+    sentences = load_sentences(gold)
+    by_work: dict[str, list[GoldSentence]] = defaultdict(list)
+    for s in sentences:
+        by_work[s.work].append(s)
+    works = list(dict.fromkeys([*by_work, *declaring_works(roots)]))
+    chosen = select("signals", works, split)
+    run = EvalRun("signals", "end-to-end", meta=_meta(roots.fanfic.parent, workers), split=split)
+    run.meta["gold"] = str(gold)
+    run.meta["gold_sentences"] = sum(len(by_work.get(w, [])) for w in chosen)
+    started = time.perf_counter()
+    factory = pipeline_factory or default_pipeline
+    results = _map(_signals_one, [(w, by_work.get(w, []), roots, factory) for w in chosen], workers, progress)
+    run.per_item = {w: results[w] for w in chosen if w in results}
+    run.meta["seconds"] = round(time.perf_counter() - started, 1)
+    if out is not None:
+        from ficlens.eval.report import write_run
+
+        write_run(run, Path(out))
+    return run
