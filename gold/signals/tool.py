@@ -62,6 +62,15 @@ HARD_NEGATIVE = re.compile(
     r"kill (time|the lights)|scared to death|to die for|deadline|over my dead body|not that|never|didn'?t|wasn'?t|"
     r"wouldn'?t|if (he|she|they|i|you)|what if|afraid (he|she|they) would|might have)\b"
 )
+# The second draw, for the kinds the first draw held too few of (the sources hold little
+# self-harm, suicide, underage content or substance abuse): narrower phrases, every match
+# taken (substance abuse: a random ``--cap`` of them), none already drawn.
+SUPPLEMENT: dict[str, str] = {
+    "self_harm": r"\b(cut(s|ting)? (himself|herself|myself|themselves|yourself)|self[- ]?harm\w*|self[- ]?injur\w*|(razor|blade)s? (to|across|against) (his|her|my) (skin|arm|wrist|thigh)|scars? on (his|her|my) (wrists?|arms?|thighs?)|burn(ed|ing)? (himself|herself|myself)|hurt(ing)? (himself|herself|myself)|(hit|punch|scratch)(ed|ing)? (himself|herself|myself)|do it again|cutting|relapsed?|bandaged wrists?|long sleeves)\b",
+    "suicide": r"\b(suicid\w*|kill(ed|ing)? (himself|herself|myself|themselves|yourself)|t(ake|ook) (his|her|my|their) own li(fe|ves)|end(ed|ing)? (his|her|my) (own )?life|want(ed|s)? to die|overdos\w*|hang(ed)? (himself|herself|myself)|jump(ed)? (off|from) the (bridge|roof|building|cliff))\b",
+    "underage": r"\b(underage|under-age|minor|(eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|11|12|13|14|15|16|17)[- ]years?[- ]old|age of consent|too young|jailbait)\b",
+    "substance_abuse": r"\b(drunk(en|ard)?|alcoholi\w*|addict\w*|overdos\w*|od'?d|withdrawal|relaps\w*|sober\w*|hung ?over|hangover|rehab|cocaine|heroin|opium|laudanum|morphine|meth|stoned|high on|get(ting)? high|drank (himself|herself|myself)|intoxicat\w*|inebriat\w*|tipsy|wasted|binge\w*)\b",
+}
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 
 
@@ -193,18 +202,46 @@ def sample(roots: Roots, out: Path, per_kind: int, randoms: int, hard: int) -> N
     draw(hard_pool, hard, "hard")
     for it in rng.sample(everything, randoms):
         chosen[it].add("random")
+    _write_draft(out, chosen, texts, "S")
+
+
+def supplement(roots: Roots, out: Path, drawn: Path, cap: int) -> None:
+    """The second draw (``SUPPLEMENT``), written like ``sample``'s with ids T0, T1, ..."""
+    rng = random.Random(SEED + 1)
+    seen = {tuple(line.split("\t")[1:4]) for line in drawn.read_text(encoding="utf-8").splitlines()[1:]}
+    compiled = {k: re.compile(p, re.IGNORECASE) for k, p in SUPPLEMENT.items()}
+    chosen: dict[tuple[str, int, int], set[str]] = defaultdict(set)
+    texts: dict[str, str] = {}
+    substance: list[tuple[str, int, int]] = []
+    for work in list_works(roots):
+        text = texts[work] = work_text(work, roots)
+        for s, e in sentences(text):
+            if (work, str(s), str(e)) in seen:
+                continue
+            for kind, rx in compiled.items():
+                if rx.search(text[s:e]):
+                    if kind == "substance_abuse":
+                        substance.append((work, s, e))
+                    else:
+                        chosen[(work, s, e)].add(kind)
+    for item in rng.sample(substance, min(cap, len(substance))):
+        chosen[item].add("substance_abuse")
+    _write_draft(out, chosen, texts, "T")
+
+
+def _write_draft(out: Path, chosen: dict, texts: dict[str, str], prefix: str) -> None:
     rows = sorted(chosen, key=lambda it: hashlib.sha256(f"{SEED}{it}".encode()).hexdigest())
     out.mkdir(parents=True, exist_ok=True)
     lines = ["sid\twork\tstart\tend\tbefore\tsentence\tafter\tlabels\tconcerns\tnote"]
     mined = ["sid\twork\tstart\tend\tdrawn_for"]
     for n, (work, s, e) in enumerate(rows):
         text = texts[work]
-        spans = sentences(text[max(0, s - 600) : e + 600])
-        before = next((text[max(0, s - 600) + a : max(0, s - 600) + b] for a, b in reversed(spans) if max(0, s - 600) + b <= s), "")
-        after = next((text[max(0, s - 600) + a : max(0, s - 600) + b] for a, b in spans if max(0, s - 600) + a >= e), "")
-        cells = [f"S{n}", work, str(s), str(e), _cell(before), _cell(text[s:e]), _cell(after), "", "", ""]
-        lines.append("\t".join(cells))
-        mined.append("\t".join([f"S{n}", work, str(s), str(e), ",".join(sorted(chosen[(work, s, e)]))]))
+        lo = max(0, s - 600)
+        spans = [(lo + a, lo + b) for a, b in sentences(text[lo : e + 600])]
+        before = next((text[a:b] for a, b in reversed(spans) if b <= s), "")
+        after = next((text[a:b] for a, b in spans if a >= e), "")
+        lines.append("\t".join([f"{prefix}{n}", work, str(s), str(e), _cell(before), _cell(text[s:e]), _cell(after), "", "", ""]))
+        mined.append("\t".join([f"{prefix}{n}", work, str(s), str(e), ",".join(sorted(chosen[(work, s, e)]))]))
     (out / "sentences.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (out / "drawn.tsv").write_text("\n".join(mined) + "\n", encoding="utf-8")
     counts = Counter(w.partition(":")[0] for w, _, _ in rows)
@@ -278,6 +315,10 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--per-kind", type=int, default=120)
     s.add_argument("--random", type=int, default=400)
     s.add_argument("--hard", type=int, default=150)
+    u = sub.add_parser("supplement")
+    u.add_argument("--out", type=Path, required=True)
+    u.add_argument("--drawn", type=Path, required=True, help="the first draw's drawn.tsv (those sentences are skipped)")
+    u.add_argument("--cap", type=int, default=250)
     c = sub.add_parser("compare")
     c.add_argument("first", type=Path)
     c.add_argument("second", type=Path)
@@ -290,6 +331,8 @@ def main(argv: list[str] | None = None) -> int:
         split(roots)
     elif args.command == "sample":
         sample(roots, args.out, args.per_kind, args.random, args.hard)
+    elif args.command == "supplement":
+        supplement(roots, args.out, args.drawn, args.cap)
     elif args.command == "compare":
         compare(args.first, args.second)
     else:
