@@ -6,6 +6,7 @@ must not hang a reader.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
 import stat
@@ -300,6 +301,56 @@ def repair_mojibake(text: str) -> tuple[str, str | None]:
     changed = sum(1 for a, b in zip(text, fixed, strict=False) if a != b) if len(text) == len(fixed) else None
     detail = f" ({changed} characters)" if changed else ""
     return fixed, f"repaired mojibake (text double-encoded, e.g. 'â€™' for '’') with ftfy{detail}"
+
+
+# --- invisible characters -------------------------------------------------------
+
+# Characters that change no word a reader sees but split the words a program sees: zero-width
+# space, non-joiner and joiner, word joiner and the invisible operators, BOMs inside the text,
+# the soft hyphen, the Mongolian vowel separator, and bidi controls (marks, embeddings, isolates).
+INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without the characters ``INVISIBLE`` matches."""
+    return INVISIBLE.sub("", text) if INVISIBLE.search(text) else text
+
+
+def remove_invisible(doc: Document) -> None:
+    """Remove invisible characters from ``doc.text`` and its metadata, moving every offset the
+    reader set (hints, ``front_matter_end``) with the text, and say how many went in a warning.
+
+    The Document's text is what offsets refer to (and what ``story.txt`` holds), so later
+    stages see "Harry" where the file had "Ha<U+200B>rry"."""
+    text = doc.text
+    if not INVISIBLE.search(text):
+        doc.metadata = _strip_meta(doc.metadata)
+        return
+    removed = [m.start() for m in INVISIBLE.finditer(text)]
+
+    def moved(offset: int) -> int:
+        return offset - bisect.bisect_left(removed, offset)
+
+    doc.text = INVISIBLE.sub("", text)
+    doc.hints = [Hint(h.kind, moved(h.start), moved(h.end), strip_invisible(h.text)) for h in doc.hints]
+    doc.metadata = _strip_meta(doc.metadata)
+    if isinstance(doc.metadata.get("front_matter_end"), int):
+        doc.metadata["front_matter_end"] = moved(doc.metadata["front_matter_end"])
+    doc.warnings.append(
+        f"removed {len(removed):,} invisible character{'s' if len(removed) != 1 else ''} "
+        "(zero-width spaces and joiners, soft hyphens, bidi controls) from the text; "
+        "offsets refer to the text without them (story.txt)"
+    )
+
+
+def _strip_meta(value: Any) -> Any:
+    if isinstance(value, str):
+        return strip_invisible(value)
+    if isinstance(value, list):
+        return [_strip_meta(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _strip_meta(v) for k, v in value.items()}
+    return value
 
 
 # --- language --------------------------------------------------------------------

@@ -44,6 +44,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ficlens.ingest._common import strip_invisible
 from ficlens.ingest._htmltext import SKIP_TAGS, local_name, parse_html
 from ficlens.model import Document
 
@@ -134,7 +135,8 @@ def words(text: str) -> list[str]:
 
 
 def _chunk_words(text: str) -> list[str]:
-    found = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    # Invisible characters are removed from the story text (``remove_invisible``); not words.
+    found = _WORD.findall(unicodedata.normalize("NFKC", strip_invisible(text)).casefold())
     if "," in text:
         found = [w.replace(",", "") if "," in w else w for w in found]
     return list(map(sys.intern, found))
@@ -395,7 +397,7 @@ def _plain_text(data: bytes, source: str) -> str:
     """A text or Markdown file as its readers decode it (mojibake repaired: decoding, not reading)."""
     from ficlens.ingest._common import decode_bytes, repair_mojibake
 
-    return repair_mojibake(decode_bytes(data, source).text)[0]
+    return strip_invisible(repair_mojibake(decode_bytes(data, source).text)[0])
 
 
 def _unchanged_text_account(doc: Document, data: bytes) -> dict[str, Any] | None:
