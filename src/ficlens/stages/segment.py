@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from sys import intern
 from typing import Any
 
 from ficlens.model import (
@@ -75,6 +76,12 @@ class SegmentConfig:
     line_mode_blank_ratio: float = 0.05
     line_mode_min_line_chars: int = 100
     max_heading_chars: int = 100
+    # spaCy's tokenizer splits a run of punctuation one character at a time, quadratic in its
+    # length (100 KB of quote marks never finishes). Past these lengths a run of punctuation,
+    # or a space-free word, is blanked in spaCy's copy (no tokens there), with a warning; no
+    # story has a run of 30 punctuation marks or a 200-character word.
+    max_punct_run: int = 30
+    max_word_chars: int = 200
     # Past this many words the rest of the story is left unanalysed, with a warning, so a
     # huge input (a 50 MB file is ~9M words) cannot exhaust memory; 0 means no limit.
     max_words: int = 2_000_000
@@ -309,31 +316,55 @@ class SegmentStage:
         entities: list[Entity] = []
         paragraphs = doc.paragraphs
         total = len(paragraphs)
-        done = 0
         new_paragraphs: list[Paragraph] = []
-        for chapter_paragraphs in _group_by_chapter(paragraphs):
-            pieces = list(self._pieces(text, chapter_paragraphs))
-            texts = (_for_spacy(text[s:e]) for _, s, e in pieces)
-            first_token: dict[int, int] = {}
-            for (paragraph, offset, _end), sdoc in zip(
-                pieces,
-                self.nlp.pipe(texts, batch_size=self.config.batch_size, n_process=self.config.n_process),
-                strict=True,
-            ):
-                first_token.setdefault(paragraph.id, len(tokens))
-                _convert(sdoc, offset, paragraph.id, tokens, sentences, entities)
-            for paragraph in chapter_paragraphs:
-                start_token = first_token.get(paragraph.id, len(tokens))
-                end_token = _next_start(paragraph, chapter_paragraphs, first_token, len(tokens))
-                new_paragraphs.append(
-                    Paragraph(
-                        paragraph.id, paragraph.start, paragraph.end, paragraph.chapter, paragraph.scene,
-                        start_token, end_token,
-                    )
+        blanked = [0]
+        punct_run = re.compile(rf"[^\w\s]{{{self.config.max_punct_run + 1},}}")
+        long_word = re.compile(rf"\S{{{self.config.max_word_chars + 1},}}")
+
+        def for_spacy(chunk: str) -> str:
+            chunk, n = _for_spacy(chunk, punct_run, self.config.max_punct_run, long_word, self.config.max_word_chars)
+            blanked[0] += n
+            return chunk
+
+        # One stream through nlp.pipe for the whole story: a call per chapter costs spaCy's
+        # set-up each time (30,000 one-line chapters took minutes).
+        def pieces() -> Iterator[tuple[str, tuple[int, int]]]:
+            chapter = None
+            for paragraph in paragraphs:
+                if paragraph.chapter != chapter:
+                    if chapter is not None and self.progress is not None:
+                        self.progress(paragraph.id, total)
+                    chapter = paragraph.chapter
+                for _, start, end in self._pieces(text, [paragraph]):
+                    yield for_spacy(text[start:end]), (paragraph.id, start)
+
+        first_token: dict[int, int] = {}
+        for sdoc, (paragraph_id, offset) in self.nlp.pipe(
+            pieces(), as_tuples=True, batch_size=self.config.batch_size, n_process=self.config.n_process
+        ):
+            first_token.setdefault(paragraph_id, len(tokens))
+            _convert(sdoc, offset, paragraph_id, tokens, sentences, entities)
+        # A paragraph's tokens run up to the next paragraph's first token; one that spaCy
+        # gave no tokens (all blanked) is empty there.
+        next_start = len(tokens)
+        for paragraph in reversed(paragraphs):
+            start_token = first_token.get(paragraph.id, next_start)
+            new_paragraphs.append(
+                Paragraph(
+                    paragraph.id, paragraph.start, paragraph.end, paragraph.chapter, paragraph.scene,
+                    start_token, next_start,
                 )
-            done += len(chapter_paragraphs)
-            if self.progress is not None:
-                self.progress(done, total)
+            )
+            next_start = start_token
+        new_paragraphs.reverse()
+        if self.progress is not None:
+            self.progress(total, total)
+        if blanked[0]:
+            doc.warnings.append(
+                f"{blanked[0]:,} characters were not parsed: runs of more than {self.config.max_punct_run} "
+                f"punctuation marks or words of more than {self.config.max_word_chars} characters "
+                "(no tokens there; raise segment.max_punct_run or segment.max_word_chars)"
+            )
         doc.paragraphs = new_paragraphs
         doc.tokens = tokens
         doc.sentences = sentences
@@ -358,10 +389,28 @@ class SegmentStage:
 _DASH_AT_QUOTE = re.compile(r"(?<=[\"”’'])(?:--+|—+|―+)|(?:--+|—+|―+)(?=[\"“‘'])")
 
 
-def _for_spacy(chunk: str) -> str:
-    """The copy of a paragraph that spaCy parses: same length, so offsets are unchanged."""
+def _for_spacy(
+    chunk: str, punct_run: re.Pattern[str], max_run: int, long_word: re.Pattern[str], max_word: int
+) -> tuple[str, int]:
+    """The copy of a paragraph that spaCy parses (same length, so offsets are unchanged), and
+    how many characters of over-long punctuation runs and words it blanks past their limits."""
     chunk = chunk.replace("\n", " ").replace("\r", " ")
-    return _DASH_AT_QUOTE.sub(lambda m: " " * len(m.group()), chunk)
+    blanked = 0
+
+    def keep(limit: int) -> Callable[[re.Match[str]], str]:
+        def cut(m: re.Match[str]) -> str:
+            nonlocal blanked
+            blanked += len(m.group()) - limit
+            return m.group()[:limit] + " " * (len(m.group()) - limit)
+
+        return cut
+
+    if punct_run.search(chunk):
+        chunk = punct_run.sub(keep(max_run), chunk)
+    if long_word.search(chunk):
+        chunk = long_word.sub(keep(max_word), chunk)
+    # After the runs are cut: blanking these dashes first would split one run into many.
+    return _DASH_AT_QUOTE.sub(lambda m: " " * len(m.group()), chunk), blanked
 
 
 def _within_word_limit(text: str, paragraphs: list[Paragraph], max_words: int) -> int | None:
@@ -466,16 +515,18 @@ def _convert(
                 i=i,
                 start=start,
                 end=start + len(tok.text),
-                text=tok.text,
-                lemma=tok.lemma_,
-                pos=tok.pos_,
-                tag=tok.tag_,
-                dep=tok.dep_,
+                # Interned: a long story repeats a few thousand words and tags millions of
+                # times, and spaCy hands out a new string for each.
+                text=intern(tok.text),
+                lemma=intern(tok.lemma_),
+                pos=intern(tok.pos_),
+                tag=intern(tok.tag_),
+                dep=intern(tok.dep_),
                 head=head if head >= 0 else i,
                 sentence=sentence_of[tok.i],
                 paragraph=paragraph_id,
-                ent_iob=tok.ent_iob_ or "O",
-                ent_type=tok.ent_type_,
+                ent_iob=intern(tok.ent_iob_ or "O"),
+                ent_type=intern(tok.ent_type_),
             )
         )
     for ent in sdoc.ents:
