@@ -321,7 +321,8 @@ def remove_invisible(doc: Document) -> None:
     reader set (hints, ``front_matter_end``) with the text, and say how many went in a warning.
 
     The Document's text is what offsets refer to (and what ``story.txt`` holds), so later
-    stages see "Harry" where the file had "Ha<U+200B>rry"."""
+    stages see "Harry" where the file had "Ha<U+200B>rry". A text of nothing else is empty: an
+    InputError."""
     text = doc.text
     if not INVISIBLE.search(text):
         doc.metadata = _strip_meta(doc.metadata)
@@ -332,6 +333,8 @@ def remove_invisible(doc: Document) -> None:
         return offset - bisect.bisect_left(removed, offset)
 
     doc.text = INVISIBLE.sub("", text)
+    if not doc.text.strip():
+        raise InputError(doc.source, "is empty (only invisible characters and whitespace)")
     doc.hints = [Hint(h.kind, moved(h.start), moved(h.end), strip_invisible(h.text)) for h in doc.hints]
     doc.metadata = _strip_meta(doc.metadata)
     if isinstance(doc.metadata.get("front_matter_end"), int):
