@@ -134,6 +134,19 @@ def words(text: str) -> list[str]:
     return out
 
 
+def _count_words(text: str) -> int:
+    """``len(words(text))`` without the list: counted a chunk at a time at C speed (a
+    generator over 9 million matches of a 50 MB file took a minute on a loaded machine)."""
+    n = 0
+    start = 0
+    while start < len(text):
+        cut = _SPACE.search(text, start + _CHUNK) if start + _CHUNK < len(text) else None
+        end = cut.start() if cut else len(text)
+        n += len(_WORD.findall(unicodedata.normalize("NFKC", text[start:end])))
+        start = end
+    return n
+
+
 def _chunk_words(text: str) -> list[str]:
     # Invisible characters are removed from the story text (``remove_invisible``); not words.
     found = _WORD.findall(unicodedata.normalize("NFKC", strip_invisible(text)).casefold())
@@ -407,7 +420,7 @@ def _unchanged_text_account(doc: Document, data: bytes) -> dict[str, Any] | None
 
     if doc.format not in ("text", "markdown") or is_zip(data) or _plain_text(data, doc.source) != doc.text:
         return None
-    n = sum(1 for _ in _WORD.finditer(unicodedata.normalize("NFKC", doc.text)))
+    n = _count_words(doc.text)
     return {
         "visible": n,
         "story": n,
