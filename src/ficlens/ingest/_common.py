@@ -122,8 +122,13 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
         raise InputError(where, _too_big(st.st_size, max_bytes))
     try:
         with path.open("rb") as fh:
-            # Read one byte past the limit: the file may have grown since stat().
-            data = fh.read(max_bytes + 1)
+            # Read one byte past the size stat() gave (read(n) allocates n bytes up front, so
+            # not max_bytes + 1 for every small file); a file that grew since is read on, to
+            # one byte past the limit.
+            want = min(st.st_size, max_bytes) + 1
+            data = fh.read(want)
+            if len(data) == want and want <= max_bytes:
+                data += fh.read(max_bytes + 1 - len(data))
     except PermissionError:
         raise InputError(where, "cannot be read (permission denied)") from None
     except OSError as err:
