@@ -211,3 +211,15 @@ def test_many_short_chapters_parse_in_one_stream(segment):
     for a, b in zip(doc.paragraphs, doc.paragraphs[1:], strict=False):
         assert a.end_token_excl == b.start_token
         assert [t.text for t in doc.tokens[a.start_token : a.end_token_excl]] == ["She", "ran", "."]
+
+
+def test_token_limit_stops_the_parse_where_words_are_few_but_tokens_many(nlp):
+    # "a,a,a,..." is one word to the word cap and 2 tokens a character to spaCy.
+    stage = SegmentStage(SegmentConfig(max_tokens=300, max_chunk_chars=200), nlp)
+    text = "She waits.\n\n" + ("a," * 90 + " ") * 20 + "\n\nHe leaves."
+    doc = stage(Document(text=text))
+    assert doc.truncated_at is not None and doc.truncated_at < text.index("He leaves")
+    assert 300 <= len(doc.tokens) < 600
+    assert all(t.end <= doc.truncated_at for t in doc.tokens)
+    assert doc.paragraphs[-1].end <= doc.truncated_at and doc.paragraphs[-1].end_token_excl == len(doc.tokens)
+    assert any(w.startswith("partial analysis: only the first") and "tokens" in w for w in doc.warnings)

@@ -85,6 +85,11 @@ class SegmentConfig:
     # Past this many words the rest of the story is left unanalysed, with a warning, so a
     # huge input (a 50 MB file is ~9M words) cannot exhaust memory; 0 means no limit.
     max_words: int = 2_000_000
+    # The word cap counts space-separated words; spaCy's load is its tokens, which a hostile
+    # text can multiply ("a,a,a,..." is one word and hundreds of tokens). Past this many
+    # tokens the parse stops there, with the same partial-analysis warning; prose has ~1.25
+    # tokens a word, so the word cap binds first on a story. 0 means no limit.
+    max_tokens: int = 3_000_000
 
 
 @dataclass(frozen=True)
@@ -295,14 +300,7 @@ class SegmentStage:
                 f"partial analysis: only the first {self.config.max_words:,} words were analysed "
                 f"(up to character {cut:,} of {len(doc.text):,}); raise segment.max_words to analyse more"
             )
-            paragraphs = [
-                replace(p, end=min(p.end, cut)) for p in found.paragraphs if p.start < cut
-            ]
-            found = _Found(
-                [replace(c, end=min(c.end, cut)) for c in found.chapters if c.start < cut],
-                [replace(sc, end=min(sc.end, cut)) for sc in found.scenes if sc.start < cut],
-                paragraphs,
-            )
+            found = _cut(found, cut)
         doc.chapters = found.chapters
         doc.scenes = found.scenes
         doc.paragraphs = found.paragraphs
@@ -336,14 +334,28 @@ class SegmentStage:
                         self.progress(paragraph.id, total)
                     chapter = paragraph.chapter
                 for _, start, end in self._pieces(text, [paragraph]):
-                    yield for_spacy(text[start:end]), (paragraph.id, start)
+                    yield for_spacy(text[start:end]), (paragraph.id, start, end)
 
         first_token: dict[int, int] = {}
-        for sdoc, (paragraph_id, offset) in self.nlp.pipe(
+        max_tokens = self.config.max_tokens
+        cut: int | None = None
+        for sdoc, (paragraph_id, offset, end) in self.nlp.pipe(
             pieces(), as_tuples=True, batch_size=self.config.batch_size, n_process=self.config.n_process
         ):
             first_token.setdefault(paragraph_id, len(tokens))
             _convert(sdoc, offset, paragraph_id, tokens, sentences, entities)
+            if max_tokens and len(tokens) >= max_tokens and end < len(text):
+                cut = end
+                break
+        if cut is not None:
+            doc.truncated_at = cut if doc.truncated_at is None else min(cut, doc.truncated_at)
+            doc.warnings.append(
+                f"partial analysis: only the first {len(tokens):,} tokens (words and punctuation marks) "
+                f"were analysed (up to character {cut:,} of {len(text):,}); raise segment.max_tokens "
+                "to analyse more"
+            )
+            found = _cut(_Found(doc.chapters, doc.scenes, list(paragraphs)), cut)
+            doc.chapters, doc.scenes, paragraphs = found.chapters, found.scenes, found.paragraphs
         # A paragraph's tokens run up to the next paragraph's first token; one that spaCy
         # gave no tokens (all blanked) is empty there.
         next_start = len(tokens)
@@ -436,6 +448,15 @@ def _within_word_limit(text: str, paragraphs: list[Paragraph], max_words: int) -
             return cut
         words += count
     return None
+
+
+def _cut(found: _Found, cut: int) -> _Found:
+    """Chapters, scenes and paragraphs up to offset ``cut``."""
+    return _Found(
+        [replace(c, end=min(c.end, cut)) for c in found.chapters if c.start < cut],
+        [replace(sc, end=min(sc.end, cut)) for sc in found.scenes if sc.start < cut],
+        [replace(p, end=min(p.end, cut)) for p in found.paragraphs if p.start < cut],
+    )
 
 
 def _group_by_chapter(paragraphs: list[Paragraph]) -> Iterator[list[Paragraph]]:
