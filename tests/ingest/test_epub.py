@@ -475,3 +475,29 @@ def test_real_epubmerge_anthology_works() -> None:
     for w in works:
         account = w.metadata["account"]
         assert account["unaccounted"] <= 0.01 * account["visible"], w.source
+
+
+def test_member_that_inflates_past_its_declared_size_is_refused_while_inflating(tmp_path: Path) -> None:
+    # The headers say 1 KB; the data inflates to 20 MB. Refused after about 1 KB + 64 KB.
+    import struct
+    import tracemalloc
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+        zf.writestr("META-INF/container.xml", "<container/>")
+        zf.writestr("OEBPS/ch1.xhtml", b"<p>" + b"a" * 20_000_000 + b"</p>")
+    data = bytearray(buf.getvalue())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        info = zf.getinfo("OEBPS/ch1.xhtml")
+    struct.pack_into("<L", data, info.header_offset + 22, 1024)  # local header's size
+    central = data.rfind(b"PK\x01\x02", 0, data.rfind(b"OEBPS/ch1.xhtml"))
+    struct.pack_into("<L", data, central + 24, 1024)  # the central directory's
+    path = tmp_path / "liar.epub"
+    path.write_bytes(bytes(data))
+    tracemalloc.start()
+    with pytest.raises(InputError, match="inflates past"):
+        read_document(path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 5_000_000

@@ -217,3 +217,58 @@ def test_mojibake_variants(broken: str, clean: str) -> None:
     doc = read_text_document(broken)
     assert doc.text == clean
     assert any("mojibake" in w for w in doc.warnings)
+
+
+# --- encodings: UTF-8, else cp1252 when the bytes say so, else a one-line refusal -------------
+
+CURLY = "\u201cIt\u2019s late,\u201d said Ren\u00e9e. \u201cThe caf\u00e9 is closed.\u201d\n\n" * 5
+
+
+def test_utf8_with_a_few_bad_bytes_is_utf8_with_replacements(tmp_path: Path) -> None:
+    data = CURLY.encode() + b"A stray \xe9 and \x93 byte.\n"
+    doc = read_document(write(tmp_path, "s.txt", data))
+    assert doc.metadata["encoding"] == "utf-8"
+    assert doc.text.startswith(CURLY)  # the quote marks stay quote marks
+    assert doc.text.count("\ufffd") == 2
+    assert any("not valid UTF-8 in 2 places" in w for w in doc.warnings)
+
+
+def test_latin1_is_read_as_cp1252_never_as_another_code_page(tmp_path: Path) -> None:
+    text = "Voil\u00e0, said Ren\u00e9e. The caf\u00e9 \u00e0 c\u00f4t\u00e9 was closed.\n" * 4
+    doc = read_document(write(tmp_path, "s.txt", text.encode("latin-1")))
+    assert doc.text == text  # not cp1250's "Voil\u0155"
+    assert doc.metadata["encoding"] == "cp1252"
+
+
+def test_mixed_file_mostly_utf8_keeps_its_utf8(tmp_path: Path) -> None:
+    data = (CURLY * 3).encode() + CURLY.encode("cp1252")
+    doc = read_document(write(tmp_path, "s.txt", data))
+    assert doc.text.startswith(CURLY * 3)
+    assert "\u00c4\u00fa" not in doc.text
+
+
+@pytest.mark.parametrize("codec", ["cp1251", "koi8_r", "cp1253"])
+def test_other_code_pages_are_refused_in_one_line(tmp_path: Path, codec: str) -> None:
+    text = "\u041f\u0440\u0438\u0432\u0435\u0442, \u0441\u043a\u0430\u0437\u0430\u043b \u043e\u043d. " * 20
+    if codec == "cp1253":
+        text = "\u0393\u03b5\u03b9\u03b1 \u03c3\u03bf\u03c5, \u03b5\u03af\u03c0\u03b5. " * 20
+    with pytest.raises(InputError, match="neither UTF-8 nor Windows-1252") as err:
+        read_document(write(tmp_path, "s.txt", text.encode(codec)))
+    assert "\n" not in str(err.value)
+
+
+# --- invisible characters ------------------------------------------------------------------
+
+
+def test_invisible_characters_are_removed_and_offsets_follow(tmp_path: Path) -> None:
+    text = "Title\u200b Here\n\nby Ma\u00adrta\n\n\u201cHa\u200brry,\u201d said Gin\u2060ny.\u200e\n"
+    doc = read_document(write(tmp_path, "s.txt", text.encode()))
+    assert doc.text == "Title Here\n\nby Marta\n\n\u201cHarry,\u201d said Ginny.\n"
+    assert doc.metadata["authors"] == ["Marta"]
+    assert doc.text[doc.metadata["front_matter_end"] :].startswith("\u201cHarry")
+    assert any("removed 5 invisible characters" in w for w in doc.warnings)
+
+
+def test_only_invisible_characters_is_empty(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="empty"):
+        read_document(write(tmp_path, "s.txt", "\u200b\u200c \u2060\n".encode()))

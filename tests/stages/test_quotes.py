@@ -315,3 +315,15 @@ def test_large_single_paragraph_runs_fast():
     n = 1_000_000 // len(unit)
     assert len(doc.quotes) == 2 * n + 1
     assert doc.quotes[-1].text == "never closed"
+
+
+def test_quote_marks_in_a_long_punctuation_run_are_noise() -> None:
+    # 5 MB of quote marks once made millions of quotes; a run past max_punct_run makes none,
+    # and the speech beside it is still found.
+    text = '"Come here," she said. ' + '"' * 10_000 + ' "Now," he said.'
+    started = time.perf_counter()
+    doc = _run(text)
+    assert time.perf_counter() - started < 5
+    assert _texts(doc) == ["Come here,", "Now,"]
+    # Within the limit a run is still read as marks: "!!!…!" and the closing mark make 29.
+    assert _texts(_run('"Wait' + "!" * 28 + '" she said.')) == ["Wait" + "!" * 28]

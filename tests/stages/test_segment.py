@@ -185,3 +185,41 @@ def test_word_limit_cuts_one_huge_paragraph_at_a_sentence_end(nlp):
     kept = doc.text[: doc.truncated_at]
     assert kept.endswith("looks out.") and len(kept.split()) <= 20
     assert doc.tokens[-1].end <= doc.truncated_at
+
+
+def test_long_punctuation_runs_and_words_are_not_parsed_with_a_warning(segment):
+    # spaCy's tokenizer is quadratic in a run of punctuation: past 30 marks (or 200 characters
+    # of one word) the rest is blanked in spaCy's copy, and the story around it is parsed.
+    text = "She waited. " + '"' * 5_000 + " x" * 3 + " " + "ab" * 2_000 + " He left."
+    doc = segment(Document(text=text))
+    assert "not parsed" in doc.warnings[-1]
+    assert max(t.end - t.start for t in doc.tokens) <= 200
+    assert sum(1 for t in doc.tokens if t.text == '"') <= 30
+    assert [t.text for t in doc.tokens[:3]] == ["She", "waited", "."]
+    assert [t.text for t in doc.tokens[-3:]] == ["He", "left", "."]
+    for t in doc.tokens:
+        assert doc.text[t.start : t.end] == t.text
+
+
+def test_many_short_chapters_parse_in_one_stream(segment):
+    text = "".join(f"Chapter {i}\n\nShe ran.\n\n" for i in range(1, 201))
+    doc = segment(Document(text=text))
+    assert len(doc.chapters) == 200
+    assert len(doc.paragraphs) == 200
+    # Each paragraph's tokens are its own, and they tile the token list in order.
+    assert doc.paragraphs[0].start_token == 0 and doc.paragraphs[-1].end_token_excl == len(doc.tokens)
+    for a, b in zip(doc.paragraphs, doc.paragraphs[1:], strict=False):
+        assert a.end_token_excl == b.start_token
+        assert [t.text for t in doc.tokens[a.start_token : a.end_token_excl]] == ["She", "ran", "."]
+
+
+def test_token_limit_stops_the_parse_where_words_are_few_but_tokens_many(nlp):
+    # "a,a,a,..." is one word to the word cap and 2 tokens a character to spaCy.
+    stage = SegmentStage(SegmentConfig(max_tokens=300, max_chunk_chars=200), nlp)
+    text = "She waits.\n\n" + ("a," * 90 + " ") * 20 + "\n\nHe leaves."
+    doc = stage(Document(text=text))
+    assert doc.truncated_at is not None and doc.truncated_at < text.index("He leaves")
+    assert 300 <= len(doc.tokens) < 600
+    assert all(t.end <= doc.truncated_at for t in doc.tokens)
+    assert doc.paragraphs[-1].end <= doc.truncated_at and doc.paragraphs[-1].end_token_excl == len(doc.tokens)
+    assert any(w.startswith("partial analysis: only the first") and "tokens" in w for w in doc.warnings)

@@ -23,6 +23,7 @@ from ficlens.ingest._common import (
     decode_bytes,
     metadata_keys,
     read_bytes,
+    remove_invisible,
 )
 from ficlens.ingest._htmltext import parse_html
 from ficlens.ingest.account import account_words
@@ -135,6 +136,7 @@ def _read_work(data: bytes, source: str, parts: list[str], index: int, max_bytes
     check_zip(data, source, max_bytes)  # corrupt zips and zip bombs, before any extraction
     work = epubmerge_work(data, parts[index - 1])
     doc = EpubReader(max_bytes).read(work, f"{source}#work-{index}")
+    remove_invisible(doc)
     account_words(doc, work)
     series_metadata(doc, epubmerge_book(data), index, len(parts))
     return doc
@@ -148,6 +150,7 @@ def _check_format(path: Path, format: str | None) -> None:
 def _read_one(path: Path, data: bytes, max_bytes: int, format: str | None) -> Document:
     """The file's one work by its reader, then the words account over the same bytes."""
     doc = _read(path, data, max_bytes, format)
+    remove_invisible(doc)  # the readers' shared normalisation, before anything reads offsets
     account_words(doc, data)
     return doc
 
@@ -185,4 +188,6 @@ def _read(path: Path, data: bytes, max_bytes: int, format: str | None) -> Docume
 
 def read_text_document(text: str, source: str = "<string>") -> Document:
     """The text reader on a string (``ficlens.analyze("...story text...")``)."""
-    return TextReader().read_string(text, source)
+    doc = TextReader().read_string(text, source)
+    remove_invisible(doc)
+    return doc

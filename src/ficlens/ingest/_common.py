@@ -6,6 +6,7 @@ must not hang a reader.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
 import stat
@@ -14,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import charset_normalizer
 import ftfy
 from ftfy import badness
 
@@ -122,8 +122,13 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
         raise InputError(where, _too_big(st.st_size, max_bytes))
     try:
         with path.open("rb") as fh:
-            # Read one byte past the limit: the file may have grown since stat().
-            data = fh.read(max_bytes + 1)
+            # Read one byte past the size stat() gave (read(n) allocates n bytes up front, so
+            # not max_bytes + 1 for every small file); a file that grew since is read on, to
+            # one byte past the limit.
+            want = min(st.st_size, max_bytes) + 1
+            data = fh.read(want)
+            if len(data) == want and want <= max_bytes:
+                data += fh.read(max_bytes + 1 - len(data))
     except PermissionError:
         raise InputError(where, "cannot be read (permission denied)") from None
     except OSError as err:
@@ -216,10 +221,48 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
-def decode_bytes(data: bytes, where: str) -> Decoded:
-    """Decode a text file: BOM, then UTF-8, then charset-normalizer's best guess.
+# Bytes 0x80-0x9F that Windows-1252 leaves undefined: a file holding one is not cp1252.
+_CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+_NOT_ASCII_LETTERS = bytes(b for b in range(256) if not (65 <= b <= 90 or 97 <= b <= 122))
 
-    Raises InputError for binary data or bytes that no encoding explains.
+
+def _decode_8bit(data: bytes, where: str) -> tuple[str, str, str | None]:
+    """Text, encoding and a warning for bytes without a BOM (see ``decode_bytes``)."""
+    try:
+        return data.decode("utf-8"), "utf-8", None
+    except UnicodeDecodeError as err:
+        first_bad = err.start
+    text = data.decode("utf-8", errors="replace")
+    # Each maximal bad sequence became one U+FFFD; U+FFFD written in the file is not bad.
+    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    good = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
+    if good >= bad:  # mostly UTF-8: more valid multibyte characters than bad sequences
+        return text, "utf-8", (
+            f"not valid UTF-8 in {bad:,} place{'s' if bad != 1 else ''} (first at byte {first_bad:,}); "
+            "read as UTF-8 with those bytes replaced by U+FFFD"
+        )
+    high = len(data) - len(data.decode("ascii", "ignore"))
+    letters = len(data.translate(None, _NOT_ASCII_LETTERS))
+    undefined = _CP1252_UNDEFINED.search(data)
+    # Western European prose in cp1252 is mostly ASCII letters with a few accents and curly
+    # quotes; a file that is mostly high bytes is in some other code page (Cyrillic, Greek...).
+    if undefined is None and high <= 0.3 * (letters + high):
+        return data.decode("cp1252"), "cp1252", "decoded as cp1252 (Windows-1252, not UTF-8)"
+    at = undefined.start() if undefined is not None else first_bad
+    raise InputError(
+        where,
+        f"is neither UTF-8 nor Windows-1252 text (byte 0x{data[at]:02x} at offset {at:,}); save it as UTF-8",
+    )
+
+
+def decode_bytes(data: bytes, where: str) -> Decoded:
+    """Decode a text file: a BOM, else UTF-8, else Windows-1252 when the bytes say so.
+
+    A file that is mostly UTF-8 is read as UTF-8 with its few bad bytes replaced (U+FFFD) and
+    counted in a warning. One that is not, whose bytes are all defined in Windows-1252 and
+    whose letters are mostly ASCII (Western European prose), is read as cp1252. Anything
+    else is refused: a guessed code page turns quote marks into letters.
+    Raises InputError for binary data or bytes neither encoding explains.
     """
     kind = binary_kind(data)
     if kind is not None:
@@ -240,25 +283,9 @@ def decode_bytes(data: bytes, where: str) -> Decoded:
         except UnicodeDecodeError:
             raise InputError(where, f"is not valid {encoding.upper()} although it starts like it") from None
     else:
-        try:
-            text = data.decode("utf-8")
-            encoding = "utf-8"
-        except UnicodeDecodeError as err:
-            results = charset_normalizer.from_bytes(data)
-            best = results.best()
-            if best is None:
-                raise InputError(
-                    where,
-                    f"is not valid UTF-8 (bad byte at offset {err.start}) and no other "
-                    "text encoding explains it; save it as UTF-8",
-                ) from None
-            encoding = best.encoding
-            text = str(best)
-            # Short 8-bit texts decode identically in several code pages; name the most
-            # common one (cp1252) when it gives the same text.
-            if encoding != "cp1252" and "cp1252" in best.could_be_from_charset:
-                encoding = "cp1252"
-            warnings.append(f"decoded as {encoding} (not UTF-8)")
+        text, encoding, warning = _decode_8bit(data, where)
+        if warning:
+            warnings.append(warning)
     # Too many control characters: a binary file that happened to decode.
     controls = len(_CONTROL.findall(text, 0, 200_000))
     if controls > max(8, 0.01 * min(len(text), 200_000)):
@@ -279,6 +306,59 @@ def repair_mojibake(text: str) -> tuple[str, str | None]:
     changed = sum(1 for a, b in zip(text, fixed, strict=False) if a != b) if len(text) == len(fixed) else None
     detail = f" ({changed} characters)" if changed else ""
     return fixed, f"repaired mojibake (text double-encoded, e.g. 'â€™' for '’') with ftfy{detail}"
+
+
+# --- invisible characters -------------------------------------------------------
+
+# Characters that change no word a reader sees but split the words a program sees: zero-width
+# space, non-joiner and joiner, word joiner and the invisible operators, BOMs inside the text,
+# the soft hyphen, the Mongolian vowel separator, and bidi controls (marks, embeddings, isolates).
+INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def strip_invisible(text: str) -> str:
+    """``text`` without the characters ``INVISIBLE`` matches."""
+    return INVISIBLE.sub("", text) if INVISIBLE.search(text) else text
+
+
+def remove_invisible(doc: Document) -> None:
+    """Remove invisible characters from ``doc.text`` and its metadata, moving every offset the
+    reader set (hints, ``front_matter_end``) with the text, and say how many went in a warning.
+
+    The Document's text is what offsets refer to (and what ``story.txt`` holds), so later
+    stages see "Harry" where the file had "Ha<U+200B>rry". A text of nothing else is empty: an
+    InputError."""
+    text = doc.text
+    if not INVISIBLE.search(text):
+        doc.metadata = _strip_meta(doc.metadata)
+        return
+    removed = [m.start() for m in INVISIBLE.finditer(text)]
+
+    def moved(offset: int) -> int:
+        return offset - bisect.bisect_left(removed, offset)
+
+    doc.text = INVISIBLE.sub("", text)
+    if not doc.text.strip():
+        raise InputError(doc.source, "is empty (only invisible characters and whitespace)")
+    doc.hints = [Hint(h.kind, moved(h.start), moved(h.end), strip_invisible(h.text)) for h in doc.hints]
+    doc.metadata = _strip_meta(doc.metadata)
+    if isinstance(doc.metadata.get("front_matter_end"), int):
+        doc.metadata["front_matter_end"] = moved(doc.metadata["front_matter_end"])
+    doc.warnings.append(
+        f"removed {len(removed):,} invisible character{'s' if len(removed) != 1 else ''} "
+        "(zero-width spaces and joiners, soft hyphens, bidi controls) from the text; "
+        "offsets refer to the text without them (story.txt)"
+    )
+
+
+def _strip_meta(value: Any) -> Any:
+    if isinstance(value, str):
+        return strip_invisible(value)
+    if isinstance(value, list):
+        return [_strip_meta(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _strip_meta(v) for k, v in value.items()}
+    return value
 
 
 # --- language --------------------------------------------------------------------

@@ -50,8 +50,9 @@ def detect_zip(data: bytes, source: str) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
             if "mimetype" in names and zf.getinfo("mimetype").file_size < 100:
-                if zf.read("mimetype").strip() == b"application/epub+zip":
-                    return "epub"
+                with zf.open("mimetype") as fh:  # bounded: a lying size header inflates no further
+                    if fh.read(100).strip() == b"application/epub+zip":
+                        return "epub"
             if "META-INF/container.xml" in names:
                 return "epub"
     except zipfile.BadZipFile as err:

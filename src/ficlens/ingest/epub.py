@@ -22,7 +22,9 @@ from __future__ import annotations
 import copy
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -62,7 +64,12 @@ _SKIP_BODY_CLASSES = DROPPED_BODY_CLASSES | {"fff_titlepage"}
 
 
 def check_zip(data: bytes, source: str, max_bytes: int) -> list[str]:
-    """Refuse corrupt zips and zip bombs before extraction; return warnings."""
+    """Refuse corrupt zips and zip bombs before extraction; return warnings.
+
+    The declared sizes are checked first; then every member is inflated once, in bounded
+    chunks (``_inflates_as_declared``), so a member whose header understates its size is
+    refused after at most its declared size plus one chunk, before EbookLib reads it whole.
+    """
     limit = min(MAX_UNCOMPRESSED, 10 * max_bytes)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -82,15 +89,61 @@ def check_zip(data: bytes, source: str, max_bytes: int) -> list[str]:
                     f"refusing to extract: the EPUB declares {human_size(total)} uncompressed, "
                     f"over the {human_size(limit)} limit (zip bomb?)",
                 )
+            for info in infos:
+                problem = _inflates_as_declared(data, info)
+                if problem:
+                    raise InputError(source, f"refusing to extract {info.filename!r}: {problem}")
             names = {i.filename for i in infos}
             warnings = []
             if "mimetype" not in names:
                 warnings.append("EPUB has no mimetype file; read it anyway")
-            elif zf.read("mimetype").strip() != b"application/epub+zip":
+            elif read_member(zf, "mimetype").strip() != b"application/epub+zip":
                 warnings.append("EPUB mimetype is not application/epub+zip; read it anyway")
             return warnings
     except zipfile.BadZipFile as err:
         raise InputError(source, f"is not a readable EPUB (corrupt or truncated zip: {err})") from None
+
+
+_CHUNK = 1 << 16
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+
+
+def _inflates_as_declared(data: bytes, info: zipfile.ZipInfo) -> str | None:
+    """None when the member's data inflates to exactly its declared size, else the problem.
+
+    Reads the raw deflate stream with zlib in chunks of at most ``_CHUNK`` output bytes, so a
+    lying header costs no more memory than the size it declares."""
+    if info.compress_type == zipfile.ZIP_STORED:
+        return None if info.compress_size == info.file_size else "its stored size does not match its declared size"
+    if info.compress_type != zipfile.ZIP_DEFLATED:
+        return f"it uses compression method {info.compress_type}; EPUBs use deflate"
+    head = data[info.header_offset : info.header_offset + _LOCAL_HEADER.size]
+    if len(head) < _LOCAL_HEADER.size or head[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header for {info.filename!r}")
+    fields = _LOCAL_HEADER.unpack(head)
+    start = info.header_offset + _LOCAL_HEADER.size + fields[-2] + fields[-1]
+    raw = memoryview(data)[start : start + info.compress_size]
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    out = 0
+    pending = bytes(raw)
+    try:
+        while pending and not inflater.eof:
+            out += len(inflater.decompress(pending, _CHUNK))
+            if out > info.file_size:
+                return f"it inflates past the {human_size(info.file_size)} its header declares (zip bomb?)"
+            pending = inflater.unconsumed_tail
+    except zlib.error as err:
+        raise zipfile.BadZipFile(f"corrupt data in {info.filename!r} ({err})") from None
+    if out != info.file_size:
+        return f"it inflates to {human_size(out)}, not the {human_size(info.file_size)} its header declares"
+    return None
+
+
+def read_member(zf: zipfile.ZipFile, name: str | zipfile.ZipInfo) -> bytes:
+    """A member's bytes, read in bounded chunks: zipfile stops at the declared size, where
+    ``ZipFile.read`` would inflate a lying member whole before noticing."""
+    with zf.open(name) as fh:
+        return b"".join(iter(lambda: fh.read(_CHUNK), b""))
 
 
 def _first(book: Any, name: str) -> str | None:
@@ -625,7 +678,7 @@ def _top_opf(zf: zipfile.ZipFile) -> str | None:
     from lxml import etree
 
     try:
-        root = etree.fromstring(zf.read("META-INF/container.xml"))
+        root = etree.fromstring(read_member(zf, "META-INF/container.xml"))
     except (KeyError, etree.XMLSyntaxError):
         return None
     for el in root.iter("{*}rootfile"):
@@ -651,7 +704,7 @@ def epubmerge_parts(data: bytes | Path) -> list[str]:
                 return []
             if zf.getinfo(top).file_size > 64 * 1024 * 1024:
                 return []  # not read here; the reader's zip checks refuse it
-            root = etree.fromstring(zf.read(top))
+            root = etree.fromstring(read_member(zf, top))
             names = set(zf.namelist())
     except (zipfile.BadZipFile, KeyError, OSError, etree.XMLSyntaxError, ValueError):
         return []
@@ -674,7 +727,7 @@ def epubmerge_work(data: bytes, opf: str) -> bytes:
         sub.writestr("META-INF/container.xml", _CONTAINER.format(opf=opf))
         for info in zf.infolist():
             if folder and info.filename.startswith(folder) and not info.is_dir():
-                sub.writestr(info.filename, zf.read(info), compress_type=zipfile.ZIP_DEFLATED)
+                sub.writestr(info.filename, read_member(zf, info), compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
@@ -696,7 +749,7 @@ def epubmerge_book(data: bytes) -> dict[str, Any]:
 
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         top = _top_opf(zf)
-        root = etree.fromstring(zf.read(top)) if top else None
+        root = etree.fromstring(read_member(zf, top)) if top else None
     if root is None:
         return {"title": None, "url": None}
     title = next((t.text.strip() for t in root.iter("{*}title") if t.text and t.text.strip()), None)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ficlens.model import Document, Quote
 
@@ -90,6 +91,10 @@ class QuoteConfig:
     # Leave out quoted words set inside narration (scare quotes, titles, terms:
     # `the "new people" whom`): they are not speech, and speakers would attribute them.
     drop_terms: bool = True
+    # Quote marks inside a run of more punctuation marks than this are noise, not speech
+    # (5 MB of quote marks would make millions of quotes); the segment stage leaves such
+    # runs unparsed past the same length.
+    max_punct_run: int = 30
 
 
 @dataclass(slots=True)
@@ -161,7 +166,9 @@ class QuoteStage:
                 new = _scan_dash(text, para.start, para.end, para.id)
                 carry = None
             else:
-                new, carry = _scan_marks(text, para.start, para.end, para.id, plan, carry)
+                new, carry = _scan_marks(
+                    text, para.start, para.end, para.id, plan, carry, self.config.max_punct_run
+                )
             self._link_tags(text, para.start, new)
             if self.config.drop_terms:
                 _drop_terms(text, para.start, new)
@@ -414,12 +421,12 @@ def _strip_end(text: str, start: int, end: int) -> int:
 
 
 def _scan_marks(
-    text: str, lo: int, hi: int, para_id: int, plan: _Plan, carry: _Piece | None
+    text: str, lo: int, hi: int, para_id: int, plan: _Plan, carry: _Piece | None, max_run: int = 30
 ) -> tuple[list[_Piece], _Piece | None]:
     """One paragraph of quote marks; returns its pieces and the piece left open at its end."""
     top = plan.convention
     other = "single" if top == "double" else "double"
-    marks = [(m.start(), m.group()) for m in _MARKS.finditer(text, lo, hi)]
+    marks = _marks(text, lo, hi, max_run)
     if not marks:
         return [], None
     roles: list[int] = []
@@ -530,6 +537,23 @@ def _scan_marks(
         left_open = stack[-1].piece
         close(hi, False)
     return pieces, left_open
+
+
+def _marks(text: str, lo: int, hi: int, max_run: int) -> list[tuple[int, str]]:
+    """The quote marks in text[lo:hi] and their offsets, leaving out runs of punctuation
+    longer than ``max_run`` (noise, not speech)."""
+    marks: list[tuple[int, str]] = []
+    pos = lo
+    for run in _punct_run(max_run).finditer(text, lo, hi):
+        marks.extend((m.start(), m.group()) for m in _MARKS.finditer(text, pos, run.start()))
+        pos = run.end()
+    marks.extend((m.start(), m.group()) for m in _MARKS.finditer(text, pos, hi))
+    return marks
+
+
+@lru_cache(maxsize=4)
+def _punct_run(max_run: int) -> re.Pattern[str]:
+    return re.compile(rf"[^\w\s]{{{max_run + 1},}}")
 
 
 def _scan_dash(text: str, lo: int, hi: int, para_id: int) -> list[_Piece]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from sys import intern
 from typing import Any
 
 from ficlens.model import (
@@ -75,9 +76,20 @@ class SegmentConfig:
     line_mode_blank_ratio: float = 0.05
     line_mode_min_line_chars: int = 100
     max_heading_chars: int = 100
+    # spaCy's tokenizer splits a run of punctuation one character at a time, quadratic in its
+    # length (100 KB of quote marks never finishes). Past these lengths a run of punctuation,
+    # or a space-free word, is blanked in spaCy's copy (no tokens there), with a warning; no
+    # story has a run of 30 punctuation marks or a 200-character word.
+    max_punct_run: int = 30
+    max_word_chars: int = 200
     # Past this many words the rest of the story is left unanalysed, with a warning, so a
     # huge input (a 50 MB file is ~9M words) cannot exhaust memory; 0 means no limit.
     max_words: int = 2_000_000
+    # The word cap counts space-separated words; spaCy's load is its tokens, which a hostile
+    # text can multiply ("a,a,a,..." is one word and hundreds of tokens). Past this many
+    # tokens the parse stops there, with the same partial-analysis warning; prose has ~1.25
+    # tokens a word, so the word cap binds first on a story. 0 means no limit.
+    max_tokens: int = 3_000_000
 
 
 @dataclass(frozen=True)
@@ -288,14 +300,7 @@ class SegmentStage:
                 f"partial analysis: only the first {self.config.max_words:,} words were analysed "
                 f"(up to character {cut:,} of {len(doc.text):,}); raise segment.max_words to analyse more"
             )
-            paragraphs = [
-                replace(p, end=min(p.end, cut)) for p in found.paragraphs if p.start < cut
-            ]
-            found = _Found(
-                [replace(c, end=min(c.end, cut)) for c in found.chapters if c.start < cut],
-                [replace(sc, end=min(sc.end, cut)) for sc in found.scenes if sc.start < cut],
-                paragraphs,
-            )
+            found = _cut(found, cut)
         doc.chapters = found.chapters
         doc.scenes = found.scenes
         doc.paragraphs = found.paragraphs
@@ -309,31 +314,69 @@ class SegmentStage:
         entities: list[Entity] = []
         paragraphs = doc.paragraphs
         total = len(paragraphs)
-        done = 0
         new_paragraphs: list[Paragraph] = []
-        for chapter_paragraphs in _group_by_chapter(paragraphs):
-            pieces = list(self._pieces(text, chapter_paragraphs))
-            texts = (_for_spacy(text[s:e]) for _, s, e in pieces)
-            first_token: dict[int, int] = {}
-            for (paragraph, offset, _end), sdoc in zip(
-                pieces,
-                self.nlp.pipe(texts, batch_size=self.config.batch_size, n_process=self.config.n_process),
-                strict=True,
-            ):
-                first_token.setdefault(paragraph.id, len(tokens))
-                _convert(sdoc, offset, paragraph.id, tokens, sentences, entities)
-            for paragraph in chapter_paragraphs:
-                start_token = first_token.get(paragraph.id, len(tokens))
-                end_token = _next_start(paragraph, chapter_paragraphs, first_token, len(tokens))
-                new_paragraphs.append(
-                    Paragraph(
-                        paragraph.id, paragraph.start, paragraph.end, paragraph.chapter, paragraph.scene,
-                        start_token, end_token,
-                    )
+        blanked = [0]
+        punct_run = re.compile(rf"[^\w\s]{{{self.config.max_punct_run + 1},}}")
+        long_word = re.compile(rf"\S{{{self.config.max_word_chars + 1},}}")
+
+        def for_spacy(chunk: str) -> str:
+            chunk, n = _for_spacy(chunk, punct_run, self.config.max_punct_run, long_word, self.config.max_word_chars)
+            blanked[0] += n
+            return chunk
+
+        # One stream through nlp.pipe for the whole story: a call per chapter costs spaCy's
+        # set-up each time (30,000 one-line chapters took minutes).
+        def pieces() -> Iterator[tuple[str, tuple[int, int]]]:
+            chapter = None
+            for paragraph in paragraphs:
+                if paragraph.chapter != chapter:
+                    if chapter is not None and self.progress is not None:
+                        self.progress(paragraph.id, total)
+                    chapter = paragraph.chapter
+                for _, start, end in self._pieces(text, [paragraph]):
+                    yield for_spacy(text[start:end]), (paragraph.id, start, end)
+
+        first_token: dict[int, int] = {}
+        max_tokens = self.config.max_tokens
+        cut: int | None = None
+        for sdoc, (paragraph_id, offset, end) in self.nlp.pipe(
+            pieces(), as_tuples=True, batch_size=self.config.batch_size, n_process=self.config.n_process
+        ):
+            first_token.setdefault(paragraph_id, len(tokens))
+            _convert(sdoc, offset, paragraph_id, tokens, sentences, entities)
+            if max_tokens and len(tokens) >= max_tokens and end < len(text):
+                cut = end
+                break
+        if cut is not None:
+            doc.truncated_at = cut if doc.truncated_at is None else min(cut, doc.truncated_at)
+            doc.warnings.append(
+                f"partial analysis: only the first {len(tokens):,} tokens (words and punctuation marks) "
+                f"were analysed (up to character {cut:,} of {len(text):,}); raise segment.max_tokens "
+                "to analyse more"
+            )
+            found = _cut(_Found(doc.chapters, doc.scenes, list(paragraphs)), cut)
+            doc.chapters, doc.scenes, paragraphs = found.chapters, found.scenes, found.paragraphs
+        # A paragraph's tokens run up to the next paragraph's first token; one that spaCy
+        # gave no tokens (all blanked) is empty there.
+        next_start = len(tokens)
+        for paragraph in reversed(paragraphs):
+            start_token = first_token.get(paragraph.id, next_start)
+            new_paragraphs.append(
+                Paragraph(
+                    paragraph.id, paragraph.start, paragraph.end, paragraph.chapter, paragraph.scene,
+                    start_token, next_start,
                 )
-            done += len(chapter_paragraphs)
-            if self.progress is not None:
-                self.progress(done, total)
+            )
+            next_start = start_token
+        new_paragraphs.reverse()
+        if self.progress is not None:
+            self.progress(total, total)
+        if blanked[0]:
+            doc.warnings.append(
+                f"{blanked[0]:,} characters were not parsed: runs of more than {self.config.max_punct_run} "
+                f"punctuation marks or words of more than {self.config.max_word_chars} characters "
+                "(no tokens there; raise segment.max_punct_run or segment.max_word_chars)"
+            )
         doc.paragraphs = new_paragraphs
         doc.tokens = tokens
         doc.sentences = sentences
@@ -358,10 +401,28 @@ class SegmentStage:
 _DASH_AT_QUOTE = re.compile(r"(?<=[\"”’'])(?:--+|—+|―+)|(?:--+|—+|―+)(?=[\"“‘'])")
 
 
-def _for_spacy(chunk: str) -> str:
-    """The copy of a paragraph that spaCy parses: same length, so offsets are unchanged."""
+def _for_spacy(
+    chunk: str, punct_run: re.Pattern[str], max_run: int, long_word: re.Pattern[str], max_word: int
+) -> tuple[str, int]:
+    """The copy of a paragraph that spaCy parses (same length, so offsets are unchanged), and
+    how many characters of over-long punctuation runs and words it blanks past their limits."""
     chunk = chunk.replace("\n", " ").replace("\r", " ")
-    return _DASH_AT_QUOTE.sub(lambda m: " " * len(m.group()), chunk)
+    blanked = 0
+
+    def keep(limit: int) -> Callable[[re.Match[str]], str]:
+        def cut(m: re.Match[str]) -> str:
+            nonlocal blanked
+            blanked += len(m.group()) - limit
+            return m.group()[:limit] + " " * (len(m.group()) - limit)
+
+        return cut
+
+    if punct_run.search(chunk):
+        chunk = punct_run.sub(keep(max_run), chunk)
+    if long_word.search(chunk):
+        chunk = long_word.sub(keep(max_word), chunk)
+    # After the runs are cut: blanking these dashes first would split one run into many.
+    return _DASH_AT_QUOTE.sub(lambda m: " " * len(m.group()), chunk), blanked
 
 
 def _within_word_limit(text: str, paragraphs: list[Paragraph], max_words: int) -> int | None:
@@ -387,6 +448,15 @@ def _within_word_limit(text: str, paragraphs: list[Paragraph], max_words: int) -
             return cut
         words += count
     return None
+
+
+def _cut(found: _Found, cut: int) -> _Found:
+    """Chapters, scenes and paragraphs up to offset ``cut``."""
+    return _Found(
+        [replace(c, end=min(c.end, cut)) for c in found.chapters if c.start < cut],
+        [replace(sc, end=min(sc.end, cut)) for sc in found.scenes if sc.start < cut],
+        [replace(p, end=min(p.end, cut)) for p in found.paragraphs if p.start < cut],
+    )
 
 
 def _group_by_chapter(paragraphs: list[Paragraph]) -> Iterator[list[Paragraph]]:
@@ -466,16 +536,18 @@ def _convert(
                 i=i,
                 start=start,
                 end=start + len(tok.text),
-                text=tok.text,
-                lemma=tok.lemma_,
-                pos=tok.pos_,
-                tag=tok.tag_,
-                dep=tok.dep_,
+                # Interned: a long story repeats a few thousand words and tags millions of
+                # times, and spaCy hands out a new string for each.
+                text=intern(tok.text),
+                lemma=intern(tok.lemma_),
+                pos=intern(tok.pos_),
+                tag=intern(tok.tag_),
+                dep=intern(tok.dep_),
                 head=head if head >= 0 else i,
                 sentence=sentence_of[tok.i],
                 paragraph=paragraph_id,
-                ent_iob=tok.ent_iob_ or "O",
-                ent_type=tok.ent_type_,
+                ent_iob=intern(tok.ent_iob_ or "O"),
+                ent_type=intern(tok.ent_type_),
             )
         )
     for ent in sdoc.ents:
