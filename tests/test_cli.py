@@ -117,7 +117,7 @@ def test_bad_cast_and_config(tmp_path: Path) -> None:
         ("50MB", 50 * 1024 * 1024),  # the default
         ("10", 10),  # bare number: bytes
         ("800kb", 800 * 1024),  # lower case unit
-        ("1.5 GB", int(1.5 * 1024**3)),  # decimal and a space
+        ("1.5 MB", int(1.5 * 1024**2)),  # decimal and a space
     ],
 )
 def test_parse_size(text: str, expected: int) -> None:
