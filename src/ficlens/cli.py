@@ -363,7 +363,7 @@ def _progress(console: Console | None) -> Iterator[Callable[[str, int, int], Non
 def summary_table(doc: Document, seconds: float, outdir: Path) -> Table:
     """Words, chapters, scenes, quotes, top speakers, narration mix, time."""
     words = doc.word_count
-    table = Table(title=Text(f"ficlens: {doc.metadata.get('title') or Path(doc.source).name}"), show_header=False, title_justify="left")
+    table = Table(title=data(f"ficlens: {doc.metadata.get('title') or Path(doc.source).name}"), show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column()
     table.add_row("words", f"{words:,}")
@@ -437,7 +437,7 @@ _mount_subcommands()
 INTERNAL_ERROR_EXIT = 3
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """The console entry point: a FiclensError from any command is one line and exit code 2;
     so is an OSError the machine causes (full disk, no permission). Anything else is a bug in
     ficlens: one line saying so, where to report it and what was run; exit code 3."""
@@ -445,7 +445,7 @@ def main() -> None:
     import sys
 
     try:
-        app(prog_name="ficlens")
+        app(args=argv, prog_name="ficlens")
     except FiclensError as err:
         print(one_line(f"error: {err}"), file=sys.stderr)
         sys.exit(err.exit_code)
@@ -459,7 +459,7 @@ def main() -> None:
             import traceback
 
             traceback.print_exc()
-        command = " ".join(["ficlens", *sys.argv[1:]])
+        command = " ".join(["ficlens", *(sys.argv[1:] if argv is None else argv)])
         print(one_line(f"error: internal error in ficlens {__version__} ({type(err).__name__}: {err}) "
                        f"running `{command}`; please report it to {REPORT_TO} with this line and the input "
                        f"(--debug or {DEBUG_ENV}=1 shows the traceback)"), file=sys.stderr)  # fmt: skip

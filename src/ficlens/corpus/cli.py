@@ -94,7 +94,9 @@ def query_cli(
         write_result(table, output)
         console.print(Text(f"{table.num_rows} rows -> {output}"))
         return
-    view = Table(*(Text(name) for name in table.column_names), show_lines=False)
+    view = Table(show_lines=False)
+    for name in table.column_names:
+        view.add_column(Text(name))
     for row in table.slice(0, max(limit, 0)).to_pylist():
         view.add_row(*(Text("" if v is None else str(v)) for v in row.values()))
     Console().print(view)

@@ -71,7 +71,11 @@ class StoryRef:
                     with archive.open(info) as handle:
                         return _read_at_most(handle, limit, self.name)
             with tarfile.open(self.path) as archive:
-                member = archive.getmember(self.member)
+                # Walk to the member, not getmember(): that reads every header first, and a
+                # truncated tar would then fail for the members before the damage too.
+                member = next((m for m in archive if m.name == self.member), None)
+                if member is None:
+                    raise InputError(self.name, "archive member not found")
                 if member.size > limit:
                     raise InputError(self.name, f"archive member is {member.size} bytes, over the {limit}-byte limit")
                 handle = archive.extractfile(member)
@@ -211,7 +215,7 @@ def _tar_refs(path: Path) -> Iterator[StoryRef]:
                 if member.isfile():
                     names.append(member.name)
     except (OSError, EOFError, tarfile.TarError, zlib.error, lzma.LZMAError) as err:
-        problem = f"is a truncated or corrupt tar archive ({_describe(err)}); the {len(names)} members before the damage are read"
+        problem = f"is a truncated or corrupt tar archive ({_describe(err)}); the {len(names)} members before the damage are tried"
     yield from _member_refs(path, sorted(names))
     if problem:
         yield StoryRef(str(path), error=problem)

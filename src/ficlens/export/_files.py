@@ -25,7 +25,10 @@ def atomic_write(path: str | Path, write: Callable[[IO[str]], None]) -> Path:
     # Not mkstemp: its 0600 mode would stick to the final file; "x" refuses to clobber.
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        with open(tmp, "x", encoding="utf-8", newline="") as f:
+        # backslashreplace: a file name with undecodable bytes (a lone surrogate, PEP 383)
+        # is written as "\udcff" instead of failing the whole analysis; nothing else in a
+        # str can fail to encode as UTF-8.
+        with open(tmp, "x", encoding="utf-8", errors="backslashreplace", newline="") as f:
             write(f)
         os.replace(tmp, path)
     except BaseException:
