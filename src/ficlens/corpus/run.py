@@ -226,7 +226,7 @@ def _local_results(
     try:
         while True:
             for i, slot in enumerate(slots):
-                if slot.task is None and slot.count >= TASKS_PER_WORKER:
+                if slot.task is None and (slot.count >= TASKS_PER_WORKER or not slot.process.is_alive()):
                     stop(slot)
                     slots[i] = start()
             idle = [s for s in slots if s.task is None]
@@ -241,7 +241,9 @@ def _local_results(
                     break
                 slot = idle.pop()
                 slot.task, slot.started, slot.count = task, time.monotonic(), slot.count + 1
-                slot.conn.send(task)
+                # A worker that died while idle: its sentinel is seen below, and the task retried.
+                with contextlib.suppress(OSError):
+                    slot.conn.send(task)
             busy = [s for s in slots if s.task is not None]
             if not busy:
                 if exhausted and not retry:
