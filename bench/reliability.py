@@ -68,7 +68,7 @@ def input_bytes(folder: Path) -> int:
     total = 0
     for p in folder.rglob("*"):
         if p.is_file() and not p.is_symlink() and "inject" not in p.parts:
-            total += p.stat().st_blocks * 512  # sparse files count what they hold on disk
+            total += p.stat().st_size  # a sparse file counts its whole length: that is what ficlens sees
     return total
 
 
