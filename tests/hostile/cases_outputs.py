@@ -63,6 +63,11 @@ def out_dangling_symlink(tmp: Path) -> list[str]:
     return ["analyze", str(_story_file(tmp)), "-o", "out"]
 
 
+def out_is_the_current_folder(tmp: Path) -> list[str]:
+    """OUTDIR is swapped in whole: the folder the user stands in is refused, not replaced."""
+    return ["analyze", str(_story_file(tmp)), "-o", "."]
+
+
 _DENY = '''
 import errno, os, tempfile
 _mkdtemp, _mkdir = tempfile.mkdtemp, os.mkdir
@@ -312,6 +317,7 @@ CASES: list[Case] = [
     Case("out-blocked-by-file", out_blocked_by_file, 2, r"out: output path exists and is not a directory"),
     Case("out-under-a-file", out_under_a_file, 2, r"blocker is not a directory"),
     Case("out-dangling-symlink", out_dangling_symlink, 2, r"symbolic link to a missing target"),
+    Case("out-is-the-current-folder", out_is_the_current_folder, 2, r"is the current folder"),
     Case("out-unwritable", out_unwritable, 2, r"locked.*permission denied"),
     Case("out-disk-full", out_disk_full, 2, r"out: cannot write: no space left on device", words=STORY_WORDS),
     Case("file-name-undecodable", undecodable_name, 0, words=STORY_WORDS),

@@ -148,6 +148,10 @@ def resolve_outdir(outdir: str | Path) -> Path:
         outdir = outdir.resolve()
     if outdir.exists() and not outdir.is_dir():
         raise OutputError(str(outdir), "output path exists and is not a directory")
+    # OUTDIR is replaced as a whole: never the folder we stand in, one above it, or home.
+    cwd = Path.cwd().resolve()
+    if outdir.exists() and (outdir.resolve() in (cwd, *cwd.parents) or outdir.resolve() == Path.home().resolve()):
+        raise OutputError(str(outdir), "is the current folder, one that holds it, or home; give a folder for the outputs (e.g. -o out)")
     return outdir
 
 
