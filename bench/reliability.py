@@ -64,14 +64,6 @@ def bare_parse_seconds(words: int) -> float:
     return best
 
 
-def input_bytes(folder: Path) -> int:
-    total = 0
-    for p in folder.rglob("*"):
-        if p.is_file() and not p.is_symlink() and "inject" not in p.parts:
-            total += p.stat().st_size  # a sparse file counts its whole length: that is what ficlens sees
-    return total
-
-
 def what_it_does(case, result) -> str:
     if result.hung:
         return "HANG (killed at 120 s)"
@@ -123,7 +115,7 @@ def main() -> None:
                 continue
             with tempfile.TemporaryDirectory(prefix="ficlens-reliability-") as tmp:
                 result = run_case(case, Path(tmp))
-                size = input_bytes(Path(tmp))
+                size = result.input_bytes
             ok, why = verdict(case, result, size, base, per_word)
             rows.append((module, case, result, size, ok, why))
             print(f"{'ok  ' if ok else 'FAIL'} {case.name:36} exit={result.exit} {result.seconds:6.1f}s "
@@ -136,6 +128,12 @@ def write_doc(path: Path, rows: list, base: float, per_word: float) -> None:
     passed = sum(1 for r in rows if r[4])
     hangs = sum(1 for r in rows if r[2].hung)
     tracebacks = sum(1 for r in rows if r[2].traceback)
+    reasons: dict[str, int] = {}
+    for row in rows:
+        for reason in filter(None, (r.strip() for r in row[5].split(","))):
+            key = re.sub(r" \([0-9.]+ s\)", "", reason)
+            reasons[key] = reasons.get(key, 0) + 1
+    failures = "; ".join(f"{k}: {v}" for k, v in sorted(reasons.items()))
     lines = [
         "# Reliability: the hostile-input catalogue",
         "",
@@ -150,6 +148,7 @@ def write_doc(path: Path, rows: list, base: float, per_word: float) -> None:
         f"Bare spaCy on this machine: {base:.1f} s to start, load and parse 100 words; "
         f"{1 / per_word if per_word else 0:,.0f} words/s after that.",
         "",
+        *([f"Failures by reason: {failures}." , ""] if failures else []),
         f"Machine: {m['nproc']} CPUs (shared with other jobs while this ran), {m['ram_gb']} GB, "
         f"Python {m['python']}; commit {m['commit']}, {m['date']}. Rerun:",
         "",

@@ -38,6 +38,7 @@ class Result:
     peak_mb: float  # the child's peak resident memory
     outdir: list[str] | None = None  # what OUTDIR holds after the run (None: it does not exist)
     staging_left: list[str] = field(default_factory=list)  # staging folders left beside OUTDIR
+    input_bytes: int = 0  # length of the files the case built (sparse files count whole)
 
     @property
     def hung(self) -> bool:
@@ -68,6 +69,7 @@ def _listing(folder: Path) -> list[str] | None:
 def run_case(case: Case, tmp: Path, timeout: float = TIMEOUT_S) -> Result:
     """Build the case under ``tmp`` and run it; never raises for what ficlens does."""
     argv = case.build(tmp)
+    size = sum(p.stat().st_size for p in tmp.rglob("*") if p.is_file() and not p.is_symlink() and "inject" not in p.parts)
     env = dict(os.environ)
     paths = [str(tmp / "inject")] if (tmp / "inject").is_dir() else []
     env["PYTHONPATH"] = os.pathsep.join([*paths, str(SRC), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
@@ -103,4 +105,4 @@ def run_case(case: Case, tmp: Path, timeout: float = TIMEOUT_S) -> Result:
         listing = _listing(outdir)
         parent = outdir.parent
         staging = sorted(p.name for p in parent.iterdir() if p.name.startswith(f".{outdir.name}.")) if parent.is_dir() else []
-    return Result(case.name, code, stderr, stdout, seconds, peak_mb, listing, staging or [])
+    return Result(case.name, code, stderr, stdout, seconds, peak_mb, listing, staging or [], size)
