@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -117,7 +118,7 @@ def test_bad_cast_and_config(tmp_path: Path) -> None:
         ("50MB", 50 * 1024 * 1024),  # the default
         ("10", 10),  # bare number: bytes
         ("800kb", 800 * 1024),  # lower case unit
-        ("1.5 GB", int(1.5 * 1024**3)),  # decimal and a space
+        ("1.5 MB", int(1.5 * 1024**2)),  # decimal and a space
     ],
 )
 def test_parse_size(text: str, expected: int) -> None:
@@ -229,3 +230,20 @@ def test_analyze_an_epubmerge_book_with_a_corrupt_work_writes_nothing(tmp_path: 
     book = make_epubmerge(tmp_path / "broken.epub", broken=2)
     out = tmp_path / "out"
     _assert_one_line_error(_run("analyze", str(book), "-o", str(out)), out, "broken.epub#work-2")
+
+
+def test_summary_prints_story_data_as_data(tmp_path: Path) -> None:
+    # A title, a warning and a path holding Rich markup and an emoji code print as they are.
+    from rich.console import Console
+
+    from ficlens.cli import summary_table
+    from ficlens.model import Document
+
+    doc = Document(text="", metadata={"title": "root:x:0:0 [bold]Night[/bold]"})
+    doc.warnings.append("[red]odd :thumbs_up: line")
+    console = Console(record=True, width=200, file=io.StringIO())
+    console.print(summary_table(doc, 1.0, tmp_path / "[out]"))
+    shown = console.export_text()
+    assert "root:x:0:0 [bold]Night[/bold]" in shown
+    assert "[red]odd :thumbs_up: line" in shown
+    assert "[out]" in shown

@@ -3,7 +3,10 @@
 ``ficlens analyze STORY -o OUTDIR`` reads a story, runs the pipeline and writes every
 output file (see docs/outputs.md); a file of several works (an EpubMerge book) gets one
 folder per work, ``OUTDIR/<n>-<slug>/``, and ``OUTDIR/works.tsv`` listing them. Errors a user can cause (``FiclensError``) become one
-line ``error: <message>`` on stderr and exit code 2, with nothing written to OUTDIR.
+line ``error: <message>`` on stderr and exit code 2, with OUTDIR as it was (outputs are staged
+beside it and swapped in whole). A crash inside ficlens is one line too, ``error: internal
+error ...`` with where to report it, exit code 3; ``--debug`` or ``FICLENS_DEBUG=1`` adds the
+traceback. Text from a story, a name or a query is printed as data, never as Rich markup.
 Sub-apps: ``ficlens eval`` (ficlens.eval.cli) and ``ficlens corpus`` (ficlens.corpus.cli).
 """
 
@@ -21,9 +24,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ficlens import __version__
-from ficlens.errors import FiclensError, InputError
+from ficlens.errors import (
+    DEBUG_ENV,
+    REPORT_TO,
+    FiclensError,
+    InputError,
+    is_user_os_error,
+    one_line,
+    os_problem,
+)
 
 if TYPE_CHECKING:
     from ficlens.model import Document
@@ -39,6 +51,8 @@ app = typer.Typer(
 READ_FORMATS = ("auto", "text", "markdown", "html", "ao3", "epub", "fanficfare", "ffn", "mobi", "azw3", "pdf")
 DEMO_STORY = "data/demo/story_a.txt"
 DEFAULT_DEMO_OUTDIR = Path("demo-output")
+# The largest --max-size: what one process can analyse in bounded memory (docs/reliability.md).
+MAX_MAX_BYTES = 200 * 1024**2
 _UNITS = {"": 1, "B": 1, "K": 1024, "KB": 1024, "KIB": 1024, "M": 1024**2, "MB": 1024**2, "MIB": 1024**2,
           "G": 1024**3, "GB": 1024**3, "GIB": 1024**3}  # fmt: skip
 
@@ -48,10 +62,12 @@ def parse_size(value: str) -> int:
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", value)
     if not m or m.group(2).upper() not in _UNITS:
         raise ValueError(f"--max-size: {value!r} is not a size like 50MB, 800KB or 1000000")
-    size = int(float(m.group(1)) * _UNITS[m.group(2).upper()])
-    if size <= 0:
+    size = float(m.group(1)) * _UNITS[m.group(2).upper()]
+    if size < 1:
         raise ValueError("--max-size must be more than 0")
-    return size
+    if size > MAX_MAX_BYTES:
+        raise ValueError(f"--max-size: {value!r} is too large (at most {MAX_MAX_BYTES // 1024**2}MB)")
+    return int(size)
 
 
 def _version_callback(value: bool) -> None:
@@ -66,12 +82,17 @@ def _root(
         bool,
         typer.Option("--version", callback=_version_callback, is_eager=True, help="Show the version and exit."),
     ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help=f"Show the traceback of an internal error (or set {DEBUG_ENV}=1).")] = False,
 ) -> None:
     """Read fiction: characters, who speaks each quote and to whom, point of view, tense, interactions."""
+    if debug:
+        import os
+
+        os.environ[DEBUG_ENV] = "1"
 
 
 def _fail(message: str) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
+    typer.echo(one_line(f"error: {message}"), err=True)
     return typer.Exit(code=2)
 
 
@@ -147,11 +168,11 @@ def _story_path(story: Path | None, demo: bool) -> Iterator[Path]:
 def _settings(config_path: Path | None, cast_path: Path | None, outdir: Path) -> tuple[Any, Any]:
     """The pipeline config and the cast, read and checked (with OUTDIR) before spaCy loads."""
     from ficlens.cast import load_cast
+    from ficlens.export._files import check_outdir
 
     cast = load_cast(cast_path) if cast_path is not None else None
     config = _load_config(config_path) if config_path is not None else None
-    if outdir.exists() and not outdir.is_dir():
-        raise InputError(str(outdir), "output path exists and is not a directory")
+    check_outdir(outdir)  # writable, not a file, not a dangling link; stale staging removed
     return config, cast
 
 
@@ -213,14 +234,11 @@ def run_works_analysis(
     """A file of several works: each analysed on its own into ``OUTDIR/<n>-<slug>/``.
 
     Every work is read before the model loads (a bad work stops the run with nothing
-    written); the outputs are staged beside OUTDIR and moved in only when every work is done.
+    written); the outputs are staged beside OUTDIR and swapped in only when every work is done.
     """
-    import os
-    import shutil
-    import tempfile
-
     from ficlens.api import get_pipeline
-    from ficlens.export import write_outputs
+    from ficlens.export import write_files
+    from ficlens.export._files import staged_outdir
     from ficlens.ingest import DEFAULT_MAX_BYTES, read_works
 
     started = time.perf_counter()
@@ -233,15 +251,12 @@ def run_works_analysis(
         report("load model", 0, 1)
         pipeline = get_pipeline(config, cast)
         report("load model", 1, 1)
-        parent = outdir.absolute().parent
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", suffix=".tmp", dir=parent))
-        try:
+        with staged_outdir(outdir) as staging:
             for index in range(1, len(docs) + 1):
                 doc = pipeline(docs[index - 1], progress=report)
                 docs[index - 1] = None  # one analysed work in memory at a time
                 folder = work_folder(index, doc.metadata.get("title"))
-                write_outputs(doc, staging / folder)
+                write_files(doc, staging / folder)
                 attributed = sum(1 for q in doc.quotes if q.speaker_id)
                 rows.append({"work": index, "folder": folder, "title": doc.metadata.get("title") or "",
                              "words": doc.word_count, "chapters": len(doc.chapters), "quotes": len(doc.quotes),
@@ -249,14 +264,6 @@ def run_works_analysis(
                              "warnings": len(doc.warnings)})  # fmt: skip
             lines = ["\t".join(rows[0])] + ["\t".join(str(v).replace("\t", " ") for v in r.values()) for r in rows]
             (staging / "works.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-            outdir.mkdir(exist_ok=True)
-            for row in rows:
-                (outdir / row["folder"]).mkdir(exist_ok=True)
-                for file in sorted((staging / row["folder"]).iterdir()):
-                    os.replace(file, outdir / row["folder"] / file.name)
-            os.replace(staging / "works.tsv", outdir / "works.tsv")
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
     return rows, time.perf_counter() - started
 
 
@@ -265,8 +272,8 @@ def works_table(rows: list[dict[str, Any]], seconds: float, outdir: Path) -> Tab
     table = Table("work", "title", "words", "chapters", "quotes", "characters", "output",
                   title=f"ficlens: {len(rows)} works, {seconds:.1f} s", title_justify="left")  # fmt: skip
     for r in rows:
-        table.add_row(str(r["work"]), r["title"], f"{r['words']:,}", str(r["chapters"]), f"{r['quotes']:,}",
-                      str(r["characters"]), str(outdir / r["folder"]))  # fmt: skip
+        table.add_row(str(r["work"]), data(r["title"]), f"{r['words']:,}", str(r["chapters"]), f"{r['quotes']:,}",
+                      str(r["characters"]), data(outdir / r["folder"]))  # fmt: skip
     return table
 
 
@@ -278,11 +285,47 @@ def _load_config(path: Path) -> Any:
     if not path.is_file():
         raise InputError(str(path), "config file not found" if not path.exists() else "config path is not a file")
     try:
-        return PipelineConfig.from_toml(path)
+        config = PipelineConfig.from_toml(path)
     except tomllib.TOMLDecodeError as err:
         raise InputError(str(path), f"invalid TOML: {err}") from None
-    except (TypeError, ValueError) as err:
+    except UnicodeDecodeError as err:
+        raise InputError(str(path), f"config file is not UTF-8 (byte {err.start})") from None
+    except OSError as err:
+        raise InputError(str(path), f"cannot be read ({os_problem(err)})") from None
+    except (TypeError, ValueError, AttributeError) as err:
         raise InputError(str(path), f"invalid setting: {err}") from None
+    _check_config_types(config, str(path))
+    return config
+
+
+def _check_config_types(config: Any, where: str) -> None:
+    """Each setting has its default's type (an int where a float is wanted is fine)."""
+    from dataclasses import fields, is_dataclass
+
+    for section in fields(config):
+        value = getattr(config, section.name)
+        if section.name == "stages":
+            if value is not None and not all(isinstance(v, str) for v in value):
+                raise InputError(where, "invalid setting: stages must be a list of stage names")
+            continue
+        if not is_dataclass(value):
+            continue
+        default = type(value)()
+        for option in fields(value):
+            got, want = getattr(value, option.name), getattr(default, option.name)
+            if want is None or got is None:
+                continue
+            if isinstance(want, bool) or isinstance(got, bool):
+                ok = isinstance(want, bool) == isinstance(got, bool)
+            elif isinstance(want, float):
+                ok = isinstance(got, int | float)
+            elif isinstance(want, tuple | list | frozenset | set):
+                ok = isinstance(got, tuple | list | frozenset | set)
+            else:
+                ok = isinstance(got, type(want))
+            if not ok:
+                raise InputError(where, f"invalid setting: {section.name}.{option.name} must be "
+                                        f"{type(want).__name__}, got {type(got).__name__} {got!r}")  # fmt: skip
 
 
 @contextmanager
@@ -320,7 +363,7 @@ def _progress(console: Console | None) -> Iterator[Callable[[str, int, int], Non
 def summary_table(doc: Document, seconds: float, outdir: Path) -> Table:
     """Words, chapters, scenes, quotes, top speakers, narration mix, time."""
     words = doc.word_count
-    table = Table(title=f"ficlens: {doc.metadata.get('title') or Path(doc.source).name}", show_header=False, title_justify="left")
+    table = Table(title=data(f"ficlens: {doc.metadata.get('title') or Path(doc.source).name}"), show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column()
     table.add_row("words", f"{words:,}")
@@ -331,14 +374,19 @@ def summary_table(doc: Document, seconds: float, outdir: Path) -> Table:
         quotes += f" ({attributed / len(doc.quotes):.0%} with a speaker)"
     table.add_row("quotes", quotes)
     top = sorted(doc.characters, key=lambda c: (-c.quotes, -c.mentions, c.id))[:5]
-    table.add_row("characters", f"{len(doc.characters):,}" + (": " + ", ".join(f"{c.name} ({c.quotes})" for c in top) if top else ""))
+    table.add_row("characters", data(f"{len(doc.characters):,}" + (": " + ", ".join(f"{c.name} ({c.quotes})" for c in top) if top else "")))
     table.add_row("narration", narration_mix(doc) or "-")
     rate = f", {words / seconds:,.0f} words/s" if seconds > 0 else ""
     table.add_row("time", f"{seconds:.1f} s{rate}")
-    table.add_row("output", str(outdir))
+    table.add_row("output", data(outdir))
     for warning in doc.warnings[:3]:
-        table.add_row("[yellow]warning", warning)
+        table.add_row("[yellow]warning", data(warning))
     return table
+
+
+def data(value: object) -> Text:
+    """A cell that prints as is: Rich markup and ``:emoji:`` codes in story text stay text."""
+    return Text(one_line(str(value)))
 
 
 def narration_mix(doc: Document) -> str:
@@ -386,12 +434,33 @@ def _mount_subcommands() -> None:
 _mount_subcommands()
 
 
-def main() -> None:
-    """The console entry point: a FiclensError from any command is one line and exit code 2."""
+INTERNAL_ERROR_EXIT = 3
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The console entry point: a FiclensError from any command is one line and exit code 2;
+    so is an OSError the machine causes (full disk, no permission). Anything else is a bug in
+    ficlens: one line saying so, where to report it and what was run; exit code 3."""
+    import os
     import sys
 
     try:
-        app(prog_name="ficlens")
+        app(args=argv, prog_name="ficlens")
     except FiclensError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(one_line(f"error: {err}"), file=sys.stderr)
         sys.exit(err.exit_code)
+    except Exception as err:  # noqa: BLE001 - the last line of defence: never a bare traceback
+        if is_user_os_error(err):
+            assert isinstance(err, OSError)
+            where = f"{err.filename}: " if err.filename else ""
+            print(one_line(f"error: {where}{os_problem(err)}"), file=sys.stderr)
+            sys.exit(2)
+        if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
+            import traceback
+
+            traceback.print_exc()
+        command = " ".join(["ficlens", *(sys.argv[1:] if argv is None else argv)])
+        print(one_line(f"error: internal error in ficlens {__version__} ({type(err).__name__}: {err}) "
+                       f"running `{command}`; please report it to {REPORT_TO} with this line and the input "
+                       f"(--debug or {DEBUG_ENV}=1 shows the traceback)"), file=sys.stderr)  # fmt: skip
+        sys.exit(INTERNAL_ERROR_EXIT)

@@ -1,4 +1,8 @@
-"""`ficlens corpus run | query | stats` (thin: parse options, call plain functions)."""
+"""`ficlens corpus run | query | stats` (thin: parse options, call plain functions).
+
+Everything printed from the corpus (names, titles, query results, paths) is Rich ``Text``,
+so markup and ``:emoji:`` codes in the data print as they are.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from ficlens.corpus import ENGINES
+from ficlens.errors import FiclensError
 
 # The query and run modules import DuckDB and PyArrow: loaded inside the commands so that
 # `ficlens analyze` does not pay for them at start-up.
@@ -26,11 +32,23 @@ def run_cli(
     out: Path = typer.Option(..., "-o", "--out", help="Output folder for the Parquet tables."),
     workers: int = typer.Option(max(1, (os.cpu_count() or 1)), "--workers", "-w", help="Worker processes."),
     engine: str = typer.Option("local", "--engine", help=f"One of: {', '.join(ENGINES)}."),
-    batch_size: int = typer.Option(50, "--batch-size", help="Stories per committed batch."),
+    batch_size: int = typer.Option(50, "--batch-size", help="Stories per committed batch (finished stories are also committed every few seconds)."),
+    max_size: str = typer.Option("50MB", "--max-size", help="Refuse story files larger than this."),
+    story_timeout: float = typer.Option(1800.0, "--story-timeout", help="Stop a story that takes longer than this many seconds and record it as failed (0: no limit)."),
     quiet: bool = typer.Option(False, "--quiet", "-q"),
 ) -> None:
     """Analyse every story into Parquet tables under OUT; run it again to resume."""
+    from ficlens.cli import parse_size
     from ficlens.corpus.run import RunSummary, run_corpus
+
+    try:
+        max_bytes = parse_size(max_size)
+    except ValueError as err:
+        raise FiclensError(str(err)) from None
+    if workers < 1:
+        raise FiclensError(f"--workers: {workers} is not a number of processes (1 or more)")
+    if batch_size < 1:
+        raise FiclensError(f"--batch-size: {batch_size} must be 1 or more")
 
     columns = (
         TextColumn("[bold]corpus"),
@@ -49,15 +67,16 @@ def run_cli(
 
         started = time.perf_counter()
         summary = run_corpus(
-            [str(p) for p in inputs], out, workers=workers, engine=engine, batch_size=batch_size, progress=progress
-        )
+            [str(p) for p in inputs], out, workers=workers, engine=engine, batch_size=batch_size,
+            max_bytes=max_bytes, progress=progress, story_timeout=story_timeout or None,
+        )  # fmt: skip
     if not quiet:
         console.print(
-            f"{summary.analysed} analysed, {summary.skipped} already done, {summary.duplicates} duplicates, "
-            f"{summary.failed} failed; {summary.words:,} words in {summary.seconds:.1f}s -> {out}"
-        )
+            Text(f"{summary.analysed} analysed, {summary.skipped} already done, {summary.duplicates} duplicates, "
+                 f"{summary.failed} failed; {summary.words:,} words in {summary.seconds:.1f}s -> {out}")
+        )  # fmt: skip
         if summary.failed:
-            console.print(f"failures are listed in {out / 'errors.jsonl'}")
+            console.print(Text(f"failures are listed in {out / 'errors.jsonl'}"))
 
 
 @app.command("query")
@@ -73,11 +92,13 @@ def query_cli(
     table = run_query(out, sql)
     if output is not None:
         write_result(table, output)
-        console.print(f"{table.num_rows} rows -> {output}")
+        console.print(Text(f"{table.num_rows} rows -> {output}"))
         return
-    view = Table(*table.column_names, show_lines=False)
-    for row in table.slice(0, limit).to_pylist():
-        view.add_row(*("" if v is None else str(v) for v in row.values()))
+    view = Table(show_lines=False)
+    for name in table.column_names:
+        view.add_column(Text(name))
+    for row in table.slice(0, max(limit, 0)).to_pylist():
+        view.add_row(*(Text("" if v is None else str(v)) for v in row.values()))
     Console().print(view)
     if table.num_rows > limit:
         console.print(f"({table.num_rows} rows; showing {limit}; use --output for all)")
@@ -98,5 +119,5 @@ def stats_cli(out: Path = typer.Argument(..., help="A corpus output folder.")) -
     ):
         view = Table(*headers, title=title)
         for row in stats[key]:
-            view.add_row(*(str(v) for v in row))
+            view.add_row(*(Text(str(v)) for v in row))
         show.print(view)

@@ -1,65 +1,119 @@
 """SQL over a corpus run's Parquet tables with DuckDB, read-only.
 
-Each table (works, chapters, characters, quotes, mentions, interactions, signals) is a view
-over ``OUT/<table>/*.parquet``; a table with no parts yet is an empty view with the right
-columns, so queries never fail for lack of rows. Only queries run: a statement that is not a
-SELECT (or WITH ... SELECT, EXPLAIN, DESCRIBE, SHOW) is refused.
+Each table (works, chapters, characters, quotes, mentions, interactions, signals) is an
+Arrow dataset over ``OUT/<table>/*.parquet`` registered on the connection (a table with no
+parts yet is empty, with the right columns, so queries never fail for lack of rows).
+
+Read-only is DuckDB's own doing, not a filter on the SQL: the connection is to an empty
+database file opened ``read_only`` (no CREATE, INSERT, ... and no EXPLAIN ANALYZE of them),
+with ``enable_external_access`` off (no file or URL read or written: no COPY, read_text,
+glob, ATTACH, httpfs), extension autoloading and autoinstalling off, and the configuration
+locked so a query cannot turn any of it back on. The corpus's own Parquet is read through
+the registered datasets (PyArrow), which need no file access from DuckDB.
+``run_query`` also names a statement that is not a query (DROP, SET, ...) before running
+it, for a clearer message; that check is a courtesy, the settings are what enforce.
 """
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.dataset as ds
 
 from ficlens.corpus.store import MANIFEST_DIR
 from ficlens.corpus.tables import SCHEMAS, TABLES
 from ficlens.errors import FiclensError
 
-_READ_ONLY_STATEMENTS = {"SELECT", "EXPLAIN"}
+# Set in this order: locking last, so nothing a query runs can undo the others.
+_LOCKDOWN = (
+    "SET enable_external_access = false",
+    "SET autoload_known_extensions = false",
+    "SET autoinstall_known_extensions = false",
+    "SET allow_community_extensions = false",
+    "SET lock_configuration = true",
+)
+
+
+_QUERY_STATEMENTS = {"SELECT", "EXPLAIN"}
 
 
 class QueryError(FiclensError):
     pass
 
 
+def _dataset(out: Path, table: str) -> ds.Dataset | pa.Table:
+    parts = sorted((out / table).glob("part-*.parquet"))
+    if not parts:
+        return pa.Table.from_pylist([], schema=SCHEMAS[table])
+    try:
+        return ds.dataset([str(p) for p in parts], format="parquet")
+    except (pa.ArrowException, OSError) as err:
+        # Name the part that is broken, not only the table.
+        import pyarrow.parquet as pq
+
+        for part in parts:
+            try:
+                pq.read_metadata(part)
+            except (pa.ArrowException, OSError):
+                raise QueryError(f"{part}: not a readable Parquet file ({err}); "
+                                 "remove it and run `ficlens corpus run` again to redo its stories") from None  # fmt: skip
+        raise QueryError(f"{out / table}: cannot read its Parquet parts ({err})") from None
+
+
 def connect(out: str | Path) -> duckdb.DuckDBPyConnection:
+    """A locked-down, read-only connection with the corpus's tables registered."""
     out = Path(out)
     if not (out / MANIFEST_DIR).is_dir():
         raise QueryError(f"{out}: not a ficlens corpus folder (no {MANIFEST_DIR}/; run `ficlens corpus run` first)")
-    con = duckdb.connect(":memory:")
-    for table in TABLES:
-        parts = sorted((out / table).glob("part-*.parquet"))
-        if parts:
-            files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in parts)
-            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet([{files}])")
-        else:
-            empty = pa.Table.from_pylist([], schema=SCHEMAS[table])
-            con.register(f"_{table}_empty", empty)
-            con.execute(f"CREATE VIEW {table} AS SELECT * FROM _{table}_empty")
+    datasets = {table: _dataset(out, table) for table in TABLES}
+    # DuckDB cannot open an in-memory database read-only: an empty file, opened read-only.
+    with tempfile.TemporaryDirectory(prefix="ficlens-query-") as tmp:
+        path = str(Path(tmp) / "empty.duckdb")
+        duckdb.connect(path).close()
+        con = duckdb.connect(path, read_only=True, config={"enable_external_access": "false"})
+    try:
+        for table, data in datasets.items():
+            con.register(table, data)
+        for statement in _LOCKDOWN:
+            con.execute(statement)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
 def run_query(out: str | Path, sql: str) -> pa.Table:
-    """Run one read-only SQL statement; the result as an Arrow table."""
+    """Run one SQL statement on a read-only, locked-down connection; the result as an Arrow table."""
     con = connect(out)
     try:
-        statements = con.extract_statements(sql)
+        try:
+            statements = con.extract_statements(sql)
+        except duckdb.Error as err:
+            raise QueryError(_sql_error(err)) from None
+        if len(statements) != 1:
+            raise QueryError(f"expected one SQL statement, got {len(statements)}")
+        kind = statements[0].type.name
+        if kind not in _QUERY_STATEMENTS:
+            raise QueryError(f"refused: only queries are allowed (got a {kind} statement)")
+        relation = con.sql(sql)
+        if relation is None:
+            raise QueryError("the statement returned no rows (only queries give a result)")
+        return relation.to_arrow_table()
     except duckdb.Error as err:
-        raise QueryError(f"SQL error: {err}".splitlines()[0]) from None
-    if len(statements) != 1:
-        raise QueryError(f"expected one SQL statement, got {len(statements)}")
-    kind = statements[0].type.name
-    if kind not in _READ_ONLY_STATEMENTS:
-        raise QueryError(f"only queries are allowed (got a {kind} statement)")
-    try:
-        return con.sql(sql).to_arrow_table()
-    except duckdb.Error as err:
-        raise QueryError(f"SQL error: {err}".splitlines()[0]) from None
+        raise QueryError(_sql_error(err)) from None
     finally:
         con.close()
+
+
+def _sql_error(err: Exception) -> str:
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    if isinstance(err, duckdb.PermissionException) or "read-only mode" in text:
+        return f"refused: a query may only read the corpus tables ({text})"
+    return f"SQL error: {text}"
 
 
 def write_result(table: pa.Table, path: Path) -> None:
@@ -69,16 +123,27 @@ def write_result(table: pa.Table, path: Path) -> None:
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
-    tmp = path.with_name(f".tmp-{path.name}")
+    from ficlens.errors import os_problem
+
     suffix = path.suffix.lower()
-    if suffix == ".parquet":
-        pq.write_table(table, tmp)
-    elif suffix in (".csv", ".tsv"):
-        options = pacsv.WriteOptions(delimiter="\t" if suffix == ".tsv" else ",")
-        pacsv.write_csv(_flatten_lists(table), tmp, write_options=options)
-    else:
+    if suffix not in (".parquet", ".csv", ".tsv"):
         raise QueryError(f"{path}: write .csv, .tsv or .parquet")
-    os.replace(tmp, path)
+    if path.is_dir():
+        raise QueryError(f"{path}: --output is a directory; give a file name")
+    if not path.parent.is_dir():
+        raise QueryError(f"{path}: --output folder {path.parent} does not exist")
+    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
+    try:
+        if suffix == ".parquet":
+            pq.write_table(table, tmp)
+        else:
+            options = pacsv.WriteOptions(delimiter="\t" if suffix == ".tsv" else ",")
+            pacsv.write_csv(_flatten_lists(table), tmp, write_options=options)
+        os.replace(tmp, path)
+    except OSError as err:
+        raise QueryError(f"{path}: cannot write ({os_problem(err)})") from None
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _flatten_lists(table: pa.Table) -> pa.Table:

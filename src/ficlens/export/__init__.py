@@ -1,19 +1,16 @@
 """Writers for everything ``ficlens analyze`` puts in its output folder.
 
-``write_outputs`` writes all files into a temporary folder next to OUTDIR, then moves
-them into OUTDIR, so a failure (a bug, a full disk, Ctrl-C) never leaves a half-written
-set of files behind. See docs/outputs.md for every file and column.
+``write_outputs`` writes all files into a staging folder next to OUTDIR, then swaps it in
+whole, so a failure (a bug, a full disk, Ctrl-C, SIGKILL) never leaves a half-written set
+of files behind. See docs/outputs.md for every file and column.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ficlens.export._files import atomic_write
+from ficlens.export._files import atomic_write, resolve_outdir, staged_outdir
 from ficlens.export.html import write_report_html
 from ficlens.export.json import write_analysis_json, write_metadata_json
 from ficlens.export.tsv import (
@@ -32,6 +29,7 @@ __all__ = [
     "FORMATS",
     "OUTPUT_FILES",
     "write_analysis_json",
+    "write_files",
     "write_outputs",
     "write_report_html",
     "write_story_text",
@@ -71,35 +69,41 @@ def write_outputs(
 ) -> list[Path]:
     """Write the chosen format groups (``text``, ``json``, ``tsv``, ``html``) into ``outdir``.
 
-    Returns the paths written, in ``OUTPUT_FILES`` order. Files already in ``outdir`` with
-    other names are left alone; files with these names are replaced.
+    Returns the paths written, in ``OUTPUT_FILES`` order. The files are staged beside OUTDIR
+    and the folder swapped in whole (see ``staged_outdir``): OUTDIR holds either every new file
+    or what it held before. Entries already in ``outdir`` with other names stay.
     """
+    wanted = _check_formats(formats)
+    with staged_outdir(outdir) as staging:
+        names = write_files(doc, staging, wanted, on_file)
+    final = resolve_outdir(outdir)
+    return [final / name for name in names]
+
+
+def _check_formats(formats: Iterable[str]) -> set[str]:
     wanted = set(formats)
     unknown = wanted - FORMATS
     if unknown:
-        raise ValueError(f"unknown output format(s) {sorted(unknown)}; choose from {sorted(FORMATS)}")
-    outdir = Path(outdir)
-    if outdir.exists() and not outdir.is_dir():
-        from ficlens.errors import InputError
+        raise ValueError(
+            f"unknown output format(s) {sorted(unknown)}; choose from {sorted(FORMATS)}"
+        )
+    return wanted
 
-        raise InputError(str(outdir), "exists and is not a directory")
-    parent = outdir.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    # The staging folder sits beside OUTDIR so the final moves are renames on one filesystem.
-    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", suffix=".tmp", dir=parent))
-    try:
-        staged: list[str] = []
-        for name, (group, writer) in OUTPUT_FILES.items():
-            if group in wanted:
-                if on_file is not None:
-                    on_file(name)
-                writer(doc, staging / name)
-                staged.append(name)
-        outdir.mkdir(exist_ok=True)
-        written = []
-        for name in staged:
-            os.replace(staging / name, outdir / name)
-            written.append(outdir / name)
-        return written
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+
+def write_files(
+    doc: Document,
+    folder: Path,
+    formats: Iterable[str] = FORMATS,
+    on_file: Callable[[str], None] | None = None,
+) -> list[str]:
+    """Write the outputs straight into ``folder`` (created); for a folder that is itself staged."""
+    wanted = _check_formats(formats)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, (group, writer) in OUTPUT_FILES.items():
+        if group in wanted:
+            if on_file is not None:
+                on_file(name)
+            writer(doc, folder / name)
+            written.append(name)
+    return written

