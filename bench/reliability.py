@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "hostile")]
+sys.path[:0] = [str(ROOT / "tests")]  # the hostile package; never tests/hostile itself
 
 from _common import machine  # noqa: E402 - bench/ is the script directory
 

@@ -8,31 +8,14 @@ Every story text here is written for these tests and is CC0.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import struct
-import sys
 import zipfile
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-
-def _load_catalogue():  # noqa: ANN202
-    """``catalogue.py`` beside this file, loaded once under a name of its own: pytest runs in
-    importlib mode, and the folder must not go on sys.path, where ``catalogue`` would shadow
-    the PyPI package of that name that spaCy imports."""
-    name = "ficlens_hostile_catalogue"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("catalogue.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-Case = _load_catalogue().Case
+from hostile.case import Case
 
 # A short story with three named characters and attributed dialogue (CC0).
 STORY = (

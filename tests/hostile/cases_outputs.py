@@ -15,10 +15,7 @@ import tarfile
 import zipfile
 from pathlib import Path
 
-try:
-    from hostile.catalogue import Case
-except ImportError:  # bench/ puts tests/hostile itself on sys.path
-    from catalogue import Case  # type: ignore[no-redef]
+from hostile.case import Case
 
 # CC0: written for these tests.
 STORY = (

@@ -18,10 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-try:
-    from hostile.catalogue import Case
-except ImportError:  # run from bench/ with tests/hostile on sys.path
-    from catalogue import Case  # type: ignore[no-redef]
+from hostile.case import Case
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 OUT_OPTIONS = ("-o", "--output", "--out")

@@ -8,10 +8,8 @@ the fixed cost of analysing a 60-word story), both measured in the same session.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -20,21 +18,12 @@ import pytest
 from typer.testing import CliRunner
 
 from ficlens.cli import app
+from hostile import cases_inputs
 
 pytestmark = pytest.mark.slow
 
 
-def _load(name: str, file: str) -> Any:
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(file))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-cases = _load("ficlens_hostile_cases_inputs", "cases_inputs.py")
+cases = cases_inputs
 SMALL = [c for c in cases.CASES if not c.large]
 
 
