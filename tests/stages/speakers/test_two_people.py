@@ -110,7 +110,7 @@ def test_interjection_only_lines_take_turns(build, speakers):
     # already got these lines right before it).
     cast = (*MARA_TOM, ("Heywood", Gender.MALE))
     text = (
-        "Mara sits on the wall. Tom stands below her with two coffees. Heywood is at work.\n\n"
+        "Mara sits on the wall. Tom stands below her with two coffees.\n\n"
         '"You\'re late," Tom says.\n\n'
         '"Oh."\n\n'
         '"Hey!"\n\n'
