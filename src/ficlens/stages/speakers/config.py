@@ -32,7 +32,7 @@ class SpeakerConfig:
     cues: bool = True
     # With cues: in a two-person exchange, an untagged line the second pass gives to the
     # previous line's speaker goes to the other one when within this many log-odds of them.
-    alternation_margin: float = 2.0
+    alternation_margin: float = 1.0
     # Ranker model file; empty: the one shipped in ficlens/data/models.
     model: str = ""
     # Rescore with the model file's second-pass ranker (when it has one), which sees the

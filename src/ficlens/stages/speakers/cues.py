@@ -16,7 +16,8 @@ score (``Turn.bias``, read by ``scoring.score_turns`` in both passes) rather tha
   nobody else to speak it the line is left without a speaker, ``unaddressed``);
 - an untagged turn whose paragraph reports someone's voice (``Turn.voices``: "at the sound of
   her voice", "hears him") is that person's, and not the one who hears it (``Turn.reactors``);
-- an untagged turn after a beat ("She turns.") is the line of the beat's subject (for an
+- an untagged turn after a beat ("She turns.": all the narration before the line in its
+  paragraph, one short sentence with one subject) is the line of the beat's subject (for an
   unresolved pronoun, the candidate of its gender named last);
 - an untagged turn with a word of address no name accounts for ("darling", "cupcake") is
   the line of the one character whose tagged lines use that word.
@@ -39,6 +40,7 @@ VOCATIVE_PENALTY = 20.0
 VOICE_BONUS = 4.0
 REACTOR_PENALTY = 4.0
 BEAT_BONUS = 2.5
+BEAT_MAX_WORDS = 12
 ADDRESS_WORD_BONUS = 4.0
 
 
@@ -75,14 +77,29 @@ def add_cues(index: DocumentIndex, turns: list[Turn]) -> None:
 
 
 def _beat(index: DocumentIndex, turn: Turn) -> set[str]:
-    """Who the beat before an untagged line is about ("She turns. "You came?""): the subject of
-    the paragraph's first narration clause when it comes before the line; for a pronoun coref
-    left alone, the candidate of its gender named last."""
-    start = index.doc.quotes[turn.quotes[0]].start
-    actors = [ref for ref in turn.actors if ref.span[0] < start]
-    if not actors:
+    """Who the beat before an untagged line is about ("She turns. "You came?""): when all the
+    narration before the line in its paragraph is one short sentence whose main verb has one
+    subject, that subject; for a pronoun coref left alone, the candidate of its gender named
+    last. (A longer passage, or a subject in a side clause, "while he tapped his foot", says
+    less about who speaks.)"""
+    tokens = index.tokens
+    p_lo, _ = index.paragraph_tokens.get(turn.paragraph, (0, 0))
+    q_lo, _ = index.quote_tokens[turn.quotes[0]]
+    while q_lo > p_lo and index.in_quote[q_lo - 1]:
+        q_lo -= 1  # the opening mark
+    beat = [j for j in range(p_lo, q_lo) if tokens[j].pos != "PUNCT"]
+    if not beat or len(beat) > BEAT_MAX_WORDS or any(index.in_quote[j] for j in range(p_lo, q_lo)):
         return set()
-    ref = actors[0]
+    if sum(1 for j in range(p_lo, q_lo) if tokens[j].text in (".", "!", "?", ";")) > 1:
+        return set()
+    roots = [j for j in beat if tokens[j].dep == "ROOT" and tokens[j].pos in ("VERB", "AUX")]
+    subjects = [j for j in beat if tokens[j].dep in ("nsubj", "nsubjpass") and tokens[j].head in roots]
+    if len(roots) != 1 or len(subjects) != 1:
+        return set()
+    start = tokens[subjects[0]].start
+    ref = next((r for r in turn.actors if r.span[0] <= start < r.span[1]), None)
+    if ref is None:
+        return set()
     fits = _fits(index, ref, turn.features)
     if len(fits) > 1 and not ref.ids:
         fits = {max(fits, key=lambda c: turn.features[c].get("recency_rank", 0.0))}
