@@ -158,3 +158,12 @@ def test_cues_can_be_turned_off(build):
     off = SpeakerStage(SpeakerConfig(scorer="rules", cues=False)).turns(build(text, MARA_TOM))
     on = SpeakerStage(SpeakerConfig(scorer="rules")).turns(build(text, MARA_TOM))
     assert off[0].bias == {} and on[0].bias["C0"] > 0 > on[0].bias["C1"]
+
+
+def test_a_line_that_only_its_addressee_could_speak_gets_no_speaker(build, speakers):
+    # The story's other person is not among the characters (never named): the line still is
+    # not Tom's, and no speaker beats a wrong one. Before: Tom (rules and ranker).
+    text = "She waits by the gate. Tom walks up the lane.\n\n\"Tom,\" she breathes."
+    doc = speakers(build(text, (("Tom", Gender.MALE),)))
+    assert doc.quotes[0].speaker_id is None
+    assert doc.characters[0].quotes == 0
