@@ -152,3 +152,11 @@ def test_after_the_speakers_stage(nlp, stage, scorer):
     assert {m.text: m.character_id for m in doc.mentions if m.in_quote} == {"I": "C0", "You": "C1", "me": "C0"}
     # The narrator's "I said" outside the quotes is coref's to resolve.
     assert [m.character_id for m in doc.mentions if m.text == "I" and not m.in_quote] == [None]
+
+
+def test_you_is_never_the_speaker(stage):
+    # An earlier stage took "you" for the speaker; with no single addressee it is left open.
+    doc = _doc('"Do you see?"', [("C0", ())])
+    doc.mentions = [replace(m, character_id="C0") for m in doc.mentions]
+    [m] = stage(doc).mentions
+    assert m.character_id is None

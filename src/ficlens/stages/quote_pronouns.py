@@ -8,7 +8,8 @@ resolved::
      I -> Nick (the speaker)             You -> Daisy, me -> Nick
 
 First person (``I``, ``me``, ``my``, ...) takes the quote's speaker; second person (``you``,
-``your``, ...) its addressee when there is exactly one ("you" to a room stays unresolved). A
+``your``, ...) its addressee when there is exactly one ("you" to a room stays unresolved, and a "you" an earlier
+stage gave the speaker loses that: nobody says "you" to themselves). A
 pronoun inside a quote nested in another ("He said 'go' to me") is left alone: the inner
 quote has a different speaker. Resolved mentions are marked ``in_quote``; every other
 mention is kept as it is, in order.
@@ -82,7 +83,10 @@ def _resolve(mentions: list[Mention], quotes: list[Quote]) -> list[Mention]:
             continue
         _, _, speaker, addressees = outer[i]
         target = speaker if low in FIRST_PERSON else (addressees[0] if len(addressees) == 1 else None)
-        if target is None:
+        if target is None and low in SECOND_PERSON and speaker is not None and m.character_id == speaker:
+            # "you" is never the one speaking: an earlier resolution to the speaker goes.
+            out.append(replace(m, character_id=None))
+        elif target is None:
             out.append(m)
         else:
             out.append(replace(m, character_id=target, in_quote=True))

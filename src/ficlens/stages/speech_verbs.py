@@ -65,6 +65,14 @@ SECOND_PERSON: frozenset[str] = frozenset({"you", "your", "yours", "yourself"})
 # Words that may open a quote before a vocative: "Oh, Teddy, ..." / "My dear Jane, ...".
 VOCATIVE_OPENERS: frozenset[str] = words("speech-vocative-openers")
 
+# Nouns for what someone says ("at the sound of her voice", "at his words"): whose they are
+# says who speaks, and the one who hears them does not.
+VOICE_NOUNS: frozenset[str] = words("speech-voice-nouns")
+
+# Fillers, interjections and answers that stand where a word of address would ("Okay, go.")
+# but address nobody.
+NOT_ADDRESS: frozenset[str] = words("speech-not-address")
+
 # Words that address someone by rank, kin or manner, with the gender they say ("Yes, sir." /
 # "Good-bye, my dear fellow." / "Mamma!"). In PDNC the next speaker after such a line is of
 # that gender 86% (women) and 92% (men) of the time, against 43% / 56% for any line.

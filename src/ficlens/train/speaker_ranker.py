@@ -318,8 +318,9 @@ def train_speaker_ranker(
     staged = stage_all(data_dir, names, Path(cache_dir) if cache_dir else None, log)
     gold = {n: load_novel(data_dir / "data" / n) for n in names}
     # Features do not depend on the scorer; the first-pass decodings the second pass and the
-    # addressees learn from use the transition scores the model file ships (as at run time).
-    config = SpeakerConfig(scorer="rules", **DECODER)
+    # addressees learn from use the transition scores the model file ships (as at run time);
+    # without the stage's cues (``speakers.cues``), as the shipped file was trained.
+    config = SpeakerConfig(scorer="rules", cues=False, **DECODER)
     # Features and gold answers once per staged Document; each fold model only rescores.
     turns = {id(s): SpeakerStage(config).turns(s.doc) for s in staged}
     truth = {id(s): gold_truth(gold[s.novel], s.doc) for s in staged}

@@ -21,6 +21,12 @@ each (or two):
    of the paragraph, a vocative in the previous turn, the character named inside the quote,
    salience (how recently the narration mentioned them), the tags of the turns around, and
    style (how much the turn's words sound like the lines the story's name tags give them);
+   **cues** (``cues.py``) the model does not see add to each candidate's score
+   (``Turn.bias``): a character addressed by name or pet name ("Tommy?") does not speak the
+   line; a beat that reports someone's voice ("He startles at the sound of her voice.") gives
+   the line to its owner and not to the one who hears it; a beat just before an untagged line
+   ("She turns.") to its subject; a word of address no name accounts for ("cupcake") to the one
+   character whose tagged lines use it;
 3. **scoring** (``scoring.py``) by a pluggable ``Scorer``: ``RankerScorer`` (default;
    gradient-boosted trees trained on PDNC, the model file in ``ranker.py``,
    docs/model-card-speakers.md) or ``RuleScorer`` (hand weights);
@@ -31,7 +37,10 @@ each (or two):
    (``second_pass.py``) then rescores every candidate with the first pass's decoding as extra
    features (``STACK_FEATURES``) and each turn takes its best candidate; the second pass runs
    again (``second_pass_rounds``) with the speakers it decoded in place of the first pass's,
-   the scores still the first pass's (what the model learnt from);
+   the scores still the first pass's (what the model learnt from); in an exchange of two
+   people, an untagged line the second pass gives to the previous line's speaker by a small
+   margin goes to the other one (``decoding.alternate``), and a line left only with the
+   character it addresses gets no speaker;
 5. **addressees** (``addressees.py``) of each turn, once its conversation's speakers are
    known: the model file's addressee ranker, or hand rules.
 

@@ -14,6 +14,8 @@ descriptive aliases aside, tables ``speakers-titles-*`` and ``speakers-function-
 
 from __future__ import annotations
 
+import re
+
 from ficlens import lexicon
 from ficlens.model import Character, Gender
 from ficlens.stages.speech_verbs import TITLES
@@ -45,6 +47,22 @@ class AliasLookup:
         """The characters whose name or one of whose aliases the text is in full (articles
         aside); empty when it is nobody's."""
         return self.full.get(normalise(text), set())
+
+    def nickname(self, word: str) -> str | None:
+        """The one character a single word of address is a shortening or pet form of: the first
+        letters of a word of their name ("Mags" is not, "Marg" is Margaret's), or that word with
+        a few letters added ("Tommy" for Tom; "Kolyaaa", a drawn-out "Kolya"); None when it
+        fits nobody or more than one."""
+        low = re.sub(r"(.)\1{2,}$", r"\1", word.lower())  # "Kolyaaa" -> "Kolya"
+        if len(low) < 3 or not low.isalpha():
+            return None
+        owners: set[str] = set()
+        for part, ids in self.part.items():
+            if len(part) < 3 or part == low:
+                continue
+            if part.startswith(low) or (low.startswith(part) and len(low) - len(part) <= 3):
+                owners |= ids
+        return next(iter(owners)) if len(owners) == 1 else None
 
     def lookup(self, text: str) -> tuple[str, ...]:
         """The characters ``text`` may name, sorted; empty when none or when a word of it

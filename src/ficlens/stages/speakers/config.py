@@ -27,6 +27,12 @@ class SpeakerConfig:
     # "ranker" (default): the learned ranker (RankerScorer, beat the rules on PDNC CV), whose
     # model file also carries the decoder's transition scores; "rules": hand weights.
     scorer: str = "ranker"
+    # Add the cues the ranker does not see to its scores (``cues``): an addressed character
+    # does not speak, a beat that reports someone's voice, a character's own pet word.
+    cues: bool = True
+    # With cues: in a two-person exchange, an untagged line the second pass gives to the
+    # previous line's speaker goes to the other one when within this many log-odds of them.
+    alternation_margin: float = 1.0
     # Ranker model file; empty: the one shipped in ficlens/data/models.
     model: str = ""
     # Rescore with the model file's second-pass ranker (when it has one), which sees the

@@ -148,3 +148,35 @@ def viterbi(turns: list[Turn], cfg: SpeakerConfig) -> list[str]:
     path.reverse()
     return [turns[t].candidates[i] for t, i in enumerate(path)]
 
+
+
+def alternate(turns: list[Turn], speakers: list[str | None], margin: float) -> list[str | None]:
+    """Two people, untagged lines: they take turns. In a conversation whose decoded speakers are
+    two people (or one, and the best scored other), an untagged line with no beat and no cue (``Turn.bias``) right after a line of
+    the same speaker goes to the other one when its score is within ``margin`` of the
+    speaker's (the second pass picks each turn's best alone, and in a short exchange a weak
+    preference can give one voice two lines running)."""
+    people = {s for s in speakers if s is not None}
+    if len(people) == 1:
+        # One voice decoded throughout: the other is whoever scores best beside them.
+        (only,) = people
+        totals: dict[str, float] = {}
+        for turn in turns:
+            for cid, score in turn.scores.items():
+                if cid != only:
+                    totals[cid] = totals.get(cid, 0.0) + score
+        if totals:
+            people.add(max(totals, key=lambda c: totals[c]))
+    if len(people) != 2:
+        return speakers
+    out = list(speakers)
+    for k in range(1, len(turns)):
+        turn, current = turns[k], out[k]
+        if current is None or current != out[k - 1] or not _adjacent(turns, k):
+            continue
+        if turn.tag is not None or turn.actors or turn.bias or len(turn.quotes) > 1:
+            continue
+        other = next(iter(people - {current}))
+        if other in turn.scores and turn.scores[current] - turn.scores[other] < margin:
+            out[k] = other
+    return out

@@ -64,8 +64,8 @@ class RuleScorer:
 
 
 def score_turns(turns: list[Turn], scorer: Scorer, max_candidates: int, stacked: bool = False) -> None:
-    """Score every (turn, candidate) pair, in one batch when the scorer can, and keep the best
-    (``stacked``: the second-pass features)."""
+    """Score every (turn, candidate) pair, in one batch when the scorer can, plus the turn's
+    ``bias`` (``cues``), and keep the best (``stacked``: the second-pass features)."""
     rows = [(turn, cid) for turn in turns for cid in turn.features]
     feats = [(turn.stacked if stacked else turn.features)[cid] for turn, cid in rows]
     batch = getattr(scorer, "score_many", None)
@@ -73,6 +73,6 @@ def score_turns(turns: list[Turn], scorer: Scorer, max_candidates: int, stacked:
     for turn in turns:
         turn.scores = {}
     for (turn, cid), value in zip(rows, values, strict=True):
-        turn.scores[cid] = float(value)
+        turn.scores[cid] = float(value) + turn.bias.get(cid, 0.0)
     for turn in turns:
         turn.candidates = sorted(turn.features, key=lambda c: -turn.scores[c])[:max_candidates]

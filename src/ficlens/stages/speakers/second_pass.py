@@ -67,8 +67,11 @@ def _stack_conversation(
     for s in speakers:
         if s is not None:
             share[s] = share.get(s, 0) + 1
+    # The model learnt from first-pass scores without the cues' bias (``cues``): its score
+    # features read them so; the cues still act through the decoding and the posteriors.
+    raw = [{c: v - t.bias.get(c, 0.0) for c, v in t.scores.items()} for t in conversation]
     for k, turn in enumerate(conversation):
-        best = max(turn.scores.values(), default=0.0)
+        best = max(raw[k].values(), default=0.0)
         previous = speakers[k - 1] if k > 0 else None
         # "he said": the first pass's last speaker of that gender, the previous one aside.
         gendered = turn.tag is not None and turn.tag.ref.kind != "name" and turn.tag.ref.gender is not None
@@ -78,12 +81,12 @@ def _stack_conversation(
         only_of_gender = heard[0] if len(heard) == 1 else None
         prev2_gap = 0.0
         if k >= 2 and speakers[k - 2] is not None:
-            top = sorted(conversation[k - 2].scores.values(), reverse=True)
+            top = sorted(raw[k - 2].values(), reverse=True)
             prev2_gap = min(top[0] - top[1], 5.0) if len(top) > 1 else 5.0
         stacked: dict[str, dict[str, float]] = {}
         for cid, feats in turn.features.items():
             f = dict(feats)
-            score = turn.scores[cid]
+            score = raw[k][cid]
             f["p1_score"] = score
             f["p1_marginal"] = marginals[k].get(cid, 0.0)
             # How sure the exchange is that they spoke around: a soft A, B, A.

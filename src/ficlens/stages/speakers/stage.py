@@ -18,7 +18,8 @@ from ficlens.model import Document, Evidence
 from ficlens.stages.speakers.addressees import model_addressees, rule_addressees
 from ficlens.stages.speakers.candidates import add_candidates
 from ficlens.stages.speakers.config import SpeakerConfig
-from ficlens.stages.speakers.decoding import decode
+from ficlens.stages.speakers.cues import add_cues, unaddressed
+from ficlens.stages.speakers.decoding import alternate, decode
 from ficlens.stages.speakers.index import DocumentIndex
 from ficlens.stages.speakers.ranker import RankerBundle, RankerScorer, load_ranker
 from ficlens.stages.speakers.scoring import RuleScorer, Scorer, score_turns
@@ -114,6 +115,8 @@ class SpeakerStage:
         turns = build_turns(index, TagFinder(index, self.config))
         if turns:
             add_candidates(index, turns, self.config)
+            if self.config.cues:
+                add_cues(index, turns)
         return turns
 
     def decode_conversations(self, turns: list[Turn]) -> list[tuple[list[Turn], list[str | None]]]:
@@ -140,16 +143,21 @@ class SpeakerStage:
         best candidate speaks it. The features already carry the first pass's turn-taking, and a
         second Viterbi over them measured no better on PDNC (and lost explicit quotes)."""
         score_turns(turns, scorer, self.config.max_candidates, stacked=True)
-        return [
-            (c, [t.candidates[0] if t.candidates else None for t in c])
-            for c in conversations(turns, self.config.conversation_gap)
-        ]
+        out: list[tuple[list[Turn], list[str | None]]] = []
+        for c in conversations(turns, self.config.conversation_gap):
+            speakers = [t.candidates[0] if t.candidates else None for t in c]
+            if self.config.cues:
+                speakers = alternate(c, speakers, self.config.alternation_margin)
+            out.append((c, speakers))
+        return out
 
     def _find(self, doc: Document) -> _Found:
         turns = self.turns(doc)
         if not turns:
             return _Found({})
         decoded = self.decode_conversations(turns)
+        if self.config.cues:
+            decoded = [(c, [unaddressed(t, s) for t, s in zip(c, speakers, strict=True)]) for c, speakers in decoded]
         if self.addressee_scorer is not None:
             threshold = self.bundle.addressee_threshold if self.bundle is not None else 0.0
             addressees = model_addressees(decoded, doc.characters, self.addressee_scorer, threshold)

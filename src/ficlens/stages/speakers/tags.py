@@ -253,7 +253,10 @@ class TagFinder:
                 return 0.0
             low = tok.text.lower().rstrip("-—–")
             forms = {lemma, low, low[:-1], low[:-2], low[:-3] + "y", IRREGULAR_SPEECH.get(low, "")}
-            return 1.0 if forms & (SPEECH_LEMMAS | ADJACENT_SPEECH_LEMMAS) else 0.0
+            if forms & (SPEECH_LEMMAS | ADJACENT_SPEECH_LEMMAS):
+                return 1.0
+            # "she hums" / "he snickers" read as plural nouns (present tense).
+            return 0.6 if self.cfg.manner_verbs and adjacent and forms & MANNER_LEMMAS else 0.0
         if lemma in SPEECH_LEMMAS:
             return 1.0
         if adjacent and lemma in ADJACENT_SPEECH_LEMMAS:

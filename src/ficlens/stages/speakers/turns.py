@@ -27,9 +27,11 @@ from ficlens.stages.speakers.tags import Ref, Tag, TagFinder, different_people, 
 from ficlens.stages.speech_verbs import (
     ADDRESS_GENDER,
     ADDRESS_MODIFIERS,
+    NOT_ADDRESS,
     SUBJECT_DEPS,
     TITLES,
     VOCATIVE_OPENERS,
+    VOICE_NOUNS,
 )
 
 
@@ -55,6 +57,16 @@ class Turn:
     # Second pass: the features above plus STACK_FEATURES, per candidate.
     stacked: dict[str, dict[str, float]] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)  # the quotes' words, lowercased (style)
+    # Whose voice the paragraph's narration reports ("at the sound of her voice"), and who
+    # reacts to it (the subject of that clause): the first speaks, the second does not.
+    voices: list[Ref] = field(default_factory=list)
+    reactors: list[Ref] = field(default_factory=list)
+    # Words of address that name no character ("Darling, ...", "..., cupcake?"), lowercased;
+    # ``address_solo``: the quote is that word alone ("Cupcake?").
+    address_words: list[str] = field(default_factory=list)
+    address_solo: bool = False
+    # Added to each candidate's score by the cues the model does not see (``cues``).
+    bias: dict[str, float] = field(default_factory=dict)
 
 
 def build_turns(index: DocumentIndex, tags: TagFinder) -> list[Turn]:
@@ -115,6 +127,7 @@ def _describe(index: DocumentIndex, tags: TagFinder, turn: Turn) -> None:
             ref = tags.resolve(j)
             if ref is not None and (ref.ids or ref.gender is not None):
                 turn.actors.append(ref)
+        _voice(index, tags, turn, j)
     for j in tags.last_clause(turn.paragraph - 1):
         tok = tokens[j]
         if tok.dep in SUBJECT_DEPS and tok.head != tag_verb:
@@ -132,6 +145,9 @@ def _describe(index: DocumentIndex, tags: TagFinder, turn: Turn) -> None:
         for cid in _vocatives(index, lo, hi):
             if cid not in turn.vocatives:
                 turn.vocatives.append(cid)
+        words, solo = _address_words(index, lo, hi)
+        turn.address_words.extend(w for w in words if w not in turn.address_words)
+        turn.address_solo = turn.address_solo or solo
         turn.addressed.update(_address_genders(index, lo, hi))
 
 
@@ -156,10 +172,85 @@ def _vocatives(index: DocumentIndex, lo: int, hi: int) -> list[str]:
         opened = before in (",", "", "dear", "oh", "o") or at_start
         if closed and opened:
             ids = _name_ids(index, j, k)
+            if not ids and k == j + 1 and tokens[j].text.lower() not in NOT_ADDRESS | VOCATIVE_OPENERS:
+                # A pet form of a name: "Tommy," / "Marg?" / "Kolyaaa!"
+                nick = index.names.nickname(tokens[j].text)
+                ids = (nick,) if nick is not None else ()
             if len(ids) == 1:
                 found.append(ids[0])
         j = k
     return found
+
+
+def _voice(index: DocumentIndex, tags: TagFinder, turn: Turn, j: int) -> None:
+    """Narration token ``j`` reports someone's voice: "at the sound of her voice", "at Tom's
+    words", "hears her": the owner goes to ``turn.voices`` and the subject of the clause, who
+    hears it, to ``turn.reactors``."""
+    tokens = index.tokens
+    tok = tokens[j]
+    owner: int | None = None
+    if tok.pos == "NOUN" and tok.lemma.lower() in VOICE_NOUNS:
+        owner = next((k for k in range(max(j - 3, 0), j) if tokens[k].head == j and tokens[k].dep == "poss"), None)
+    elif tok.pos == "VERB" and tok.lemma.lower() == "hear":
+        owner = next((k for k in range(j + 1, min(j + 3, len(tokens))) if tokens[k].head == j and tokens[k].dep == "dobj"), None)
+    if owner is None or index.in_quote[owner]:
+        return
+    ref = tags.resolve(owner)
+    if ref is None or not (ref.ids or ref.gender is not None):
+        return
+    turn.voices.append(ref)
+    # The clause's subject: climb from the noun to its verb ("startles at the sound of").
+    v = j
+    for _ in range(5):
+        if tokens[v].pos in ("VERB", "AUX"):
+            break
+        if tokens[v].head == v:
+            return
+        v = tokens[v].head
+    subject = next(
+        (k for k in range(max(v - 8, 0), v) if tokens[k].head == v and tokens[k].dep in SUBJECT_DEPS and not index.in_quote[k]),
+        None,
+    )
+    if subject is not None:
+        reactor = tags.resolve(subject)
+        if reactor is not None and (reactor.ids or reactor.gender is not None):
+            turn.reactors.append(reactor)
+
+
+def _address_words(index: DocumentIndex, lo: int, hi: int) -> tuple[list[str], bool]:
+    """Words of address that name no character: "Darling, you came." / "Come here, cupcake."
+    (one word set off by a comma at the start or the end of the quote), and whether the quote
+    is one such word alone ("Cupcake?"; kept only when the word is known from elsewhere)."""
+    tokens = index.tokens
+    words = [j for j in range(lo, hi) if tokens[j].pos != "PUNCT"]
+    if not words:
+        return [], False
+
+    def usable(j: int) -> bool:
+        tok = tokens[j]
+        low = tok.text.lower()
+        if not tok.text.isalpha() or low in NOT_ADDRESS or low in VOCATIVE_OPENERS or low in ADDRESS_GENDER:
+            return False
+        if index.mention_at[j] >= 0 or index.names.lookup(tok.text) or index.names.nickname(tok.text):
+            return False
+        return tok.pos in ("NOUN", "PROPN", "ADJ", "INTJ")
+
+    if len(words) == 1:
+        j = words[0]
+        return ([tokens[j].text.lower()], True) if usable(j) else ([], False)
+    found: list[str] = []
+    # "Darling, ...": the first word (after "oh", "my", ...) and a comma after it.
+    first = next((j for j in words if tokens[j].text.lower() not in VOCATIVE_OPENERS and tokens[j].text.lower() != "my"), None)
+    if first is not None and first + 1 < hi and tokens[first + 1].text == "," and usable(first):
+        found.append(tokens[first].text.lower())
+    # "..., cupcake?": the last word, a comma (and "my") before it.
+    last = words[-1]
+    before = last - 1
+    while before >= lo and tokens[before].text.lower() in ("my", "dear"):
+        before -= 1
+    if last != first and before >= lo and tokens[before].text == "," and usable(last):
+        found.append(tokens[last].text.lower())
+    return found, False
 
 
 def _address_genders(index: DocumentIndex, lo: int, hi: int) -> set[Gender]:
