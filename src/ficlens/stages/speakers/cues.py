@@ -85,10 +85,14 @@ def _beat(index: DocumentIndex, turn: Turn) -> set[str]:
     tokens = index.tokens
     p_lo, _ = index.paragraph_tokens.get(turn.paragraph, (0, 0))
     q_lo, _ = index.quote_tokens[turn.quotes[0]]
-    while q_lo > p_lo and index.in_quote[q_lo - 1]:
-        q_lo -= 1  # the opening mark
+    if q_lo > p_lo:
+        q_lo = max(p_lo, index.out_before[q_lo - 1] + 1)  # the opening mark
+    # A quote before this one in the paragraph, or more narration than a beat: no beat (checked
+    # before walking the tokens, so a paragraph of many quotes stays linear).
+    if index.quoted(p_lo, q_lo) or q_lo - p_lo > 4 * BEAT_MAX_WORDS:
+        return set()
     beat = [j for j in range(p_lo, q_lo) if tokens[j].pos != "PUNCT"]
-    if not beat or len(beat) > BEAT_MAX_WORDS or any(index.in_quote[j] for j in range(p_lo, q_lo)):
+    if not beat or len(beat) > BEAT_MAX_WORDS:
         return set()
     if sum(1 for j in range(p_lo, q_lo) if tokens[j].text in (".", "!", "?", ";")) > 1:
         return set()

@@ -191,7 +191,7 @@ def conversation_features(index: DocumentIndex, turns: list[Turn], gap: int) -> 
         participants = set(tag_counts).union(*(t.vocatives for t in conversation))
         for k, turn in enumerate(conversation):
             p_lo, p_hi = index.paragraph_tokens.get(turn.paragraph, (0, 0))
-            narration = sum(1 for j in range(p_lo, p_hi) if not index.in_quote[j])
+            narration = (p_hi - p_lo) - index.quoted(p_lo, p_hi)
             # "he said" with one man among the participants: him.
             tag_genders = [r.gender for r in ([turn.tag.ref] if turn.tag is not None else []) if r.kind != "name" and r.gender]
             only: set[str] = set()

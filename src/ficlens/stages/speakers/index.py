@@ -48,6 +48,21 @@ class DocumentIndex:
             self.quote_tokens.append((inner_lo, inner_hi))
             for t in range(lo, hi):
                 self.in_quote[t] = True
+        # Linear walks over runs of quotes: the first token at or after j outside every quote
+        # (n when none), the last at or before j (-1 when none), and how many tokens before j
+        # lie inside quotes. A paragraph of thousands of touching quotes made the walks quadratic.
+        self.out_after = [n] * (n + 1)
+        for t in range(n - 1, -1, -1):
+            self.out_after[t] = self.out_after[t + 1] if self.in_quote[t] else t
+        self.out_before = [-1] * n
+        last = -1
+        for t in range(n):
+            if not self.in_quote[t]:
+                last = t
+            self.out_before[t] = last
+        self.quoted_before = [0] * (n + 1)
+        for t in range(n):
+            self.quoted_before[t + 1] = self.quoted_before[t] + self.in_quote[t]
         counts: dict[str, int] = {}
         for m in doc.mentions:
             if m.character_id is not None:
@@ -61,3 +76,7 @@ class DocumentIndex:
         self.paragraph_scene = {p.id: p.scene for p in doc.paragraphs}
         self.quote_index = {q.id: i for i, q in enumerate(doc.quotes)}
         self.quote_paragraphs = {q.paragraph for q in doc.quotes}
+
+    def quoted(self, lo: int, hi: int) -> int:
+        """How many tokens of ``[lo, hi)`` lie inside quotes."""
+        return self.quoted_before[max(hi, lo)] - self.quoted_before[lo]

@@ -90,9 +90,7 @@ class TagFinder:
         tokens = self.index.tokens
         # After: narration from the closing mark to the next quote or the sentence end.
         after: list[int] = []
-        j = hi
-        while j < p_hi and self.index.in_quote[j]:
-            j += 1
+        j = hi if hi >= p_hi else min(self.index.out_after[hi], p_hi)
         ends_sentence = q.text.rstrip().endswith(".")
         first_word = True
         while j < p_hi and not self.index.in_quote[j] and len(after) < window:
@@ -116,8 +114,8 @@ class TagFinder:
         # Before: the clause leading into the quote ("John said, ..." / "She turned: ...").
         before: list[int] = []
         j = lo - 1
-        while j >= p_lo and self.index.in_quote[j]:
-            j -= 1
+        if j >= p_lo:
+            j = max(self.index.out_before[j], p_lo - 1)
         if j >= p_lo and not self.index.in_quote[j] and tokens[j].text in _SENTENCE_END:
             if fallback is not None:
                 return fallback
