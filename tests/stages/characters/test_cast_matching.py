@@ -98,4 +98,4 @@ def test_a_site_character_list_with_surname_initials_seeds_no_character() -> Non
     from ficlens.stages.characters.cast import cast_seeds
 
     seeds = cast_seeds([], {"characters": ["Harry P.", "Draco Malfoy"], "relationships": ["Ron W./Hermione G."]})
-    assert [name for name, _, _ in seeds] == ["Draco Malfoy"]
+    assert [seed.name for seed in seeds] == ["Draco Malfoy"]

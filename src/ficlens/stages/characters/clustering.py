@@ -18,6 +18,7 @@ from bisect import bisect_left
 from collections import Counter
 
 from ficlens.model import Gender
+from ficlens.stages.characters.cast import Seed
 from ficlens.stages.characters.forms import Cluster, Form, Key, gender_ok, key_of
 from ficlens.stages.names import (
     FIRST_NAME_HONORIFICS,
@@ -34,16 +35,16 @@ _FIRST_NAME_OK = frozenset({"miss", "mr", "mrs", "ms", "master", "mister", "mlle
 
 def cluster_forms(
     forms: dict[Key, Form],
-    seeds: list[tuple[str, tuple[str, ...], Gender]],
+    seeds: list[Seed],
     seed_keys: dict[Key, int],
 ) -> list[Cluster]:
     """The clusters of the accepted ``forms``: one per cast seed first (``seed_keys``: a
     seed's name keys -> its index), then full names, honorific forms and single words."""
     clusters: list[Cluster] = []
     by_key: dict[Key, Cluster] = {}
-    for name, aliases, gender in seeds:
-        c = Cluster(cast_name=name, cast_aliases=aliases, cast_gender=gender)
-        for alias in aliases:
+    for seed in seeds:
+        c = Cluster(cast_name=seed.name, cast_aliases=seed.aliases, cast_gender=seed.gender, found_by=seed.found_by)
+        for alias in seed.aliases:
             c.add(Form(key_of(alias)))
         c.forms = []  # alias names inform matching; mentions come from the text only
         clusters.append(c)
@@ -90,6 +91,9 @@ def cluster_forms(
             # name joins (a son often bears his titled father's name in a short form).
             and (words[0] in c.firsts or not ({hon, *c.honorifics} & FIRST_NAME_HONORIFICS))
         ]
+        if not match and hon is None and len(words) == 2:
+            # Family name first ("Uchiha Sasuke") is the person written "Sasuke Uchiha".
+            match = [c for c in clusters if words[0] in c.lasts and words[1] in c.firsts and gender_ok(c.gender_hint(), g)]
         if not match:
             match = [c for c in clusters if c.cast_name and words[0] in c.singles and not c.lasts]
         c = _most(match) if match else None

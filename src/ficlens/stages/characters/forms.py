@@ -62,6 +62,7 @@ class Cluster:
     cast_gender: Gender = Gender.UNKNOWN
     role_gender: Gender = Gender.UNKNOWN  # "the landlady": the noun says it
     is_reader: bool = False
+    found_by: str = "name"  # Character.found_by: "name", "cast" or "tag"
 
     @property
     def count(self) -> int:
