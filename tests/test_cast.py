@@ -59,3 +59,41 @@ def test_missing_and_not_utf8(tmp_path: Path) -> None:
     (tmp_path / "latin.tsv").write_bytes("name\taliases\tgender\nZo\xeb\t\t\n".encode("latin-1"))
     with pytest.raises(InputError, match="UTF-8"):
         load_cast(tmp_path / "latin.tsv")
+
+
+@pytest.mark.slow
+def test_a_large_cast_is_loaded_and_matched_in_linear_time(tmp_path: Path, nlp, straight_quotes) -> None:
+    # Issue 25: a cast of 200,000 aliases took over 120 s (every form scanned every member).
+    # Ten times the aliases must cost about ten times the time, not a hundred: both shapes,
+    # many members with a few aliases each and one member with all of them.
+    import random
+    import string
+    import time
+
+    from ficlens.model import Document
+    from ficlens.stages.characters import CharacterConfig, CharacterStage
+    from ficlens.stages.segment import SegmentConfig, SegmentStage
+
+    rnd = random.Random(7)
+
+    def word() -> str:
+        return rnd.choice(string.ascii_uppercase) + "".join(rnd.choice("aeiklmnorst") for _ in range(6))
+
+    # CC0 text written for this test; a few names the cast does not list.
+    text = " ".join(f'"Hello," said Mara. Tobin Reed nodded at Mara and {word()}.' for _ in range(30))
+    doc = SegmentStage(SegmentConfig(), nlp)(Document(text=text))
+    doc.quotes = straight_quotes(text)
+
+    def seconds(members: int, aliases: int) -> float:
+        rows = [f"{word()} {word()}{i}\t{'|'.join(f'{word()}{i}x{k}' for k in range(aliases))}\tunknown" for i in range(members)]
+        path = _write(tmp_path, "name\taliases\tgender\n" + "\n".join(rows) + "\n")
+        started = time.perf_counter()
+        cast = load_cast(path)
+        out = CharacterStage(CharacterConfig(), cast=cast)(doc)
+        assert len([c for c in out.characters if c.from_cast]) == members
+        return time.perf_counter() - started
+
+    for members, aliases in ((500, 4), (1, 2_000)):
+        small = min(seconds(members, aliases) for _ in range(2))
+        large = seconds(members * 10, aliases) if members > 1 else seconds(1, aliases * 10)
+        assert large < 30 * small + 2.0, (members, aliases, small, large)

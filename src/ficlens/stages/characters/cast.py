@@ -177,22 +177,37 @@ def misspelt_seed_keys(
     long word off by a letter or two swapped. Only proper names on both sides (not the cast's
     "The Waiter" for a "Walter", nor a word the text also writes in lower case, nor a place),
     never a plural ("the Musgroves"), and only when one cast member is that close."""
-    found: dict[Key, int] = {}
-    # (a list: "The Waiter" and another member's "Waiter" are two owners of one name)
-    names = [((hon, tuple(_without_article(" ".join(words)).split())), i) for (hon, words), i in seed_keys.items()]
+    # The text's names by title, the other words, and each spelling key of the one word that
+    # may differ; each seed name then looks up its own keys, so the work grows with the cast
+    # once, not with the cast times the text.
+    near: dict[tuple[Any, ...], list[tuple[str, Key]]] = defaultdict(list)
     for key, form in forms.items():
         if key in seed_keys or not key[1] or form.places + form.place_labels > len(form.spans) / 2:
             continue
-        owners = {
-            i
-            for (hon, words), i in names
-            if hon == key[0] and len(words) == len(key[1])
-            and sum(a != b for a, b in zip(words, key[1], strict=True)) == 1
-            and all(a == b or (a not in lower_words and b not in lower_words and _misspelt(a, b)) for a, b in zip(words, key[1], strict=True))
-        }
-        if len(owners) == 1:
-            found[key] = owners.pop()
-    return found
+        hon, names = key
+        for p, word in enumerate(names):
+            if len(word) >= 5 and word not in lower_words:
+                for sk in _spelling_keys(word):
+                    near[(hon, names[:p], names[p + 1 :], sk)].append((word, key))
+    owners: dict[Key, set[int]] = defaultdict(set)
+    if near:
+        for (hon, seed_words), i in seed_keys.items():
+            names = tuple(_without_article(" ".join(seed_words)).split())
+            for p, word in enumerate(names):
+                if len(word) < 5 or word in lower_words:
+                    continue
+                for sk in _spelling_keys(word):
+                    for other, key in near.get((hon, names[:p], names[p + 1 :], sk), ()):
+                        if other != word and _misspelt(word, other):
+                            owners[key].add(i)
+    return {key: next(iter(ids)) for key, ids in owners.items() if len(ids) == 1}
+
+
+def _spelling_keys(word: str) -> set[str]:
+    """Keys two spellings ``_misspelt`` allows share: the word with one letter dropped (a
+    letter changed, added or dropped), and its letters sorted with the last one kept (two
+    swapped)."""
+    return {word, *(word[:k] + word[k + 1 :] for k in range(len(word))), "\0" + "".join(sorted(word)) + word[-1:]}
 
 
 def _misspelt(a: str, b: str) -> bool:
@@ -250,15 +265,14 @@ def join_split_members(clusters: list[Cluster], natural: list[Cluster]) -> list[
     return [c for c in clusters if id(c) not in gone]
 
 
-def join_name_variants(clusters: list[Cluster]) -> list[Cluster]:
+def join_name_variants(clusters: list[Cluster], owners: Mapping[str, Mapping[int, Cluster]]) -> list[Cluster]:
     """A character found beside the cast whose every name is a cast member's name written
     another way joins that member, when only one member has those words: without or with an
     article ("Stranger" for "The Stranger"), a part of a hyphenated name or the parts in
     another order ("Bold Anne" for "Anne-the-Bold"), a pet form or nickname ("Annie" for
     "Anne"), case and possessive aside (the form keys are lower case, without "'s").
     A title that says another gender, or one the member's names contradict ("Mrs." for a
-    "Mr."), keeps it apart."""
-    owners = _word_owners(clusters)
+    "Mr."), keeps it apart. ``owners``: ``cast_words`` of the clusters."""
     gone: set[int] = set()
     for c in clusters:
         if c.cast_name is not None or c.is_reader or not c.forms:
@@ -275,12 +289,13 @@ def join_name_variants(clusters: list[Cluster]) -> list[Cluster]:
     return [c for c in clusters if id(c) not in gone]
 
 
-def cast_lookalikes(clusters: list[Cluster]) -> list[tuple[Cluster, list[Cluster]]]:
+def cast_lookalikes(
+    clusters: list[Cluster], owners: Mapping[str, Mapping[int, Cluster]]
+) -> list[tuple[Cluster, list[Cluster]]]:
     """The characters beside the cast whose names are a cast member's written another way
     (as ``join_name_variants`` reads them) but which did not join one, because two members
     share those words or the gender or a title says otherwise: each with the members it may
     be, so that the output can tell the user ("'Stranger' may be the cast's 'The Stranger'")."""
-    owners = _word_owners(clusters)
     out = []
     for c in clusters:
         if c.cast_name is None and not c.is_reader and c.forms:
@@ -290,7 +305,7 @@ def cast_lookalikes(clusters: list[Cluster]) -> list[tuple[Cluster, list[Cluster
     return out
 
 
-def _word_owners(clusters: list[Cluster]) -> dict[str, dict[int, Cluster]]:
+def cast_words(clusters: list[Cluster]) -> dict[str, dict[int, Cluster]]:
     """Each name word of each cast member (hyphenated names in parts, no articles or titles)
     and each nickname of it -> the members that have it. One pass over the cast."""
     owners: dict[str, dict[int, Cluster]] = defaultdict(dict)

@@ -16,6 +16,7 @@ from ficlens.stages.characters.address import link_by_address
 from ficlens.stages.characters.cast import (
     cast_lookalikes,
     cast_seeds,
+    cast_words,
     join_cast_descriptions,
     join_name_variants,
     join_split_members,
@@ -93,7 +94,7 @@ class CharacterStage:
         if seeds:
             # What the run without a cast keeps whole, the cast does not split.
             clusters = join_split_members(clusters, cluster_forms(accepted, [], {}))
-            clusters = join_name_variants(clusters)
+            clusters = join_name_variants(clusters, cast_words(clusters))
         clusters = link_by_address(doc, tokens, in_quote, edges, clusters)
         reader = reader_cluster(doc, tokens)
         if reader is not None:
@@ -123,10 +124,8 @@ class CharacterStage:
                 surfaces.update(f.surfaces)
                 for s, e in f.spans:
                     mentions.append(mention(doc, tokens, s, e, MentionKind.NAME, cid, in_quote[s]))
-            aliases = [a for a, _ in sorted(surfaces.items(), key=lambda kv: (-kv[1], kv[0]))]
-            for a in cluster.cast_aliases:
-                if a not in aliases:
-                    aliases.append(a)
+            # the text's forms by frequency, then the cast's others (a dict keeps the order)
+            aliases = list(dict.fromkeys([a for a, _ in sorted(surfaces.items(), key=lambda kv: (-kv[1], kv[0]))] + list(cluster.cast_aliases)))
             gender = cluster.gender_hint()
             confidence = _gender_confidence(cluster, gender)
             if cluster.is_reader:
@@ -151,7 +150,7 @@ class CharacterStage:
         mentions.sort(key=lambda m: (m.start_token, m.end_token_excl))
         warnings = [
             f"{names[id(c)]!r} ({c.count} mentions) may be the cast's " + " or ".join(repr(m.cast_name) for m in members)
-            for c, members in cast_lookalikes(kept)
+            for c, members in (cast_lookalikes(kept, cast_words(kept)) if seeds else ())
             if id(c) in names
         ]
         return _Found(characters, mentions, warnings)
