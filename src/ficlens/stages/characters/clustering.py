@@ -186,6 +186,11 @@ def cluster_forms(
                 # Brothers, or father and son, each with his first name: not the one most
                 # often named, but the one named last before each bare surname.
                 match = [_nearest_named(bearers, form, forms)]
+        if not match and len(word) >= 3 and not is_given_name(word):
+            # A name's first syllables ("Naru" of "Naruto", "Kaka" of "Kakashi"), when only
+            # one character's name starts so.
+            starts = index.starting(word)
+            match = starts if len(starts) == 1 else []
         join(_most(match) if match else new_cluster(), form)
     return clusters
 
@@ -205,6 +210,7 @@ class _Index:
     def __init__(self) -> None:
         self.order: dict[int, int] = {}
         self.by: dict[str, dict[str, dict[int, Cluster]]] = {f: defaultdict(dict) for f in self.FIELDS}
+        self.prefixes: dict[str, dict[int, Cluster]] = defaultdict(dict)  # "naru" -> Naruto's
 
     def note(self, c: Cluster, form: Form) -> None:
         """Index the words ``form`` gave ``c`` (after ``c.add(form)``)."""
@@ -214,6 +220,14 @@ class _Index:
             for field in self.FIELDS:
                 if word in getattr(c, field):
                     self.by[field][word][id(c)] = c
+            if word in c.firsts or word in c.singles:
+                for k in range(3, len(word) - 1):
+                    self.prefixes[word[:k]][id(c)] = c
+
+    def starting(self, prefix: str) -> list[Cluster]:
+        """The clusters with a first or single name that starts with ``prefix`` and is two
+        letters or more longer."""
+        return sorted(self.prefixes.get(prefix, {}).values(), key=lambda c: self.order[id(c)])
 
     def holding(self, fields: tuple[str, ...], words: Iterable[str]) -> list[Cluster]:
         found: dict[int, Cluster] = {}

@@ -46,6 +46,7 @@ class Form:
     surfaces: Counter[str] = field(default_factory=Counter)
     given: int = 0  # a known given name inside a sentence, in no place grammar
     narrated: int = 0  # occurrences outside quotes
+    common: int = 0  # a one-word name the text mostly writes in lower case ("Cupcake", "Lived")
 
 
 @dataclass
