@@ -119,3 +119,23 @@ def test_a_name_two_cast_members_share_is_a_warning_not_a_guess(analyse):
     assert len(anne) == 1 and not anne[0].from_cast and anne[0].found_by == "name"
     assert any("'Anne'" in w and "'Anne-the-Bold'" in w and "'Anne-the-Quiet'" in w for w in doc.warnings), doc.warnings
     assert _one(doc, "Anne-the-Bold").found_by == "cast"
+
+
+@pytest.mark.slow
+def test_each_character_says_how_it_was_found_in_the_tsv_and_the_report(analyse, tmp_path):
+    import csv
+
+    from ficlens.export.html import _character_rows
+    from ficlens.export.tsv import write_characters
+
+    text = 'Wren lit the stove. "Cold," said Wren.\n\nOsric came in. "Colder out," said Osric. Pell nodded.'
+    doc = analyse(text, metadata={"characters": ["Osric (Saga)"]}, cast=[CastMember("Pell", (), Gender.MALE)])
+    found = {c.name: c.found_by for c in doc.characters}
+    assert found == {"Wren": "name", "Osric": "tag", "Pell": "cast"}
+    path = write_characters(doc, tmp_path / "characters.tsv")
+    with path.open(encoding="utf-8") as fh:
+        rows = {r["name"]: r["found_by"] for r in csv.DictReader(fh, delimiter="\t")}
+    assert rows == found
+    swatches = {c.id: None for c in doc.characters}
+    report = {r["name"]: r["found_by"] for r in _character_rows(doc, swatches)}
+    assert report == {"Wren": "named in the text", "Osric": "AO3 tag", "Pell": "cast"}
