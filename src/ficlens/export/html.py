@@ -238,6 +238,10 @@ def _legend(doc: Document, swatches: dict[str, Swatch]) -> list[tuple[Swatch, st
     return [(swatches[c.id], c.name, c.quotes) for c in speaking[: len(PALETTE)]]
 
 
+# How the report words ``Character.found_by``.
+_FOUND_BY = {"name": "named in the text", "pronoun": "pronoun only", "tag": "AO3 tag", "cast": "cast"}
+
+
 def _character_rows(doc: Document, swatches: dict[str, Swatch]) -> list[dict[str, Any]]:
     ordered = sorted(doc.characters, key=lambda c: (-c.mentions, -c.quotes, c.id))
     return [
@@ -249,6 +253,7 @@ def _character_rows(doc: Document, swatches: dict[str, Swatch]) -> list[dict[str
             "mentions": c.mentions,
             "quotes": c.quotes,
             "swatch": swatches[c.id],
+            "found_by": _FOUND_BY.get(c.found_by, c.found_by),
             "notes": ", ".join(
                 label
                 for flag, label in ((c.is_narrator, "narrator"), (c.is_reader, "reader (you)"), (c.from_cast, "from cast"))

@@ -25,7 +25,7 @@ QUOTE_COLUMNS = (
 )  # fmt: skip
 CHARACTER_COLUMNS = (
     "character_id", "name", "aliases", "gender", "mentions", "quotes",
-    "is_narrator", "is_reader", "from_cast", "gender_confidence",
+    "is_narrator", "is_reader", "from_cast", "gender_confidence", "found_by",
 )  # fmt: skip
 NARRATION_COLUMNS = (
     "chapter", "scene", "start", "end", "person", "tense", "pov_character_id", "confidence",
@@ -114,7 +114,7 @@ def write_quotes(doc: Document, path: str | Path) -> Path:
 
 def write_characters(doc: Document, path: str | Path) -> Path:
     rows = (
-        [c.id, c.name, c.aliases, c.gender, c.mentions, c.quotes, c.is_narrator, c.is_reader, c.from_cast, c.gender_confidence]
+        [c.id, c.name, c.aliases, c.gender, c.mentions, c.quotes, c.is_narrator, c.is_reader, c.from_cast, c.gender_confidence, c.found_by]
         for c in doc.characters
     )
     return _write_rows(path, CHARACTER_COLUMNS, rows)

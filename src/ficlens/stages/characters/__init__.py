@@ -9,7 +9,9 @@ AO3 ``metadata["characters"]`` / ``metadata["relationships"]`` tags). Output::
 
 The steps, in the order ``CharacterStage._find`` runs them, and the file that holds each:
 
-1. ``cast.py``: seeds from the cast and the AO3 tags (``cast_seeds``).
+1. ``cast.py``: seeds from the cast and the AO3 tags (``cast_seeds``; a tag's ``|``
+   alternatives are one person, "OFC" or "Team Seven" none: ``tag_names``), each under its
+   names, without an article and, for two words, in the other order (``seed_keys_of``).
 2. ``spans.py``: name spans from PERSON entities (widened to the whole name: "Teodor
    [Kask]"), honorific + capitalised word runs (with "de"/"van" particles and hyphens
    inside) and capitalised PROPN runs, grouped into name forms (``collect_forms``); what each
@@ -25,7 +27,10 @@ The steps, in the order ``CharacterStage._find`` runs them, and the file that ho
 5. ``roles.py``: a recurring "said the croupier" / "the General" becomes a character known
    by its role, or joins the named holder of the title (``role_clusters``).
 6. ``cast.py``: a character known by a description the cast gives as an alias joins that
-   member (``join_cast_descriptions``).
+   member (``join_cast_descriptions``); what the clustering without the cast keeps whole,
+   the cast does not split (``join_split_members``); a name that is a member's written
+   another way ("Stranger", "Bold Anne", "Annie") joins it (``join_name_variants``), and
+   one two members could own is a warning (``cast_lookalikes``).
 7. ``address.py``: two names no rule links ("Fagin" and "the Jew") become one character when
    the dialogue keeps answering one with the other (``link_by_address``).
 8. ``reader.py``: "Y/N" placeholders make the Reader (``reader_cluster``); the Reader

@@ -13,33 +13,43 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
+from ficlens.lexicon import words
 from ficlens.model import Gender
-from ficlens.stages.characters.forms import Cluster, Form, Key
-from ficlens.stages.names import split_relationship, strip_disambiguator
+from ficlens.stages.characters.forms import Cluster, Form, Key, gender_ok, key_of
+from ficlens.stages.names import name_variants, split_relationship, strip_disambiguator
 
 
-def cast_seeds(cast: Iterable[Any], metadata: Mapping[str, Any]) -> list[tuple[str, tuple[str, ...], Gender]]:
-    """(name, aliases, gender) from the cast (objects with ``name``, optional ``aliases`` and
-    ``gender``) and the AO3 character/relationship tags in ``metadata``; a name given twice is
-    one seed with the aliases of both."""
-    seeds: list[tuple[str, tuple[str, ...], Gender]] = []
+class Seed(NamedTuple):
+    """One character the user or the work's tags name: a cluster from the start."""
+
+    name: str
+    aliases: tuple[str, ...]  # the name first, then the other forms
+    gender: Gender
+    found_by: str = "cast"  # "cast" (--cast) or "tag" (an AO3 character/relationship tag)
+
+
+def cast_seeds(cast: Iterable[Any], metadata: Mapping[str, Any]) -> list[Seed]:
+    """Seeds from the cast (objects with ``name``, optional ``aliases`` and ``gender``) and the
+    AO3 character/relationship tags in ``metadata`` (``tag_names``); a name given twice is one
+    seed with the aliases of both (the cast's word on gender and provenance first)."""
+    seeds: list[Seed] = []
     seen: dict[str, int] = {}
 
-    def add(name: str, aliases: tuple[str, ...], gender: Gender) -> None:
+    def add(name: str, aliases: tuple[str, ...], gender: Gender, found_by: str) -> None:
         name = strip_disambiguator(name)
         if not name:
             return
-        all_aliases = tuple(dict.fromkeys([name, *(strip_disambiguator(a) for a in aliases if a)]))
+        all_aliases = tuple(dict.fromkeys([name, *(a for a in (strip_disambiguator(a) for a in aliases) if a)]))
         low = name.lower()
         if low in seen:
             i = seen[low]
             old = seeds[i]
-            seeds[i] = (old[0], tuple(dict.fromkeys(old[1] + all_aliases)), old[2])
+            seeds[i] = old._replace(aliases=tuple(dict.fromkeys(old.aliases + all_aliases)))
             return
         seen[low] = len(seeds)
-        seeds.append((name, all_aliases, gender))
+        seeds.append(Seed(name, all_aliases, gender, found_by))
 
     for member in cast:
         gender = getattr(member, "gender", "unknown")
@@ -47,15 +57,39 @@ def cast_seeds(cast: Iterable[Any], metadata: Mapping[str, Any]) -> list[tuple[s
             g = Gender(str(gender).lower())
         except ValueError:
             g = Gender.UNKNOWN
-        add(str(member.name), tuple(getattr(member, "aliases", ()) or ()), g)
+        add(str(member.name), tuple(getattr(member, "aliases", ()) or ()), g, "cast")
     for tag in _as_list(metadata.get("characters")):
-        if not _ABBREVIATED.search(tag):
-            add(tag, (), Gender.UNKNOWN)
+        names = tag_names(tag)
+        if names:
+            add(names[0], names[1:], Gender.UNKNOWN, "tag")
     for tag in _as_list(metadata.get("relationships")):
-        for name in split_relationship(tag):
-            if not _ABBREVIATED.search(name):
-                add(name, (), Gender.UNKNOWN)
+        for person in split_relationship(tag):
+            names = tag_names(person)
+            if names:
+                add(names[0], names[1:], Gender.UNKNOWN, "tag")
     return seeds
+
+
+def tag_names(tag: str) -> tuple[str, ...]:
+    """The names one AO3 character tag gives one person, or none when it names no one.
+
+        "Zetsu (Naruto)"              -> ("Zetsu",)
+        "Kyuubi | Nine-tails | Kurama" -> ("Kyuubi", "Nine-tails", "Kurama")
+        "Original Female Character", "OFC", "Male Inquisitor (Dragon Age)", "Team Seven",
+        "Harry P."                    -> ()
+
+    A tag that says "an original character", a gender and a role, a group or a site's cut
+    name ("Harry P.") would seed a character the text never names; the story's own name for
+    that person is found in the text like any other."""
+    names = [strip_disambiguator(part) for part in tag.split("|")]
+    names = [n for n in names if n and not _ABBREVIATED.search(n)]
+    names = [n for n in names if not any(w in _GENERIC_TAG_WORDS for w in _TAG_WORD.findall(n.lower()))]
+    # A possessive is someone's relation ("Sasuke's Mother"), not a name.
+    return tuple(n for n in names if not re.search(r"['\u2019]s\b", n))
+
+
+_GENERIC_TAG_WORDS = words("characters-tag-generic-words")
+_TAG_WORD = re.compile(r"[^\s()]+")
 
 
 # A site's character list that cuts the surname to an initial ("Harry P.", as fanfiction.net
@@ -70,6 +104,32 @@ def _as_list(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
     return [str(v) for v in value]
+
+
+def seed_keys_of(seeds: list[Seed]) -> dict[Key, int]:
+    """Each name form of a seed -> the seed's index: its names and aliases as given, then the
+    forms a story writes for them, where only one seed has them: without an article ("The
+    Stranger" -> "Stranger") and, for a two-word name, in the other order (the tag "Uzumaki
+    Naruto", family name first, for the story's "Naruto Uzumaki")."""
+    keys: dict[Key, int] = {}
+    for i, seed in enumerate(seeds):
+        for alias in seed.aliases:
+            keys[key_of(alias)] = i
+    derived: dict[Key, set[int]] = defaultdict(set)
+    for i, seed in enumerate(seeds):
+        for alias in seed.aliases:
+            hon, words_ = key_of(alias)
+            if len(words_) >= 2 and words_[0] in _ARTICLES:
+                derived[(hon, words_[1:])].add(i)
+            if hon is None and len(words_) == 2 and words_[0] not in _ARTICLES:
+                derived[(None, (words_[1], words_[0]))].add(i)
+    for key, owners in derived.items():
+        if key not in keys and len(owners) == 1:
+            keys[key] = next(iter(owners))
+    return keys
+
+
+_ARTICLES = frozenset({"the", "a", "an"})
 
 
 def join_cast_descriptions(clusters: list[Cluster]) -> list[Cluster]:
@@ -117,22 +177,37 @@ def misspelt_seed_keys(
     long word off by a letter or two swapped. Only proper names on both sides (not the cast's
     "The Waiter" for a "Walter", nor a word the text also writes in lower case, nor a place),
     never a plural ("the Musgroves"), and only when one cast member is that close."""
-    found: dict[Key, int] = {}
-    # (a list: "The Waiter" and another member's "Waiter" are two owners of one name)
-    names = [((hon, tuple(_without_article(" ".join(words)).split())), i) for (hon, words), i in seed_keys.items()]
+    # The text's names by title, the other words, and each spelling key of the one word that
+    # may differ; each seed name then looks up its own keys, so the work grows with the cast
+    # once, not with the cast times the text.
+    near: dict[tuple[Any, ...], list[tuple[str, Key]]] = defaultdict(list)
     for key, form in forms.items():
         if key in seed_keys or not key[1] or form.places + form.place_labels > len(form.spans) / 2:
             continue
-        owners = {
-            i
-            for (hon, words), i in names
-            if hon == key[0] and len(words) == len(key[1])
-            and sum(a != b for a, b in zip(words, key[1], strict=True)) == 1
-            and all(a == b or (a not in lower_words and b not in lower_words and _misspelt(a, b)) for a, b in zip(words, key[1], strict=True))
-        }
-        if len(owners) == 1:
-            found[key] = owners.pop()
-    return found
+        hon, names = key
+        for p, word in enumerate(names):
+            if len(word) >= 5 and word not in lower_words:
+                for sk in _spelling_keys(word):
+                    near[(hon, names[:p], names[p + 1 :], sk)].append((word, key))
+    owners: dict[Key, set[int]] = defaultdict(set)
+    if near:
+        for (hon, seed_words), i in seed_keys.items():
+            names = tuple(_without_article(" ".join(seed_words)).split())
+            for p, word in enumerate(names):
+                if len(word) < 5 or word in lower_words:
+                    continue
+                for sk in _spelling_keys(word):
+                    for other, key in near.get((hon, names[:p], names[p + 1 :], sk), ()):
+                        if other != word and _misspelt(word, other):
+                            owners[key].add(i)
+    return {key: next(iter(ids)) for key, ids in owners.items() if len(ids) == 1}
+
+
+def _spelling_keys(word: str) -> set[str]:
+    """Keys two spellings ``_misspelt`` allows share: the word with one letter dropped (a
+    letter changed, added or dropped), and its letters sorted with the last one kept (two
+    swapped)."""
+    return {word, *(word[:k] + word[k + 1 :] for k in range(len(word))), "\0" + "".join(sorted(word)) + word[-1:]}
 
 
 def _misspelt(a: str, b: str) -> bool:
@@ -157,3 +232,149 @@ def _misspelt(a: str, b: str) -> bool:
 def _without_article(name: str) -> str:
     words = name.lower().split()
     return " ".join(words[1:] if len(words) > 1 and words[0] in ("the", "a", "an") else words)
+
+
+def join_split_members(clusters: list[Cluster], natural: list[Cluster]) -> list[Cluster]:
+    """A cast never splits a character the run without a cast keeps whole: ``natural`` is
+    the clustering of the same forms with no seeds, and a character found beside the cast
+    whose forms ``natural`` puts with forms of one cast member only (and no other) joins that
+    member ("Lizzy" beside the cast's "Elizabeth Bennet" when the text ties them), gender
+    permitting. Forms ``natural`` puts with two members join neither: the user said who is who."""
+    natural_of = {id(f): n for n in natural for f in n.forms}
+    owner = {id(f): c for c in clusters for f in c.forms}
+    gone: set[int] = set()
+    for c in clusters:
+        if c.cast_name is not None or c.is_reader or not c.forms:
+            continue
+        members: dict[int, Cluster] = {}
+        for f in c.forms:
+            n = natural_of.get(id(f))
+            for g in n.forms if n is not None else ():
+                m = owner.get(id(g))
+                if m is not None and m.cast_name is not None:
+                    members[id(m)] = m
+        if len(members) != 1:
+            continue
+        member = next(iter(members.values()))
+        if not gender_ok(member.gender_hint(), c.gender_hint()):
+            continue
+        for f in c.forms:
+            member.add(f)
+            owner[id(f)] = member
+        gone.add(id(c))
+    return [c for c in clusters if id(c) not in gone]
+
+
+def join_name_variants(clusters: list[Cluster], owners: Mapping[str, Mapping[int, Cluster]]) -> list[Cluster]:
+    """A character found beside the cast whose every name is a cast member's name written
+    another way joins that member, when only one member has those words: without or with an
+    article ("Stranger" for "The Stranger"), a part of a hyphenated name or the parts in
+    another order ("Bold Anne" for "Anne-the-Bold"), a pet form or nickname ("Annie" for
+    "Anne"), case and possessive aside (the form keys are lower case, without "'s").
+    A title that says another gender, or one the member's names contradict ("Mrs." for a
+    "Mr."), keeps it apart. ``owners``: ``cast_words`` of the clusters."""
+    gone: set[int] = set()
+    for c in clusters:
+        if c.cast_name is not None or c.is_reader or not c.forms:
+            continue
+        found = _owners_of(c, owners)
+        if len(found) != 1:
+            continue
+        member = found[0]
+        if not gender_ok(member.gender_hint(), c.gender_hint()) or _titles_clash(c, member):
+            continue
+        for f in c.forms:
+            member.add(f)
+        gone.add(id(c))
+    return [c for c in clusters if id(c) not in gone]
+
+
+def cast_lookalikes(
+    clusters: list[Cluster], owners: Mapping[str, Mapping[int, Cluster]]
+) -> list[tuple[Cluster, list[Cluster]]]:
+    """The characters beside the cast whose names are a cast member's written another way
+    (as ``join_name_variants`` reads them) but which did not join one, because two members
+    share those words or the gender or a title says otherwise: each with the members it may
+    be, so that the output can tell the user ("'Stranger' may be the cast's 'The Stranger'")."""
+    out = []
+    for c in clusters:
+        if c.cast_name is None and not c.is_reader and c.forms:
+            found = _owners_of(c, owners)
+            if found:
+                out.append((c, found))
+    return out
+
+
+def cast_words(clusters: list[Cluster]) -> dict[str, dict[int, Cluster]]:
+    """Each name word of each cast member (hyphenated names in parts, no articles or titles)
+    and each nickname of it -> the members that have it. One pass over the cast."""
+    owners: dict[str, dict[int, Cluster]] = defaultdict(dict)
+    for c in clusters:
+        if c.cast_name is None:
+            continue
+        for alias in (c.cast_name, *c.cast_aliases):
+            for w in _name_words(key_of(alias)):
+                owners[w][id(c)] = c
+                for v in name_variants(w):
+                    owners.setdefault("~" + v, {})[id(c)] = c
+    return owners
+
+
+def _owners_of(c: Cluster, owners: Mapping[str, Mapping[int, Cluster]]) -> list[Cluster]:
+    """The cast members that have every name word of every form of ``c`` (a word may be a
+    nickname or pet form of the member's), in cast order."""
+    found: dict[int, Cluster] | None = None
+    for f in c.forms:
+        words_ = _name_words(f.key)
+        if not words_:
+            return []
+        for w in words_:
+            has = dict(owners.get(w, {}))
+            if not has:
+                for stem in (w, *_pet_stems(w)):
+                    has.update(owners.get("~" + stem, {}))
+            found = has if found is None else {k: v for k, v in found.items() if k in has}
+            if not found:
+                return []
+    return list(found.values()) if found else []
+
+
+def _name_words(key: Key) -> tuple[str, ...]:
+    return tuple(
+        part
+        for word in key[1]
+        for part in word.replace("\u2019", "'").removesuffix("'s").split("-")
+        if part and part not in _ARTICLES and part not in _JOINERS
+    )
+
+
+# Words inside a descriptive name that say nothing of whose it is: "Anne-the-Bold", "Jack of Hearts".
+_JOINERS = frozenset({"of", "de", "van", "von"})
+
+
+def _pet_stems(word: str) -> list[str]:
+    """Names ``word`` may be a pet form of: "Annie" -> "ann", "anne"; "Bertie" -> "bert";
+    "Reggie" -> "reg"."""
+    stems = []
+    for suffix in ("ie", "ey", "y"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            stems += [stem, stem + "e"]
+            if len(stem) >= 4 and stem[-1] == stem[-2]:
+                stems += [stem[:-1], stem[:-1] + "e"]
+    return stems
+
+
+def _titles_clash(c: Cluster, member: Cluster) -> bool:
+    mine = {f.key[0] for f in c.forms if f.key[0]}
+    theirs = set(member.honorifics)
+    return any(_CLASHING.get(h, frozenset()) & theirs for h in mine)
+
+
+_CLASHING = {
+    "mrs": frozenset({"mr", "mister", "miss"}),
+    "miss": frozenset({"mr", "mister", "mrs"}),
+    "ms": frozenset({"mr", "mister"}),
+    "mr": frozenset({"mrs", "miss", "ms"}),
+    "mister": frozenset({"mrs", "miss", "ms"}),
+}

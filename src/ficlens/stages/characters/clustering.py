@@ -15,9 +15,11 @@ seeds are clusters from the start: their names and aliases find the forms that n
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 
 from ficlens.model import Gender
+from ficlens.stages.characters.cast import Seed
 from ficlens.stages.characters.forms import Cluster, Form, Key, gender_ok, key_of
 from ficlens.stages.names import (
     FIRST_NAME_HONORIFICS,
@@ -25,6 +27,7 @@ from ficlens.stages.names import (
     first_name_gender,
     honorific_gender,
     is_given_name,
+    name_variants,
     nickname_compatible,
 )
 
@@ -34,35 +37,45 @@ _FIRST_NAME_OK = frozenset({"miss", "mr", "mrs", "ms", "master", "mister", "mlle
 
 def cluster_forms(
     forms: dict[Key, Form],
-    seeds: list[tuple[str, tuple[str, ...], Gender]],
+    seeds: list[Seed],
     seed_keys: dict[Key, int],
 ) -> list[Cluster]:
     """The clusters of the accepted ``forms``: one per cast seed first (``seed_keys``: a
     seed's name keys -> its index), then full names, honorific forms and single words."""
     clusters: list[Cluster] = []
     by_key: dict[Key, Cluster] = {}
-    for name, aliases, gender in seeds:
-        c = Cluster(cast_name=name, cast_aliases=aliases, cast_gender=gender)
-        for alias in aliases:
-            c.add(Form(key_of(alias)))
+    index = _Index()
+    for seed in seeds:
+        c = Cluster(cast_name=seed.name, cast_aliases=seed.aliases, cast_gender=seed.gender, found_by=seed.found_by)
+        for alias in seed.aliases:
+            form = Form(key_of(alias))
+            c.add(form)
+            index.note(c, form)
         c.forms = []  # alias names inform matching; mentions come from the text only
         clusters.append(c)
     for key, i in seed_keys.items():
         by_key[key] = clusters[i]
 
     def first_match(word: str, gender: Gender) -> list[Cluster]:
+        variants = name_variants(word)
         return [
             c
-            for c in clusters
+            for c in index.holding(("firsts", "singles", "spouse_firsts"), variants)
             if (
-                any(nickname_compatible(word, f) for f in c.firsts | c.singles)
-                or (gender == Gender.FEMALE and any(nickname_compatible(word, f) for f in c.spouse_firsts))
+                any(nickname_compatible(word, f) for f in (variants & c.firsts) | (variants & c.singles))
+                or (gender == Gender.FEMALE and any(nickname_compatible(word, f) for f in variants & c.spouse_firsts))
             )
             and gender_ok(c.gender_hint(), gender)
         ]
 
+    def new_cluster() -> Cluster:
+        c = Cluster()
+        clusters.append(c)
+        return c
+
     def join(c: Cluster, form: Form) -> None:
         c.add(form)
+        index.note(c, form)
         by_key[form.key] = c
 
     ordered = sorted(forms.values(), key=lambda f: (-len(f.key[1]) if len(f.key[1]) >= 2 else -1, -len(f.spans), f.key[1]))
@@ -79,24 +92,22 @@ def cluster_forms(
             g = first_name_gender(words[0])
         match = [
             c
-            for c in clusters
-            if words[-1] in c.lasts
-            and (
-                any(nickname_compatible(words[0], f) for f in c.firsts)
-                or (g == Gender.FEMALE and any(nickname_compatible(words[0], f) for f in c.spouse_firsts))
+            for c in index.holding(("lasts",), (words[-1],))
+            if (
+                any(nickname_compatible(words[0], f) for f in name_variants(words[0]) & c.firsts)
+                or (g == Gender.FEMALE and any(nickname_compatible(words[0], f) for f in name_variants(words[0]) & c.spouse_firsts))
             )
             and gender_ok(c.gender_hint(), g)
             # "Tom Bertram" is not "Sir Thomas Bertram": beside a title, only the same first
             # name joins (a son often bears his titled father's name in a short form).
             and (words[0] in c.firsts or not ({hon, *c.honorifics} & FIRST_NAME_HONORIFICS))
         ]
+        if not match and hon is None and len(words) == 2:
+            # Family name first ("Uchiha Sasuke") is the person written "Sasuke Uchiha".
+            match = [c for c in index.holding(("lasts",), (words[0],)) if words[1] in c.firsts and gender_ok(c.gender_hint(), g)]
         if not match:
-            match = [c for c in clusters if c.cast_name and words[0] in c.singles and not c.lasts]
-        c = _most(match) if match else None
-        if c is None:
-            c = Cluster()
-            clusters.append(c)
-        join(c, form)
+            match = [c for c in index.holding(("singles",), (words[0],)) if c.cast_name and not c.lasts]
+        join(_most(match) if match else new_cluster(), form)
     rest = [f for f in ordered if f.key not in by_key]
     # 2. Honorific + one word: "Mr. Darcy", "Lady Catherine", "Miss Bennet".
     for form in (f for f in rest if f.key[0] is not None):
@@ -105,21 +116,19 @@ def cluster_forms(
         g = honorific_gender(hon)
         # Military and professional titles take a surname ("Colonel Fitzwilliam"); Miss/Mr
         # may take a first name the text already uses ("Miss Elizabeth").
-        as_first = hon in FIRST_NAME_HONORIFICS or (
-            hon in _FIRST_NAME_OK and any(word in c.firsts for c in clusters)
-        )
-        if any(word in c.lasts for c in clusters) and hon not in FIRST_NAME_HONORIFICS:
+        as_first = hon in FIRST_NAME_HONORIFICS or (hon in _FIRST_NAME_OK and bool(index.holding(("firsts",), (word,))))
+        if index.holding(("lasts",), (word,)) and hon not in FIRST_NAME_HONORIFICS:
             as_first = False
         match: list[Cluster] = []
         if as_first:
             match = first_match(word, g)
             if hon in FIRST_NAME_HONORIFICS:
                 # "Sir Thomas" is not "Tom Bertram": a title takes the name itself.
-                match = [c for c in match if word in c.firsts | c.singles]
+                match = [c for c in match if word in c.firsts or word in c.singles]
             # "Sir William" joins "Sir William Lucas" rather than a more frequent "William Collins".
             match = [c for c in match if hon in c.honorifics] or match
         else:
-            same = [c for c in clusters if word in c.lasts and gender_ok(c.gender_hint(), g)]
+            same = [c for c in index.holding(("lasts",), (word,)) if gender_ok(c.gender_hint(), g)]
             if hon == "mrs":
                 same = [c for c in same if "mrs" in c.honorifics]
             elif hon in ("miss", "ms"):
@@ -149,19 +158,18 @@ def cluster_forms(
             match = same if len(same) == 1 else []
             if not match and hon in _CONFLICTING and not spelled_out:
                 # (not the full name just told apart: "Mr. Emerson" is not "Mr. George Emerson")
-                match = _full_name_owner(clusters, forms, hon, word, g)
-        c = _most(match) if match else None
-        if c is None:
-            c = Cluster()
-            clusters.append(c)
-        join(c, form)
+                match = _full_name_owner(index.holding(("lasts",), (word,)), forms, hon, word, g)
+        join(_most(match) if match else new_cluster(), form)
     # 3. Single words: a first name or nickname, else a surname, else a new character.
     for form in (f for f in rest if f.key[0] is None):
         word = form.key[1][0]
-        in_first = [c for c in clusters if word in c.firsts | c.singles]
+        in_first = index.holding(("firsts", "singles"), (word,))
         # A nickname only when no one has it as a name: "Jock" is Jock Grant-Menzies, not John.
-        in_first = in_first or [c for c in clusters if any(diminutive_of(word, f) for f in c.firsts | c.singles)]
-        in_last = [c for c in clusters if word in c.lasts]
+        fuller = name_variants(word) | {word + end for end in _PET_ENDINGS} | {word + word[-1:] + end for end in _PET_ENDINGS}
+        in_first = in_first or [
+            c for c in index.holding(("firsts", "singles"), fuller) if any(diminutive_of(word, f) for f in (fuller & c.firsts) | (fuller & c.singles))
+        ]
+        in_last = index.holding(("lasts",), (word,))
         match = in_first
         if in_last and in_first and not is_given_name(word) and _usage(in_first, word, 0) > _usage(in_last, word, -1):
             # Both a first name and a surname ("Newland" of Newland Archer and of young van der
@@ -178,12 +186,56 @@ def cluster_forms(
                 # Brothers, or father and son, each with his first name: not the one most
                 # often named, but the one named last before each bare surname.
                 match = [_nearest_named(bearers, form, forms)]
-        c = _most(match) if match else None
-        if c is None:
-            c = Cluster()
-            clusters.append(c)
-        join(c, form)
+        if not match and len(word) >= 3 and not is_given_name(word):
+            # A name's first syllables ("Naru" of "Naruto", "Kaka" of "Kakashi"), when only
+            # one character's name starts so.
+            starts = index.starting(word)
+            match = starts if len(starts) == 1 else []
+        join(_most(match) if match else new_cluster(), form)
     return clusters
+
+
+# Pet endings a name cut short may lack: "Kit" of "Kitty" (``names.pet_form``).
+_PET_ENDINGS = ("y", "ie", "ey")
+
+
+class _Index:
+    """Which clusters hold a word as a first name, surname, single name or husband's first
+    name, kept up to date as forms join: each form looks up its few candidates instead of
+    scanning every cluster, so a cast of 200,000 names costs linear time. Candidates come
+    back in the order the clusters were made, as a scan would find them."""
+
+    FIELDS = ("firsts", "lasts", "singles", "spouse_firsts")
+
+    def __init__(self) -> None:
+        self.order: dict[int, int] = {}
+        self.by: dict[str, dict[str, dict[int, Cluster]]] = {f: defaultdict(dict) for f in self.FIELDS}
+        self.prefixes: dict[str, dict[int, Cluster]] = defaultdict(dict)  # "naru" -> Naruto's
+
+    def note(self, c: Cluster, form: Form) -> None:
+        """Index the words ``form`` gave ``c`` (after ``c.add(form)``)."""
+        self.order.setdefault(id(c), len(self.order))
+        words = form.key[1]
+        for word in {words[0], words[-1]} if words else ():
+            for field in self.FIELDS:
+                if word in getattr(c, field):
+                    self.by[field][word][id(c)] = c
+            if word in c.firsts or word in c.singles:
+                for k in range(3, len(word) - 1):
+                    self.prefixes[word[:k]][id(c)] = c
+
+    def starting(self, prefix: str) -> list[Cluster]:
+        """The clusters with a first or single name that starts with ``prefix`` and is two
+        letters or more longer."""
+        return sorted(self.prefixes.get(prefix, {}).values(), key=lambda c: self.order[id(c)])
+
+    def holding(self, fields: tuple[str, ...], words: Iterable[str]) -> list[Cluster]:
+        found: dict[int, Cluster] = {}
+        for field in fields:
+            table = self.by[field]
+            for word in words:
+                found.update(table.get(word, {}))
+        return sorted(found.values(), key=lambda c: self.order[id(c)])
 
 
 # How far back (tokens) a bare surname looks for the last-named bearer of the name.
@@ -235,12 +287,12 @@ _CONFLICTING = {
 
 
 def _full_name_owner(
-    clusters: list[Cluster], forms: dict[Key, Form], hon: str, word: str, g: Gender
+    bearers: list[Cluster], forms: dict[Key, Form], hon: str, word: str, g: Gender
 ) -> list[Cluster]:
     """"Mrs. Pontellier" is "Edna Pontellier" when she is the only full-name character with
     that surname and her gender fits. When the text also has a "Mr. Pontellier", the full
     name's gender must be known to say which of the two it is."""
-    full = [c for c in clusters if word in c.lasts and c.firsts]
+    full = [c for c in bearers if c.firsts]
     if len(full) > 1 and hon == "mrs" and ("miss", (word,)) not in forms:
         # "Mrs. Cavendish" among John, Lawrence and Mary Cavendish: the one woman, unless the
         # text has a "Miss" of the name (Fanny Price, "Miss Price", is not "Mrs. Price").
@@ -255,7 +307,7 @@ def _full_name_owner(
         return []  # "Mrs. Bennet" with Jane Bennet and Elizabeth Bennet: no way to tell
     if set(full[0].honorifics) & _CONFLICTING[hon] or not gender_ok(full[0].gender_hint(), g):
         return []
-    rival = any(h in _CONFLICTING[hon] and words == (word,) for h, words in forms)
+    rival = any((h, (word,)) in forms for h in _CONFLICTING[hon])
     if rival and full[0].gender_hint() != g:
         return []
     return full

@@ -46,6 +46,7 @@ class Form:
     surfaces: Counter[str] = field(default_factory=Counter)
     given: int = 0  # a known given name inside a sentence, in no place grammar
     narrated: int = 0  # occurrences outside quotes
+    common: int = 0  # a one-word name the text mostly writes in lower case ("Cupcake", "Lived")
 
 
 @dataclass
@@ -62,6 +63,8 @@ class Cluster:
     cast_gender: Gender = Gender.UNKNOWN
     role_gender: Gender = Gender.UNKNOWN  # "the landlady": the noun says it
     is_reader: bool = False
+    found_by: str = "name"  # Character.found_by: "name", "cast" or "tag"
+    _first_gender: tuple[tuple[int, int], Gender] | None = field(default=None, repr=False, compare=False)
 
     @property
     def count(self) -> int:
@@ -79,10 +82,9 @@ class Cluster:
             return votes.most_common(1)[0][0]
         if self.role_gender != Gender.UNKNOWN:
             return self.role_gender
-        for first in sorted(self.firsts | self.singles):
-            g = first_name_gender(first)
-            if g != Gender.UNKNOWN:
-                return g
+        g = self._first_name_gender()
+        if g != Gender.UNKNOWN:
+            return g
         # Names the table does not know ("Marcus", "Wren"): his/her bound to the name.
         pron: Counter[Gender] = Counter()
         for f in self.forms:
@@ -91,6 +93,16 @@ class Cluster:
         if max(male, female) >= 2 and max(male, female) >= 3 * min(male, female):
             return Gender.MALE if male > female else Gender.FEMALE
         return Gender.UNKNOWN
+
+    def _first_name_gender(self) -> Gender:
+        """The table's gender of the first name that sorts first among those it knows. The
+        name sets only grow, so their sizes tell whether the last answer still holds (a cast
+        member with thousands of aliases is asked once per change, not once per form)."""
+        size = (len(self.firsts), len(self.singles))
+        if self._first_gender is None or self._first_gender[0] != size:
+            known = [f for f in self.firsts | self.singles if first_name_gender(f) != Gender.UNKNOWN]
+            self._first_gender = (size, first_name_gender(min(known)) if known else Gender.UNKNOWN)
+        return self._first_gender[1]
 
     def add(self, form: Form) -> None:
         self.forms.append(form)

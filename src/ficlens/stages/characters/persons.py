@@ -61,6 +61,8 @@ def is_person(f: Form, words_seen: set[str], lower_words: set[str], min_person_s
     plural = len(words) == 1 and words[0].endswith("s") and (words[0][:-1] in words_seen or words[0][:-2] in words_seen)
     if plural and any(surface.lower().startswith("the ") for surface in f.surfaces):
         return False  # "the Sloanes", "the Pontelliers": a family, not one person
+    if len(words) == 1 and f.common == n and not f.speech:
+        return False  # "Cupcake", "Lived", "Goodbye": a word the text mostly writes in lower case
     if len(words) == 1 and not (f.speech or f.agent):
         w = words[0]
         if f.sentence_initial == n and w in lower_words and not is_given_name(w):

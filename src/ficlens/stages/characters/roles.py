@@ -60,8 +60,12 @@ def role_clusters(
     spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
     speech: Counter[str] = Counter()
     surfaces: dict[str, Counter[str]] = defaultdict(Counter)
+    cast = cast_names(clusters)
     for tok in tokens:
-        if tok.i == 0 or tokens[tok.i - 1].text.lower() != "the" or taken[tok.i] or not _role_noun(tok):
+        if tok.i == 0 or tokens[tok.i - 1].text.lower() != "the" or taken[tok.i]:
+            continue
+        # A cast member called "The Stranger" is every "the stranger", whatever the noun.
+        if not (_role_noun(tok) or (tok.tag in ("NN", "NNP") and tok.text.isalpha() and tok.text.lower() in cast)):
             continue
         if tok.i + 1 < len(tokens) and (is_cap(tokens[tok.i + 1]) or tokens[tok.i + 1].text == "of"):
             continue  # "the General Post Office", "the Duke of York"
@@ -71,7 +75,6 @@ def role_clusters(
         if not in_quote[tok.i] and speech_subject(tokens, tok.i, tok.i + 1):
             speech[key] += 1
     out = list(clusters)
-    cast = cast_names(clusters)
     named = _appositive_names(tokens, in_quote, clusters)
     for key in spans:
         n = speech[key]

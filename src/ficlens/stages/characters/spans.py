@@ -126,6 +126,26 @@ def collect_forms(
         if tokens[i - 1].sentence == tokens[i].sentence and i not in edges[0] and is_cap(tokens[i]) and is_cap(tokens[i + 1])
     }
 
+    # How often the text writes each word in lower case, and capitalised inside a sentence:
+    # a word written "chakra" ten times and "Chakra" once is a common word that capitals
+    # glued onto a name ("Yang Chakra", "Classic Stiles"), not part of the name.
+    lower_count = Counter(t.text for t in tokens if t.text.islower())
+    cap_inside = Counter(
+        t.text for t in tokens if t.i > 0 and tokens[t.i - 1].sentence == t.sentence and t.i not in edges[0] and is_cap(t)
+    )
+    cap_pairs = Counter((tokens[i].text, tokens[i + 1].text) for i in range(len(tokens) - 1) if is_cap(tokens[i]) and is_cap(tokens[i + 1]))
+
+    def glued(tok: Token) -> bool:
+        """A common word the text writes in lower case more often than capitalised inside
+        sentences, and no given name or title: "Classic", "Lookalike", "Chakra", "Elite"."""
+        w = tok.text
+        return (
+            lower_count[w.lower()] >= 2
+            and lower_count[w.lower()] > cap_inside[w]
+            and not is_given_name(w)
+            and canonical_honorific(w) is None
+        )
+
     def record(s: int, e: int, vote: bool) -> None:
         # Trim what is not part of a name: leading lower-case words, a possessive 's, punctuation.
         while s < e and (
@@ -140,6 +160,19 @@ def collect_forms(
             whole = (first, tokens[s + 1].text) in inner_pairs
             if first.lower() in lower_words and not is_given_name(first) and not canonical_honorific(first) and not whole:
                 s += 1  # "Whereupon Anne", "Lest Cecil": a common word capitalised by the sentence
+            elif not whole and is_given_name(first) and lower_count[first.lower()] >= 3 and not cap_inside[first]:
+                # "Will Satoru be all right?": a given name the text never writes as a name
+                # inside a sentence, and often in lower case, is the word ("will").
+                s += 1
+        if e - s >= 2 and canonical_honorific(tokens[s].text) is None and cap_pairs[(tokens[s].text, tokens[s + 1].text)] <= 2:
+            # A rare pair with a common word at either end: the word is glued on by capitals
+            # ("Draco Lookalike", "Classic Stiles"), and a name of common words only is none.
+            while e - s >= 2 and glued(tokens[s]):
+                s += 1
+            while e - s >= 2 and glued(tokens[e - 1]):
+                e -= 1
+            if e - s == 1 and glued(tokens[s]):
+                return
         if e <= s or any(covered[s:e]):
             return
         # Take an honorific just before the span into it ("Mr." + "Darcy").
@@ -198,6 +231,7 @@ def collect_forms(
             form = forms[key] = Form(key)
         form.spans.append((lead, tail))
         form.narrated += not in_quote[s]
+        form.common += e - s == 1 and glued(tokens[s])
         form.surfaces[surface] += 1
         speech = not in_quote[s] and speech_subject(tokens, s, e)  # in a quote: a misparse
         strong = speech or is_vocative(tokens, s, e, in_quote, edges) or is_named(doc, tokens, s, e)

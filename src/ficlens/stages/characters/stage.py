@@ -13,10 +13,19 @@ from typing import Any
 
 from ficlens.model import Character, Document, Gender, Mention, MentionKind
 from ficlens.stages.characters.address import link_by_address
-from ficlens.stages.characters.cast import cast_seeds, join_cast_descriptions, misspelt_seed_keys
+from ficlens.stages.characters.cast import (
+    cast_lookalikes,
+    cast_seeds,
+    cast_words,
+    join_cast_descriptions,
+    join_name_variants,
+    join_split_members,
+    misspelt_seed_keys,
+    seed_keys_of,
+)
 from ficlens.stages.characters.clustering import cluster_forms
 from ficlens.stages.characters.evidence import quote_edges
-from ficlens.stages.characters.forms import Cluster, key_of
+from ficlens.stages.characters.forms import Cluster
 from ficlens.stages.characters.persons import accept, mark_place_names
 from ficlens.stages.characters.reader import reader_character, reader_cluster
 from ficlens.stages.characters.roles import role_clusters
@@ -39,6 +48,7 @@ class CharacterConfig:
 class _Found:
     characters: list[Character]
     mentions: list[Mention]
+    warnings: list[str]
 
 
 class CharacterStage:
@@ -46,7 +56,7 @@ class CharacterStage:
 
     name = "characters"
     requires: tuple[str, ...] = ("tokens", "entities", "paragraphs", "sentences", "quotes")
-    assigns: tuple[str, ...] = ("characters", "mentions")
+    assigns: tuple[str, ...] = ("characters", "mentions", "warnings")
 
     def __init__(self, config: CharacterConfig | None = None, cast: Any | None = None) -> None:
         self.config = config or CharacterConfig()
@@ -60,6 +70,8 @@ class CharacterStage:
     def _apply(self, doc: Document, found: _Found) -> None:
         doc.characters = found.characters
         doc.mentions = found.mentions
+        if found.warnings:
+            doc.warnings = [*doc.warnings, *found.warnings]
 
     def _find(self, doc: Document) -> _Found:
         """Collect name forms, keep the people, cluster them into characters (cast seeds,
@@ -69,7 +81,7 @@ class CharacterStage:
         in_quote = doc.quote_token_mask()
         edges = quote_edges(doc, tokens)
         seeds = cast_seeds(self.cast, doc.metadata)
-        seed_keys = {key_of(alias): i for i, (_, aliases, _) in enumerate(seeds) for alias in aliases}
+        seed_keys = seed_keys_of(seeds)
         forms = collect_forms(doc, tokens, in_quote, edges)
         mark_place_names(forms)
         lower_words = {t.text for t in tokens if t.text.islower()}
@@ -79,6 +91,10 @@ class CharacterStage:
         clusters = cluster_forms(accepted, seeds, seed_keys)
         clusters = role_clusters(tokens, in_quote, clusters, accepted)
         clusters = join_cast_descriptions(clusters)
+        if seeds:
+            # What the run without a cast keeps whole, the cast does not split.
+            clusters = join_split_members(clusters, cluster_forms(accepted, [], {}))
+            clusters = join_name_variants(clusters, cast_words(clusters))
         clusters = link_by_address(doc, tokens, in_quote, edges, clusters)
         reader = reader_cluster(doc, tokens)
         if reader is not None:
@@ -100,6 +116,7 @@ class CharacterStage:
         kept.sort(key=lambda c: min((s for f in c.forms for s, _ in f.spans), default=len(tokens) + 1))
         characters: list[Character] = []
         mentions: list[Mention] = []
+        names: dict[int, str] = {}
         for idx, cluster in enumerate(kept):
             cid = f"C{idx}"
             surfaces: Counter[str] = Counter()
@@ -107,31 +124,36 @@ class CharacterStage:
                 surfaces.update(f.surfaces)
                 for s, e in f.spans:
                     mentions.append(mention(doc, tokens, s, e, MentionKind.NAME, cid, in_quote[s]))
-            aliases = [a for a, _ in sorted(surfaces.items(), key=lambda kv: (-kv[1], kv[0]))]
-            for a in cluster.cast_aliases:
-                if a not in aliases:
-                    aliases.append(a)
+            # the text's forms by frequency, then the cast's others (a dict keeps the order)
+            aliases = list(dict.fromkeys([a for a, _ in sorted(surfaces.items(), key=lambda kv: (-kv[1], kv[0]))] + list(cluster.cast_aliases)))
             gender = cluster.gender_hint()
             confidence = _gender_confidence(cluster, gender)
             if cluster.is_reader:
                 characters.append(reader_character(cid, tuple(aliases), gender, confidence, cluster.count))
                 continue
+            names[id(cluster)] = cluster.cast_name or _canonical(surfaces)
             characters.append(
                 Character(
                     id=cid,
-                    name=cluster.cast_name or _canonical(surfaces),
+                    name=names[id(cluster)],
                     aliases=tuple(aliases),
                     gender=gender,
                     gender_confidence=confidence,
                     mentions=cluster.count,
                     from_cast=cluster.cast_name is not None,
+                    found_by=cluster.found_by,
                 )
             )
         if self.config.nominals:
             taken = {m.start_token for m in mentions}
             mentions.extend(m for m in nominal_mentions(doc, tokens, in_quote) if m.start_token not in taken)
         mentions.sort(key=lambda m: (m.start_token, m.end_token_excl))
-        return _Found(characters, mentions)
+        warnings = [
+            f"{names[id(c)]!r} ({c.count} mentions) may be the cast's " + " or ".join(repr(m.cast_name) for m in members)
+            for c, members in (cast_lookalikes(kept, cast_words(kept)) if seeds else ())
+            if id(c) in names
+        ]
+        return _Found(characters, mentions, warnings)
 
 
 def _canonical(surfaces: Counter[str]) -> str:

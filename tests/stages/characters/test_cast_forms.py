@@ -1,0 +1,141 @@
+"""A cast is used in full (issue 23): every form the story writes for a cast member joins it.
+
+The stories are written for these tests and are CC0 (public domain).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ficlens.cast import CastMember
+from ficlens.model import Gender
+
+
+def _one(doc, name):
+    hits = [c for c in doc.characters if c.name == name]
+    assert len(hits) == 1, (name, [(c.name, c.aliases) for c in doc.characters])
+    return hits[0]
+
+
+def _others(doc):
+    return [(c.name, c.mentions) for c in doc.characters if not c.from_cast and c.mentions]
+
+
+@pytest.mark.slow
+def test_a_cast_name_with_an_article_takes_the_story_s_forms_of_it(analyse):
+    # Capitalised without the article, in capitals, possessive, and lower case with it.
+    text = (
+        "Ada waited at the ford. Stranger came down the hill at dusk.\n\n"
+        '"You are late," said Ada.\n\n'
+        '"The river was high," said the stranger. Stranger\'s boots were wet.\n\n'
+        '"Sit," said Ada, and the stranger sat. Ada looked at STRANGER and laughed.\n\n'
+        '"Thank you," said the stranger.'
+    )
+    doc = analyse(text, cast=[CastMember("The Stranger"), CastMember("Ada", (), Gender.FEMALE)])
+    stranger = _one(doc, "The Stranger")
+    assert stranger.mentions == 6
+    assert _others(doc) == []
+
+
+@pytest.mark.slow
+def test_a_hyphenated_name_takes_its_parts_extensions_and_pet_form(analyse):
+    text = (
+        "Bold Anne rode ahead of the column. Tam followed her.\n\n"
+        '"Annie, wait," called Tam.\n\n'
+        '"Keep up," said Bold Anne. Annie did not slow down.'
+    )
+    cast = [CastMember("Anne-the-Bold", ("Anne", "the Bold"), Gender.FEMALE), CastMember("Tam", (), Gender.MALE)]
+    doc = analyse(text, cast=cast)
+    anne = _one(doc, "Anne-the-Bold")
+    assert anne.mentions == 4 and {"Bold Anne", "Annie"} <= set(anne.aliases)
+    assert _others(doc) == []
+
+
+@pytest.mark.slow
+def test_a_cast_never_splits_a_character_the_run_without_a_cast_keeps_whole(analyse):
+    # The cast knows him only by his title; the story names him in full and by first name.
+    text = (
+        "Tobias Pellow kept the lighthouse. Mr. Pellow rarely came down to the village.\n\n"
+        '"Storm tonight," said Tobias. Mira nodded.\n\n'
+        "Tobias Pellow climbed the stair and Tobias lit the lamp."
+    )
+    without = analyse(text)
+    whole = [c for c in without.characters if "Tobias" in c.aliases]
+    assert len(whole) == 1 and "Mr. Pellow" in whole[0].aliases  # kept whole without a cast
+    doc = analyse(text, cast=[CastMember("Mr. Pellow", (), Gender.MALE), CastMember("Mira", (), Gender.FEMALE)])
+    pellow = _one(doc, "Mr. Pellow")
+    assert {"Tobias", "Tobias Pellow", "Mr. Pellow"} <= set(pellow.aliases)
+    assert _others(doc) == []
+
+
+@pytest.mark.slow
+def test_family_name_first_alternatives_and_fandom_of_ao3_tags(analyse):
+    text = (
+        "Naruto Uzumaki sat on the roof. Kurama stirred inside him.\n\n"
+        '"Go to sleep," said Naruto. Kurama growled.\n\n'
+        "Zetsu watched from the trees. Naruto Uzumaki did not see him."
+    )
+    meta = {"characters": ["Uzumaki Naruto", "Kyuubi | Nine-tails | Kurama", "Zetsu (Naruto)"]}
+    doc = analyse(text, metadata=meta)
+    naruto = _one(doc, "Uzumaki Naruto")
+    assert naruto.found_by == "tag" and naruto.mentions == 3
+    fox = _one(doc, "Kyuubi")
+    assert fox.mentions == 2 and "Kurama" in fox.aliases and fox.found_by == "tag"
+    assert _one(doc, "Zetsu").mentions == 1
+    assert _others(doc) == []
+
+
+@pytest.mark.slow
+def test_family_name_first_in_the_text_is_one_person(analyse):
+    # No cast and no tags: the story writes the name both ways.
+    text = (
+        "Uchiha Sasuke left the village at night. Nobody stopped him.\n\n"
+        '"Where are you going?" said Sakura.\n\n'
+        "Sasuke Uchiha did not answer. Sasuke Uchiha kept walking, and Sakura watched him go."
+    )
+    doc = analyse(text)
+    sasuke = [c for c in doc.characters if "Sasuke Uchiha" in c.aliases]
+    assert len(sasuke) == 1 and "Uchiha Sasuke" in sasuke[0].aliases
+
+
+def test_tags_that_name_no_one_seed_no_character() -> None:
+    from ficlens.stages.characters.cast import cast_seeds, tag_names
+
+    tags = ["Original Female Character", "OFC", "Male Inquisitor (Dragon Age)", "Team Seven", "Harry P.", "Hawke (Dragon Age)"]
+    seeds = cast_seeds([], {"characters": tags, "relationships": ["Original Male Character/Hawke"]})
+    assert [(s.name, s.found_by) for s in seeds] == [("Hawke", "tag")]
+    assert tag_names("Kyuubi | Nine-tails | Kurama") == ("Kyuubi", "Nine-tails", "Kurama")
+
+
+@pytest.mark.slow
+def test_a_name_two_cast_members_share_is_a_warning_not_a_guess(analyse):
+    text = (
+        "Anne crossed the yard. Anne fed the hens and Anne said nothing.\n\n"
+        '"Morning," said Anne.'
+    )
+    cast = [CastMember("Anne-the-Bold", (), Gender.FEMALE), CastMember("Anne-the-Quiet", (), Gender.FEMALE)]
+    doc = analyse(text, cast=cast)
+    anne = [c for c in doc.characters if c.name == "Anne"]
+    assert len(anne) == 1 and not anne[0].from_cast and anne[0].found_by == "name"
+    assert any("'Anne'" in w and "'Anne-the-Bold'" in w and "'Anne-the-Quiet'" in w for w in doc.warnings), doc.warnings
+    assert _one(doc, "Anne-the-Bold").found_by == "cast"
+
+
+@pytest.mark.slow
+def test_each_character_says_how_it_was_found_in_the_tsv_and_the_report(analyse, tmp_path):
+    import csv
+
+    from ficlens.export.html import _character_rows
+    from ficlens.export.tsv import write_characters
+
+    text = 'Wren lit the stove. "Cold," said Wren.\n\nOsric came in. "Colder out," said Osric. Pell nodded.'
+    doc = analyse(text, metadata={"characters": ["Osric (Saga)"]}, cast=[CastMember("Pell", (), Gender.MALE)])
+    found = {c.name: c.found_by for c in doc.characters}
+    assert found == {"Wren": "name", "Osric": "tag", "Pell": "cast"}
+    path = write_characters(doc, tmp_path / "characters.tsv")
+    with path.open(encoding="utf-8") as fh:
+        rows = {r["name"]: r["found_by"] for r in csv.DictReader(fh, delimiter="\t")}
+    assert rows == found
+    swatches = {c.id: None for c in doc.characters}
+    report = {r["name"]: r["found_by"] for r in _character_rows(doc, swatches)}
+    assert report == {"Wren": "named in the text", "Osric": "AO3 tag", "Pell": "cast"}

@@ -1,0 +1,59 @@
+"""Who is a character (issue 22, item 3): words glued on by capitals, common words, shortenings.
+
+The stories are written for these tests and are CC0 (public domain).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _names(doc):
+    return sorted(c.name for c in doc.characters)
+
+
+@pytest.mark.slow
+def test_a_common_word_glued_onto_a_name_by_capitals_is_not_part_of_it(analyse):
+    text = (
+        "Draco Malfoy leaned on the wall. The chakra pooled in his palm and the chakra burned.\n\n"
+        '"Move," said Draco. Harry Potter did not move.\n\n'
+        "Yang Chakra, the old scroll called it. Harry felt the chakra fade."
+    )
+    doc = analyse(text)
+    assert _names(doc) == ["Draco Malfoy", "Harry Potter"]
+
+
+@pytest.mark.slow
+def test_a_modal_verb_opening_a_question_does_not_stick_to_the_name(analyse):
+    text = (
+        "Gojo Satoru walked in late. Megumi looked up.\n\n"
+        '"Will Satoru be staying?" Megumi asked. Nobody said he will. Satoru will stay, he will eat.\n\n'
+        'Will Satoru ever grow up? "Probably not," said Satoru.'
+    )
+    doc = analyse(text)
+    assert _names(doc) == ["Gojo Satoru", "Megumi"]
+    gojo = next(c for c in doc.characters if c.name == "Gojo Satoru")
+    assert "Satoru" in gojo.aliases
+
+
+@pytest.mark.slow
+def test_an_endearment_the_text_also_writes_as_a_word_is_no_character(analyse):
+    text = (
+        '"Morning, Cupcake," said Jo. Mara rolled her eyes.\n\n'
+        '"Don\'t call me that," said Mara. She ate a cupcake. The cupcake was stale.\n\n'
+        '"Cupcake, please," said Jo. Mara threw a cupcake at her.'
+    )
+    doc = analyse(text)
+    assert _names(doc) == ["Jo", "Mara"]
+
+
+@pytest.mark.slow
+def test_a_name_s_first_syllables_are_that_character(analyse):
+    text = (
+        "Naruto ran up the hill. Sakura followed him.\n\n"
+        '"Wait," said Sakura. Naruto did not wait.\n\n'
+        '"Naru, stop!" she called. Naru stopped at the top, and Naruto grinned.'
+    )
+    doc = analyse(text)
+    assert _names(doc) == ["Naruto", "Sakura"]
+    assert next(c for c in doc.characters if c.name == "Naruto").mentions == 5
