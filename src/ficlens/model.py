@@ -192,6 +192,7 @@ class Character:
     is_narrator: bool = False
     is_reader: bool = False
     from_cast: bool = False
+    found_by: str = "name"  # "name" (named in the text), "pronoun" (unnamed focal pronoun chain), "tag" (an AO3 character tag), "cast" (--cast)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from ficlens.model import Character, Document, Gender, Mention, MentionKind, Token
+from ficlens.stages.characters.focal import (
+    FocalConfig,
+    chain_id,
+    choose_name,
+    is_chain,
+    name_scores,
+    pick_antecedent,
+    took_chain,
+    unnamed_character,
+)
 from ficlens.stages.characters.reader import reader_character
 from ficlens.stages.names import first_name_gender, honorific_gender, split_name
 from ficlens.stages.speech_verbs import speech_subject
@@ -78,6 +88,11 @@ class CorefConfig:
     first_person_share: float = 0.25
     second_person_share: float = 0.4
     passes: int = 2  # a second pass uses genders learnt from the first one's pronouns
+    # A pronoun no character can carry opens the chain of its gender, which competes as a
+    # candidate and in the end takes the name the story gives it, or becomes "she (unnamed)"
+    # when it holds at least min_chain pronouns (stages/characters/focal.py).
+    focal_chains: bool = True
+    min_chain: int = 3
 
 
 @dataclass
@@ -125,14 +140,17 @@ class CorefStage:
         if second >= cfg.person_min and second > first and second >= cfg.second_person_share * (first + second + third):
             if reader_id is None:
                 reader_id = f"C{len(characters)}"
-                characters.append(reader_character(reader_id))
+                # Made from "you" alone: the story never names the reader.
+                characters.append(replace(reader_character(reader_id), found_by="pronoun"))
 
-        genders = {c.id: c.gender for c in characters}
+        chains = {chain_id(g): g for g in (Gender.FEMALE, Gender.MALE)}
+        genders = {c.id: c.gender for c in characters} | chains
         resolved: dict[int, str | None] = {}
         for _ in range(max(1, cfg.passes)):
             resolved = self._resolve(doc, tokens, in_quote, names, pronouns, genders)
-            genders = _genders(characters, names, tokens, resolved)[0]
+            genders = _genders(characters, names, tokens, resolved)[0] | chains
         resolved = _fill_from_focaliser(doc, tokens, resolved, genders)
+        resolved, characters = _settle_chains(tokens, names, characters, resolved, genders, cfg)
         gender_info = _genders(characters, names, tokens, resolved)[1]
 
         mentions = list(names)
@@ -240,7 +258,7 @@ class CorefStage:
                 total_focus = sum(v for k, v in focus.items() if genders.get(k) == gender) or 1.0
                 in_tag = tok.paragraph in dialogue and speech_subject(tokens, tok.i, tok.i + 1)
                 focus_weight = cfg.tag_focus_weight if in_tag else cfg.focus_weight
-                best, best_score = None, cfg.min_score
+                scores: dict[str, float] = {}
                 for cand in set(salience) | set(focus):
                     g = genders.get(cand, Gender.UNKNOWN)
                     if cand in blocked or not _gender_fits(g, gender):
@@ -250,8 +268,9 @@ class CorefStage:
                         score += focus_weight * focus.get(cand, 0.0) / total_focus
                     else:
                         score *= 0.5  # unknown gender: possible, but less likely than a match
-                    if score > best_score or (score == best_score and best is not None and cand < best):
-                        best, best_score = cand, score
+                    scores[cand] = score
+                chain = chain_id(gender) if cfg.focal_chains else None
+                best = pick_antecedent(scores, cfg.min_score, chain)
             result[index] = best
             if best is not None:
                 salience[best] += _role_weight(tok)
@@ -259,6 +278,37 @@ class CorefStage:
                     focus[best] += 1
                 sentence_mentions[tok.sentence].append((best, head))
         return result
+
+
+def _settle_chains(
+    tokens: list[Token],
+    names: list[Mention],
+    characters: list[Character],
+    resolved: dict[int, str | None],
+    genders: dict[str, Gender],
+    cfg: CorefConfig,
+) -> tuple[dict[int, str | None], list[Character]]:
+    """Each pronoun chain takes the name the story gives it, becomes an unnamed character,
+    or (too short to be a person) goes back to unresolved."""
+    focal = FocalConfig(min_chain=cfg.min_chain)
+    out = dict(resolved)
+    characters = list(characters)
+    named_in_text = {m.character_id for m in names if m.kind == MentionKind.NAME}
+    for gender in (Gender.FEMALE, Gender.MALE):
+        cid = chain_id(gender)
+        chain = [i for i, c in resolved.items() if c == cid]
+        if not chain:
+            continue
+        target = choose_name(name_scores(chain, gender, tokens, names, characters, genders, focal), focal)
+        if target is not None:
+            characters = [took_chain(c, c.id in named_in_text) if c.id == target else c for c in characters]
+        elif len(chain) >= focal.min_chain:
+            target = f"C{len(characters)}"
+            characters.append(unnamed_character(target, gender))
+        for i in chain:
+            out[i] = target
+    assert not any(is_chain(c) for c in out.values())
+    return out, characters
 
 
 def _fill_from_focaliser(
@@ -401,5 +451,13 @@ def _narrator(
             return characters, target.id
     name = None if best is None else best[1].title()
     cid = f"C{len(characters)}"
-    characters.append(Character(id=cid, name=name or "Narrator", aliases=(name,) if name else (), is_narrator=True))
+    characters.append(
+        Character(
+            id=cid,
+            name=name or "Narrator",
+            aliases=(name,) if name else (),
+            is_narrator=True,
+            found_by="name" if name else "pronoun",  # a narrator only "I" shows
+        )
+    )
     return characters, cid

@@ -1,0 +1,142 @@
+"""Focal pronoun chains: the character a story follows as "she" or "he", named late or never.
+
+The coref stage (``ficlens.stages.coref``) calls these functions; they hold no state and
+take the candidate scores as input, so a learned mention ranker can replace the salience
+scores without touching the decisions here:
+
+1. ``pick_antecedent``: a third-person pronoun goes to the best candidate scoring at least
+   the threshold; when none does, it opens (or continues) the *chain* of its gender, a
+   stand-in entity (``chain_id(gender)``) that then competes like any character. A man
+   named a few times therefore no longer takes the "she" of a woman the story has not
+   named yet: her chain is the salient female candidate.
+2. ``name_scores`` + ``choose_name``: after resolution, a chain takes a character's name when
+   the story names it. Evidence for a character being the chain: its name as a narration
+   subject in a sentence that holds none of the chain's (non-possessive) pronouns
+   ("Elena closes her eyes"), a vocative in the dialogue, a ``--cast`` entry or AO3 tag of
+   that gender. Evidence against: its name in a sentence with one of the chain's pronouns
+   ("She thinks of Lily", "Kael watches her": two people). A character of the other gender
+   never takes a chain. The best unique positive score wins, wherever the name comes.
+3. ``unnamed_character``: a chain no name takes, and long enough to be a person, becomes a
+   character of its own ("she (unnamed)"), gender from the pronoun, ``found_by="pronoun"``.
+
+``found_by`` of a character that took a chain: it stays what it was ("name") when the name
+is in the text; a cast or tag entry the text never names becomes ``"pronoun"``: the text
+found that person only through the pronoun chain, and the name came from outside.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+from ficlens.model import Character, Gender, Mention, MentionKind, Token
+
+CHAIN_PREFIX = "~"
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_CLOSERS = frozenset({",", "!", "?", ".", '"', "”", "'", "’"})
+_OPENERS = frozenset({",", '"', "“", "'", "‘"})
+_PRONOUN_OF = {Gender.FEMALE: "she", Gender.MALE: "he"}
+
+
+@dataclass(frozen=True)
+class FocalConfig:
+    subject_evidence: float = 2.0  # a narration subject name with no chain pronoun beside it
+    vocative_evidence: float = 1.0  # the name called in dialogue
+    cast_evidence: float = 3.0  # a --cast entry or AO3 tag of the chain's gender
+    apart_evidence: float = -3.0  # the name beside one of the chain's pronouns: two people
+    min_name_score: float = 2.0
+    # A chain no name takes becomes a character from this many narration pronouns; a
+    # shorter one is left unresolved.
+    min_chain: int = 3
+
+
+def chain_id(gender: Gender) -> str:
+    return f"{CHAIN_PREFIX}{gender}"
+
+
+def is_chain(cid: str | None) -> bool:
+    return cid is not None and cid.startswith(CHAIN_PREFIX)
+
+
+def pick_antecedent(scores: Mapping[str, float], min_score: float, chain: str | None) -> str | None:
+    """The best candidate scoring at least ``min_score`` (ties: smallest id); else ``chain``.
+
+    ``chain`` is the id of the chain the pronoun opens or continues (None: stay unresolved).
+    """
+    best: str | None = None
+    best_score = min_score
+    for cand in sorted(scores):
+        if scores[cand] > best_score or (best is None and scores[cand] == best_score):
+            best, best_score = cand, scores[cand]
+    return best if best is not None else chain
+
+
+def name_scores(
+    chain_tokens: Iterable[int],
+    gender: Gender,
+    tokens: list[Token],
+    names: list[Mention],
+    characters: list[Character],
+    genders: Mapping[str, Gender],
+    config: FocalConfig | None = None,
+) -> dict[str, float]:
+    """Evidence that each named character of a fitting gender is the chain (see the module doc)."""
+    cfg = config or FocalConfig()
+    apart_sentences = {
+        tokens[i].sentence for i in chain_tokens if not (tokens[i].tag == "PRP$" or tokens[i].dep == "poss")
+    }
+    fits = {
+        c.id
+        for c in characters
+        if not (c.is_narrator or c.is_reader) and genders.get(c.id, c.gender) in (gender, Gender.UNKNOWN)
+    }
+    scores: dict[str, float] = {}
+    for m in names:
+        cid = m.character_id
+        if cid not in fits or m.kind != MentionKind.NAME:
+            continue
+        if m.in_quote:
+            before = tokens[m.start_token - 1].text if m.start_token > 0 else ""
+            after = tokens[m.end_token_excl].text if m.end_token_excl < len(tokens) else ""
+            if before in _OPENERS and after in _CLOSERS:
+                scores[cid] = scores.get(cid, 0.0) + cfg.vocative_evidence
+            continue
+        if m.sentence in apart_sentences or tokens[m.start_token].sentence in apart_sentences:
+            scores[cid] = scores.get(cid, 0.0) + cfg.apart_evidence
+        elif any(tokens[i].dep in _SUBJECT_DEPS for i in range(m.start_token, m.end_token_excl)):
+            scores[cid] = scores.get(cid, 0.0) + cfg.subject_evidence
+    for c in characters:
+        if c.id in fits and c.from_cast and c.gender == gender:
+            scores[c.id] = scores.get(c.id, 0.0) + cfg.cast_evidence
+    return scores
+
+
+def choose_name(scores: Mapping[str, float], config: FocalConfig | None = None) -> str | None:
+    """The one character with the best score, when that score reaches the threshold; a tie names none."""
+    cfg = config or FocalConfig()
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < cfg.min_name_score:
+        return None
+    if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+        return None
+    return ranked[0][0]
+
+
+def unnamed_character(cid: str, gender: Gender) -> Character:
+    """A focal character the story never names, shown by its pronoun."""
+    return Character(
+        id=cid,
+        name=f"{_PRONOUN_OF.get(gender, 'they')} (unnamed)",
+        gender=gender,
+        gender_confidence=0.9,
+        found_by="pronoun",
+    )
+
+
+def took_chain(character: Character, named_in_text: bool) -> Character:
+    """A character that took a chain: gender from the chain's pronouns when it had none;
+    ``found_by`` "pronoun" when the text never names it (its name came from a cast or tag)."""
+    out = character
+    if not named_in_text:
+        out = replace(out, found_by="pronoun")
+    return out
