@@ -90,9 +90,10 @@ class CorefConfig:
     passes: int = 2  # a second pass uses genders learnt from the first one's pronouns
     # A pronoun no character can carry opens the chain of its gender, which competes as a
     # candidate and in the end takes the name the story gives it, or becomes "she (unnamed)"
-    # when it holds at least min_chain pronouns (stages/characters/focal.py).
+    # when it holds at least min_chain pronouns (stages/characters/focal.py); a shorter chain
+    # is no person: its pronouns go back to the best character over min_score, if any.
     focal_chains: bool = True
-    min_chain: int = 3
+    min_chain: int = 6
 
 
 @dataclass
@@ -146,9 +147,12 @@ class CorefStage:
         chains = {chain_id(g): g for g in (Gender.FEMALE, Gender.MALE)}
         genders = {c.id: c.gender for c in characters} | chains
         resolved: dict[int, str | None] = {}
+        fallback: dict[int, str | None] = {}
         for _ in range(max(1, cfg.passes)):
-            resolved = self._resolve(doc, tokens, in_quote, names, pronouns, genders)
+            fallback = {}
+            resolved = self._resolve(doc, tokens, in_quote, names, pronouns, genders, fallback)
             genders = _genders(characters, names, tokens, resolved)[0] | chains
+        resolved = _drop_short_chains(resolved, fallback, cfg.min_chain)
         resolved = _fill_from_focaliser(doc, tokens, resolved, genders)
         resolved, characters = _settle_chains(tokens, names, characters, resolved, genders, cfg)
         gender_info = _genders(characters, names, tokens, resolved)[1]
@@ -195,8 +199,12 @@ class CorefStage:
         names: list[Mention],
         pronouns: list[Token],
         genders: dict[str, Gender],
+        fallback: dict[int, str | None] | None = None,
     ) -> dict[int, str | None]:
-        """One left-to-right pass; returns pronoun token index -> character id (or None)."""
+        """One left-to-right pass; returns pronoun token index -> character id (or None).
+
+        ``fallback`` receives, for each pronoun given to a chain, the best character over
+        ``min_score`` (None when none is), for a chain too short to be a person."""
         cfg = self.config
         events: list[tuple[int, int, str | None, Mention | None]] = []
         for m in names:
@@ -271,6 +279,9 @@ class CorefStage:
                     scores[cand] = score
                 chain = chain_id(gender) if cfg.focal_chains else None
                 best = pick_antecedent(scores, cfg.min_score, chain)
+                if fallback is not None and is_chain(best):
+                    rest = {k: v for k, v in scores.items() if not is_chain(k)}
+                    fallback[index] = pick_antecedent(rest, cfg.min_score, None)
             result[index] = best
             if best is not None:
                 salience[best] += _role_weight(tok)
@@ -278,6 +289,15 @@ class CorefStage:
                     focus[best] += 1
                 sentence_mentions[tok.sentence].append((best, head))
         return result
+
+
+def _drop_short_chains(
+    resolved: dict[int, str | None], fallback: dict[int, str | None], min_chain: int
+) -> dict[int, str | None]:
+    """A chain of fewer than ``min_chain`` pronouns is no person: each of its pronouns goes to
+    the best character it had over the threshold (``fallback``), or back to unresolved."""
+    sizes = Counter(c for c in resolved.values() if is_chain(c))
+    return {i: (fallback.get(i) if is_chain(c) and sizes[c] < min_chain else c) for i, c in resolved.items()}
 
 
 def _settle_chains(
@@ -288,8 +308,8 @@ def _settle_chains(
     genders: dict[str, Gender],
     cfg: CorefConfig,
 ) -> tuple[dict[int, str | None], list[Character]]:
-    """Each pronoun chain takes the name the story gives it, becomes an unnamed character,
-    or (too short to be a person) goes back to unresolved."""
+    """Each pronoun chain (long enough to be a person: ``_drop_short_chains`` ran) takes the
+    name the story gives it or becomes an unnamed character."""
     focal = FocalConfig(min_chain=cfg.min_chain)
     out = dict(resolved)
     characters = list(characters)
@@ -299,10 +319,11 @@ def _settle_chains(
         chain = [i for i, c in resolved.items() if c == cid]
         if not chain:
             continue
-        target = choose_name(name_scores(chain, gender, tokens, names, characters, genders, focal), focal)
+        scores = name_scores(chain, gender, tokens, names, characters, genders, focal)
+        target = choose_name(scores, focal)
         if target is not None:
             characters = [took_chain(c, c.id in named_in_text) if c.id == target else c for c in characters]
-        elif len(chain) >= focal.min_chain:
+        else:
             target = f"C{len(characters)}"
             characters.append(unnamed_character(target, gender))
         for i in chain:

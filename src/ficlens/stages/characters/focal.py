@@ -35,6 +35,7 @@ CHAIN_PREFIX = "~"
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _CLOSERS = frozenset({",", "!", "?", ".", '"', "”", "'", "’"})
 _OPENERS = frozenset({",", '"', "“", "'", "‘"})
+_NAMING_VERBS = frozenset({"call", "name", "christen", "dub"})
 _PRONOUN_OF = {Gender.FEMALE: "she", Gender.MALE: "he"}
 
 
@@ -44,6 +45,7 @@ class FocalConfig:
     vocative_evidence: float = 1.0  # the name called in dialogue
     cast_evidence: float = 3.0  # a --cast entry or AO3 tag of the chain's gender
     apart_evidence: float = -3.0  # the name beside one of the chain's pronouns: two people
+    naming_evidence: float = 4.0  # "called her Maud", "her name was Maud"
     min_name_score: float = 2.0
     # A chain no name takes becomes a character from this many narration pronouns; a
     # shorter one is left unresolved.
@@ -82,6 +84,7 @@ def name_scores(
 ) -> dict[str, float]:
     """Evidence that each named character of a fitting gender is the chain (see the module doc)."""
     cfg = config or FocalConfig()
+    chain_set = set(chain_tokens)
     apart_sentences = {
         tokens[i].sentence for i in chain_tokens if not (tokens[i].tag == "PRP$" or tokens[i].dep == "poss")
     }
@@ -101,7 +104,9 @@ def name_scores(
             if before in _OPENERS and after in _CLOSERS:
                 scores[cid] = scores.get(cid, 0.0) + cfg.vocative_evidence
             continue
-        if m.sentence in apart_sentences or tokens[m.start_token].sentence in apart_sentences:
+        if _names_the_chain(m, chain_set, tokens):
+            scores[cid] = scores.get(cid, 0.0) + cfg.naming_evidence
+        elif m.sentence in apart_sentences or tokens[m.start_token].sentence in apart_sentences:
             scores[cid] = scores.get(cid, 0.0) + cfg.apart_evidence
         elif any(tokens[i].dep in _SUBJECT_DEPS for i in range(m.start_token, m.end_token_excl)):
             scores[cid] = scores.get(cid, 0.0) + cfg.subject_evidence
@@ -109,6 +114,21 @@ def name_scores(
         if c.id in fits and c.from_cast and c.gender == gender:
             scores[c.id] = scores.get(c.id, 0.0) + cfg.cast_evidence
     return scores
+
+
+def _names_the_chain(m: Mention, chain: set[int], tokens: list[Token]) -> bool:
+    """The name right after "<verb to call/name> <chain pronoun>" or "<chain pronoun> name is"."""
+    for i in range(max(0, m.start_token - 4), m.start_token):
+        if i not in chain:
+            continue
+        between = tokens[i + 1 : m.start_token]
+        # By position: the small parser often reads "called her Maud" as "her Maud".
+        verb = tokens[i - 1].lemma.lower() if i > 0 else ""
+        if verb in _NAMING_VERBS and len(between) <= 1:
+            return True  # "called her Maud", "named him Pip"
+        if between and between[0].lemma.lower() == "name" and len(between) <= 3:
+            return True  # "her name was Maud", "his name is Pip"
+    return False
 
 
 def choose_name(scores: Mapping[str, float], config: FocalConfig | None = None) -> str | None:
