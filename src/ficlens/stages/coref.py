@@ -18,9 +18,17 @@ clause is excluded ("Mary looked at her" is not Mary). I/me/my outside quotes go
 Narrator in first-person stories; "you" outside quotes to a Reader in second-person ones.
 In-quote I/you are marked with no character: the speakers stage fills them once it knows
 who speaks.
-They/them are marked and left unresolved. A pronoun no salience reaches (a story
-that says "she" for a page before naming her) goes to the scene's clear focaliser of
-that gender. The narrator takes a name from "my name is X", or from vocatives in
+They/them are marked and left unresolved. A he/she no character of that gender can
+carry (no candidate reaches ``min_score``) opens the *chain* of its gender, which then
+competes as a candidate with its own salience and focus; after resolution a chain of at
+least ``min_chain`` pronouns takes the name the story gives it (last line or first) or
+becomes "she (unnamed)" / "he (unnamed)" (``found_by="pronoun"``); a shorter one gives its
+pronouns back to the best character over the threshold (``stages/characters/focal.py``).
+Genders: a pronoun goes to a character of unknown gender only at half its score, and the
+chain of the other gender never merges into a character of known gender, so a man named a
+few times no longer takes a pronoun-only woman's "she" and her gender. A pronoun still
+open (a story that says "she" for a page before naming her) goes to the scene's clear
+focaliser of that gender. The narrator takes a name from "my name is X", or from vocatives in
 paragraphs where the narrator does not speak, when that name is (nearly) never used
 in narration, where the narrator would say "I" ("Come on, Jonah." once is enough).
 """
