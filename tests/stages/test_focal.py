@@ -261,3 +261,26 @@ def test_without_chains_the_old_failure_comes_back(analyse):
     doc = analyse(NEVER_PAST, coref=CorefConfig(focal_chains=False))
     kael = _named(doc, "Kael")
     assert any(m.character_id == kael.id for m in _narration_pronouns(doc, SHE))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("ending", "named"),
+    [
+        # Kael says her name to her: the chain is Maren.
+        ('He looks up from the letter. "Goodnight, Maren," he says.\n', True),
+        # She says the name: Maren is someone she talks to (or about), not her.
+        ('She looks up from the letter. "Goodnight, Maren," she says.\n', False),
+        # "Her name was ...": the chain's name, even in a sentence with her pronoun.
+        ("Her name was Maren Holt, and she would stay.\n", True),
+    ],
+)
+def test_a_late_name_from_a_vocative_or_her_name_is(analyse, ending, named):
+    doc = analyse(NEVER_PAST + "\n" + ending)
+    maren = next((c for c in doc.characters if c.name.startswith("Maren")), None)
+    chain_holder = {m.character_id for m in _narration_pronouns(doc, ("she",))}
+    if named:
+        assert maren is not None and chain_holder == {maren.id} and maren.gender == Gender.FEMALE
+        assert not any(c.name == "she (unnamed)" for c in doc.characters)
+    else:
+        assert chain_holder == {_named(doc, "she (unnamed)").id}

@@ -36,13 +36,22 @@ _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _CLOSERS = frozenset({",", "!", "?", ".", '"', "”", "'", "’"})
 _OPENERS = frozenset({",", '"', "“", "'", "‘"})
 _NAMING_VERBS = frozenset({"call", "name", "christen", "dub"})
+_OTHER_PRONOUNS = {
+    Gender.FEMALE: frozenset({"he", "him", "his"}),
+    Gender.MALE: frozenset({"she", "her", "hers"}),
+}
 _PRONOUN_OF = {Gender.FEMALE: "she", Gender.MALE: "he"}
 
 
 @dataclass(frozen=True)
 class FocalConfig:
     subject_evidence: float = 2.0  # a narration subject name with no chain pronoun beside it
-    vocative_evidence: float = 1.0  # the name called in dialogue
+    # The name called in dialogue: in a paragraph whose narration holds someone else (a
+    # pronoun of the other gender, another name) it is most likely said to the chain; in a
+    # paragraph whose narration holds the chain it is most likely the chain talking to them.
+    vocative_evidence: float = 1.0
+    vocative_to_chain_evidence: float = 2.0
+    vocative_by_chain_evidence: float = -1.0
     cast_evidence: float = 3.0  # a --cast entry or AO3 tag of the chain's gender
     apart_evidence: float = -3.0  # the name beside one of the chain's pronouns: two people
     naming_evidence: float = 4.0  # "called her Maud", "her name was Maud"
@@ -93,6 +102,16 @@ def name_scores(
         for c in characters
         if not (c.is_narrator or c.is_reader) and genders.get(c.id, c.gender) in (gender, Gender.UNKNOWN)
     }
+    # Paragraphs where the chain acts ("she breathes"), not where it is acted on ("her hand").
+    chain_paragraphs = {tokens[i].paragraph for i in chain_set if tokens[i].dep in _SUBJECT_DEPS}
+    other_words = _OTHER_PRONOUNS.get(gender, frozenset())
+    others: dict[int, set[str]] = {}  # paragraph -> other people in its narration
+    for m in names:
+        if not m.in_quote and m.character_id:
+            others.setdefault(tokens[m.start_token].paragraph, set()).add(m.character_id)
+    for t in tokens:
+        if t.text.lower() in other_words and t.tag in ("PRP", "PRP$") and t.i not in chain_set:
+            others.setdefault(t.paragraph, set()).add(t.text.lower())
     scores: dict[str, float] = {}
     for m in names:
         cid = m.character_id
@@ -102,7 +121,14 @@ def name_scores(
             before = tokens[m.start_token - 1].text if m.start_token > 0 else ""
             after = tokens[m.end_token_excl].text if m.end_token_excl < len(tokens) else ""
             if before in _OPENERS and after in _CLOSERS:
-                scores[cid] = scores.get(cid, 0.0) + cfg.vocative_evidence
+                paragraph = tokens[m.start_token].paragraph
+                if paragraph in chain_paragraphs:
+                    evidence = cfg.vocative_by_chain_evidence
+                elif others.get(paragraph, set()) - {cid}:
+                    evidence = cfg.vocative_to_chain_evidence
+                else:
+                    evidence = cfg.vocative_evidence
+                scores[cid] = scores.get(cid, 0.0) + evidence
             continue
         if _names_the_chain(m, chain_set, tokens):
             scores[cid] = scores.get(cid, 0.0) + cfg.naming_evidence
