@@ -190,18 +190,3 @@ def test_speech_tag_pronoun_follows_the_talk_not_the_focaliser(nlp):
     assert shes[-1].character_id == vane.id
     # Narration outside dialogue keeps the focaliser bonus.
     assert [m.character_id for m in shes[:-1]] == [nell.id] * 6
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    ("text", "gender"),
-    [
-        # One "she" is no evidence: it reached Vex only because Vex's gender was open.
-        ("Vex Arran opened the gate. She waved.", Gender.UNKNOWN),
-        # Two are.
-        ("Vex Arran opened the gate. She waved. She smiled.", Gender.FEMALE),
-    ],
-)
-def test_one_pronoun_does_not_gender_an_ungendered_name(analyse, text, gender):
-    doc = analyse(text)
-    assert next(c for c in doc.characters if c.name == "Vex Arran").gender == gender

@@ -404,8 +404,7 @@ def _gender_fits(candidate: Gender, wanted: Gender) -> bool:
 def _genders(
     characters: list[Character], names: list[Mention], tokens: list[Token], resolved: dict[int, str | None]
 ) -> tuple[dict[str, Gender], dict[str, tuple[Gender, float]]]:
-    """Honorifics weigh 3, resolved pronouns 1 (at least 2 of them for a character the
-    characters stage left ungendered); a first-name hint only breaks a tie of nothing."""
+    """Honorifics weigh 3, resolved pronouns 1; a first-name hint only breaks a tie of nothing."""
     votes: dict[str, Counter[Gender]] = defaultdict(Counter)
     for m in names:
         if m.character_id and m.kind == MentionKind.NAME:
@@ -419,9 +418,7 @@ def _genders(
     info: dict[str, tuple[Gender, float]] = {}
     for c in characters:
         v = votes.get(c.id)
-        # One pronoun is no evidence for a name nothing else genders: it may have reached
-        # the character only because its gender was open ("Darth Vader: female" from one "her").
-        if v and (sum(v.values()) >= 2 or c.gender != Gender.UNKNOWN):
+        if v:
             gender, top = v.most_common(1)[0]
             total = sum(v.values())
             confidence = round((top / total) * (1.0 - 1.0 / (1.0 + total)), 3)
