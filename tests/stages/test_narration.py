@@ -13,6 +13,7 @@ import pytest
 from ficlens.model import (
     Character,
     Document,
+    Gender,
     Mention,
     MentionKind,
     Person,
@@ -307,3 +308,41 @@ def test_second_person_without_reader_character(segment, stage):
     text = "You open the door. You see the garden. You step outside and you breathe."
     (n,) = stage(build(segment, text)).narration
     assert (n.person, n.tense, n.pov_character_id) == (Person.SECOND, Tense.PRESENT, None)
+
+
+# CC0, written for this test. Coref has (wrongly) put the "she" of the narration on Tom, a
+# man; the narration's inner life is a woman's, so Tom cannot be this scene's point of view.
+SHE_NARRATION = (
+    "Ada stood at the window. She felt the cold glass. She wondered where the boat was. "
+    "Her heart beat fast. She knew Tom would come. Tom waved from the quay."
+)
+
+
+@pytest.mark.parametrize(
+    ("genders", "expected"),
+    [
+        # Tom is known to be a man: the point of view goes to the woman.
+        ((Gender.MALE, Gender.FEMALE), "C1"),
+        # Nothing says Tom is a man: the evidence coref gave him stands.
+        ((Gender.UNKNOWN, Gender.FEMALE), "C0"),
+    ],
+)
+def test_a_he_character_is_not_the_pov_of_she_narration(segment, stage, genders, expected):
+    characters = [
+        Character(id="C0", name="Tom", gender=genders[0]),
+        Character(id="C1", name="Ada", gender=genders[1]),
+    ]
+    doc = build(
+        segment, SHE_NARRATION, names={"Tom": "C0", "Ada": "C1"},
+        pronouns={"she": "C0", "her": "C0"}, characters=characters,
+    )
+    (n,) = stage(doc).narration
+    assert n.pov_character_id == expected
+
+
+def test_she_narration_with_only_a_man_has_no_pov(segment, stage):
+    characters = [Character(id="C0", name="Tom", gender=Gender.MALE)]
+    doc = build(segment, SHE_NARRATION.replace("Ada", "The girl"), names={"Tom": "C0"},
+                pronouns={"she": "C0", "her": "C0"}, characters=characters)
+    (n,) = stage(doc).narration
+    assert n.pov_character_id is None

@@ -18,9 +18,17 @@ clause is excluded ("Mary looked at her" is not Mary). I/me/my outside quotes go
 Narrator in first-person stories; "you" outside quotes to a Reader in second-person ones.
 In-quote I/you are marked with no character: the speakers stage fills them once it knows
 who speaks.
-They/them are marked and left unresolved. A pronoun no salience reaches (a story
-that says "she" for a page before naming her) goes to the scene's clear focaliser of
-that gender. The narrator takes a name from "my name is X", or from vocatives in
+They/them are marked and left unresolved. A he/she no character of that gender can
+carry (no candidate reaches ``min_score``) opens the *chain* of its gender, which then
+competes as a candidate with its own salience and focus; after resolution a chain of at
+least ``min_chain`` pronouns takes the name the story gives it (last line or first) or
+becomes "she (unnamed)" / "he (unnamed)" (``found_by="pronoun"``); a shorter one gives its
+pronouns back to the best character over the threshold (``stages/characters/focal.py``).
+Genders: a pronoun goes to a character of unknown gender only at half its score, and the
+chain of the other gender never merges into a character of known gender, so a man named a
+few times no longer takes a pronoun-only woman's "she" and her gender. A pronoun still
+open (a story that says "she" for a page before naming her) goes to the scene's clear
+focaliser of that gender. The narrator takes a name from "my name is X", or from vocatives in
 paragraphs where the narrator does not speak, when that name is (nearly) never used
 in narration, where the narrator would say "I" ("Come on, Jonah." once is enough).
 """
@@ -32,6 +40,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from ficlens.model import Character, Document, Gender, Mention, MentionKind, Token
+from ficlens.stages.characters.focal import (
+    FocalConfig,
+    chain_id,
+    choose_name,
+    is_chain,
+    name_scores,
+    pick_antecedent,
+    took_chain,
+    unnamed_character,
+)
 from ficlens.stages.characters.reader import reader_character
 from ficlens.stages.names import first_name_gender, honorific_gender, split_name
 from ficlens.stages.speech_verbs import speech_subject
@@ -78,6 +96,12 @@ class CorefConfig:
     first_person_share: float = 0.25
     second_person_share: float = 0.4
     passes: int = 2  # a second pass uses genders learnt from the first one's pronouns
+    # A pronoun no character can carry opens the chain of its gender, which competes as a
+    # candidate and in the end takes the name the story gives it, or becomes "she (unnamed)"
+    # when it holds at least min_chain pronouns (stages/characters/focal.py); a shorter chain
+    # is no person: its pronouns go back to the best character over min_score, if any.
+    focal_chains: bool = True
+    min_chain: int = 6
 
 
 @dataclass
@@ -125,14 +149,20 @@ class CorefStage:
         if second >= cfg.person_min and second > first and second >= cfg.second_person_share * (first + second + third):
             if reader_id is None:
                 reader_id = f"C{len(characters)}"
-                characters.append(reader_character(reader_id))
+                # Made from "you" alone: the story never names the reader.
+                characters.append(replace(reader_character(reader_id), found_by="pronoun"))
 
-        genders = {c.id: c.gender for c in characters}
+        chains = {chain_id(g): g for g in (Gender.FEMALE, Gender.MALE)}
+        genders = {c.id: c.gender for c in characters} | chains
         resolved: dict[int, str | None] = {}
+        fallback: dict[int, str | None] = {}
         for _ in range(max(1, cfg.passes)):
-            resolved = self._resolve(doc, tokens, in_quote, names, pronouns, genders)
-            genders = _genders(characters, names, tokens, resolved)[0]
+            fallback = {}
+            resolved = self._resolve(doc, tokens, in_quote, names, pronouns, genders, fallback)
+            genders = _genders(characters, names, tokens, resolved)[0] | chains
+        resolved = _drop_short_chains(resolved, fallback, cfg.min_chain)
         resolved = _fill_from_focaliser(doc, tokens, resolved, genders)
+        resolved, characters = _settle_chains(tokens, names, characters, resolved, genders, cfg)
         gender_info = _genders(characters, names, tokens, resolved)[1]
 
         mentions = list(names)
@@ -177,8 +207,12 @@ class CorefStage:
         names: list[Mention],
         pronouns: list[Token],
         genders: dict[str, Gender],
+        fallback: dict[int, str | None] | None = None,
     ) -> dict[int, str | None]:
-        """One left-to-right pass; returns pronoun token index -> character id (or None)."""
+        """One left-to-right pass; returns pronoun token index -> character id (or None).
+
+        ``fallback`` receives, for each pronoun given to a chain, the best character over
+        ``min_score`` (None when none is), for a chain too short to be a person."""
         cfg = self.config
         events: list[tuple[int, int, str | None, Mention | None]] = []
         for m in names:
@@ -240,7 +274,7 @@ class CorefStage:
                 total_focus = sum(v for k, v in focus.items() if genders.get(k) == gender) or 1.0
                 in_tag = tok.paragraph in dialogue and speech_subject(tokens, tok.i, tok.i + 1)
                 focus_weight = cfg.tag_focus_weight if in_tag else cfg.focus_weight
-                best, best_score = None, cfg.min_score
+                scores: dict[str, float] = {}
                 for cand in set(salience) | set(focus):
                     g = genders.get(cand, Gender.UNKNOWN)
                     if cand in blocked or not _gender_fits(g, gender):
@@ -250,8 +284,12 @@ class CorefStage:
                         score += focus_weight * focus.get(cand, 0.0) / total_focus
                     else:
                         score *= 0.5  # unknown gender: possible, but less likely than a match
-                    if score > best_score or (score == best_score and best is not None and cand < best):
-                        best, best_score = cand, score
+                    scores[cand] = score
+                chain = chain_id(gender) if cfg.focal_chains else None
+                best = pick_antecedent(scores, cfg.min_score, chain)
+                if fallback is not None and is_chain(best):
+                    rest = {k: v for k, v in scores.items() if not is_chain(k)}
+                    fallback[index] = pick_antecedent(rest, cfg.min_score, None)
             result[index] = best
             if best is not None:
                 salience[best] += _role_weight(tok)
@@ -259,6 +297,47 @@ class CorefStage:
                     focus[best] += 1
                 sentence_mentions[tok.sentence].append((best, head))
         return result
+
+
+def _drop_short_chains(
+    resolved: dict[int, str | None], fallback: dict[int, str | None], min_chain: int
+) -> dict[int, str | None]:
+    """A chain of fewer than ``min_chain`` pronouns is no person: each of its pronouns goes to
+    the best character it had over the threshold (``fallback``), or back to unresolved."""
+    sizes = Counter(c for c in resolved.values() if is_chain(c))
+    return {i: (fallback.get(i) if is_chain(c) and sizes[c] < min_chain else c) for i, c in resolved.items()}
+
+
+def _settle_chains(
+    tokens: list[Token],
+    names: list[Mention],
+    characters: list[Character],
+    resolved: dict[int, str | None],
+    genders: dict[str, Gender],
+    cfg: CorefConfig,
+) -> tuple[dict[int, str | None], list[Character]]:
+    """Each pronoun chain (long enough to be a person: ``_drop_short_chains`` ran) takes the
+    name the story gives it or becomes an unnamed character."""
+    focal = FocalConfig(min_chain=cfg.min_chain)
+    out = dict(resolved)
+    characters = list(characters)
+    named_in_text = {m.character_id for m in names if m.kind == MentionKind.NAME}
+    for gender in (Gender.FEMALE, Gender.MALE):
+        cid = chain_id(gender)
+        chain = [i for i, c in resolved.items() if c == cid]
+        if not chain:
+            continue
+        scores = name_scores(chain, gender, tokens, names, characters, genders, focal)
+        target = choose_name(scores, focal)
+        if target is not None:
+            characters = [took_chain(c, c.id in named_in_text) if c.id == target else c for c in characters]
+        else:
+            target = f"C{len(characters)}"
+            characters.append(unnamed_character(target, gender))
+        for i in chain:
+            out[i] = target
+    assert not any(is_chain(c) for c in out.values())
+    return out, characters
 
 
 def _fill_from_focaliser(
@@ -401,5 +480,13 @@ def _narrator(
             return characters, target.id
     name = None if best is None else best[1].title()
     cid = f"C{len(characters)}"
-    characters.append(Character(id=cid, name=name or "Narrator", aliases=(name,) if name else (), is_narrator=True))
+    characters.append(
+        Character(
+            id=cid,
+            name=name or "Narrator",
+            aliases=(name,) if name else (),
+            is_narrator=True,
+            found_by="name" if name else "pronoun",  # a narrator only "I" shows
+        )
+    )
     return characters, cid

@@ -67,6 +67,7 @@ from typing import Any
 from ficlens.model import (
     NON_WORD_POS,
     Document,
+    Gender,
     NarrationFlag,
     Person,
     SceneNarration,
@@ -80,6 +81,7 @@ _FIRST_SINGULAR = frozenset({"i", "me", "my", "mine", "myself"})
 _SECOND = frozenset({"you", "your", "yours", "yourself", "yourselves", "ya", "thee", "thou", "thy"})
 _THIRD = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
 _AGENT_PRONOUNS = frozenset({"i", "we", "you", "he", "she", "they"})
+_PRONOUN_GENDER = {"she": Gender.FEMALE, "her": Gender.FEMALE, "he": Gender.MALE, "his": Gender.MALE, "him": Gender.MALE}
 _PLACEHOLDERS = frozenset({"y/n", "(y/n)", "[y/n]", "{y/n}"})
 
 _PRESENT_MODALS = frozenset({"will", "'ll", "wo", "shall", "can", "ca"})
@@ -147,6 +149,10 @@ class NarrationConfig:
     # Evidence weights for the third-person focaliser.
     subject_weight: float = 0.2
     free_indirect_weight: float = 0.5
+    # A scene whose inner-life pronouns are this often one gender (and at least this many)
+    # takes its point of view among characters of that gender or of unknown gender.
+    pov_gender_min_share: float = 0.75
+    pov_gender_min_evidence: int = 3
 
 
 @dataclass
@@ -170,6 +176,8 @@ class _Sent:
     focal: list[str] = field(default_factory=list)  # character ids with inner-life evidence
     subjects: list[str] = field(default_factory=list)  # character ids of narration subjects
     first_chars: list[str] = field(default_factory=list)  # characters "I" resolves to
+    # The gender of each she/he (her/his) that carries inner-life evidence, resolved or not.
+    focal_genders: list[Gender] = field(default_factory=list)
 
     @property
     def person(self) -> Person | None:
@@ -320,10 +328,14 @@ class NarrationStage:
                 head = tokens[t.head] if 0 <= t.head < n else t
                 if not (t.dep == "ccomp" and head.lemma.lower() in _PERCEPTION):
                     subj = subject(idx)
+                    if subj is not None:
+                        _focal_gender(s, tokens[subj].text)
                     if subj is not None and char_at[subj]:
                         s.focal.append(char_at[subj])  # type: ignore[arg-type]
             elif t.pos == "NOUN" and lemma in _INTERIOR:
                 owner = poss_of.get(idx)
+                if owner is not None:
+                    _focal_gender(s, tokens[owner].text)
                 if owner is not None and char_at[owner]:
                     s.focal.append(char_at[owner])  # type: ignore[arg-type]
         return sents
@@ -383,7 +395,8 @@ class NarrationStage:
         share = (past if tense is Tense.PAST else present) / total if total else 0.5
         tense_conf = max(0.0, 0.5 + (share - 0.5) * total / (total + 3)) if total else 0.0
 
-        pov, pov_conf = self._pov(sents, person, narrator, reader)
+        genders = {c.id: c.gender for c in doc.characters}
+        pov, pov_conf = self._pov(sents, person, narrator, reader, genders)
         flags: list[NarrationFlag] = []
         if total and share >= cfg.slip_scene_min_share and total >= cfg.min_tense_verbs:
             flags += self._tense_flags(doc, sents, tense)
@@ -411,7 +424,12 @@ class NarrationStage:
         )
 
     def _pov(
-        self, sents: list[_Sent], person: Person, narrator: str | None, reader: str | None
+        self,
+        sents: list[_Sent],
+        person: Person,
+        narrator: str | None,
+        reader: str | None,
+        genders: dict[str, Gender] | None = None,
     ) -> tuple[str | None, float]:
         if person is Person.FIRST:
             resolved = Counter(c for s in sents for c in s.first_chars)
@@ -435,6 +453,13 @@ class NarrationStage:
                 scores[c] += self.config.subject_weight
             if s.exclaim and not s.focal and current is not None:
                 scores[current] += self.config.free_indirect_weight
+        # The focal chain's pronoun decides whose inner life this is: a character known to be
+        # "he" cannot be the point of view of "she" narration, whatever coref linked to it.
+        focal_gender = _dominant(Counter(g for s in sents for g in s.focal_genders), self.config)
+        if focal_gender is not None and genders:
+            for c in list(scores):
+                if genders.get(c, Gender.UNKNOWN) not in (focal_gender, Gender.UNKNOWN):
+                    del scores[c]
         if not scores:
             return None, 0.0
         top, value = scores.most_common(1)[0]
@@ -540,6 +565,21 @@ class NarrationStage:
                     )
                 )
         return flags
+
+
+def _focal_gender(s: _Sent, word: str) -> None:
+    gender = _PRONOUN_GENDER.get(word.lower())
+    if gender is not None:
+        s.focal_genders.append(gender)
+
+
+def _dominant(counts: Counter[Gender], cfg: NarrationConfig) -> Gender | None:
+    """The gender of the scene's inner-life pronouns, when it clearly dominates."""
+    total = sum(counts.values())
+    if total < cfg.pov_gender_min_evidence:
+        return None
+    gender, n = counts.most_common(1)[0]
+    return gender if n >= cfg.pov_gender_min_share * total else None
 
 
 def _flag(doc: Document, kind: str, run: list[_Sent], detail: str) -> NarrationFlag:
