@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 
 from ficlens.model import Character, Document, Gender, Mention, MentionKind, Token
 from ficlens.stages.characters.reader import reader_character
+from ficlens.stages.coref_model import CorefModel, load_coref_model
 from ficlens.stages.names import first_name_gender, honorific_gender, split_name
 from ficlens.stages.speech_verbs import speech_subject
 
@@ -78,6 +79,9 @@ class CorefConfig:
     first_person_share: float = 0.25
     second_person_share: float = 0.4
     passes: int = 2  # a second pass uses genders learnt from the first one's pronouns
+    # Re-rank he/she (narration and dialogue) with the learned model (stages/coref_model.py,
+    # data/models/coref-ranker.json; docs/model-card-coref.md).
+    learned: bool = False
 
 
 @dataclass
@@ -91,8 +95,9 @@ class CorefStage:
     requires: tuple[str, ...] = ("tokens", "characters", "mentions", "quotes")
     assigns: tuple[str, ...] = ("mentions", "characters")
 
-    def __init__(self, config: CorefConfig | None = None) -> None:
+    def __init__(self, config: CorefConfig | None = None, model: CorefModel | None = None) -> None:
         self.config = config or CorefConfig()
+        self.model = model if model is not None or not self.config.learned else load_coref_model()
 
     def __call__(self, doc: Document) -> Document:
         found = self._find(doc)
@@ -133,6 +138,8 @@ class CorefStage:
             resolved = self._resolve(doc, tokens, in_quote, names, pronouns, genders)
             genders = _genders(characters, names, tokens, resolved)[0]
         resolved = _fill_from_focaliser(doc, tokens, resolved, genders)
+        if self.model is not None:
+            resolved = self.model.resolve(doc, in_quote, names, pronouns, genders, resolved)
         gender_info = _genders(characters, names, tokens, resolved)[1]
 
         mentions = list(names)
