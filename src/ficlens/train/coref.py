@@ -90,13 +90,18 @@ class _Recorder:
         return rule
 
 
+def dev_stems(root: Path) -> list[str]:
+    """LitBank's works outside the frozen test split, sorted."""
+    return select("litbank", list_works(root), "dev")
+
+
 def staged_works(
     root: Path, cache_dir: Path | None = None, log: Callable[[str], None] = print
 ) -> list[Staged]:
     """LitBank's dev works through segment, quotes and characters, in sorted order."""
     pipeline = Pipeline(PipelineConfig()).select(_UPSTREAM)
     out = []
-    for stem in select("litbank", list_works(root), "dev"):
+    for stem in dev_stems(root):
         cached = cache_dir / f"{stem}.pkl" if cache_dir is not None else None
         if cached is not None and cached.is_file():
             out.append(Staged(*pickle.loads(cached.read_bytes())))
