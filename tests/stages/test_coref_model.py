@@ -107,8 +107,8 @@ def test_candidates_are_recent_characters_and_the_rules_pick(staged):
 def test_a_model_that_only_follows_the_rules_changes_nothing(staged):
     doc = staged("Tom Hardy met Mary Smith at the gate. He bowed. She curtsied.\n\nTom laughed.")
     rule_pick = [1.0 if f == "rule_pick" else 0.0 for f in FEATURES]
-    with_rules = CorefStage(CorefConfig())(_clone(doc))
-    with_model = CorefStage(CorefConfig(), model=_model([10 * v for v in rule_pick], 0.5))(_clone(doc))
+    with_rules = CorefStage(CorefConfig(learned=False))(_clone(doc))
+    with_model = CorefStage(CorefConfig(learned=False), model=_model([10 * v for v in rule_pick], 0.5))(_clone(doc))
     assert [m.character_id for m in _he_she(with_model, False)] == [
         m.character_id for m in _he_she(with_rules, False)
     ]
@@ -138,3 +138,50 @@ def _clone(doc: Document) -> Document:
     import copy
 
     return copy.deepcopy(doc)
+
+
+# A protagonist named once, then "she" for pages, beside a woman who keeps being named: the
+# rules' focaliser keeps her pronouns, and the model (scope "unresolved") leaves them so.
+NAMED_ONCE = (
+    "Ada Quill woke early and listened to the wind.\n\n"
+    "She pulled on her boots. She went down to the yard.\n\n"
+) + "".join(
+    "Mrs. Penn was in the hall. Mrs. Penn folded the linen.\n\n"
+    "She pulled on her boots. She crossed the yard. She counted the sheep.\n\n"
+    for _ in range(5)
+)
+
+
+@pytest.mark.slow
+def test_learned_model_keeps_a_protagonist_named_once(staged):
+    doc = CorefStage(CorefConfig(learned=True))(staged(NAMED_ONCE))
+    ada = next(c for c in doc.characters if c.name == "Ada Quill")
+    shes = [m for m in _he_she(doc, False) if m.text == "She"]
+    assert len(shes) == 17
+    assert sum(m.character_id == ada.id for m in shes) >= 14, [m.character_id for m in shes]
+
+
+@pytest.mark.slow
+def test_scope_unresolved_never_overrides_the_rules(staged):
+    # A model that always votes against the rules' pick: with scope "unresolved" the
+    # narration pronouns the rules resolved keep their answers; the quoted "he" (which the
+    # rules leave open) is taken.
+    doc = staged('Tom Hardy met Mary Smith at the gate. He bowed. She curtsied.\n\n"Is he well?" Mary asked.')
+    against = [-10.0 if f == "rule_pick" else 0.0 for f in FEATURES]
+    model = CorefModel(**{**_model(against).__dict__, "scope": "unresolved"})
+    with_rules = CorefStage(CorefConfig(learned=False))(_clone(doc))
+    with_model = CorefStage(CorefConfig(learned=False), model=model)(_clone(doc))
+    assert [m.character_id for m in _he_she(with_model, False)] == [
+        m.character_id for m in _he_she(with_rules, False)
+    ]
+    assert [m.character_id for m in _he_she(with_rules, True)] == [None]
+    assert [m.character_id is not None for m in _he_she(with_model, True)] == [True]
+
+
+def test_model_file_with_an_unknown_scope_is_refused(tmp_path):
+    data = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    data["scope"] = "some"
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="scope"):
+        load_coref_model(path)

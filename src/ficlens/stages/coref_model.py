@@ -51,6 +51,7 @@ _OBJECT = frozenset({"dobj", "iobj", "dative", "pobj"})
 # (pronoun token index, candidate ids, feature rows) -> the character the pronoun is taken to be.
 Chooser = Callable[[int, list[str], np.ndarray], str | None]
 WINDOW = 5  # sentences back a candidate's mention may lie
+SCOPES = ("all", "unresolved")
 FOCUS_CANDIDATES = 2  # and the characters most often the narration subject of the pronoun's gender
 
 # THE list of feature names: training reads it from here; the model file must match it.
@@ -118,6 +119,9 @@ class CorefModel:
     intercept: float
     threshold: float
     window: int = WINDOW
+    # "unresolved": rank only the pronouns the rules left open (in quotes, or out of salience's
+    # reach), keeping the rules' focaliser; "all": re-rank every one.
+    scope: str = "all"
 
     @classmethod
     def from_dict(cls, data: dict[str, object], source: str = MODEL_FILE) -> CorefModel:
@@ -134,6 +138,7 @@ class CorefModel:
             intercept=float(data["intercept"]),  # type: ignore[arg-type]
             threshold=float(data["threshold"]),  # type: ignore[arg-type]
             window=int(data.get("window", WINDOW)),  # type: ignore[arg-type]
+            scope=_scope(data.get("scope", "all"), source),
         )
 
     def score(self, rows: np.ndarray) -> np.ndarray:
@@ -152,13 +157,13 @@ class CorefModel:
         genders: dict[str, Gender],
         rule: dict[int, str | None],
     ) -> dict[int, str | None]:
-        """Pronoun token index -> character id: ``rule`` with every third-person singular
-        pronoun re-ranked; a pronoun whose best candidate scores under the threshold keeps
-        the rules' answer."""
+        """Pronoun token index -> character id: ``rule`` with the third-person singular
+        pronouns of the model's scope ranked; a pronoun whose best candidate scores under the
+        threshold keeps the rules' answer."""
         out = dict(rule)
 
         def choose(index: int, cands: list[str], rows: np.ndarray) -> str | None:
-            if cands:
+            if cands and (self.scope == "all" or rule.get(index) is None):
                 probs = self.score(rows)
                 best = int(np.argmax(probs))
                 if probs[best] >= self.threshold:
@@ -167,6 +172,12 @@ class CorefModel:
 
         pair_rows(doc, in_quote, names, pronouns, genders, rule, self.window, choose)
         return out
+
+
+def _scope(value: object, source: str) -> str:
+    if value not in SCOPES:
+        raise ValueError(f"{source}: scope {value!r} is not one of {', '.join(SCOPES)}")
+    return str(value)
 
 
 def load_coref_model(path: Path | None = None) -> CorefModel:
@@ -272,7 +283,9 @@ def pair_rows(
             cands.append(picked)
         gender_focus = focus.get(gender, Counter())
         # The running focalisers of the pronoun's gender, however long ago they were named.
-        cands.extend(cid for cid, _ in gender_focus.most_common(FOCUS_CANDIDATES) if cid not in cands)
+        cands.extend(
+            cid for cid, _ in gender_focus.most_common(FOCUS_CANDIDATES) if cid not in cands
+        )
         later = {cid for t, cid in named_at.get(tok.sentence, ()) if t > index}
         total_salience = sum(salience.values()) or 1
         total_focus = sum(gender_focus.values()) or 1

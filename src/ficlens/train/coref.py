@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import dataclasses
 import json
 import pickle
 import time
@@ -195,6 +196,7 @@ def write_model(model: CorefModel, out: Path, training: dict[str, Any]) -> Path:
         "intercept": model.intercept,
         "threshold": model.threshold,
         "window": model.window,
+        "scope": model.scope,
         "training": training,
     }
     out.mkdir(parents=True, exist_ok=True)
@@ -239,18 +241,23 @@ def train_coref(
     )
     cv: dict[str, float] = {"rules": round(100 * baseline.conll_f1, 2)}
     fold_models = {k: fit(*stack(lambda i, k=k: folds[i] != k), 0.0) for k in range(FOLDS)}
-    for threshold in THRESHOLDS:
+    # (scope, threshold) settings: re-rank every pronoun (at each threshold), or only those the
+    # rules left open.
+    settings = [("all", t) for t in THRESHOLDS] + [("unresolved", 0.0)]
+    for scope, threshold in settings:
         total = None
         for i, item in enumerate(items):
-            m = fold_models[folds[i]]
-            s = score_work(item, CorefModel(**{**m.__dict__, "threshold": threshold}), downstream)
+            m = dataclasses.replace(fold_models[folds[i]], threshold=threshold, scope=scope)
+            s = score_work(item, m, downstream)
             total = s if total is None else total + s
         assert total is not None
-        cv[f"{threshold:.1f}"] = round(100 * total.conll_f1, 2)
-        log(f"threshold {threshold:.1f}: CoNLL F1 {cv[f'{threshold:.1f}']} (rules {cv['rules']})")
-    best = max(THRESHOLDS, key=lambda t: (cv[f"{t:.1f}"], -t))
+        cv[f"{scope} {threshold:.1f}"] = round(100 * total.conll_f1, 2)
+        log(
+            f"{scope} {threshold:.1f}: CoNLL F1 {cv[f'{scope} {threshold:.1f}']} (rules {cv['rules']})"
+        )
+    best_scope, best = max(settings, key=lambda st: (cv[f"{st[0]} {st[1]:.1f}"], -st[1]))
     x, y = stack(lambda i: True)
-    model = fit(x, y, best)
+    model = dataclasses.replace(fit(x, y, best), scope=best_scope)
     training = {
         "data": "LitBank dev works (coref/tsv PER chains), the test split left out",
         "works": len(items),
@@ -265,6 +272,7 @@ def train_coref(
         "model": str(path),
         "cv": cv,
         "threshold": best,
+        "scope": best_scope,
         "seconds": round(time.perf_counter() - started, 1),
     }
 
