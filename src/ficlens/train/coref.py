@@ -12,8 +12,9 @@ PER mention gives one example per candidate character (``coref_model.pair_rows``
 when the character's name mentions mostly lie in the pronoun's gold chain. A logistic
 regression (scikit-learn, lbfgs, deterministic) is fitted on standardised features.
 
-The threshold (a pronoun keeps the rules' answer when no candidate scores at least this)
-is chosen by work-level cross-validation on the CoNLL F1 of the whole pipeline, as ``eval
+The scope (rank every pronoun, or only those the rules leave open) and the threshold (a
+pronoun keeps the rules' answer when no candidate scores at least this) are chosen by
+work-level cross-validation on the CoNLL F1 of the whole pipeline, as ``eval
 litbank`` scores it: each dev work analysed with a fold model that never saw it. The same
 data give the same bytes: rows are built in sorted work order and numbers are rounded.
 """
