@@ -62,13 +62,18 @@ def _v(d: dict[str, Any], *path: str) -> str:
     return "–" if x is None else _pct(float(x))
 
 
-PDNC_COLUMNS: list[tuple[str, tuple[str, ...]]] = [
+# Quote detection and speakers by type: the first rows of the PDNC and fan-fiction tables.
+QUOTE_AND_SPEAKER_ROWS: list[tuple[str, tuple[str, ...]]] = [
     ("quotes F1 exact", ("quote_detection", "exact", "f1")),
     ("quotes F1 overlap", ("quote_detection", "overlap", "f1")),
     ("speaker acc (all)", ("speaker", "all", "value")),
     ("explicit", ("speaker", "by_type", "explicit", "value")),
     ("anaphoric", ("speaker", "by_type", "anaphoric", "value")),
     ("implicit", ("speaker", "by_type", "implicit", "value")),
+]
+
+PDNC_COLUMNS: list[tuple[str, tuple[str, ...]]] = [
+    *QUOTE_AND_SPEAKER_ROWS,
     ("non-explicit", ("speaker", "by_type", "non_explicit", "value")),
     ("speaker acc (detected)", ("speaker", "detected", "value")),
     ("candidate oracle", ("candidate_oracle", "value")),
@@ -97,12 +102,7 @@ LITBANK_COLUMNS: list[tuple[str, tuple[str, ...]]] = [
 
 
 FANFIC_COLUMNS: list[tuple[str, tuple[str, ...]]] = [
-    ("quotes F1 exact", ("quote_detection", "exact", "f1")),
-    ("quotes F1 overlap", ("quote_detection", "overlap", "f1")),
-    ("speaker acc (all)", ("speaker", "all", "value")),
-    ("explicit", ("speaker", "by_type", "explicit", "value")),
-    ("anaphoric", ("speaker", "by_type", "anaphoric", "value")),
-    ("implicit", ("speaker", "by_type", "implicit", "value")),
+    *QUOTE_AND_SPEAKER_ROWS,
     ("speaker acc (detected)", ("speaker", "detected", "value")),
     ("addressee exact", ("addressee", "exact", "value")),
     ("addressee Jaccard", ("addressee", "jaccard", "value")),

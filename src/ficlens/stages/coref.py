@@ -53,18 +53,8 @@ from ficlens.stages.characters.focal import (
 from ficlens.stages.characters.reader import reader_character
 from ficlens.stages.coref_model import CorefModel, load_coref_model
 from ficlens.stages.names import first_name_gender, honorific_gender, split_name
-from ficlens.stages.speech_verbs import speech_subject
+from ficlens.stages.speech_verbs import THIRD_PERSON, speech_subject
 
-THIRD_PERSON: dict[str, Gender] = {
-    "he": Gender.MALE,
-    "him": Gender.MALE,
-    "his": Gender.MALE,
-    "himself": Gender.MALE,
-    "she": Gender.FEMALE,
-    "her": Gender.FEMALE,
-    "hers": Gender.FEMALE,
-    "herself": Gender.FEMALE,
-}
 PLURAL = frozenset({"they", "them", "their", "theirs", "themselves", "themself"})
 FIRST = frozenset({"i", "me", "my", "mine", "myself"})
 SECOND = frozenset({"you", "your", "yours", "yourself"})

@@ -31,20 +31,11 @@ from pathlib import Path
 import numpy as np
 
 from ficlens.model import Character, Document, Gender, Mention, MentionKind, Token
+from ficlens.stages.speech_verbs import THIRD_PERSON
 
 MODEL_FILE = "coref-ranker.json"
 MODEL_FORMAT = "ficlens-coref-ranker-1"
 
-PRONOUN_GENDER: dict[str, Gender] = {
-    "he": Gender.MALE,
-    "him": Gender.MALE,
-    "his": Gender.MALE,
-    "himself": Gender.MALE,
-    "she": Gender.FEMALE,
-    "her": Gender.FEMALE,
-    "hers": Gender.FEMALE,
-    "herself": Gender.FEMALE,
-}
 _REFLEXIVE = frozenset({"himself", "herself"})
 _SUBJECT = frozenset({"nsubj", "nsubjpass"})
 _OBJECT = frozenset({"dobj", "iobj", "dative", "pobj"})
@@ -194,7 +185,7 @@ def load_coref_model(path: Path | None = None) -> CorefModel:
 def pronoun_word(tok: Token) -> str | None:
     """The third-person singular personal pronoun ``tok`` is, or None."""
     low = tok.text.lower()
-    return low if low in PRONOUN_GENDER else None
+    return low if low in THIRD_PERSON else None
 
 
 def pair_rows(
@@ -253,7 +244,7 @@ def pair_rows(
             continue
         tok = tokens[index]
         word = pronoun_word(tok) or ""
-        gender = PRONOUN_GENDER[word]
+        gender = THIRD_PERSON[word]
         quoted = in_quote[index]
         clause = _clause_head(tokens, index)
         possessive = tok.tag == "PRP$" or tok.dep == "poss"

@@ -50,6 +50,13 @@ PRONOUN_GENDER: dict[str, Gender] = {
     "hers": Gender.FEMALE,
 }
 
+# Every third-person singular pronoun form, reflexives included (coref and its learned ranker).
+THIRD_PERSON: dict[str, Gender] = {
+    **PRONOUN_GENDER,
+    "himself": Gender.MALE,
+    "herself": Gender.FEMALE,
+}
+
 # Nouns whose referent's gender is known: "her mother replied", "said the old man".
 NOUN_GENDER: dict[str, Gender] = {
     **dict.fromkeys(entries("speech-female-nouns"), Gender.FEMALE),
