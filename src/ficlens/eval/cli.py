@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -35,6 +36,16 @@ def _progress(label: str) -> Progress:
     )
 
 
+def _run(label: str, unit: str, evaluate: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``evaluate(*args, **kwargs, progress=...)`` under a progress bar of its ``unit``s."""
+    with _progress(label) as bar:
+        task = bar.add_task(unit, total=None, last="")
+        return evaluate(
+            *args, **kwargs,
+            progress=lambda done, total, name: bar.update(task, completed=done, total=total, last=name),
+        )
+
+
 @app.command("pdnc")
 def pdnc_cli(
     data: Path = typer.Option(Path("../shared/data/pdnc"), "--data", help="PDNC root (holds PDNC-Novel-Index.csv)."),
@@ -53,12 +64,7 @@ def pdnc_cli(
 
 def _pdnc(data: Path, novels: str, mode: str, out: Path, workers: int, split: str = "all") -> None:
     names = [n.strip() for n in novels.split(",") if n.strip()] or None
-    with _progress(f"PDNC {mode}") as bar:
-        task = bar.add_task("novels", total=None, last="")
-        result = run_mod.evaluate_pdnc(
-            data, novels=names, mode=mode, out=out, workers=workers, split=split,
-            progress=lambda done, total, name: bar.update(task, completed=done, total=total, last=name),
-        )
+    result = _run(f"PDNC {mode}", "novels", run_mod.evaluate_pdnc, data, novels=names, mode=mode, out=out, workers=workers, split=split)
     _summary(result.to_dict(), out, quote_table=bool(result.quote_rows))
 
 
@@ -75,12 +81,7 @@ def litbank_cli(
 
 
 def _litbank(data: Path, out: Path, workers: int, split: str = "all") -> None:
-    with _progress("LitBank") as bar:
-        task = bar.add_task("works", total=None, last="")
-        result = run_mod.evaluate_litbank(
-            data, out=out, workers=workers, split=split,
-            progress=lambda done, total, name: bar.update(task, completed=done, total=total, last=name),
-        )
+    result = _run("LitBank", "works", run_mod.evaluate_litbank, data, out=out, workers=workers, split=split)
     _summary(result.to_dict(), out)
 
 
@@ -102,12 +103,7 @@ def _fanfic(data: Path, gold: Path, works: str, out: Path, workers: int, split: 
     from ficlens.eval.fanfic import evaluate_fanfic
 
     names = [n.strip() for n in works.split(",") if n.strip()] or None
-    with _progress("fan fiction") as bar:
-        task = bar.add_task("works", total=None, last="")
-        result = evaluate_fanfic(
-            data, gold, works=names, out=out, workers=workers, split=split,
-            progress=lambda done, total, name: bar.update(task, completed=done, total=total, last=name),
-        )
+    result = _run("fan fiction", "works", evaluate_fanfic, data, gold, works=names, out=out, workers=workers, split=split)
     for note in result.meta.get("notes", []):
         console.print(f"note: {note}", highlight=False, markup=False)
     _summary(result.to_dict(), out)
@@ -132,12 +128,7 @@ def _signals(gold: Path, fanfic: Path, pdnc: Path, litbank: Path, out: Path, wor
     from ficlens.eval.signals import evaluate_signals
     from ficlens.eval.signals_gold import Roots
 
-    with _progress("signals") as bar:
-        task = bar.add_task("works", total=None, last="")
-        result = evaluate_signals(
-            gold, Roots(fanfic, pdnc, litbank), out=out, workers=workers, split=split,
-            progress=lambda done, total, name: bar.update(task, completed=done, total=total, last=name),
-        )
+    result = _run("signals", "works", evaluate_signals, gold, Roots(fanfic, pdnc, litbank), out=out, workers=workers, split=split)
     _summary(result.to_dict(), out)
 
 

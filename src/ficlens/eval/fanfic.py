@@ -105,7 +105,7 @@ def map_characters(gold: GoldFile, doc: Document) -> dict[Hashable, Hashable]:
             own.append("~narrator")
         if c.is_reader:
             own.append("~reader")
-        own += _markers(c.name) if getattr(c, "found_by", "name") == "pronoun" else []
+        own += _markers(c.name) if c.found_by == "pronoun" else []
         texts[c.id] = own
     for m in doc.mentions:
         if m.character_id in texts and m.kind == "name":
@@ -252,9 +252,4 @@ def evaluate_fanfic(
     results = _map(_fanfic_one, [(data, w, by_work[w], factory) for w in chosen], workers, progress)
     run.per_item = {w: results[w][0] for w in chosen if w in results}
     run.meta["notes"] = [n for w in chosen if w in results for n in results[w][1]]
-    run.meta["seconds"] = round(time.perf_counter() - started, 1)
-    if out is not None:
-        from ficlens.eval.report import write_run
-
-        write_run(run, Path(out))
-    return run
+    return run.finish(started, out)

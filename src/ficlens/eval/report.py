@@ -118,13 +118,14 @@ FANFIC_COLUMNS: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 def _signal_columns() -> list[tuple[str, tuple[str, ...]]]:
+    from ficlens.eval.signals import WARNING_KINDS
     from ficlens.eval.signals_gold import KINDS
 
     rows: list[tuple[str, tuple[str, ...]]] = []
     for kind in KINDS:
         rows.append((f"{kind} precision", ("sentences", kind, "precision")))
         rows.append((f"{kind} recall", ("sentences", kind, "recall")))
-    rows += [(f"declared {k} found", ("works_declaring", k, "value")) for k in ("graphic_violence", "major_character_death", "rape_noncon", "underage")]
+    rows += [(f"declared {k} found", ("works_declaring", k, "value")) for k in dict.fromkeys(WARNING_KINDS.values())]
     return rows
 
 

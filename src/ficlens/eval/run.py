@@ -312,6 +312,15 @@ class EvalRun:
     quote_rows: list[dict[str, str]] = field(default_factory=list)  # QUOTE_COLUMNS, PDNC dev items only
     split: str = "all"
 
+    def finish(self, started: float, out: Path | None) -> EvalRun:
+        """Record the run's wall time and, given ``out``, write its results files there."""
+        self.meta["seconds"] = round(time.perf_counter() - started, 1)
+        if out is not None:
+            from ficlens.eval.report import write_run
+
+            write_run(self, Path(out))
+        return self
+
     def micro(self, split: str = "all") -> Any:
         items = [v for k, v in self.per_item.items() if split == "all" or split_of(self.dataset, k) == split]
         if not items:
@@ -365,12 +374,7 @@ def evaluate_pdnc(
         results = _map(_pdnc_one, [(p, mode, cast_dir, pipeline_factory) for p in paths], workers, progress)
     run.per_item = {f: results[f][0] for f in folders if f in results}
     run.quote_rows = [row for f in folders if f in results and split_of("pdnc", f) == "dev" for row in results[f][1]]
-    run.meta["seconds"] = round(time.perf_counter() - started, 1)
-    if out is not None:
-        from ficlens.eval.report import write_run
-
-        write_run(run, Path(out))
-    return run
+    return run.finish(started, out)
 
 
 def _map(fn: Callable[..., tuple[str, Any]], jobs: list[tuple[Any, ...]], workers: int, progress: Progress | None) -> dict[str, Any]:
@@ -457,12 +461,7 @@ def evaluate_litbank(
     started = time.perf_counter()
     results = _map(_litbank_one, [(data, s, pipeline_factory) for s in stems], workers, progress)
     run.per_item = {s: results[s] for s in stems}
-    run.meta["seconds"] = round(time.perf_counter() - started, 1)
-    if out is not None:
-        from ficlens.eval.report import write_run
-
-        write_run(run, Path(out))
-    return run
+    return run.finish(started, out)
 
 
 def _meta(data: Path, workers: int) -> dict[str, Any]:

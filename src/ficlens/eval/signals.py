@@ -175,9 +175,4 @@ def evaluate_signals(
     factory = pipeline_factory or default_pipeline
     results = _map(_signals_one, [(w, by_work.get(w, []), roots, factory) for w in chosen], workers, progress)
     run.per_item = {w: results[w] for w in chosen if w in results}
-    run.meta["seconds"] = round(time.perf_counter() - started, 1)
-    if out is not None:
-        from ficlens.eval.report import write_run
-
-        write_run(run, Path(out))
-    return run
+    return run.finish(started, out)
