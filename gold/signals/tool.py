@@ -71,6 +71,16 @@ SUPPLEMENT: dict[str, str] = {
     "underage": r"\b(underage|under-age|minor|(eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|11|12|13|14|15|16|17)[- ]years?[- ]old|age of consent|too young|jailbait)\b",
     "substance_abuse": r"\b(drunk(en|ard)?|alcoholi\w*|addict\w*|overdos\w*|od'?d|withdrawal|relaps\w*|sober\w*|hung ?over|hangover|rehab|cocaine|heroin|opium|laudanum|morphine|meth|stoned|high on|get(ting)? high|drank (himself|herself|myself)|intoxicat\w*|inebriat\w*|tipsy|wasted|binge\w*)\b",
 }
+# The third draw, for the kinds still under 60 positives after two readings whose sources
+# hold more (rape/non-con, sexual content, substance abuse): every rape/non-con match, a
+# random ``--cap`` of each of the other two. Underage and self-harm: every phrase that could
+# find them was read in the first two draws.
+SUPPLEMENT_3: dict[str, str] = {
+    "rape_noncon": r"\b(rap(e|ed|es|ing|ist)|non-?con\w*|without (his|her|my|their) consent|sexual(ly)? assault\w*|molest\w*|against (his|her|my|their) will|forced (himself|herself) (on|onto|upon)|took advantage of (him|her|me)|violated)\b",
+    "sexual_content": r"\b(cock|dick|penis|cunt|pussy|clit\w*|nipples?|orgasm\w*|thrust\w*|erection|hard-?on|lube|fuck(ed|ing)? (him|her|me|you)|came (inside|in|on)|cum\w*|blow ?job|ejaculat\w*|sex|naked|undress\w*|moan\w*|arous\w*|make love|made love|making love)\b",
+    "substance_abuse": r"\b(drunk(en|ard)?|alcoholi\w*|addict\w*|overdos\w*|od'?d|withdrawal|relaps\w*|sober\w*|hung ?over|hangover|rehab|cocaine|heroin|opium|laudanum|morphine|meth|stoned|high on|get(ting)? high|intoxicat\w*|inebriat\w*|tipsy|wasted|binge\w*|whiske?y|gin|brandy|vodka|bottle)\b",
+}
+CAPPED_3 = ("sexual_content", "substance_abuse")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 
 
@@ -205,14 +215,24 @@ def sample(roots: Roots, out: Path, per_kind: int, randoms: int, hard: int) -> N
     _write_draft(out, chosen, texts, "S")
 
 
-def supplement(roots: Roots, out: Path, drawn: Path, cap: int) -> None:
-    """The second draw (``SUPPLEMENT``), written like ``sample``'s with ids T0, T1, ..."""
-    rng = random.Random(SEED + 1)
-    seen = {tuple(line.split("\t")[1:4]) for line in drawn.read_text(encoding="utf-8").splitlines()[1:]}
-    compiled = {k: re.compile(p, re.IGNORECASE) for k, p in SUPPLEMENT.items()}
+def supplement(roots: Roots, out: Path, drawn: list[Path], cap: int, draw: int = 2) -> None:
+    """A further draw (``SUPPLEMENT`` for the second, ``SUPPLEMENT_3`` for the third), written
+    like ``sample``'s with ids T0, T1, ... (second) or U0, U1, ... (third). Sentences in any
+    ``drawn`` file (a draw's drawn.tsv or the packed gold) are skipped; every match is taken,
+    except for the kinds in ``CAPPED``, of which a random ``cap`` are."""
+    patterns, capped, prefix = (SUPPLEMENT, ("substance_abuse",), "T") if draw == 2 else (SUPPLEMENT_3, CAPPED_3, "U")
+    rng = random.Random(SEED + draw - 1)
+    seen: set[tuple[str, str, str]] = set()
+    for path in drawn:
+        for line in path.read_text(encoding="utf-8").splitlines()[1:]:
+            if line and not line.startswith("#"):
+                cells = line.split("\t")
+                # drawn.tsv: sid, work, start, end; sentences.tsv: work, start, end
+                seen.add(tuple(cells[1:4]) if cells[0][:1] in "STU" and cells[0][1:].isdigit() else tuple(cells[0:3]))
+    compiled = {k: re.compile(p, re.IGNORECASE) for k, p in patterns.items()}
     chosen: dict[tuple[str, int, int], set[str]] = defaultdict(set)
     texts: dict[str, str] = {}
-    substance: list[tuple[str, int, int]] = []
+    pools: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
     for work in list_works(roots):
         text = texts[work] = work_text(work, roots)
         for s, e in sentences(text):
@@ -220,13 +240,14 @@ def supplement(roots: Roots, out: Path, drawn: Path, cap: int) -> None:
                 continue
             for kind, rx in compiled.items():
                 if rx.search(text[s:e]):
-                    if kind == "substance_abuse":
-                        substance.append((work, s, e))
+                    if kind in capped:
+                        pools[kind].append((work, s, e))
                     else:
                         chosen[(work, s, e)].add(kind)
-    for item in rng.sample(substance, min(cap, len(substance))):
-        chosen[item].add("substance_abuse")
-    _write_draft(out, chosen, texts, "T")
+    for kind in capped:
+        for item in rng.sample(pools[kind], min(cap, len(pools[kind]))):
+            chosen[item].add(kind)
+    _write_draft(out, chosen, texts, prefix)
 
 
 def _write_draft(out: Path, chosen: dict, texts: dict[str, str], prefix: str) -> None:
@@ -317,8 +338,10 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--hard", type=int, default=150)
     u = sub.add_parser("supplement")
     u.add_argument("--out", type=Path, required=True)
-    u.add_argument("--drawn", type=Path, required=True, help="the first draw's drawn.tsv (those sentences are skipped)")
+    u.add_argument("--drawn", type=Path, nargs="+", required=True,
+                   help="earlier draws' drawn.tsv files or the packed gold (those sentences are skipped)")
     u.add_argument("--cap", type=int, default=250)
+    u.add_argument("--draw", type=int, choices=(2, 3), default=2, help="which draw: 2 (SUPPLEMENT) or 3 (SUPPLEMENT_3)")
     c = sub.add_parser("compare")
     c.add_argument("first", type=Path)
     c.add_argument("second", type=Path)
@@ -332,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "sample":
         sample(roots, args.out, args.per_kind, args.random, args.hard)
     elif args.command == "supplement":
-        supplement(roots, args.out, args.drawn, args.cap)
+        supplement(roots, args.out, args.drawn, args.cap, args.draw)
     elif args.command == "compare":
         compare(args.first, args.second)
     else:
