@@ -5,6 +5,9 @@
     python gold/fanfic/tool.py pack   --data ../shared/data/fanfic --labels /tmp/fanfic-gold/final \\
         --readings /tmp/fanfic-gold/A /tmp/fanfic-gold/B
 
+``--gold DIR`` (default: this folder) makes another gold set the same way, e.g. the team's own
+stories: ``--gold gold/fanfic-own --data gold/fanfic-own/stories``.
+
 ``draft`` reads each file of ``works.tsv`` as ficlens reads it and writes, outside the
 repository (the story text must not enter it), per file: ``annotated.txt`` (paragraphs, scene
 and chapter breaks, each quote ficlens found marked ``[Q7]``), ``tags.txt`` (the work's
@@ -13,7 +16,7 @@ metadata: character tags, summary), and blank label tables ``quotes.tsv``, ``sce
 marks a span that is no quote as ``not-quote`` and adds a missed one as a row with qid ``new``,
 its paragraph and its exact text. No ficlens speaker, character or POV is shown.
 
-``pack`` turns one labelled folder per file into ``gold/fanfic/<file id>.json``: offsets, names,
+``pack`` turns one labelled folder per file into ``<gold>/<file id>.json``: offsets, names,
 labels and quote hashes, never text; ``compare`` lists where two readings differ and counts it.
 """
 
@@ -70,8 +73,8 @@ def _read_tsv(path: Path) -> list[dict[str, str]]:
     return [{h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)} for cells in rows[1:]]
 
 
-def draft(data: Path, out: Path, only: set[str] | None) -> None:
-    for work, files in read_works_table(GOLD_DIR).items():
+def draft(data: Path, out: Path, only: set[str] | None, gold_dir: Path = GOLD_DIR) -> None:
+    for work, files in read_works_table(gold_dir).items():
         if only and work not in only:
             continue
         for rel in files:
@@ -191,8 +194,8 @@ def read_labels(folder: Path, doc) -> tuple[list[GoldCharacter], list[GoldQuote]
     return characters, quotes, scenes, nots
 
 
-def pack(data: Path, labels: Path, readings: list[Path]) -> None:
-    for work, files in read_works_table(GOLD_DIR).items():
+def pack(data: Path, labels: Path, readings: list[Path], gold_dir: Path = GOLD_DIR) -> None:
+    for work, files in read_works_table(gold_dir).items():
         for rel in files:
             fid = file_id(rel)
             folder = labels / fid
@@ -217,7 +220,7 @@ def pack(data: Path, labels: Path, readings: list[Path]) -> None:
                 disagreements=counts,
             )
             gold.validate(str(folder))
-            (GOLD_DIR / f"{fid}.json").write_text(json.dumps(gold.to_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            (gold_dir / f"{fid}.json").write_text(json.dumps(gold.to_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
             print(f"{rel}: {len(quotes)} quotes, {len(characters)} characters, {len(scenes)} scenes")
 
 
@@ -280,9 +283,9 @@ def _disagreements(folders: list[Path], doc, show: bool = False) -> dict[str, in
     return dict(sorted(counts.items()))
 
 
-def compare(data: Path, first: Path, second: Path) -> None:
+def compare(data: Path, first: Path, second: Path, gold_dir: Path = GOLD_DIR) -> None:
     total: Counter[str] = Counter()
-    for _work, files in read_works_table(GOLD_DIR).items():
+    for _work, files in read_works_table(gold_dir).items():
         for rel in files:
             fid = file_id(rel)
             if not (first / fid).is_dir() or not (second / fid).is_dir():
@@ -308,13 +311,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", type=Path, default=Path("../shared/data/fanfic"))
     p.add_argument("--labels", type=Path, required=True)
     p.add_argument("--readings", type=Path, nargs="*", default=[])
+    for sp in (d, c, p):
+        sp.add_argument("--gold", type=Path, default=GOLD_DIR, help="the gold folder (its works.tsv; pack writes there)")
     args = ap.parse_args(argv)
+    if not (args.gold / "works.tsv").is_file():
+        print(f"{args.gold}: no works.tsv (not a gold folder)", file=sys.stderr)
+        return 2
     if args.command == "draft":
-        draft(args.data, args.out, {w for w in args.works.split(",") if w} or None)
+        draft(args.data, args.out, {w for w in args.works.split(",") if w} or None, args.gold)
     elif args.command == "compare":
-        compare(args.data, args.first, args.second)
+        compare(args.data, args.first, args.second, args.gold)
     else:
-        pack(args.data, args.labels, args.readings)
+        pack(args.data, args.labels, args.readings, args.gold)
     return 0
 
 

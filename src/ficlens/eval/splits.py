@@ -20,11 +20,19 @@ SPLITS = ("all", "dev", "test")
 UNITS = {"pdnc": "novel", "litbank": "work", "fanfic": "work", "signals": "work"}
 
 
+# A dataset whose gold comes in several folders reads one test list per folder: the fan-fiction
+# gold on real stories (gold/fanfic) and on the team's own (gold/fanfic-own), whose work ids differ.
+SPLIT_LISTS = {"fanfic": ("fanfic", "fanfic-own")}
+
+
 @cache
 def test_items(dataset: str) -> frozenset[str]:
     """The frozen test split of ``dataset`` ("pdnc", "litbank" or "fanfic")."""
-    path = resources.files("ficlens") / "data" / "splits" / f"{dataset}-test.txt"
-    return frozenset(parse_table(path.read_text(encoding="utf-8")))
+    items: set[str] = set()
+    for name in SPLIT_LISTS.get(dataset, (dataset,)):
+        path = resources.files("ficlens") / "data" / "splits" / f"{name}-test.txt"
+        items.update(parse_table(path.read_text(encoding="utf-8")))
+    return frozenset(items)
 
 
 def split_of(dataset: str, item: str) -> str:
