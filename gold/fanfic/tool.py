@@ -7,6 +7,8 @@
 
 ``--gold DIR`` (default: this folder) makes another gold set the same way, e.g. the team's own
 stories: ``--gold gold/fanfic-own --data gold/fanfic-own/stories``.
+``unpack --out DIR`` writes the packed gold back as a reading folder (the draft's tables,
+filled), so that a reading kept only as packed gold can be compared with a new one.
 
 ``draft`` reads each file of ``works.tsv`` as ficlens reads it and writes, outside the
 repository (the story text must not enter it), per file: ``annotated.txt`` (paragraphs, scene
@@ -36,6 +38,7 @@ from ficlens.eval.fanfic_gold import (
     GoldQuote,
     GoldScene,
     file_id,
+    load_gold,
     quote_hash,
     read_works_table,
     text_hash,
@@ -296,6 +299,44 @@ def compare(data: Path, first: Path, second: Path, gold_dir: Path = GOLD_DIR) ->
     print("disagreements:", dict(sorted(total.items())))
 
 
+def unpack(data: Path, out: Path, gold_dir: Path = GOLD_DIR) -> None:
+    """The packed gold back as a reading folder (the draft's tables, filled), so that a reading
+    kept only in the repository can be compared with a new one: draft spans the gold holds get
+    its labels, the others ``not-quote``; a gold quote no draft span has is a row of its own."""
+    draft(data, out, None, gold_dir)
+    golds = {g.id: g for g in load_gold(gold_dir)}
+    for fid, gold in golds.items():
+        folder = out / fid
+        rows = _read_tsv(folder / "quotes.tsv")
+        labels = {(q.start, q.end): q for q in gold.quotes}
+        for r in rows:
+            q = labels.pop((int(r["start"]), int(r["end"])), None)
+            r.update(
+                {"speaker": q.speaker or "", "addressees": "|".join(q.addressees), "type": q.type}
+                if q
+                else {"type": "not-quote"}
+            )
+        rows += [
+            {"qid": "gold", "start": q.start, "end": q.end, "speaker": q.speaker or "", "addressees": "|".join(q.addressees), "type": q.type}
+            for q in labels.values()
+        ]
+        _write_tsv(folder / "quotes.tsv", QUOTE_COLUMNS, rows)
+        scenes = {(s.start, s.end): s for s in gold.scenes}
+        rows = _read_tsv(folder / "scenes.tsv")
+        for r in rows:
+            s = scenes.pop((int(r["start"]), int(r["end"])), None)
+            if s:
+                r.update({"pov": s.pov or "none", "person": s.person, "tense": s.tense})
+        rows += [{"start": s.start, "end": s.end, "pov": s.pov or "none", "person": s.person, "tense": s.tense} for s in scenes.values()]
+        _write_tsv(folder / "scenes.tsv", SCENE_COLUMNS, rows)
+        _write_tsv(
+            folder / "characters.tsv",
+            CHARACTER_COLUMNS,
+            [{"name": c.name, "aliases": "|".join(c.aliases), "gender": c.gender, "naming": c.naming} for c in gold.characters],
+        )
+        (folder / "not-characters.txt").write_text("".join(w + "\n" for w in gold.not_characters), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="command", required=True)
@@ -311,7 +352,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", type=Path, default=Path("../shared/data/fanfic"))
     p.add_argument("--labels", type=Path, required=True)
     p.add_argument("--readings", type=Path, nargs="*", default=[])
-    for sp in (d, c, p):
+    u = sub.add_parser("unpack", help="the packed gold back as a reading folder (to compare with a new reading)")
+    u.add_argument("--data", type=Path, default=Path("../shared/data/fanfic"))
+    u.add_argument("--out", type=Path, required=True)
+    for sp in (d, c, p, u):
         sp.add_argument("--gold", type=Path, default=GOLD_DIR, help="the gold folder (its works.tsv; pack writes there)")
     args = ap.parse_args(argv)
     if not (args.gold / "works.tsv").is_file():
@@ -319,6 +363,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "draft":
         draft(args.data, args.out, {w for w in args.works.split(",") if w} or None, args.gold)
+    elif args.command == "unpack":
+        unpack(args.data, args.out, args.gold)
     elif args.command == "compare":
         compare(args.data, args.first, args.second, args.gold)
     else:
