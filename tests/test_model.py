@@ -16,6 +16,7 @@ from ficlens.model import (
     Evidence,
     Gender,
     Quote,
+    Signal,
     Token,
 )
 
@@ -60,6 +61,19 @@ def test_other_schema_versions_are_refused() -> None:
     data["schema_version"] = "0.9"
     with pytest.raises(ValueError, match="schema_version"):
         Document.from_dict(data)
+
+
+def test_schema_1_0_files_load_with_signal_defaults() -> None:
+    # 1.0 wrote signals without time and concerns: they load as present, concerning no one.
+    doc = Document(text="He was stabbed.", signals=[Signal("graphic_violence", 0, 0, 15, "He was stabbed.", 0.9, "past", "Ann")])
+    data = doc.to_dict()
+    assert data["signals"][0]["time"] == "past" and data["signals"][0]["concerns"] == "Ann"
+    assert Document.from_dict(data).signals == doc.signals
+    data["schema_version"] = "1.0"
+    for row in data["signals"]:
+        del row["time"], row["concerns"]
+    old = Document.from_dict(data).signals[0]
+    assert (old.kind, old.time, old.concerns) == ("graphic_violence", "present", None)
 
 
 def test_character_lookup() -> None:

@@ -30,7 +30,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
+# Versions whose files still load: 1.0 lacks Signal.time and Signal.concerns (defaults apply).
+READABLE_SCHEMA_VERSIONS = ("1.0", "1.1")
 # Tokens that are not words when words are counted (documents, chapters, scenes alike).
 NON_WORD_POS = frozenset({"PUNCT", "SPACE", "X", "SYM"})
 
@@ -239,6 +241,10 @@ class Signal:
     end: int
     evidence: str
     confidence: float
+    # When the content is in the story: "present", "past" (facts of the story), or "feared",
+    # "threatened", "hypothetical", "negated", "figurative" (as best the stage can tell).
+    time: str = "present"
+    concerns: str | None = None  # the character it happens to, when the parse and coref say
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,8 +347,8 @@ class Document:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
         version = data.get("schema_version")
-        if version != SCHEMA_VERSION:
-            raise ValueError(f"unsupported schema_version {version!r} (expected {SCHEMA_VERSION})")
+        if version not in READABLE_SCHEMA_VERSIONS:
+            raise ValueError(f"unsupported schema_version {version!r} (expected one of {', '.join(READABLE_SCHEMA_VERSIONS)})")
         doc = cls(text=data["text"])
         for f in fields(cls):
             if f.name not in data or f.name == "text":

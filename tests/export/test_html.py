@@ -190,7 +190,7 @@ def test_signals_section_shows_checks_and_evidence():
     from ficlens.model import Signal, SignalCheck
 
     doc = sample_doc.sample_document()
-    doc.signals = [Signal("self_harm", 0, 0, 10, "She cut herself <again>.", 0.8)]
+    doc.signals = [Signal("self_harm", 0, 0, 10, "She cut herself <again>.", 0.8, "past", "Ann")]
     doc.signal_checks = [
         SignalCheck("self_harm", True, 0.8, False, "surprise", "tagged No Archive Warnings Apply; self harm mentioned in chapter 1", (0,)),
         SignalCheck("sexual_content", False, 0.0, False, "none", "sexual content: nothing found", ()),
@@ -200,6 +200,7 @@ def test_signals_section_shows_checks_and_evidence():
     assert 'class="signal-surprise"' in section
     assert "tagged No Archive Warnings Apply; self harm mentioned in chapter 1" in section
     assert "She cut herself &lt;again&gt;." in section  # evidence is escaped
+    assert "past, concerns Ann" in section  # when it happens and to whom
     assert '<a href="#signals">' in page
 
 

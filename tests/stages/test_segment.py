@@ -223,3 +223,18 @@ def test_token_limit_stops_the_parse_where_words_are_few_but_tokens_many(nlp):
     assert all(t.end <= doc.truncated_at for t in doc.tokens)
     assert doc.paragraphs[-1].end <= doc.truncated_at and doc.paragraphs[-1].end_token_excl == len(doc.tokens)
     assert any(w.startswith("partial analysis: only the first") and "tokens" in w for w in doc.warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("“Yes…”Crowley drawls.", "Crowley"),  # a closing curly mark glued to the tag's subject
+        ("He nods.“I suppose so.”", "I"),  # an opening mark glued to the sentence before
+        ("She says “fine” and leaves.", "fine"),  # spaced marks: as before
+    ],
+)
+def test_curly_quote_marks_glued_to_words_are_split(segment, text, word):
+    doc = segment(Document(text=text))
+    words = [t.text for t in doc.tokens]
+    assert word in words
+    assert not any(("“" in w or "”" in w) and len(w) > 1 for w in words)

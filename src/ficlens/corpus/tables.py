@@ -126,6 +126,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("end", _INT),
             ("evidence", _STR),
             ("confidence", _FLOAT),
+            ("time", _STR),
+            ("concerns", _STR),
         ]
     ),
 }
@@ -256,6 +258,8 @@ def document_rows(doc: Document, story_id: str, source: str) -> dict[str, list[d
             "end": s.end,
             "evidence": s.evidence,
             "confidence": float(s.confidence),
+            "time": s.time,
+            "concerns": s.concerns,
         }
         for s in doc.signals
     ]

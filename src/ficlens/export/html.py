@@ -124,13 +124,18 @@ def _signal_rows(doc: Document) -> list[dict[str, Any]]:
                 "confidence": f"{check.confidence:.0%}",
                 "declared": {True: "yes", False: "no", None: "not stated"}[check.declared],
                 "evidence": [
-                    (f"ch-{s.chapter}", _chapter_title(doc, s.chapter, doc.chapters[s.chapter].title if s.chapter < len(doc.chapters) else ""), s.evidence, f"{s.confidence:.0%}")
+                    (f"ch-{s.chapter}", _chapter_title(doc, s.chapter, doc.chapters[s.chapter].title if s.chapter < len(doc.chapters) else ""), s.evidence, f"{s.confidence:.0%}", _signal_when(s))
                     for s in evidence
                 ],
                 "more": len(by_kind.get(check.kind, [])) - len(evidence),
             }
         )
     return rows
+
+
+def _signal_when(signal: Any) -> str:
+    """ "past, concerns Ann": when the content is in the story and whom it concerns."""
+    return ", ".join([signal.time] + ([f"concerns {signal.concerns}"] if signal.concerns else []))
 
 
 @cache

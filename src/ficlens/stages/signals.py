@@ -30,12 +30,23 @@ from dataclasses import dataclass
 
 from ficlens.model import Document, Signal, SignalCheck
 
-KINDS = ("graphic_violence", "major_character_death", "self_harm", "sexual_content", "abuse")
+KINDS = (
+    "graphic_violence",
+    "major_character_death",
+    "rape_noncon",
+    "underage",
+    "self_harm",
+    "suicide",
+    "sexual_content",
+    "abuse",
+    "substance_abuse",
+)
 
 # (pattern, weight). Patterns run on the lower-cased sentence; \b keeps them to whole words.
 # A word with a common innocent sense ("tortured by doubt", "a volley of abuse", "my interest
 # was aroused", "his face grew grave") gets a weight below ``present_confidence``: it is only
 # evidence together with other triggers. Phrases that can hardly mean anything else weigh more.
+# The learned classifier (``signals_model``) reads these hits as features beside the words.
 LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
     "graphic_violence": (
         (r"\b(?:blood|bleeding|bled)\b", 0.35),
@@ -58,26 +69,44 @@ LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(?:beat|beaten|beating) (?:him|her|them|me|you)?\s*(?:bloody|senseless|to death|unconscious)\b", 0.7),
         (r"\bknife (?:went|sank|slid|plunged) (?:in|into)\b", 0.7),
         (r"\b(?:massacre[ds]?|slaughter(?:ed)?|carnage)\b", 0.5),
+        (r"\b(?:punch(?:ed|es|ing)?|kick(?:ed|ing)?|strangl\w*|chok(?:ed|ing)|wounds?|wounded|bruis\w*|broken (?:nose|ribs?|arm|leg|jaw))\b", 0.25),
     ),
     "major_character_death": (
         # Weighed again by who dies (``_victim_factor``): a main character, someone else, unknown.
         (r"\b(?:died|dies|dead|death|killed|murdered|passed away|stopped breathing|perished|drowned)\b", 0.5),
-        (r"\b(?:funeral|corpse|coffin|casket|grave(?:side|stone)|buried|mourning)\b", 0.3),
+        (r"\b(?:didn't make it|did not make it|bled out|flatlined|we lost (?:him|her|them)|(?:his|her|their) (?:last breath|body was)|was gone)\b", 0.5),
+        (r"\b(?:funeral|corpse|coffin|casket|grave(?:side|stone)|buried|mourning|widow\w*|orphan\w*|late husband|late wife)\b", 0.3),
         (r"\b(?:his|her|their|my|your|an early|a watery) grave\b(?! ?[a-z])", 0.3),
+    ),
+    "rape_noncon": (
+        (r"\b(?:rape[ds]?|raping|rapist|sexually assault\w*|sexual assault)\b", 0.8),
+        (r"\b(?:molest\w*|non-?con\w*|dub-?con\w*)\b", 0.7),
+        (r"\b(?:without (?:her|his|their|my|your) consent|against (?:her|his|their|my|your) will|didn't consent|did not consent)\b", 0.5),
+        (r"\b(?:forced (?:himself|herself|themselves) (?:on|upon)|forced (?:her|him|me|them) (?:to|down|onto|into))\b", 0.5),
+        (r"\b(?:assaulted|violated|defiled|ravish\w*)\b", 0.35),
+    ),
+    "underage": (
+        (r"\b(?:underage|under-?aged|jailbait|p(?:a)?edophil\w*|child (?:porn\w*|molest\w*|sexual abuse))\b", 0.6),
+        (r"\b(?:(?:1[0-7]|twelve|thirteen|fourteen|fifteen|sixteen|seventeen)[- ]years?[- ]old|minors?)\b", 0.3),
+        (r"\b(?:groom(?:ed|ing)|(?:a|just a|only a) (?:child|kid|boy|girl))\b", 0.25),
     ),
     "self_harm": (
         (r"\b(?:self[- ]harm\w*|self[- ]injur\w*)\b", 0.9),
         (r"\b(?:cut|cuts|cutting) (?:herself|himself|themselves|myself|yourself)\b", 0.8),
         # "he has hurt himself" is mostly an accident.
         (r"\b(?:burn(?:ed|s|t)?|hurt(?:s|ing)?) (?:herself|himself|themselves|myself|yourself)\b", 0.4),
+        (r"\b(?:razor blades?|scars? on (?:her|his|their|my|your) (?:wrists?|arms?|thighs?))\b", 0.5),
+        (r"\b(?:relaps\w*|do it again|did it again|cutting again)\b", 0.25),
+    ),
+    "suicide": (
         (r"\b(?:(?:commit|commits|committed|committing|attempt|attempts|attempted|meditated|contemplated|considered|his|her|their|my|your) suicide|suicide (?:attempt|note)s?|suicidal"
          r"|kill(?:ed|s|ing)? (?:herself|himself|themselves|myself|yourself))\b", 0.85),
         # "suicide" as a topic ("the crime of suicide lies in ...") states no act.
         (r"\bsuicides?\b", 0.5),
-        (r"\b(?:slit (?:her|his|their|my|your) wrists?|hanged (?:herself|himself|themselves|myself))\b", 0.85),
-        (r"\boverdos\w*", 0.5),  # often an accident ("an overdose ... by mistake")
-        (r"\b(?:razor blades?|scars? on (?:her|his|their|my|your) (?:wrists?|arms?|thighs?))\b", 0.5),
-        (r"\bend it all\b", 0.5),
+        (r"\b(?:slit (?:her|his|their|my|your) wrists?|hang(?:ed)? (?:herself|himself|themselves|myself)|noose)\b", 0.85),
+        (r"\b(?:end (?:it all|(?:his|her|their|my|your) (?:own )?life)|take (?:his|her|their|my|your) own life|took (?:his|her|their|my|your) own life|wanted to die|want to die)\b", 0.6),
+        (r"\boverdos\w*", 0.3),  # often an accident ("an overdose ... by mistake")
+        (r"\bjump(?:ed|ing)? (?:off|from) (?:the|a) (?:bridge|roof|cliff|building|tower)\b", 0.4),
     ),
     "sexual_content": (
         (r"\b(?:sex|sexual(?:ly)?|lust)\b", 0.35),
@@ -96,12 +125,16 @@ LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(?:abuse[ds]?|abusive|abusing|abuser)\b", 0.35),
         (r"\b(?:abusive (?:relationship|marriage|husband|wife|father|mother|parents?|home|partner|boyfriend|girlfriend|ex)"
          r"|(?:child|sexual|physical|emotional|domestic) abuse|(?:was|were|been|being) (?:sexually |physically )?abused)\b", 0.7),
-        (r"\b(?:rape[ds]?|raping|rapist|sexually assaulted|sexual assault)\b", 0.8),
-        (r"\b(?:molest\w*|assaulted)\b", 0.45),
+        (r"\b(?:beat (?:her|him|them|me|you)|belt|punish\w*|neglect\w*|hit (?:her|him|me|you|them))\b", 0.25),
         (r"\b(?:hit|hits|slapped|slaps|beat|beats|kicked|punched) (?:her|him|them|me|you) again\b", 0.6),
         (r"\b(?:bruises?|welts?) (?:on|along|across) (?:her|his|their|my|your)\b", 0.4),
         (r"\b(?:domestic violence|battered (?:wife|wives|woman|women|child|children)|grooming|groomed)\b", 0.6),
         (r"\b(?:locked (?:her|him|them|me) in|starved (?:her|him|them|me))\b", 0.5),
+    ),
+    "substance_abuse": (
+        (r"\b(?:addict\w*|overdos\w*|od'd|o\.d\.'?d|withdrawals?|rehab|junkie|alcoholic|alcoholism|track marks)\b", 0.6),
+        (r"\b(?:drunk(?:en|ard)?|hungover|hangover|wasted|stoned|sober\w*|relaps\w*|high)\b", 0.3),
+        (r"\b(?:cocaine|heroin|meth|crack|opium|morphine|pills|needles?|weed|drugs?|booze|whiske?y|vodka|gin|rum|bottles?|liquor|drink(?:ing|s)?)\b", 0.2),
     ),
 }
 
@@ -141,15 +174,51 @@ _IDIOMS = re.compile(
 DECLARED_BY_WARNING = {
     "graphic depictions of violence": "graphic_violence",
     "major character death": "major_character_death",
-    "rape/non-con": "abuse",
+    "rape/non-con": "rape_noncon",
+    "underage": "underage",
+    "underage sex": "underage",
 }
 DECLARED_BY_TAG = (
-    (re.compile(r"self[- ]harm|suicid|self[- ]injur|cutting"), "self_harm"),
-    (re.compile(r"\babuse|domestic violence|non-con|rape|noncon"), "abuse"),
+    (re.compile(r"self[- ]harm|self[- ]injur|cutting"), "self_harm"),
+    (re.compile(r"suicid"), "suicide"),
+    (re.compile(r"non-con|rape|noncon|dub-?con|sexual assault"), "rape_noncon"),
+    (re.compile(r"underage|under-?age"), "underage"),
+    (re.compile(r"(?<!substance )(?<!drug )(?<!alcohol )\babuse|domestic violence"), "abuse"),
+    (re.compile(r"substance abuse|drug (?:use|abuse)|addiction|alcoholi|overdose"), "substance_abuse"),
     (re.compile(r"character death|death\b|grief|mourning"), "major_character_death"),
     (re.compile(r"\bsmut\b|explicit sexual|\bsex\b|porn|pwp|lemon"), "sexual_content"),
     (re.compile(r"violence|gore|torture|blood"), "graphic_violence"),
 )
+# When a trigger's content is in the story (``Signal.time``), from cue words before it.
+_FEARED = re.compile(r"\b(?:afraid|fear\w*|worr(?:y|ied|ies)|scared (?:that|of)|terrified (?:that|of)|dread\w*|panic\w*)\b")
+_THREATENED = re.compile(r"\b(?:threaten\w*|i'll|i will|i'm going to|gonna|or else|unless you)\b")
+_PAST = re.compile(
+    r"\b(?:had|ago|used to|years|months|back then|as a (?:child|kid|boy|girl)|when (?:i|he|she|they|we) (?:was|were)|"
+    r"since|after|before|ever since|still|again|once)\b"
+)
+TIMES = ("present", "past", "feared", "threatened", "hypothetical", "negated", "figurative")
+FACT_TIMES = frozenset({"present", "past"})
+
+
+def cue_time(lowered: str, position: int, in_quote: bool) -> str:
+    """The time a trigger at ``position`` of a lower-cased sentence has, from cue words: a
+    negation just before it, a fear, a threat in dialogue, a hypothetical or question, a
+    backstory marker; else ``present``."""
+    before = lowered[max(0, position - 40) : position]
+    head = lowered[: position + 1]
+    if _NEGATION.search(before):
+        return "negated"
+    if _FEARED.search(head):
+        return "feared"
+    if in_quote and _THREATENED.search(head):
+        return "threatened"
+    if _HYPOTHETICAL.search(head) or _NEARLY.search(before) or lowered.rstrip(" \"'”’)").endswith("?"):
+        return "hypothetical"
+    if _PAST.search(lowered):
+        return "past"
+    return "present"
+
+
 _COMPILED = {kind: tuple((re.compile(p), w) for p, w in patterns) for kind, patterns in LEXICON.items()}
 # One pass over a sentence says whether any kind's pattern can match; most sentences stop here.
 _ANY_TRIGGER = re.compile("|".join(f"(?:{pattern})" for patterns in LEXICON.values() for pattern, _ in patterns))
@@ -199,6 +268,7 @@ class SignalStage:
             in_quote = _inside(sentence.start, sentence.end, quote_starts, quote_ends)
             for kind, patterns in _COMPILED.items():
                 score = 0.0
+                best = (0, 0)
                 spans: list[tuple[int, int]] = []
                 for pattern, weight in patterns:
                     for match in pattern.finditer(lowered):
@@ -214,15 +284,20 @@ class SignalStage:
                             )
                         elif kind == "graphic_violence":
                             factor *= roles.agent_factor(sentence.start + match.start(), sentence.start + match.end())
-                        score = max(score, weight * factor)
+                        if weight * factor > score:
+                            score, best = weight * factor, match.span()
                 if score <= 0:
                     continue
                 # A second, different trigger word in the same sentence strengthens it.
                 score = min(1.0, score + 0.1 * (_distinct(spans) - 1))
                 if score >= self.config.min_confidence:
                     chapter = doc.paragraphs[sentence.paragraph].chapter if doc.paragraphs else 0
+                    trigger = (sentence.start + best[0], sentence.start + best[1])
                     per_kind[kind].append(
-                        Signal(kind, chapter, sentence.start, sentence.end, " ".join(sentence_text.split()), round(score, 3))
+                        Signal(
+                            kind, chapter, sentence.start, sentence.end, " ".join(sentence_text.split()), round(score, 3),
+                            cue_time(lowered, best[0], in_quote), roles.concerns(kind, sentence.start, sentence.end, trigger),
+                        )
                     )
         signals: list[Signal] = []
         for kind in KINDS:
@@ -297,13 +372,14 @@ class _Roles:
                 self.children[t.head].append(t.i)
         ranked = sorted(doc.characters, key=lambda c: -c.mentions)[:n_major]
         major_ids = {c.id for c in ranked if c.mentions >= 3}
-        self.character_at: set[int] = set()
+        self.names = {c.id: c.name for c in doc.characters}
+        self.character_at: dict[int, str] = {}  # token -> the character a mention there names
         self.major_at: set[int] = set()
         for m in doc.mentions:
             if m.character_id is None:
                 continue
             for i in range(m.start_token, m.end_token_excl):
-                self.character_at.add(i)
+                self.character_at[i] = m.character_id
                 if m.character_id in major_ids:
                     self.major_at.add(i)
 
@@ -346,6 +422,22 @@ class _Roles:
             if victim is not None:
                 return 1.4 if victim in self.major_at else 0.3
         return 0.5 if major_in_sentence else 0.3
+
+    def concerns(self, kind: str, start: int, end: int, trigger: tuple[int, int] | None = None) -> str | None:
+        """The character a sentence's content happens to, when the parse and coref say: for a
+        death the one who dies; else the first character mentioned as an object, a passive
+        subject or an owner ("stabbed him", "was beaten", "her wrists"), else the first one
+        mentioned in the sentence."""
+        if kind == "major_character_death" and trigger is not None:
+            for i in self._tokens_in(*trigger):
+                victim = self._victim(i)
+                if victim is not None and victim in self.character_at:
+                    return self.names.get(self.character_at[victim])
+        inside = [i for i in self._tokens_in(start, end) if i in self.character_at]
+        for i in inside:
+            if self.tokens[i].dep in ("dobj", "nsubjpass", "poss", "pobj"):
+                return self.names.get(self.character_at[i])
+        return self.names.get(self.character_at[inside[0]]) if inside else None
 
     def _is_thing(self, i: int) -> bool:
         t = self.tokens[i]
