@@ -167,3 +167,44 @@ def test_a_line_that_only_its_addressee_could_speak_gets_no_speaker(build, speak
     doc = speakers(build(text, (("Tom", Gender.MALE),)))
     assert doc.quotes[0].speaker_id is None
     assert doc.characters[0].quotes == 0
+
+
+@pytest.mark.parametrize(
+    ("beat", "speaker"),
+    [
+        ("Tom grins.", "Tom"),  # present tense the tagger reads as a plural noun
+        ("Tom's eyes narrow.", "Tom"),  # the owner of the eyes
+        ("Mara watches Tom cross the yard in the rain.", "Tom"),  # the one she watches
+    ],
+)
+def test_a_beat_in_the_present_tense_is_the_speaker(build, speakers, beat, speaker):
+    # Before: the alternation's choice, against the beat.
+    text = (
+        "Mara sits on the wall. Tom stands below her with two coffees.\n\n"
+        '"You\'re late," Tom says.\n\n'
+        f'{beat} "I know."'
+    )
+    doc = speakers(build(text, MARA_TOM))
+    assert _speakers(doc) == ["Tom", speaker]
+
+
+def test_a_beat_after_a_line_that_opens_its_paragraph(build, speakers):
+    # The line comes first, then its beat (a guard: the ranker's actor feature had it before).
+    text = (
+        "Mara sits on the wall. Tom stands below her with two coffees.\n\n"
+        '"You\'re late," Tom says.\n\n'
+        '"Mmm." Tom seems to consider it.'
+    )
+    doc = speakers(build(text, MARA_TOM))
+    assert _speakers(doc) == ["Tom", "Tom"]
+
+
+def test_a_pronoun_beat_with_two_people_of_its_gender_is_no_cue(build):
+    # "He" could be either man: the beat says nothing, whoever coref chose (on fan fiction
+    # coref's choice was often the point-of-view character, not the one acting).
+    cast = (("Tom", Gender.MALE), ("Sam", Gender.MALE))
+    text = 'Tom and Sam sit on the wall.\n\n"You\'re late," Tom says.\n\nHe shrugs. "I know."'
+    stage = SpeakerStage(SpeakerConfig(scorer="rules"))
+    doc = _resolve(build(text, cast), "He", "C0")
+    turns = stage.turns(doc)
+    assert turns[1].bias == {}
