@@ -208,3 +208,25 @@ def test_a_pronoun_beat_with_two_people_of_its_gender_is_no_cue(build):
     doc = _resolve(build(text, cast), "He", "C0")
     turns = stage.turns(doc)
     assert turns[1].bias == {}
+
+
+@pytest.mark.parametrize("line", ["Hi. I'm Nick.", "My name is Nick, by the way.", "Call me Nick."])
+def test_who_names_themselves_speaks(build, speakers, line):
+    # Nick introduces himself; the alternation would give the line to Tom. Before: Tom.
+    cast = (*MARA_TOM, ("Nick", Gender.MALE))
+    text = (
+        "Tom waits at the bar. A stranger with a guitar sits down beside him.\n\n"
+        '"Busy night," Tom says.\n\n'
+        '"It is."\n\n'
+        f'"{line}"'
+    )
+    doc = speakers(build(text, cast))
+    assert [q.speaker_id for q in doc.quotes][2] == "C2"
+
+
+def test_naming_someone_else_in_the_first_person_is_no_self_naming(build):
+    # "I'm Nick's sister" names Nick's sister, not Nick.
+    cast = (*MARA_TOM, ("Nick", Gender.MALE))
+    text = 'Tom waits at the bar. Nick is late.\n\n"Hello," Tom says.\n\n"I\'m Nick\'s sister."'
+    turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(build(text, cast))
+    assert turns[1].self_named == []

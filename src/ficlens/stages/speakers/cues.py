@@ -11,6 +11,8 @@ The learned ranker (``ranker``) was trained on novels, where these cues are rare
 features do not see them; they hold in any story, so they are added to every candidate's
 score (``Turn.bias``, read by ``scoring.score_turns`` in both passes) rather than learnt:
 
+- a character the turn names as its speaker ("I'm Nick.", "My name is Amy.",
+  ``Turn.self_named``) speaks it, unless a tag names someone;
 - a character addressed by name or pet name in the turn (``Turn.vocatives``) does not speak
   it, unless the tag names them (a pronoun tag coref gave them goes by its gender; with
   nobody else to speak it the line is left without a speaker, ``unaddressed``);
@@ -50,6 +52,8 @@ _BEAT_END = frozenset({".", "!", "?", ";", "…"})
 # Verbs of seeing and hearing: in a beat, the one seen or heard is the one who speaks.
 PERCEPTION_LEMMAS = frozenset({"see", "watch", "hear", "notice", "listen"})
 ADDRESS_WORD_BONUS = 4.0
+# "I'm Nick.": people name themselves, rarely anyone else, in the first person.
+SELF_NAME_BONUS = 6.0
 
 
 def add_cues(index: DocumentIndex, turns: list[Turn], tags: TagFinder | None = None) -> None:
@@ -62,6 +66,10 @@ def add_cues(index: DocumentIndex, turns: list[Turn], tags: TagFinder | None = N
         for cid in turn.vocatives:
             if cid in turn.features and cid not in named_by_tag:
                 bias[cid] = bias.get(cid, 0.0) - VOCATIVE_PENALTY
+        if not named_by_tag:
+            for cid in turn.self_named:
+                if cid in turn.features:
+                    bias[cid] = bias.get(cid, 0.0) + SELF_NAME_BONUS
         tag = turn.tag
         if tag is not None and tag.ref.kind == "coref" and tag.ref.ids and set(tag.ref.ids) <= set(turn.vocatives):
             # "'Tom,' she breathes" with "she" resolved to Tom: the pronoun's gender, not coref.
