@@ -230,3 +230,18 @@ def test_naming_someone_else_in_the_first_person_is_no_self_naming(build):
     text = 'Tom waits at the bar. Nick is late.\n\n"Hello," Tom says.\n\n"I\'m Nick\'s sister."'
     turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(build(text, cast))
     assert turns[1].self_named == []
+
+
+def test_a_pronoun_tag_after_a_vocative_is_the_one_addressed(build, stages):
+    # Tom names Sam; "he says" in the next line is Sam answering, though coref took the "he"
+    # for Tom. Before: Tom. As shipped (the ranker); the hand rules trust coref's tag more.
+    speakers = stages["ranker"]
+    cast = (("Tom", Gender.MALE), ("Sam", Gender.MALE))
+    text = (
+        "Tom and Sam walk back from the river.\n\n"
+        '"You look tired, Sam," Tom says.\n\n'
+        "The wind picks up along the bank.\n\n"
+        '"You worry too much," he says.'
+    )
+    doc = speakers(_resolve(build(text, cast), "he", "C0"))
+    assert [q.speaker_id for q in doc.quotes] == ["C0", "C1"]

@@ -54,13 +54,16 @@ PERCEPTION_LEMMAS = frozenset({"see", "watch", "hear", "notice", "listen"})
 ADDRESS_WORD_BONUS = 4.0
 # "I'm Nick.": people name themselves, rarely anyone else, in the first person.
 SELF_NAME_BONUS = 6.0
+REPLY_BONUS = 2.5
 
 
 def add_cues(index: DocumentIndex, turns: list[Turn], tags: TagFinder | None = None) -> None:
     """Set each turn's ``bias`` (candidate -> score added) from the cues above (``tags``
     resolves a beat's subject that is none of the turn's actors)."""
     owners = _address_word_owners(turns)
+    previous: Turn | None = None
     for turn in turns:
+        before, previous = previous, turn
         bias: dict[str, float] = {}
         named_by_tag = set(tag_names(turn.tag))
         for cid in turn.vocatives:
@@ -75,6 +78,15 @@ def add_cues(index: DocumentIndex, turns: list[Turn], tags: TagFinder | None = N
             # "'Tom,' she breathes" with "she" resolved to Tom: the pronoun's gender, not coref.
             for cid in _fits(index, replace(tag.ref, ids=()), turn.features) - set(turn.vocatives):
                 bias[cid] = bias.get(cid, 0.0) + VOICE_BONUS
+        if (
+            tag is not None and tag.ref.kind in ("coref", "pronoun") and tag.ref.gender is not None
+            and before is not None and before.scene == turn.scene and turn.paragraph - before.last_paragraph <= 2
+        ):
+            # "'Strangely, Cassian,' Kay says. / 'You worry too much,' he says.": the one just
+            # addressed answers, when the pronoun fits them.
+            for cid in before.vocatives:
+                if cid in turn.features and cid not in turn.vocatives and _gender(index, cid) == tag.ref.gender:
+                    bias[cid] = bias.get(cid, 0.0) + REPLY_BONUS
         if turn.tag is None:
             for ref in turn.voices:
                 for cid in _fits(index, ref, turn.features):
