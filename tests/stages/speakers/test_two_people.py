@@ -175,6 +175,7 @@ def test_a_line_that_only_its_addressee_could_speak_gets_no_speaker(build, speak
         ("Tom grins.", "Tom"),  # present tense the tagger reads as a plural noun
         ("Tom's eyes narrow.", "Tom"),  # the owner of the eyes
         ("Mara watches Tom cross the yard in the rain.", "Tom"),  # the one she watches
+        ("Tom winks at her, and Mara feels her face go warm.", "Tom"),  # "winks" read as a subject
     ],
 )
 def test_a_beat_in_the_present_tense_is_the_speaker(build, speakers, beat, speaker):

@@ -46,7 +46,7 @@ VOCATIVE_PENALTY = 20.0
 VOICE_BONUS = 4.0
 REACTOR_PENALTY = 4.0
 BEAT_BONUS = 2.5
-BEAT_MAX_WORDS = 20
+BEAT_MAX_WORDS = 30
 SHORT_BEAT_WORDS = 0
 _BEAT_END = frozenset({".", "!", "?", ";", "…"})
 # Verbs of seeing and hearing: in a beat, the one seen or heard is the one who speaks.
@@ -134,8 +134,9 @@ def _beat(index: DocumentIndex, turn: Turn, tags: TagFinder | None = None) -> se
     if root is None:
         return set()
     subject = subjects.get(root)
-    if subject is None:
-        subject = _misread_verb(index, root)
+    if subject is None or _misread_verb(index, subject) is not None:
+        # ("Aziraphale winks at him, and Crowley feels ...": "winks" read as the subject)
+        subject = _misread_verb(index, subject if subject is not None else root)
     if subject is None:
         return set()
     if tokens[root].lemma.lower() in PERCEPTION_LEMMAS:
@@ -145,7 +146,10 @@ def _beat(index: DocumentIndex, turn: Turn, tags: TagFinder | None = None) -> se
             subject = seen
     elif index.mention_at[subject] < 0 and tokens[subject].pos == "NOUN":
         # "Remus' eyes narrowed": the owner of the eyes.
-        owner = next((j for j in beat if tokens[j].head == subject and tokens[j].dep == "poss"), None)
+        owner = next(
+            (j for j in beat if tokens[j].head == subject and (tokens[j].dep == "poss" or tokens[j].dep == "nmod" and index.mention_at[j] >= 0)),
+            None,
+        )
         if owner is not None:
             subject = owner
     ref = _ref_at(index, turn, subject, tags)
