@@ -74,6 +74,7 @@ def add_candidates(index: DocumentIndex, turns: list[Turn], cfg: SpeakerConfig) 
         wanted: list[str | None] = []
         if turn.tag is not None:
             wanted.extend(turn.tag.ref.ids)
+        wanted.extend(turn.self_named)
         for ref in (*turn.actors, *turn.prev_actors):
             wanted.extend(ref.ids)
         wanted.extend(sorted(turn.para_mentions))

@@ -11,14 +11,19 @@ The learned ranker (``ranker``) was trained on novels, where these cues are rare
 features do not see them; they hold in any story, so they are added to every candidate's
 score (``Turn.bias``, read by ``scoring.score_turns`` in both passes) rather than learnt:
 
+- a character the turn names as its speaker ("I'm Nick.", "My name is Amy.",
+  ``Turn.self_named``) speaks it, unless a tag names someone;
 - a character addressed by name or pet name in the turn (``Turn.vocatives``) does not speak
   it, unless the tag names them (a pronoun tag coref gave them goes by its gender; with
   nobody else to speak it the line is left without a speaker, ``unaddressed``);
 - an untagged turn whose paragraph reports someone's voice (``Turn.voices``: "at the sound of
   her voice", "hears him") is that person's, and not the one who hears it (``Turn.reactors``);
-- an untagged turn after a beat ("She turns.": all the narration before the line in its
-  paragraph, one short sentence with one subject) is the line of the beat's subject (for an
-  unresolved pronoun, the candidate of its gender named last);
+- an untagged turn with a beat (the narration sentence right before the line in its
+  paragraph, "She turns.", "Crowley grins." in the present tense, or right after a line that
+  opens its paragraph) is the line of the beat's subject, of the owner of a possessed subject
+  ("Remus' eyes narrow."), or of the one a verb of seeing has for object; a pronoun counts
+  only when no other candidate has its gender (for one coref left alone, the candidate of its
+  gender named last);
 - an untagged turn with a word of address no name accounts for ("darling", "cupcake") is
   the line of the one character whose tagged lines use that word.
 
@@ -31,8 +36,9 @@ from dataclasses import replace
 
 from ficlens.model import Gender
 from ficlens.stages.speakers.index import DocumentIndex
-from ficlens.stages.speakers.tags import Ref, tag_names
+from ficlens.stages.speakers.tags import Ref, TagFinder, tag_names
 from ficlens.stages.speakers.turns import Turn
+from ficlens.stages.speech_verbs import PRONOUN_GENDER, SUBJECT_DEPS
 
 # Log-odds added or taken away. A vocative is near certain (people do not address themselves);
 # the beat and the pet word are strong but can be misread, so a name tag always wins.
@@ -40,24 +46,47 @@ VOCATIVE_PENALTY = 20.0
 VOICE_BONUS = 4.0
 REACTOR_PENALTY = 4.0
 BEAT_BONUS = 2.5
-BEAT_MAX_WORDS = 12
+BEAT_MAX_WORDS = 30
+SHORT_BEAT_WORDS = 0
+_BEAT_END = frozenset({".", "!", "?", ";", "…"})
+# Verbs of seeing and hearing: in a beat, the one seen or heard is the one who speaks.
+PERCEPTION_LEMMAS = frozenset({"see", "watch", "hear", "notice", "listen"})
 ADDRESS_WORD_BONUS = 4.0
+# "I'm Nick.": people name themselves, rarely anyone else, in the first person.
+SELF_NAME_BONUS = 6.0
+REPLY_BONUS = 2.5
 
 
-def add_cues(index: DocumentIndex, turns: list[Turn]) -> None:
-    """Set each turn's ``bias`` (candidate -> score added) from the cues above."""
+def add_cues(index: DocumentIndex, turns: list[Turn], tags: TagFinder | None = None) -> None:
+    """Set each turn's ``bias`` (candidate -> score added) from the cues above (``tags``
+    resolves a beat's subject that is none of the turn's actors)."""
     owners = _address_word_owners(turns)
+    previous: Turn | None = None
     for turn in turns:
+        before, previous = previous, turn
         bias: dict[str, float] = {}
         named_by_tag = set(tag_names(turn.tag))
         for cid in turn.vocatives:
             if cid in turn.features and cid not in named_by_tag:
                 bias[cid] = bias.get(cid, 0.0) - VOCATIVE_PENALTY
+        if not named_by_tag:
+            for cid in turn.self_named:
+                if cid in turn.features:
+                    bias[cid] = bias.get(cid, 0.0) + SELF_NAME_BONUS
         tag = turn.tag
         if tag is not None and tag.ref.kind == "coref" and tag.ref.ids and set(tag.ref.ids) <= set(turn.vocatives):
             # "'Tom,' she breathes" with "she" resolved to Tom: the pronoun's gender, not coref.
             for cid in _fits(index, replace(tag.ref, ids=()), turn.features) - set(turn.vocatives):
                 bias[cid] = bias.get(cid, 0.0) + VOICE_BONUS
+        if (
+            tag is not None and tag.ref.kind in ("coref", "pronoun") and tag.ref.gender is not None
+            and before is not None and before.scene == turn.scene and turn.paragraph - before.last_paragraph <= 2
+        ):
+            # "'Strangely, Cassian,' Kay says. / 'You worry too much,' he says.": the one just
+            # addressed answers, when the pronoun fits them.
+            for cid in before.vocatives:
+                if cid in turn.features and cid not in turn.vocatives and _gender(index, cid) == tag.ref.gender:
+                    bias[cid] = bias.get(cid, 0.0) + REPLY_BONUS
         if turn.tag is None:
             for ref in turn.voices:
                 for cid in _fits(index, ref, turn.features):
@@ -67,7 +96,7 @@ def add_cues(index: DocumentIndex, turns: list[Turn]) -> None:
                 for cid in _fits(index, ref, turn.features) - voiced:
                     bias[cid] = bias.get(cid, 0.0) - REACTOR_PENALTY
             if not turn.voices:
-                for cid in _beat(index, turn):
+                for cid in _beat(index, turn, tags):
                     bias[cid] = bias.get(cid, 0.0) + BEAT_BONUS
             for word in turn.address_words:
                 owner = owners.get(word)
@@ -76,38 +105,129 @@ def add_cues(index: DocumentIndex, turns: list[Turn]) -> None:
         turn.bias = bias
 
 
-def _beat(index: DocumentIndex, turn: Turn) -> set[str]:
-    """Who the beat before an untagged line is about ("She turns. "You came?""): when all the
-    narration before the line in its paragraph is one short sentence whose main verb has one
-    subject, that subject; for a pronoun coref left alone, the candidate of its gender named
-    last. (A longer passage, or a subject in a side clause, "while he tapped his foot", says
-    less about who speaks.)"""
+def _beat(index: DocumentIndex, turn: Turn, tags: TagFinder | None = None) -> set[str]:
+    """Who the beat of an untagged line is about: the narration sentence right before its
+    first quote in the paragraph ("She turns. "You came?"", "Crowley grins."), or, when the
+    line opens its paragraph, the one right after it (""Mmm..." Aziraphale seems to consider
+    it."). Its main verb's subject speaks: a name or a resolved pronoun (for a pronoun coref
+    left alone, the candidate of its gender named last), the owner of a possessed subject
+    ("Remus' eyes narrowed"), or the one a verb of seeing or hearing has as its object ("He
+    sees Aziraphale consider it."). A subject in a side clause ("while he tapped his foot")
+    says less about who speaks, and a sentence longer than a beat nothing."""
     tokens = index.tokens
-    p_lo, _ = index.paragraph_tokens.get(turn.paragraph, (0, 0))
-    q_lo, _ = index.quote_tokens[turn.quotes[0]]
-    if q_lo > p_lo:
-        q_lo = max(p_lo, index.out_before[q_lo - 1] + 1)  # the opening mark
-    # A quote before this one in the paragraph, or more narration than a beat: no beat (checked
-    # before walking the tokens, so a paragraph of many quotes stays linear).
-    if index.quoted(p_lo, q_lo) or q_lo - p_lo > 4 * BEAT_MAX_WORDS:
+    p_lo, p_hi = index.paragraph_tokens.get(turn.paragraph, (0, 0))
+    q_lo, q_hi = index.quote_tokens[turn.quotes[0]]
+    beat = _sentence_before(index, p_lo, q_lo)
+    if beat is None and q_lo <= p_lo + 1:
+        beat = _sentence_after(index, q_hi, p_hi)
+    if not beat:
         return set()
-    beat = [j for j in range(p_lo, q_lo) if tokens[j].pos != "PUNCT"]
-    if not beat or len(beat) > BEAT_MAX_WORDS:
+    words = [j for j in beat if tokens[j].pos != "PUNCT"]
+    if not words or len(words) > BEAT_MAX_WORDS:
         return set()
-    if sum(1 for j in range(p_lo, q_lo) if tokens[j].text in (".", "!", "?", ";")) > 1:
+    inside = set(beat)
+    roots = [j for j in beat if tokens[j].head == j or tokens[j].head not in inside]
+    # The main clause: the first head with a subject ("Tom's eyes narrow" has an adjective for
+    # its head), or a present-tense verb read as a noun.
+    subjects = {tokens[j].head: j for j in reversed(beat) if tokens[j].dep in SUBJECT_DEPS}
+    root = next((j for j in roots if j in subjects or _misread_verb(index, j) is not None), None)
+    if root is None:
         return set()
-    roots = [j for j in beat if tokens[j].dep == "ROOT" and tokens[j].pos in ("VERB", "AUX")]
-    subjects = [j for j in beat if tokens[j].dep in ("nsubj", "nsubjpass") and tokens[j].head in roots]
-    if len(roots) != 1 or len(subjects) != 1:
+    subject = subjects.get(root)
+    if subject is None or _misread_verb(index, subject) is not None:
+        # ("Aziraphale winks at him, and Crowley feels ...": "winks" read as the subject)
+        subject = _misread_verb(index, subject if subject is not None else root)
+    if subject is None:
         return set()
-    start = tokens[subjects[0]].start
-    ref = next((r for r in turn.actors if r.span[0] <= start < r.span[1]), None)
+    if tokens[root].lemma.lower() in PERCEPTION_LEMMAS:
+        # "He sees Aziraphale consider it.": the one seen or heard speaks.
+        seen = next((j for j in beat if j > root and index.mention_at[j] >= 0 and tokens[j].pos == "PROPN"), None)
+        if seen is not None:
+            subject = seen
+    elif index.mention_at[subject] < 0 and tokens[subject].pos == "NOUN":
+        # "Remus' eyes narrowed": the owner of the eyes.
+        owner = next(
+            (j for j in beat if tokens[j].head == subject and (tokens[j].dep == "poss" or tokens[j].dep == "nmod" and index.mention_at[j] >= 0)),
+            None,
+        )
+        if owner is not None:
+            subject = owner
+    ref = _ref_at(index, turn, subject, tags)
     if ref is None:
         return set()
     fits = _fits(index, ref, turn.features)
+    if ref.kind in ("coref", "pronoun") and len(words) > SHORT_BEAT_WORDS and len(_fits(index, replace(ref, ids=()), turn.features)) > 1:
+        # A pronoun in a longer beat, with two people of its gender about: coref's choice
+        # is often the point-of-view character's, not the one acting (measured on fan fiction).
+        return set()
     if len(fits) > 1 and not ref.ids:
         fits = {max(fits, key=lambda c: turn.features[c].get("recency_rank", 0.0))}
     return fits
+
+
+def _sentence_before(index: DocumentIndex, p_lo: int, q_lo: int) -> list[int] | None:
+    """The narration tokens of the sentence that ends right before the quote opening at
+    ``q_lo`` (inside the paragraph from ``p_lo``; None when another quote or nothing is there)."""
+    tokens = index.tokens
+    j = q_lo - 1
+    while j >= p_lo and index.in_quote[j]:
+        j -= 1  # the opening mark
+    if j < p_lo:
+        return None
+    out: list[int] = []
+    sentence = tokens[j].sentence
+    while j >= p_lo and not index.in_quote[j] and len(out) <= 4 * BEAT_MAX_WORDS:
+        tok = tokens[j]
+        if out and (tok.sentence != sentence or tok.text in _BEAT_END):
+            break
+        out.append(j)
+        j -= 1
+    out.reverse()
+    while out and tokens[out[-1]].pos == "PUNCT":
+        out.pop()
+    return out or None
+
+
+def _sentence_after(index: DocumentIndex, q_hi: int, p_hi: int) -> list[int] | None:
+    """The narration tokens after the quote ending at ``q_hi`` up to the sentence end or the
+    next quote (None when there are none)."""
+    tokens = index.tokens
+    j = index.out_after[q_hi] if q_hi < len(tokens) else p_hi
+    out: list[int] = []
+    while j < p_hi and not index.in_quote[j] and len(out) <= 4 * BEAT_MAX_WORDS:
+        if tokens[j].text in _BEAT_END:
+            break
+        out.append(j)
+        j += 1
+    while out and tokens[out[0]].pos == "PUNCT":
+        out.pop(0)
+    return out or None
+
+
+def _misread_verb(index: DocumentIndex, j: int) -> int | None:
+    """The subject of a present-tense verb the tagger read as a plural noun ("Crowley grins."
+    as a compound noun): a character's name or a pronoun right before it."""
+    tokens = index.tokens
+    tok = tokens[j]
+    if tok.tag != "NNS" or j == 0:
+        return None
+    before = tokens[j - 1]
+    if before.head == j and before.dep in ("compound", "nmod", "amod", "nsubj") and (
+        index.mention_at[j - 1] >= 0 or before.pos == "PROPN" or before.text.lower() in PRONOUN_GENDER
+    ):
+        return j - 1
+    return None
+
+
+def _ref_at(index: DocumentIndex, turn: Turn, j: int, tags: TagFinder | None) -> Ref | None:
+    """The narration reference at token ``j``: one of the turn's actors, else resolved anew."""
+    start = index.tokens[j].start
+    ref = next((r for r in turn.actors if r.span[0] <= start < r.span[1]), None)
+    if ref is None and tags is not None:
+        ref = tags.resolve(j)
+    if ref is None or not (ref.ids or ref.gender is not None):
+        return None
+    return ref
 
 
 def _fits(index: DocumentIndex, ref: Ref, candidates: dict[str, dict[str, float]]) -> set[str]:

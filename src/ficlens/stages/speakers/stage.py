@@ -112,11 +112,12 @@ class SpeakerStage:
         if not doc.quotes or not doc.characters or not doc.tokens:
             return []
         index = DocumentIndex(doc)
-        turns = build_turns(index, TagFinder(index, self.config))
+        tags = TagFinder(index, self.config)
+        turns = build_turns(index, tags)
         if turns:
             add_candidates(index, turns, self.config)
             if self.config.cues:
-                add_cues(index, turns)
+                add_cues(index, turns, tags)
         return turns
 
     def decode_conversations(self, turns: list[Turn]) -> list[tuple[list[Turn], list[str | None]]]:

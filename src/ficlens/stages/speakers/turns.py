@@ -51,6 +51,8 @@ class Turn:
     vocatives: list[str] = field(default_factory=list)
     addressed: set[Gender] = field(default_factory=set)  # genders its quotes address ("sir")
     named: set[str] = field(default_factory=set)  # characters named inside the quote
+    # Characters the quote names as its speaker: "I'm Nick." / "My name is Amy."
+    self_named: list[str] = field(default_factory=list)
     candidates: list[str] = field(default_factory=list)
     features: dict[str, dict[str, float]] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)
@@ -145,6 +147,9 @@ def _describe(index: DocumentIndex, tags: TagFinder, turn: Turn) -> None:
         for cid in _vocatives(index, lo, hi):
             if cid not in turn.vocatives:
                 turn.vocatives.append(cid)
+        for cid in _self_names(index, lo, hi):
+            if cid not in turn.self_named:
+                turn.self_named.append(cid)
         words, solo = _address_words(index, lo, hi)
         turn.address_words.extend(w for w in words if w not in turn.address_words)
         turn.address_solo = turn.address_solo or solo
@@ -179,6 +184,39 @@ def _vocatives(index: DocumentIndex, lo: int, hi: int) -> list[str]:
             if len(ids) == 1:
                 found.append(ids[0])
         j = k
+    return found
+
+
+def _self_names(index: DocumentIndex, lo: int, hi: int) -> list[str]:
+    """Characters a quote names as the one speaking: "I'm Nick." / "Hi, I am Brian, and you?" /
+    "My name is Amy." / "Call me Tom." (the name ends there: "I'm Tom's sister" names Tom's
+    sister)."""
+    tokens = index.tokens
+    found: list[str] = []
+    for j in range(lo, hi - 1):
+        low = tokens[j].text.lower()
+        k = -1
+        if low == "i" and tokens[j + 1].text.lower() in ("am", "'m", "’m"):
+            k = j + 2
+        elif low in ("name", "names") and j > lo and tokens[j - 1].text.lower() == "my" and tokens[j + 1].text.lower() in ("is", "'s", "’s"):
+            k = j + 2
+        elif low == "name" and tokens[j + 1].text.lower() in ("'s", "’s"):
+            k = j + 2
+        elif low == "call" and tokens[j + 1].text.lower() == "me":
+            k = j + 2
+        if k < 0 or k >= hi:
+            continue
+        if tokens[k].text.lower() in ("just", "only", "simply"):
+            k += 1
+        mi = index.mention_at[k] if k < hi else -1
+        if mi < 0 or index.doc.mentions[mi].kind != MentionKind.NAME:
+            continue
+        m = index.doc.mentions[mi]
+        after = m.end_token_excl
+        if after < hi and tokens[after].pos != "PUNCT" or after < hi and tokens[after].text in ("'s", "’s"):
+            continue
+        if m.character_id and m.character_id not in found:
+            found.append(m.character_id)
     return found
 
 
