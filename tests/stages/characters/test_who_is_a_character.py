@@ -57,3 +57,14 @@ def test_a_name_s_first_syllables_are_that_character(analyse):
     doc = analyse(text)
     assert _names(doc) == ["Naruto", "Sakura"]
     assert next(c for c in doc.characters if c.name == "Naruto").mentions == 5
+
+
+@pytest.mark.slow
+def test_a_person_named_once_in_passing_is_a_character(analyse):
+    text = (
+        "Stiles sat in the kitchen. His dad poured the coffee.\n\n"
+        '"Long day?" asked Stiles. His dad nodded and said nothing.\n\n'
+        "The thought of his dad squaring off with Gerard made Stiles feel sick. Stiles went to bed."
+    )
+    doc = analyse(text)
+    assert "Gerard" in _names(doc)

@@ -167,12 +167,15 @@ def collect_forms(
         if e - s >= 2 and canonical_honorific(tokens[s].text) is None and cap_pairs[(tokens[s].text, tokens[s + 1].text)] <= 2:
             # A rare pair with a common word at either end: the word is glued on by capitals
             # ("Draco Lookalike", "Classic Stiles"), and a name of common words only is none.
+            before = (s, e)
             while e - s >= 2 and glued(tokens[s]):
                 s += 1
             while e - s >= 2 and glued(tokens[e - 1]):
                 e -= 1
             if e - s == 1 and glued(tokens[s]):
                 return
+            if (s, e) != before:
+                vote = False  # spaCy's PERSON was for the glued phrase ("Yang Chakra"), not the rest
         if e <= s or any(covered[s:e]):
             return
         # Take an honorific just before the span into it ("Mr." + "Darcy").

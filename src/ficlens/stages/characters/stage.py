@@ -109,6 +109,10 @@ class CharacterStage:
             # be named in the first paragraph and be "she" ever after.
             or any(
                 f.strong or f.key[0] or (len(f.key[1]) >= 2 and f.votes) or (f.agent and f.labelled)
+                # Every named person is a character, even named once in passing ("squaring off
+                # with Gerard"): a name spaCy calls a person, or a known given name.
+                or f.labelled
+                or f.given
                 for f in c.forms
             )
         ]
