@@ -139,3 +139,103 @@ def test_each_character_says_how_it_was_found_in_the_tsv_and_the_report(analyse,
     swatches = {c.id: None for c in doc.characters}
     report = {r["name"]: r["found_by"] for r in _character_rows(doc, swatches)}
     assert report == {"Wren": "named in the text", "Osric": "AO3 tag", "Pell": "cast"}
+
+
+@pytest.fixture(scope="module")
+def analyse_dialogue(nlp):
+    """The characters stage after the real quotes stage: each quote knows its paragraph, so
+    the dialogue's turns (who answers whom) can be read."""
+    from ficlens.model import Document
+    from ficlens.stages.characters import CharacterConfig, CharacterStage
+    from ficlens.stages.quotes import QuoteStage
+    from ficlens.stages.segment import SegmentConfig, SegmentStage
+
+    segment, quotes = SegmentStage(SegmentConfig(), nlp), QuoteStage()
+
+    def run(text: str, cast: list) -> Document:
+        return CharacterStage(CharacterConfig(), cast=cast)(quotes(segment(Document(text=text))))
+
+    return run
+
+
+@pytest.mark.slow
+def test_a_cast_description_the_dialogue_answers_to_another_name_is_that_one_s_epithet(analyse_dialogue):
+    # The story calls its smith, Tobias, "the smith"; the cast lists "The Smith" beside him.
+    text = (
+        "Tobias Reed kept the forge at the end of the lane. Mira came in out of the rain.\n\n"
+        '"Tobias, is the gate mended?" asked Mira.\n\n'
+        '"Not yet," said the smith, wiping his hands.\n\n'
+        '"Tobias, you promised me," said Mira.\n\n'
+        '"Tomorrow, then," said the smith.\n\n'
+        "The smith went back to his fire."
+    )
+    cast = [CastMember("Tobias Reed", (), Gender.MALE), CastMember("Mira", (), Gender.FEMALE), CastMember("The Smith")]
+    doc = analyse_dialogue(text, cast)
+    assert _one(doc, "The Smith").mentions == 0
+    smith = {m.start_token for m in doc.mentions if m.text.lower() == "the smith" and m.kind.value == "name"}
+    assert smith == set()
+
+
+@pytest.mark.slow
+def test_a_cast_description_with_no_one_else_answering_to_it_stays_the_member_s(analyse_dialogue):
+    # The same story without the vocatives: nothing says the smith is Tobias.
+    text = (
+        "Tobias Reed kept the forge at the end of the lane. Mira came in out of the rain.\n\n"
+        '"Is the gate mended?" asked Mira.\n\n'
+        '"Not yet," said the smith, wiping his hands.\n\n'
+        "The smith went back to his fire."
+    )
+    cast = [CastMember("Tobias Reed", (), Gender.MALE), CastMember("Mira", (), Gender.FEMALE), CastMember("The Smith")]
+    doc = analyse_dialogue(text, cast)
+    assert _one(doc, "The Smith").mentions == 2
+
+
+@pytest.mark.slow
+def test_a_description_alias_of_a_named_member_is_hers_only_in_her_scene(analyse):
+    # "The Girl" is the cast's alias for Pell, met once; the story calls Wren "the girl" too.
+    filler = "Wren walked along the shore and counted the boats in the bay. " * 100
+    text = (
+        'Pell sold fish by the harbour. "Two for a penny," said the girl.\n\n'
+        + filler
+        + '\n\n"I will take none," said the girl, and Wren walked home.'
+    )
+    cast = [CastMember("Pell", ("The Girl",), Gender.FEMALE), CastMember("Wren", (), Gender.FEMALE)]
+    doc = analyse(text, cast=cast)
+    pell = _one(doc, "Pell")
+    assert pell.mentions == 2  # "Pell" and the "girl" beside her, not the far one
+    far = text.rindex("the girl")
+    assert not any(m.character_id == pell.id and m.start == far for m in doc.mentions)
+
+
+@pytest.mark.slow
+def test_a_proper_name_in_the_cast_is_no_lower_case_description(analyse):
+    # A victoria is a carriage: the cast's "Victoria" is a name, not "the victoria".
+    text = (
+        'Lady Hart stepped down from the victoria. "Drive on," said Lady Hart.\n\n'
+        "The victoria rolled away down the hill."
+    )
+    cast = [CastMember("Lady Hart", ("Victoria",), Gender.FEMALE)]
+    doc = analyse(text, cast=cast)
+    assert _one(doc, "Lady Hart").mentions == 2
+
+
+@pytest.mark.slow
+def test_a_name_with_a_title_of_the_other_sex_is_no_lookalike(analyse, tmp_path):
+    # "Mr. Cole" is Mrs. Cole's husband, not her name written another way: no warning. A
+    # name the cast could mean is one, and it reaches analysis.json and the report.
+    from ficlens.export.html import render_report
+    from ficlens.export.json import write_analysis_json
+
+    text = (
+        'Mr. Cole opened the door. "Come in," said Mr. Cole.\n\n'
+        '"Thank you," said Mrs. Cole. Anne smiled and Anne sat down.'
+    )
+    cast = [CastMember("Mrs. Cole", (), Gender.FEMALE), CastMember("Anne-the-Bold", (), Gender.FEMALE),
+            CastMember("Anne-the-Quiet", (), Gender.FEMALE)]
+    doc = analyse(text, cast=cast)
+    assert not any("'Mr. Cole'" in w for w in doc.warnings), doc.warnings
+    warning = next(w for w in doc.warnings if w.startswith("'Anne'"))
+    assert "may be the cast's 'Anne-the-Bold' or 'Anne-the-Quiet'" in warning
+    saved = write_analysis_json(doc, tmp_path / "analysis.json").read_text(encoding="utf-8")
+    assert warning.replace("'", "\\u0027") in saved or warning in saved
+    assert "may be the cast&#39;s" in render_report(doc) or "may be the cast's" in render_report(doc)

@@ -42,31 +42,7 @@ def link_by_address(
     they are two people: B never addresses A by name, the two never tag the two sides of an
     exchange, and the narration hardly names both in one sentence. Genders must agree and two
     cast characters are never joined (the user said who is who)."""
-    owner: dict[int, tuple[int, int]] = {}  # first token of a name span -> (end, cluster)
-    for ci, c in enumerate(clusters):
-        for f in c.forms:
-            for s, e in f.spans:
-                owner[s] = (e, ci)
-    starts = sorted(owner)
-    quote_paragraphs = sorted({q.paragraph for q in doc.quotes})
-    by_id = {p.id: p for p in doc.paragraphs}
-    # Per quote paragraph: who its quotes address by name, who its narration tags as speaker.
-    addressed: dict[int, set[int]] = {}
-    tagged: dict[int, set[int]] = {}
-    for pid in quote_paragraphs:
-        para = by_id.get(pid)
-        if para is None:
-            continue
-        voc: set[int] = set()
-        tag: set[int] = set()
-        for s in _starts_within(starts, para.start_token, para.end_token_excl):
-            e, ci = owner[s]
-            if in_quote[s]:
-                if is_vocative(tokens, s, e, in_quote, edges):
-                    voc.add(ci)
-            elif speech_subject(tokens, s, e):
-                tag.add(ci)
-        addressed[pid], tagged[pid] = voc, tag
+    owner, starts, quote_paragraphs, addressed, tagged = dialogue_turns(doc, tokens, in_quote, edges, clusters)
     replies: Counter[int] = Counter()
     support: Counter[tuple[int, int]] = Counter()
     against: Counter[frozenset[int]] = Counter()  # self-address
@@ -123,6 +99,45 @@ def link_by_address(
             clusters[keep].role_gender = clusters[gone].role_gender
         parent[gone] = keep
     return [c for i, c in enumerate(clusters) if parent[i] == i]
+
+
+def dialogue_turns(
+    doc: Document,
+    tokens: list[Token],
+    in_quote: list[bool],
+    edges: tuple[set[int], set[int]],
+    clusters: list[Cluster],
+) -> tuple[dict[int, tuple[int, int]], list[int], list[int], dict[int, set[int]], dict[int, set[int]]]:
+    """Who the quotes of each quote paragraph address by name and who its narration tags as
+    speaker, by index in ``clusters``. Returns the name spans (first token -> end, cluster),
+    their sorted first tokens, the quote paragraph ids, and per paragraph the addressed and
+    the tagged clusters."""
+    owner: dict[int, tuple[int, int]] = {}  # first token of a name span -> (end, cluster)
+    for ci, c in enumerate(clusters):
+        for f in c.forms:
+            for s, e in f.spans:
+                owner[s] = (e, ci)
+    starts = sorted(owner)
+    quote_paragraphs = sorted({q.paragraph for q in doc.quotes})
+    by_id = {p.id: p for p in doc.paragraphs}
+    # Per quote paragraph: who its quotes address by name, who its narration tags as speaker.
+    addressed: dict[int, set[int]] = {}
+    tagged: dict[int, set[int]] = {}
+    for pid in quote_paragraphs:
+        para = by_id.get(pid)
+        if para is None:
+            continue
+        voc: set[int] = set()
+        tag: set[int] = set()
+        for s in _starts_within(starts, para.start_token, para.end_token_excl):
+            e, ci = owner[s]
+            if in_quote[s]:
+                if is_vocative(tokens, s, e, in_quote, edges):
+                    voc.add(ci)
+            elif speech_subject(tokens, s, e):
+                tag.add(ci)
+        addressed[pid], tagged[pid] = voc, tag
+    return owner, starts, quote_paragraphs, addressed, tagged
 
 
 def _starts_within(starts: list[int], lo: int, hi: int) -> list[int]:

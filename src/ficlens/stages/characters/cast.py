@@ -11,13 +11,16 @@ Clustering, roles and address links never join two cast members: the user said w
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from ficlens.lexicon import words
-from ficlens.model import Gender
+from ficlens.model import Document, Gender, Token
+from ficlens.stages.characters.address import dialogue_turns
 from ficlens.stages.characters.forms import Cluster, Form, Key, gender_ok, key_of
+from ficlens.stages.characters.words import PERSON_NOUNS, ROLE_NOUNS
 from ficlens.stages.names import name_variants, split_relationship, strip_disambiguator
 
 
@@ -157,13 +160,18 @@ def join_cast_descriptions(clusters: list[Cluster]) -> list[Cluster]:
 
 
 def cast_names(clusters: list[Cluster]) -> dict[str, Cluster]:
-    """Each name and alias of the cast, lower-cased and without "the"/"a", -> the one member
-    it names ("croupier" -> "The Croupier"); a name two members share names neither."""
+    """Each description among the names and aliases of the cast, lower-cased and without
+    "the"/"a", -> the one member it names ("croupier" -> "The Croupier"); a name two members
+    share names neither. A description is a name the cast gives with an article, or a noun
+    for a person ("Waiter", "Driver"); a proper name ("Victoria") is none: the story's "the
+    victoria" is a carriage."""
     owners: dict[str, dict[int, Cluster]] = defaultdict(dict)
     for c in clusters:
         if c.cast_name is not None:
             for name in (c.cast_name, *c.cast_aliases):
-                owners[_without_article(name)][id(c)] = c
+                bare = _without_article(name)
+                if bare != name.lower() or bare in PERSON_NOUNS or bare in ROLE_NOUNS:
+                    owners[bare][id(c)] = c
     return {name: next(iter(by.values())) for name, by in owners.items() if len(by) == 1}
 
 
@@ -299,7 +307,9 @@ def cast_lookalikes(
     out = []
     for c in clusters:
         if c.cast_name is None and not c.is_reader and c.forms:
-            found = _owners_of(c, owners)
+            # A title of the other sex is another person ("Mr. Cole" beside the cast's
+            # "Mrs. Cole"), not a name written another way.
+            found = [m for m in _owners_of(c, owners) if not _titles_clash(c, m)]
             if found:
                 out.append((c, found))
     return out
@@ -372,9 +382,90 @@ def _titles_clash(c: Cluster, member: Cluster) -> bool:
 
 
 _CLASHING = {
-    "mrs": frozenset({"mr", "mister", "miss"}),
-    "miss": frozenset({"mr", "mister", "mrs"}),
-    "ms": frozenset({"mr", "mister"}),
-    "mr": frozenset({"mrs", "miss", "ms"}),
-    "mister": frozenset({"mrs", "miss", "ms"}),
+    "mrs": frozenset({"mr", "mister", "miss", "sir", "lord"}),
+    "miss": frozenset({"mr", "mister", "mrs", "sir", "lord"}),
+    "ms": frozenset({"mr", "mister", "sir", "lord"}),
+    "lady": frozenset({"mr", "mister", "sir", "lord"}),
+    "mr": frozenset({"mrs", "miss", "ms", "lady"}),
+    "mister": frozenset({"mrs", "miss", "ms", "lady"}),
+    "sir": frozenset({"mrs", "miss", "ms", "lady"}),
+    "lord": frozenset({"mrs", "miss", "ms", "lady"}),
 }
+
+
+def settle_descriptions(
+    doc: Document,
+    tokens: list[Token],
+    in_quote: list[bool],
+    edges: tuple[set[int], set[int]],
+    clusters: list[Cluster],
+) -> list[Cluster]:
+    """Where a lower-case description a cast member took by its name or alias ("the painter"
+    for a member "The Painter", "the girl" for one with the alias "The Girl") is in fact
+    another character's epithet, it is given up, and stays a plain noun phrase as in the run
+    without a cast. A novel calls its named painter "the painter" and its heroine "the girl"
+    throughout; a cast made from a character list may hold "The Painter" beside him, or
+    "The Girl" as the alias of someone met once.
+
+    - A member the text also names keeps its description within ``_SCENE`` tokens of one of
+      its names (the scene it is in), not elsewhere.
+    - A member known only by the description keeps it unless the dialogue answers another
+      character's name with it: a quote addresses X by name and the next paragraph's reply
+      is tagged "said the painter", ``_EPITHET_ANSWERS`` times or more and more often than
+      the member's own names."""
+    changed = False
+    for c in clusters:
+        if c.cast_name is None:
+            continue
+        described = [f for f in c.forms if f.key[0] == "the"]
+        if not described:
+            continue
+        own = sorted(s for f in c.forms if f.key[0] != "the" for s, _ in f.spans)
+        if own:
+            for f in described:
+                f.spans = [sp for sp in f.spans if _near(own, sp[0], _SCENE)]
+            changed = True
+        elif _answers_to_another(doc, tokens, in_quote, edges, clusters, c):
+            for f in described:
+                f.spans = []
+            changed = True
+    if changed:
+        for c in clusters:
+            c.forms = [f for f in c.forms if f.spans or f.key[0] != "the"]
+    return clusters
+
+
+# A scene's reach in tokens: a member named this close keeps its description.
+_SCENE = 1000
+# Replies tagged with a description after a quote that addresses another by name.
+_EPITHET_ANSWERS = 2
+
+
+def _near(sorted_starts: list[int], start: int, reach: int) -> bool:
+    k = bisect_left(sorted_starts, start)
+    return any(0 <= j < len(sorted_starts) and abs(sorted_starts[j] - start) <= reach for j in (k - 1, k))
+
+
+def _answers_to_another(
+    doc: Document,
+    tokens: list[Token],
+    in_quote: list[bool],
+    edges: tuple[set[int], set[int]],
+    clusters: list[Cluster],
+    member: Cluster,
+) -> bool:
+    """Whether the dialogue answers another character's name with ``member``'s description
+    forms (``settle_descriptions``)."""
+    described = Cluster(forms=[f for f in member.forms if f.key[0] == "the"])
+    rest = Cluster(forms=[f for f in member.forms if f.key[0] != "the"])
+    others = [c for c in clusters if c is not member]
+    every = [*others, rest, described]
+    d, m = len(every) - 1, len(every) - 2
+    _, _, paragraphs, addressed, tagged = dialogue_turns(doc, tokens, in_quote, edges, every)
+    answers: Counter[int] = Counter()
+    for pid in paragraphs:
+        voc = addressed.get(pid, set())
+        if tagged.get(pid + 1) == {d} and len(voc) == 1 and d not in voc:
+            answers[next(iter(voc))] += 1
+    best = max((n for a, n in answers.items() if a != m), default=0)
+    return best >= _EPITHET_ANSWERS and best > answers[m]

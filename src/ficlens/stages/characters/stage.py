@@ -22,6 +22,7 @@ from ficlens.stages.characters.cast import (
     join_split_members,
     misspelt_seed_keys,
     seed_keys_of,
+    settle_descriptions,
 )
 from ficlens.stages.characters.clustering import cluster_forms
 from ficlens.stages.characters.evidence import quote_edges
@@ -95,6 +96,8 @@ class CharacterStage:
             # What the run without a cast keeps whole, the cast does not split.
             clusters = join_split_members(clusters, cluster_forms(accepted, [], {}))
             clusters = join_name_variants(clusters, cast_words(clusters))
+        if seeds:
+            clusters = settle_descriptions(doc, tokens, in_quote, edges, clusters)
         clusters = link_by_address(doc, tokens, in_quote, edges, clusters)
         reader = reader_cluster(doc, tokens)
         if reader is not None:
