@@ -429,9 +429,10 @@ def _for_spacy(
 
         return cut
 
-    if punct_run.search(chunk):
+    # A paragraph whose longest space-free stretch is within both limits (nearly every one)
+    # needs no regex: str.split runs at C speed, a regex tries every character.
+    if max(map(len, chunk.split()), default=0) > min(max_run, max_word):
         chunk = punct_run.sub(keep(max_run), chunk)
-    if long_word.search(chunk):
         chunk = long_word.sub(keep(max_word), chunk)
     # After the runs are cut: blanking these dashes first would split one run into many.
     if "-" in chunk or "—" in chunk or "―" in chunk:  # the regex costs a lookbehind per character
