@@ -298,8 +298,6 @@ def _narration_rows(doc: Document, index: dict[str, Character]) -> list[dict[str
 
 def interaction_svg(doc: Document, swatches: dict[str, Swatch], width: int = 720, height: int = 460) -> Markup:
     """The interaction graph as inline SVG: node size by mentions, edge width by weight."""
-    import networkx as nx
-
     index = doc.character_index()
     pairs: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])  # [cooccurrence, conversation]
     for it in doc.interactions:
@@ -311,6 +309,8 @@ def interaction_svg(doc: Document, swatches: dict[str, Swatch], width: int = 720
     nodes = sorted(connected, key=lambda c: (-index[c].mentions, -index[c].quotes, c))[:MAX_GRAPH_NODES]
     if not nodes:
         return Markup("")
+    import networkx as nx  # here: its import costs more than a story without a graph
+
     keep = set(nodes)
     graph = nx.Graph()
     graph.add_nodes_from(nodes)
