@@ -110,3 +110,14 @@ _DELETE = object()
 def test_broken_document_fails_validation(path: list, value: object) -> None:
     with pytest.raises(jsonschema.ValidationError):
         validate_analysis(_broken(path, value))
+
+
+def test_streamed_json_is_one_json_dumps_of_to_dict(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Rows are written a few at a time: the bytes are those of json.dumps(doc.to_dict()).
+    import ficlens.export.json as json_export
+
+    monkeypatch.setattr(json_export, "ROWS_PER_WRITE", 2)
+    doc = sample_doc.sample_document()
+    out = write_analysis_json(doc, tmp_path / "analysis.json")
+    assert len(doc.tokens) > 2
+    assert out.read_text(encoding="utf-8") == json.dumps(doc.to_dict(), ensure_ascii=False)

@@ -36,6 +36,7 @@ class Result:
     outdir: list[str] | None = None  # what OUTDIR holds after the run (None: it does not exist)
     staging_left: list[str] = field(default_factory=list)  # staging folders left beside OUTDIR
     input_bytes: int = 0  # length of the files the case built (sparse files count whole)
+    bare_file: float | None = None  # bench only: a bare spaCy parse of the input text (seconds)
 
     @property
     def hung(self) -> bool:

@@ -238,3 +238,43 @@ def test_curly_quote_marks_glued_to_words_are_split(segment, text, word):
     words = [t.text for t in doc.tokens]
     assert word in words
     assert not any(("“" in w or "”" in w) and len(w) > 1 for w in words)
+
+
+class _Recording:
+    """The real pipeline, recording the batches spaCy is handed."""
+
+    def __init__(self, nlp):
+        self.nlp = nlp
+        self.batches: list[list[str]] = []
+
+    def pipe(self, items, as_tuples=False, batch_size=64, **kwargs):
+        items = list(items)
+        self.batches.append([text for text, _ in items])
+        return self.nlp.pipe(items, as_tuples=as_tuples, batch_size=batch_size, **kwargs)
+
+
+def test_a_run_longer_than_a_piece_is_cut_once_and_blank_pieces_are_not_parsed(nlp):
+    # 50,000 quote marks in pieces of 1,000 characters: one run of the paragraph, so spaCy
+    # sees 30 marks and the two sentences, not 30 marks in each of 50 pieces.
+    recording = _Recording(nlp)
+    stage = SegmentStage(SegmentConfig(max_chunk_chars=1_000), recording)
+    text = "She waited. " + '"' * 50_000 + " He left."
+    doc = stage(Document(text=text))
+    pieces = [p for batch in recording.batches for p in batch]
+    assert all(p.strip() for p in pieces)
+    assert sum(p.count('"') for p in pieces) == 30
+    assert sum(1 for t in doc.tokens if t.text == '"') == 30
+    assert [t.text for t in doc.tokens[-3:]] == ["He", "left", "."]
+    assert doc.paragraphs[0].start_token == 0 and doc.paragraphs[0].end_token_excl == len(doc.tokens)
+
+
+def test_batches_are_bounded_by_characters(nlp):
+    # 40 paragraphs of ~600 characters, at most 2,000 characters a batch: no batch holds more
+    # than 3 paragraphs (the limit binds before the 64 pieces of batch_size).
+    recording = _Recording(nlp)
+    stage = SegmentStage(SegmentConfig(batch_chars=2_000), recording)
+    paragraph = "She walks to the window and watches the rain for a while. " * 10
+    doc = stage(Document(text="\n\n".join([paragraph.strip()] * 40)))
+    assert len(doc.paragraphs) == 40 and sum(len(b) for b in recording.batches) == 40
+    assert max(sum(len(p) for p in b) for b in recording.batches) <= 2_000
+    assert max(len(b) for b in recording.batches) == 3

@@ -655,7 +655,7 @@ def _insert_paragraphs(doc: Document, max_letter: int) -> set[int]:
             out.add(p.id)
         elif len(stripped) > 2 and stripped[0] in "*_" and stripped[-1] == stripped[0] and stripped[1] not in " *_":
             out.add(p.id)
-        elif _SALUTATION.match(chunk):
+        elif _SALUTATION.match(chunk, 0, 200):  # bounded: 5 MB of quote marks is all prefix
             out.add(p.id)
             # The letter runs to its closing line (same scene); without one, only this paragraph.
             for m in range(k, min(len(pars), k + max_letter)):

@@ -232,11 +232,19 @@ class QuoteStage:
 
 def _count_single_openers(text: str) -> int:
     n = 0
-    for m in re.finditer(r"(?:^|(?<=[\s(\[{—–―\"“-]))['‘](?=[^\W\d_])", text):
+    # The quote mark first, the mark before it checked here: a pattern that opens with a
+    # lookbehind tries it at every character (0.6 s on 5 MB of quote marks).
+    for m in _SINGLE_OPENER.finditer(text):
         i = m.start()
+        if i and not (text[i - 1].isspace() or text[i - 1] in _BEFORE_OPENER):
+            continue
         if not (_ELISION_ANY_CASE.match(text, i + 1) or _ELISION_LOWER.match(text, i + 1)):
             n += 1
     return n
+
+
+_SINGLE_OPENER = re.compile(r"['‘](?=[^\W\d_])")
+_BEFORE_OPENER = frozenset("([{—–―\"“-")
 
 
 def _dash_paragraphs(doc: Document, convention: str) -> frozenset[int]:

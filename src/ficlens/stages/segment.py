@@ -20,7 +20,7 @@ marks are blanked in that copy too (see ``_for_spacy``).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from sys import intern
 from typing import Any
@@ -65,7 +65,10 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s")
 
 @dataclass(frozen=True)
 class SegmentConfig:
+    # Pieces per nlp.pipe batch, and characters per batch: spaCy's memory grows with the text
+    # of a batch, so twenty 20,000-character pieces in one batch took 1.7 GB.
     batch_size: int = 64
+    batch_chars: int = 64_000
     # spaCy processes; 1 keeps the parse deterministic and light on memory.
     n_process: int = 1
     # Paragraphs longer than this are parsed in pieces cut at sentence ends, so a
@@ -319,29 +322,29 @@ class SegmentStage:
         punct_run = re.compile(rf"[^\w\s]{{{self.config.max_punct_run + 1},}}")
         long_word = re.compile(rf"\S{{{self.config.max_word_chars + 1},}}")
 
-        def for_spacy(chunk: str) -> str:
-            chunk, n = _for_spacy(chunk, punct_run, self.config.max_punct_run, long_word, self.config.max_word_chars)
-            blanked[0] += n
-            return chunk
-
-        # One stream through nlp.pipe for the whole story: a call per chapter costs spaCy's
-        # set-up each time (30,000 one-line chapters took minutes).
-        def pieces() -> Iterator[tuple[str, tuple[int, int]]]:
+        # One stream of pieces for the whole story: a call per chapter costs spaCy's set-up
+        # each time (30,000 one-line chapters took minutes). Runs are cut on the whole
+        # paragraph (a 5 MB run is one run, not one per piece), and pieces left blank are not
+        # parsed at all.
+        def pieces() -> Iterator[tuple[str, tuple[int, int, int]]]:
             chapter = None
             for paragraph in paragraphs:
                 if paragraph.chapter != chapter:
                     if chapter is not None and self.progress is not None:
                         self.progress(paragraph.id, total)
                     chapter = paragraph.chapter
+                copy, n = _for_spacy(text[paragraph.start : paragraph.end], punct_run, self.config.max_punct_run,
+                                     long_word, self.config.max_word_chars)  # fmt: skip
+                blanked[0] += n
                 for _, start, end in self._pieces(text, [paragraph]):
-                    yield for_spacy(text[start:end]), (paragraph.id, start, end)
+                    piece = copy[start - paragraph.start : end - paragraph.start]
+                    if piece.strip():
+                        yield piece, (paragraph.id, start, end)
 
         first_token: dict[int, int] = {}
         max_tokens = self.config.max_tokens
         cut: int | None = None
-        for sdoc, (paragraph_id, offset, end) in self.nlp.pipe(
-            pieces(), as_tuples=True, batch_size=self.config.batch_size, n_process=self.config.n_process
-        ):
+        for sdoc, (paragraph_id, offset, end) in self._pipe(pieces()):
             first_token.setdefault(paragraph_id, len(tokens))
             _convert(sdoc, offset, paragraph_id, tokens, sentences, entities)
             if max_tokens and len(tokens) >= max_tokens and end < len(text):
@@ -382,6 +385,15 @@ class SegmentStage:
         doc.sentences = sentences
         doc.entities = entities
 
+    def _pipe(self, pieces: Iterator[tuple[str, Any]]) -> Iterator[tuple[Any, Any]]:
+        """``nlp.pipe`` over (text, context) pairs in batches bounded by pieces and characters."""
+        if self.config.n_process != 1:  # one stream: a call per batch would start processes each time
+            yield from self.nlp.pipe(pieces, as_tuples=True, batch_size=self.config.batch_size,
+                                     n_process=self.config.n_process)  # fmt: skip
+            return
+        for batch in _batches(pieces, self.config.batch_size, self.config.batch_chars):
+            yield from self.nlp.pipe(batch, as_tuples=True, batch_size=len(batch))
+
     def _pieces(self, text: str, paragraphs: list[Paragraph]) -> Iterator[tuple[Paragraph, int, int]]:
         limit = self.config.max_chunk_chars
         for paragraph in paragraphs:
@@ -417,12 +429,15 @@ def _for_spacy(
 
         return cut
 
-    if punct_run.search(chunk):
+    # A paragraph whose longest space-free stretch is within both limits (nearly every one)
+    # needs no regex: str.split runs at C speed, a regex tries every character.
+    if max(map(len, chunk.split()), default=0) > min(max_run, max_word):
         chunk = punct_run.sub(keep(max_run), chunk)
-    if long_word.search(chunk):
         chunk = long_word.sub(keep(max_word), chunk)
     # After the runs are cut: blanking these dashes first would split one run into many.
-    return _DASH_AT_QUOTE.sub(lambda m: " " * len(m.group()), chunk), blanked
+    if "-" in chunk or "—" in chunk or "―" in chunk:  # the regex costs a lookbehind per character
+        chunk = _DASH_AT_QUOTE.sub(lambda m: " " * len(m.group()), chunk)
+    return chunk, blanked
 
 
 def _within_word_limit(text: str, paragraphs: list[Paragraph], max_words: int) -> int | None:
@@ -459,22 +474,18 @@ def _cut(found: _Found, cut: int) -> _Found:
     )
 
 
-def _group_by_chapter(paragraphs: list[Paragraph]) -> Iterator[list[Paragraph]]:
-    group: list[Paragraph] = []
-    for paragraph in paragraphs:
-        if group and paragraph.chapter != group[0].chapter:
-            yield group
-            group = []
-        group.append(paragraph)
-    if group:
-        yield group
-
-
-def _next_start(paragraph: Paragraph, group: list[Paragraph], first_token: dict[int, int], default: int) -> int:
-    for other in group[paragraph.id - group[0].id + 1 :]:
-        if other.id in first_token:
-            return first_token[other.id]
-    return default
+def _batches(pieces: Iterable[tuple[str, Any]], size: int, chars: int) -> Iterator[list[tuple[str, Any]]]:
+    """Lists of at most ``size`` pieces and (past the first piece) ``chars`` characters."""
+    batch: list[tuple[str, Any]] = []
+    held = 0
+    for piece in pieces:
+        if batch and (len(batch) >= size or held + len(piece[0]) > chars):
+            yield batch
+            batch, held = [], 0
+        batch.append(piece)
+        held += len(piece[0])
+    if batch:
+        yield batch
 
 
 def _cut_point(text: str, start: int, limit: int) -> int:

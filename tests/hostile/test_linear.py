@@ -1,0 +1,54 @@
+"""Time linear in the input for the hostile shapes of issue 25 (unbalanced quote marks, tens
+of thousands of headings, runs of punctuation): the time of 4n against n, with spaCy's
+tokenizer and a rule-based sentencizer in place of the statistical model, so the test
+measures ficlens's own work (segment, quotes) in a fraction of a second."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+import spacy
+
+from ficlens.model import Document
+from ficlens.stages.quotes import QuoteConfig, QuoteStage
+from ficlens.stages.segment import SegmentConfig, SegmentStage
+from hostile import cases_inputs
+
+# Linear gives 4; quadratic 16. The slack absorbs a shared machine's noise.
+MAX_RATIO = 8.0
+
+
+@pytest.fixture(scope="module")
+def stages() -> tuple[SegmentStage, QuoteStage]:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return SegmentStage(SegmentConfig(), nlp), QuoteStage(QuoteConfig())
+
+
+def _seconds(make: Callable[[], bytes], stages: tuple[SegmentStage, QuoteStage]) -> float:
+    text = make().decode("utf-8")
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        doc = Document(text=text)
+        for stage in stages:
+            doc = stage(doc)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        ("unbalanced-quotes", cases_inputs.unbalanced_quotes),  # one paragraph, a mark every 13 characters
+        ("chapter-headings", lambda n: cases_inputs.chapter_headings(n // 20)),  # a chapter every 20 characters
+        ("quote-marks", cases_inputs.quote_marks),  # one run of punctuation
+        ("long-token", cases_inputs.long_token),  # one word
+    ],
+)
+def test_segment_and_quotes_are_linear(name: str, make: Callable[[int], bytes], stages) -> None:
+    small = _seconds(lambda: make(10_000), stages)
+    large = _seconds(lambda: make(40_000), stages)
+    assert large <= MAX_RATIO * max(small, 0.01), f"{name}: {small:.3f}s for n, {large:.3f}s for 4n"
