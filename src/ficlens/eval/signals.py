@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -126,13 +127,26 @@ def _document(work: str, roots: Roots) -> Document:
 
 
 def _signals_one(work: str, golds: list[GoldSentence], roots: Roots, factory: Any) -> tuple[str, SignalScores]:
-    from ficlens.stages.signals import SignalConfig
+    from dataclasses import replace
+
+    from ficlens.stages.signals import SignalConfig, SignalStage
 
     started = time.perf_counter()
-    doc = factory(None).select(SIGNAL_STAGES)(_document(work, roots))
+    doc = factory(None).select(SIGNAL_STAGES[:-1])(_document(work, roots))
+    # Every sentence's signal, not only the strongest per kind that analysis.json keeps: a gold
+    # sentence is scored whatever the rest of the work holds.
+    config = replace(SignalConfig(), max_evidence_per_kind=1_000_000)
+    doc = SignalStage(config, model=_model())(doc)
     declared = declared_warnings(doc.metadata) if work.startswith("fanfic:") else set()
-    scores = score_work(golds, doc, SignalConfig().present_confidence, declared)
+    scores = score_work(golds, doc, config.present_confidence, declared)
     return work, SignalScores(scores.per_kind, scores.declared, scores.sentences_lost, time.perf_counter() - started)
+
+
+@cache
+def _model() -> Any:
+    from ficlens.stages.signals_model import load_signals_model
+
+    return load_signals_model()
 
 
 def declaring_works(roots: Roots) -> list[str]:
