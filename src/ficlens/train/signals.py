@@ -226,8 +226,14 @@ def train_signals(gold: Path, roots: Roots, out: Path, cache: Path | None = None
     return {"model": str(path), **model.meta, "sentences_not_found": lost, "seconds": round(time.perf_counter() - started, 1)}
 
 
-def fit_signals(examples: Sequence[Example], log: Log = print) -> SignalsModel:
-    """Cross-validate over the examples' works, then fit the shipped models on all of them."""
+def fit_signals(
+    examples: Sequence[Example],
+    log: Log = print,
+    grid_c: Sequence[float] = GRID_C,
+    grid_weight: Sequence[str | None] = GRID_WEIGHT,
+) -> SignalsModel:
+    """Cross-validate over the examples' works (each setting of ``grid_c`` x ``grid_weight``),
+    then fit the shipped models on all of them."""
     folds = np.array([fold_of(ex.group) for ex in examples])
     rows = [ex.features for ex in examples]
     labels = {k: np.array([int(k in ex.positive) for ex in examples]) for k in KINDS}
@@ -235,12 +241,14 @@ def fit_signals(examples: Sequence[Example], log: Log = print) -> SignalsModel:
     oof: dict[tuple[str, float, str | None], np.ndarray] = {}
     for f in range(FOLDS):
         train, held = np.where(folds != f)[0], np.where(folds == f)[0]
+        if not len(held):
+            continue
         vocab = vocabulary([rows[i] for i in train], [examples[i].work for i in train])
         x_train, x_held = _matrix([rows[i] for i in train], vocab), _matrix([rows[i] for i in held], vocab)
         for kind in KINDS:
             y = labels[kind][train]
-            for c in GRID_C:
-                for weight in GRID_WEIGHT:
+            for c in grid_c:
+                for weight in grid_weight:
                     p = oof.setdefault((kind, c, weight), np.zeros(len(examples)))
                     if y.sum() == 0:
                         continue
@@ -249,7 +257,7 @@ def fit_signals(examples: Sequence[Example], log: Log = print) -> SignalsModel:
     chosen: dict[str, dict[str, Any]] = {}
     for kind in KINDS:
         c, weight = max(
-            ((c, w) for c in GRID_C for w in GRID_WEIGHT),
+            ((c, w) for c in grid_c for w in grid_weight),
             key=lambda cw: (round(average_precision(labels[kind], oof[(kind, *cw)]), 6), -cw[0]),
         )
         p = oof[(kind, c, weight)]
@@ -281,6 +289,8 @@ def fit_signals(examples: Sequence[Example], log: Log = print) -> SignalsModel:
     right = 0
     for f in range(FOLDS):
         train, held = np.where(t_folds != f)[0], np.where(t_folds == f)[0]
+        if not len(held):
+            continue
         fv = vocabulary([t_rows[i] for i in train], [t_works[i] for i in train])
         clf = _fit(_time_matrix([t_rows[i] for i in train], [t_kinds[i] for i in train], fv), t_y[train], TIME_C, None)
         pred = clf.predict(_time_matrix([t_rows[i] for i in held], [t_kinds[i] for i in held], fv))
