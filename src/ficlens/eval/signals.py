@@ -48,6 +48,9 @@ class SignalScores:
     declared: dict[str, M.Ratio] = field(default_factory=dict)  # per warning: declaring works where it was found
     sentences_lost: M.Ratio = M.Ratio(0, 0)
     seconds: float = 0.0
+    # One work's declared warnings: the evidence found for each (chapter, offsets, confidence;
+    # no text), or None. Per work only: a sum over works drops it, so test works never show it.
+    evidence: dict[str, dict[str, Any] | None] = field(default_factory=dict)
 
     def __add__(self, other: SignalScores) -> SignalScores:
         return SignalScores(
@@ -58,12 +61,15 @@ class SignalScores:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "sentences": {k: self.per_kind[k].to_dict() for k in KINDS if k in self.per_kind},
             "works_declaring": {k: v.to_dict() for k, v in sorted(self.declared.items())},
             "sentences_lost": self.sentences_lost.to_dict(),
             "seconds": round(self.seconds, 2),
         }
+        if self.evidence:
+            out["declared_evidence"] = dict(sorted(self.evidence.items()))
+        return out
 
 
 def _merge(a: dict, b: dict) -> dict:
@@ -108,7 +114,15 @@ def score_work(golds: list[GoldSentence], doc: Document, threshold: float, decla
         kind: M.Ratio(float(kind in checks and checks[kind].detected and bool(checks[kind].chapters)), 1)
         for kind in sorted(declared or ())
     }
-    return SignalScores(per_kind, found_declared, M.Ratio(lost, len(golds)))
+    evidence: dict[str, dict[str, Any] | None] = {}
+    for kind in sorted(declared or ()):
+        best = max((sig for sig in doc.signals if sig.kind == kind and sig.confidence >= threshold), key=lambda sig: sig.confidence, default=None)
+        evidence[kind] = (
+            {"chapter": best.chapter + 1, "start": best.start, "end": best.end, "confidence": best.confidence, "time": best.time}
+            if best is not None
+            else None
+        )
+    return SignalScores(per_kind, found_declared, M.Ratio(lost, len(golds)), evidence=evidence)
 
 
 def declared_warnings(metadata: dict) -> set[str]:
@@ -139,7 +153,7 @@ def _signals_one(work: str, golds: list[GoldSentence], roots: Roots, factory: An
     doc = SignalStage(config, model=_model())(doc)
     declared = declared_warnings(doc.metadata) if work.startswith("fanfic:") else set()
     scores = score_work(golds, doc, config.present_confidence, declared)
-    return work, SignalScores(scores.per_kind, scores.declared, scores.sentences_lost, time.perf_counter() - started)
+    return work, SignalScores(scores.per_kind, scores.declared, scores.sentences_lost, time.perf_counter() - started, scores.evidence)
 
 
 @cache
