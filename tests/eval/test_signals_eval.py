@@ -65,6 +65,9 @@ def test_score_counts_hits_misses_and_false_alarms() -> None:
     assert scores.evidence["graphic_violence"] == {"chapter": 1, "start": 0, "end": 30, "confidence": 0.7, "time": "present"}
     assert scores.to_dict()["declared_evidence"]["graphic_violence"]["start"] == 0
     assert "declared_evidence" not in (scores + scores).to_dict()  # a sum over works shows none
+    # A work declaring "No Archive Warnings Apply": graphic violence was found anyway, death not.
+    none = score_work(golds, doc, 0.6, declares_none=True).undeclared
+    assert none["graphic_violence"].value == 1.0 and none["major_character_death"].value == 0.0
 
 
 def test_works_keep_their_datasets_splits() -> None:

@@ -51,6 +51,8 @@ class SignalScores:
     # One work's declared warnings: the evidence found for each (chapter, offsets, confidence;
     # no text), or None. Per work only: a sum over works drops it, so test works never show it.
     evidence: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    # Works that declare "No Archive Warnings Apply": per warning, those where it was found anyway.
+    undeclared: dict[str, M.Ratio] = field(default_factory=dict)
 
     def __add__(self, other: SignalScores) -> SignalScores:
         return SignalScores(
@@ -58,12 +60,14 @@ class SignalScores:
             _merge(self.declared, other.declared),
             self.sentences_lost + other.sentences_lost,
             self.seconds + other.seconds,
+            undeclared=_merge(self.undeclared, other.undeclared),
         )
 
     def to_dict(self) -> dict[str, Any]:
         out = {
             "sentences": {k: self.per_kind[k].to_dict() for k in KINDS if k in self.per_kind},
             "works_declaring": {k: v.to_dict() for k, v in sorted(self.declared.items())},
+            "works_declaring_none": {k: v.to_dict() for k, v in sorted(self.undeclared.items())},
             "sentences_lost": self.sentences_lost.to_dict(),
             "seconds": round(self.seconds, 2),
         }
@@ -92,7 +96,12 @@ def predicted_kinds(doc: Document, span: tuple[int, int], threshold: float) -> s
     return out
 
 
-def score_work(golds: list[GoldSentence], doc: Document, threshold: float, declared: set[str] | None = None) -> SignalScores:
+def score_work(
+    golds: list[GoldSentence], doc: Document, threshold: float, declared: set[str] | None = None, declares_none: bool = False
+) -> SignalScores:
+    """Sentence-level counts per kind; for a work that declares warnings, whether each was found
+    (``declared``), and for one that declares "No Archive Warnings Apply" (``declares_none``),
+    whether each warning was found anyway."""
     tp: dict[str, int] = defaultdict(int)
     fp: dict[str, int] = defaultdict(int)
     fn: dict[str, int] = defaultdict(int)
@@ -122,7 +131,12 @@ def score_work(golds: list[GoldSentence], doc: Document, threshold: float, decla
             if best is not None
             else None
         )
-    return SignalScores(per_kind, found_declared, M.Ratio(lost, len(golds)), evidence=evidence)
+    undeclared = (
+        {kind: M.Ratio(float(kind in checks and checks[kind].detected), 1) for kind in dict.fromkeys(WARNING_KINDS.values())}
+        if declares_none
+        else {}
+    )
+    return SignalScores(per_kind, found_declared, M.Ratio(lost, len(golds)), evidence=evidence, undeclared=undeclared)
 
 
 def declared_warnings(metadata: dict) -> set[str]:
@@ -151,9 +165,11 @@ def _signals_one(work: str, golds: list[GoldSentence], roots: Roots, factory: An
     # sentence is scored whatever the rest of the work holds.
     config = replace(SignalConfig(), max_evidence_per_kind=1_000_000)
     doc = SignalStage(config, model=_model())(doc)
-    declared = declared_warnings(doc.metadata) if work.startswith("fanfic:") else set()
-    scores = score_work(golds, doc, config.present_confidence, declared)
-    return work, SignalScores(scores.per_kind, scores.declared, scores.sentences_lost, time.perf_counter() - started, scores.evidence)
+    fanfic = work.startswith("fanfic:")
+    declared = declared_warnings(doc.metadata) if fanfic else set()
+    none = fanfic and any("no archive warnings apply" in str(w).lower() for w in doc.metadata.get("archive_warnings") or [])
+    scores = score_work(golds, doc, config.present_confidence, declared, declares_none=none)
+    return work, replace(scores, seconds=time.perf_counter() - started)
 
 
 @cache
