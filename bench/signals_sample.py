@@ -3,7 +3,7 @@
 Usage:
     .venv/bin/python bench/signals_sample.py [--novels A,B,...] [--max-chars N]
         [--low-sample K] [--seed S] [--judgments bench/signals_judgments.tsv]
-        [--cache-dir /tmp/ficlens-signals-cache] [--out sample.tsv]
+        [--cache-dir /tmp/ficlens-signals-cache] [--out sample.tsv] [--method lexicon|classifier]
 
 Runs segment -> quotes -> characters -> coref -> signals on each novel (PDNC, public domain,
 read from ../shared/data) and lists every signal with confidence >= the stage's
@@ -98,12 +98,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--judgments", type=Path)
     ap.add_argument("--cache-dir", type=Path)
     ap.add_argument("--out", type=Path, help="write the listed hits here as a TSV to judge")
+    ap.add_argument("--method", default="lexicon", choices=("lexicon", "classifier"), help="the signals method to sample (the judgments were made for the lexicon)")
     args = ap.parse_args(argv)
     if not PDNC.is_dir():
         print(f"PDNC not found at {PDNC}", file=sys.stderr)
         return 2
 
-    config = SignalConfig()
+    config = SignalConfig(method=args.method)
     stage = SignalStage(config)
     judgments = read_judgments(args.judgments)
     rng = random.Random(args.seed)

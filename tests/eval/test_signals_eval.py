@@ -61,6 +61,13 @@ def test_score_counts_hits_misses_and_false_alarms() -> None:
     assert (mcd.matched_pred, mcd.n_pred, mcd.n_gold) == (0, 1, 0)  # a figure of speech taken as a death
     assert scores.declared["graphic_violence"].value == 1.0 and scores.declared["major_character_death"].value == 0.0
     assert predicted_kinds(doc, (TEXT.index("Nobody"), len(TEXT)), 0.2) == {"major_character_death"}
+    # The work's evidence for each declared warning: its strongest finding, by offsets (no text).
+    assert scores.evidence["graphic_violence"] == {"chapter": 1, "start": 0, "end": 30, "confidence": 0.7, "time": "present"}
+    assert scores.to_dict()["declared_evidence"]["graphic_violence"]["start"] == 0
+    assert "declared_evidence" not in (scores + scores).to_dict()  # a sum over works shows none
+    # A work declaring "No Archive Warnings Apply": graphic violence was found anyway, death not.
+    none = score_work(golds, doc, 0.6, declares_none=True).undeclared
+    assert none["graphic_violence"].value == 1.0 and none["major_character_death"].value == 0.0
 
 
 def test_works_keep_their_datasets_splits() -> None:

@@ -1,4 +1,6 @@
-"""Signals: lexicon hits with negation, hypotheticals, idioms and dialogue discounted."""
+"""Signals, the lexicon method (``SignalConfig(method="lexicon")``): hits with negation,
+hypotheticals, idioms and dialogue discounted. Its strong hits still count beside the
+classifier (tests/stages/test_signals_classifier.py) for the kinds where they are precise."""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ def segment(nlp):
     return SegmentStage(SegmentConfig(), nlp)
 
 
-def analyse(segment, text: str, metadata: dict | None = None, names: tuple[str, ...] = ()) -> Document:
+def analyse(segment, text: str, metadata: dict | None = None, names: tuple[str, ...] = (), method: str = "lexicon") -> Document:
     doc = segment(Document(text=text, metadata=metadata or {}))
     doc.quotes = [
         Quote(f"Q{i}", m.start() + 1, m.end() - 1, m.group()[1:-1], 0, "double")
@@ -32,7 +34,7 @@ def analyse(segment, text: str, metadata: dict | None = None, names: tuple[str, 
         for i, n in enumerate(names)
         for m in re.finditer(re.escape(n), text)
     ]
-    return SignalStage(SignalConfig())(doc)
+    return SignalStage(SignalConfig(method=method))(doc)
 
 
 def kinds(doc: Document, at_least: float = 0.3) -> set[str]:

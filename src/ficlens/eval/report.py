@@ -126,6 +126,7 @@ def _signal_columns() -> list[tuple[str, tuple[str, ...]]]:
         rows.append((f"{kind} precision", ("sentences", kind, "precision")))
         rows.append((f"{kind} recall", ("sentences", kind, "recall")))
     rows += [(f"declared {k} found", ("works_declaring", k, "value")) for k in dict.fromkeys(WARNING_KINDS.values())]
+    rows += [(f"no warnings, {k} found", ("works_declaring_none", k, "value")) for k in dict.fromkeys(WARNING_KINDS.values())]
     return rows
 
 

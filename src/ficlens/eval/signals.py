@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,11 @@ class SignalScores:
     declared: dict[str, M.Ratio] = field(default_factory=dict)  # per warning: declaring works where it was found
     sentences_lost: M.Ratio = M.Ratio(0, 0)
     seconds: float = 0.0
+    # One work's declared warnings: the evidence found for each (chapter, offsets, confidence;
+    # no text), or None. Per work only: a sum over works drops it, so test works never show it.
+    evidence: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    # Works that declare "No Archive Warnings Apply": per warning, those where it was found anyway.
+    undeclared: dict[str, M.Ratio] = field(default_factory=dict)
 
     def __add__(self, other: SignalScores) -> SignalScores:
         return SignalScores(
@@ -54,15 +60,20 @@ class SignalScores:
             _merge(self.declared, other.declared),
             self.sentences_lost + other.sentences_lost,
             self.seconds + other.seconds,
+            undeclared=_merge(self.undeclared, other.undeclared),
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "sentences": {k: self.per_kind[k].to_dict() for k in KINDS if k in self.per_kind},
             "works_declaring": {k: v.to_dict() for k, v in sorted(self.declared.items())},
+            "works_declaring_none": {k: v.to_dict() for k, v in sorted(self.undeclared.items())},
             "sentences_lost": self.sentences_lost.to_dict(),
             "seconds": round(self.seconds, 2),
         }
+        if self.evidence:
+            out["declared_evidence"] = dict(sorted(self.evidence.items()))
+        return out
 
 
 def _merge(a: dict, b: dict) -> dict:
@@ -85,7 +96,12 @@ def predicted_kinds(doc: Document, span: tuple[int, int], threshold: float) -> s
     return out
 
 
-def score_work(golds: list[GoldSentence], doc: Document, threshold: float, declared: set[str] | None = None) -> SignalScores:
+def score_work(
+    golds: list[GoldSentence], doc: Document, threshold: float, declared: set[str] | None = None, declares_none: bool = False
+) -> SignalScores:
+    """Sentence-level counts per kind; for a work that declares warnings, whether each was found
+    (``declared``), and for one that declares "No Archive Warnings Apply" (``declares_none``),
+    whether each warning was found anyway."""
     tp: dict[str, int] = defaultdict(int)
     fp: dict[str, int] = defaultdict(int)
     fn: dict[str, int] = defaultdict(int)
@@ -107,7 +123,20 @@ def score_work(golds: list[GoldSentence], doc: Document, threshold: float, decla
         kind: M.Ratio(float(kind in checks and checks[kind].detected and bool(checks[kind].chapters)), 1)
         for kind in sorted(declared or ())
     }
-    return SignalScores(per_kind, found_declared, M.Ratio(lost, len(golds)))
+    evidence: dict[str, dict[str, Any] | None] = {}
+    for kind in sorted(declared or ()):
+        best = max((sig for sig in doc.signals if sig.kind == kind and sig.confidence >= threshold), key=lambda sig: sig.confidence, default=None)
+        evidence[kind] = (
+            {"chapter": best.chapter + 1, "start": best.start, "end": best.end, "confidence": best.confidence, "time": best.time}
+            if best is not None
+            else None
+        )
+    undeclared = (
+        {kind: M.Ratio(float(kind in checks and checks[kind].detected), 1) for kind in dict.fromkeys(WARNING_KINDS.values())}
+        if declares_none
+        else {}
+    )
+    return SignalScores(per_kind, found_declared, M.Ratio(lost, len(golds)), evidence=evidence, undeclared=undeclared)
 
 
 def declared_warnings(metadata: dict) -> set[str]:
@@ -126,13 +155,28 @@ def _document(work: str, roots: Roots) -> Document:
 
 
 def _signals_one(work: str, golds: list[GoldSentence], roots: Roots, factory: Any) -> tuple[str, SignalScores]:
-    from ficlens.stages.signals import SignalConfig
+    from dataclasses import replace
+
+    from ficlens.stages.signals import SignalConfig, SignalStage
 
     started = time.perf_counter()
-    doc = factory(None).select(SIGNAL_STAGES)(_document(work, roots))
-    declared = declared_warnings(doc.metadata) if work.startswith("fanfic:") else set()
-    scores = score_work(golds, doc, SignalConfig().present_confidence, declared)
-    return work, SignalScores(scores.per_kind, scores.declared, scores.sentences_lost, time.perf_counter() - started)
+    doc = factory(None).select(SIGNAL_STAGES[:-1])(_document(work, roots))
+    # Every sentence's signal, not only the strongest per kind that analysis.json keeps: a gold
+    # sentence is scored whatever the rest of the work holds.
+    config = replace(SignalConfig(), max_evidence_per_kind=1_000_000)
+    doc = SignalStage(config, model=_model())(doc)
+    fanfic = work.startswith("fanfic:")
+    declared = declared_warnings(doc.metadata) if fanfic else set()
+    none = fanfic and any("no archive warnings apply" in str(w).lower() for w in doc.metadata.get("archive_warnings") or [])
+    scores = score_work(golds, doc, config.present_confidence, declared, declares_none=none)
+    return work, replace(scores, seconds=time.perf_counter() - started)
+
+
+@cache
+def _model() -> Any:
+    from ficlens.stages.signals_model import load_signals_model
+
+    return load_signals_model()
 
 
 def declaring_works(roots: Roots) -> list[str]:

@@ -28,7 +28,15 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
+
 from ficlens.model import Document, Signal, SignalCheck
+from ficlens.stages.signals_model import (
+    SignalsModel,
+    WorkContext,
+    load_signals_model,
+    sentence_features,
+)
 
 KINDS = (
     "graphic_violence",
@@ -220,12 +228,57 @@ def cue_time(lowered: str, position: int, in_quote: bool) -> str:
 
 
 _COMPILED = {kind: tuple((re.compile(p), w) for p, w in patterns) for kind, patterns in LEXICON.items()}
+# One regex per kind (the work's lexicon density, a feature of the classifier).
+KIND_PATTERNS = {kind: re.compile("|".join(f"(?:{p})" for p, _ in patterns)) for kind, patterns in LEXICON.items()}
 # One pass over a sentence says whether any kind's pattern can match; most sentences stop here.
 _ANY_TRIGGER = re.compile("|".join(f"(?:{pattern})" for patterns in LEXICON.values() for pattern, _ in patterns))
 
 
+def lexicon_hits(lowered: str, in_quote: bool) -> list[tuple[str, float, float, int]]:
+    """Each kind the lexicon finds in a lower-cased sentence, without the parse: (kind, the
+    strongest pattern weight, the strongest weight after the negation, hypothetical, dialogue and
+    question discounts, the position of that strongest hit). Idioms count for nothing."""
+    if not _ANY_TRIGGER.search(lowered):
+        return []
+    idiom_spans = [m.span() for m in _IDIOMS.finditer(lowered)]
+    defaults = SignalConfig()
+    out = []
+    for kind, patterns in _COMPILED.items():
+        raw = discounted = 0.0
+        position = -1
+        for pattern, weight in patterns:
+            for match in pattern.finditer(lowered):
+                if any(s < match.end() and match.start() < e for s, e in idiom_spans):
+                    continue
+                raw = max(raw, weight)
+                value = weight * _discount(lowered, match.start(), in_quote, defaults)
+                if value > discounted or position < 0:
+                    discounted, position = max(value, discounted), match.start()
+        if position >= 0:
+            out.append((kind, raw, discounted, position))
+    return out
+
+
+def _discount(lowered: str, position: int, in_quote: bool, config: SignalConfig) -> float:
+    """How much a trigger at ``position`` counts, given negation, hypotheticals, dialogue."""
+    before = lowered[max(0, position - 40) : position]
+    factor = 1.0
+    if _NEGATION.search(before):
+        factor *= 0.15
+    if _HYPOTHETICAL.search(lowered[: position + 1]) or _NEARLY.search(before):
+        factor *= config.hypothetical_discount
+    if in_quote:
+        factor *= config.quote_discount
+    if lowered.rstrip(" \"'”’)").endswith("?"):
+        factor *= config.question_discount  # a question asserts nothing
+    return factor
+
+
 @dataclass(frozen=True)
 class SignalConfig:
+    # "classifier": the learned sentence classifier (data/models/signals-classifier.json);
+    # "lexicon": the weighted patterns alone (the method before it, kept for comparison).
+    method: str = "classifier"
     # A sentence is kept as evidence at or above this confidence.
     min_confidence: float = 0.3
     # A kind counts as present in the work when its strongest evidence reaches this.
@@ -244,13 +297,59 @@ class SignalStage:
     requires: tuple[str, ...] = ("tokens", "sentences", "paragraphs", "quotes", "characters", "mentions")
     assigns: tuple[str, ...] = ("signals", "signal_checks")
 
-    def __init__(self, config: SignalConfig) -> None:
-        self.config = config
+    def __init__(self, config: SignalConfig | None = None, model: SignalsModel | None = None) -> None:
+        self.config = config or SignalConfig()
+        if self.config.method not in ("classifier", "lexicon"):
+            raise ValueError(f"signals: unknown method {self.config.method!r} (expected classifier or lexicon)")
+        if model is None and self.config.method == "classifier":
+            model = load_signals_model()
+        self.model = model
 
     def __call__(self, doc: Document) -> Document:
-        signals = self._find(doc)
+        signals = self._classify(doc) if self.model is not None else self._find(doc)
         self._apply(doc, signals, compare_with_declared(doc, signals, self.config))
         return doc
+
+    def _classify(self, doc: Document) -> list[Signal]:
+        """Every sentence through the classifier; per kind, the sentences at or above
+        ``min_confidence`` (the strongest ``max_evidence_per_kind``), each with its time (among
+        present and past when the classifier says the kind is shown) and whom it concerns."""
+        assert self.model is not None
+        text = doc.text
+        context = WorkContext.of(text)
+        sentences = doc.sentences
+        rows = [sentence_features(text, s.start, s.end, context) for s in sentences]
+        confidence = self.model.confidence(rows)
+        kinds = [k for k in KINDS if k in self.model.kinds]
+        if self.model.lexicon_floor:
+            # The lexicon's strong hits (weighed by who is involved) count beside the classifier
+            # for the kinds where they were precise on dev.
+            index = {s.start: i for i, s in enumerate(sentences)}
+            for hit in self._find(doc):
+                if hit.kind in self.model.lexicon_floor and hit.confidence >= self.config.present_confidence and hit.start in index:
+                    j = self.model.kinds.index(hit.kind)
+                    confidence[index[hit.start], j] = max(confidence[index[hit.start], j], hit.confidence)
+        picked: list[tuple[int, str, float]] = []
+        for kind in kinds:
+            column = confidence[:, self.model.kinds.index(kind)]
+            keep = [i for i in np.argsort(-column, kind="stable")[: self.config.max_evidence_per_kind] if column[i] >= self.config.min_confidence]
+            picked += [(int(i), kind, float(column[i])) for i in sorted(keep)]
+        if not picked:
+            return []
+        times = self.model.time_of(
+            [rows[i] for i, _, _ in picked], [k for _, k, _ in picked], [c >= self.config.present_confidence for _, _, c in picked]
+        )
+        roles = _Roles(doc, self.config.major_characters)
+        signals = []
+        for (i, kind, conf), when in zip(picked, times, strict=True):
+            s = sentences[i]
+            chapter = doc.paragraphs[s.paragraph].chapter if doc.paragraphs else 0
+            trigger = _trigger_span(text, s.start, s.end, kind)
+            signals.append(
+                Signal(kind, chapter, s.start, s.end, " ".join(text[s.start : s.end].split()), round(conf, 3), when,
+                       roles.concerns(kind, s.start, s.end, trigger))
+            )
+        return signals
 
     def _find(self, doc: Document) -> list[Signal]:
         text = doc.text
@@ -306,22 +405,17 @@ class SignalStage:
         return signals
 
     def _context(self, lowered: str, position: int, in_quote: bool) -> float:
-        """How much a trigger at ``position`` counts, given negation, hypotheticals, dialogue."""
-        before = lowered[max(0, position - 40) : position]
-        factor = 1.0
-        if _NEGATION.search(before):
-            factor *= 0.15
-        if _HYPOTHETICAL.search(lowered[: position + 1]) or _NEARLY.search(before):
-            factor *= self.config.hypothetical_discount
-        if in_quote:
-            factor *= self.config.quote_discount
-        if lowered.rstrip(" \"'”’)").endswith("?"):
-            factor *= self.config.question_discount  # a question asserts nothing
-        return factor
+        return _discount(lowered, position, in_quote, self.config)
 
     def _apply(self, doc: Document, signals: list[Signal], checks: list[SignalCheck]) -> None:
         doc.signals = signals
         doc.signal_checks = checks
+
+
+def _trigger_span(text: str, start: int, end: int, kind: str) -> tuple[int, int] | None:
+    """The kind's first lexicon hit in the sentence, as document offsets (who dies is read there)."""
+    match = KIND_PATTERNS[kind].search(text[start:end].lower()) if kind in KIND_PATTERNS else None
+    return (start + match.start(), start + match.end()) if match else None
 
 
 def _inside(start: int, end: int, quote_starts: list[int], quote_ends: list[int]) -> bool:

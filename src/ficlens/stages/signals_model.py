@@ -1,0 +1,240 @@
+"""The learned content-signals classifier: one logistic regression per kind over a sentence's
+words, the lexicon's hits in it and in its neighbours, cue words, and the whole work's lexicon
+density; and one over the same features that says when (present, past, feared, ...).
+
+::
+
+    model = load_signals_model()                 # data/models/signals-classifier.json
+    context = WorkContext.of(doc.text)           # once per work
+    rows = [sentence_features(doc.text, s.start, s.end, context) for s in doc.sentences]
+    conf = model.confidence(rows)                # n_sentences x n_kinds; >= 0.6: the kind is shown
+    times = model.times(rows, kinds)             # the time label of each (sentence, kind)
+
+Features read only the text (no parse), so the training script (``ficlens.train.signals``)
+computes exactly what the stage computes, from the gold's offsets. The weights are plain
+JSON (scikit-learn at training time); scoring is a sparse dot product in numpy.
+
+A kind's ``confidence`` is its probability shifted in log-odds so that the kind's threshold
+(chosen by cross-validation over the dev works) lands on 0.6, the stage's presence threshold:
+a confidence of 0.6 or more means the classifier says the sentence shows the kind.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MODEL_FILE = "signals-classifier.json"
+MODEL_FORMAT = "ficlens-signals-classifier/1"
+CONTEXT_CHARS = 250  # neighbouring text read on each side: about a sentence or two
+PRESENT_AT = 0.6  # a kind's threshold maps to this confidence
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_QUOTE_CHARS = re.compile(r"[\"“”«»]")
+_SUFFIXES = ("ingly", "edly", "ness", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s")
+
+
+def stem(word: str) -> str:
+    """A crude suffix stripper (the same at training and run time): "bleeding" -> "bleed",
+    "cuts" -> "cut", "overdosed" -> "overdos"."""
+    if "'" in word:
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased, stemmed words; curly apostrophes made straight."""
+    return [stem(w) for w in _WORD.findall(text.lower().replace("’", "'").replace("‘", "'"))]
+
+
+@dataclass(frozen=True)
+class WorkContext:
+    """What the whole work says: how dense each kind's lexicon hits are (per 10,000 characters)."""
+
+    density: Mapping[str, float]
+
+    @classmethod
+    def of(cls, text: str) -> WorkContext:
+        from ficlens.stages.signals import KIND_PATTERNS
+
+        lowered = text.lower()
+        # Short texts count as 50,000 characters: one hit in a drabble is not a dense work.
+        size = max(len(text), 50_000) / 10_000
+        return cls({kind: math.log1p(len(pattern.findall(lowered)) / size) for kind, pattern in KIND_PATTERNS.items()})
+
+
+def _window(text: str, start: int, end: int) -> tuple[str, str]:
+    """The text before and after a sentence, cut to whole words."""
+    before = text[max(0, start - CONTEXT_CHARS) : start]
+    after = text[end : end + CONTEXT_CHARS]
+    return before.split(" ", 1)[-1] if start > CONTEXT_CHARS else before, after.rsplit(" ", 1)[0]
+
+
+def sentence_features(text: str, start: int, end: int, context: WorkContext) -> dict[str, float]:
+    """Named features of the sentence ``text[start:end]``: ``w:`` its words, ``lex:``/``lexd:``
+    each kind's strongest lexicon hit
+    (raw, and discounted for negation, hypotheticals, dialogue and questions), ``clex:`` the
+    neighbours' hits, ``cue:`` time and mood cues, ``work:`` the work's lexicon density."""
+    from ficlens.stages.signals import cue_time, lexicon_hits
+
+    sentence = text[start:end]
+    toks = words(sentence)
+    feats: dict[str, float] = {"bias:1": 1.0}
+    # Word pairs and the neighbours' words were tried: with this little gold they add noise
+    # (cross-validated average precision fell); the neighbours count through their lexicon hits.
+    for w in toks:
+        feats[f"w:{w}"] = 1.0
+    before, after = _window(text, start, end)
+    lowered = " ".join(sentence.split()).lower()
+    in_quote = bool(_QUOTE_CHARS.match(lowered.lstrip()))
+    if _QUOTE_CHARS.search(lowered):
+        feats["cue:dialogue"] = 1.0
+    times: set[str] = set()
+    for kind, raw, discounted, position in lexicon_hits(lowered, in_quote):
+        feats[f"lex:{kind}"] = raw
+        feats[f"lexd:{kind}"] = discounted
+        times.add(cue_time(lowered, position, in_quote))
+    for t in times:
+        feats[f"cue:{t}"] = 1.0
+    for kind, raw, _, _ in lexicon_hits(" ".join(f"{before} {after}".split()).lower(), False):
+        feats[f"clex:{kind}"] = raw
+    for kind, value in context.density.items():
+        feats[f"work:{kind}"] = value
+    feats["len:log"] = math.log1p(len(toks)) / 4
+    return feats
+
+
+@dataclass(frozen=True)
+class SignalsModel:
+    """The shipped weights: a vocabulary, per-kind sparse weights and offsets, a time model."""
+
+    kinds: tuple[str, ...]
+    vocab: Mapping[str, int]
+    weights: np.ndarray  # n_kinds x n_features
+    intercepts: np.ndarray  # n_kinds
+    offsets: np.ndarray  # n_kinds: log-odds added so the kind's threshold lands on PRESENT_AT
+    lexicon_floor: frozenset[str]  # kinds whose strong lexicon hits count beside the classifier
+    times: tuple[str, ...]
+    time_weights: np.ndarray  # n_times x (n_features + n_kinds)
+    time_intercepts: np.ndarray
+    meta: Mapping[str, Any]
+
+    def matrix(self, rows: Sequence[Mapping[str, float]], extra: int = 0) -> Any:
+        """Rows as a sparse matrix in the vocabulary's columns (unknown names are dropped),
+        with ``extra`` empty columns after them."""
+        from scipy.sparse import csr_matrix
+
+        data: list[float] = []
+        cols: list[int] = []
+        indptr = [0]
+        for row in rows:
+            for name, value in row.items():
+                j = self.vocab.get(name)
+                if j is not None and value:
+                    cols.append(j)
+                    data.append(value)
+            indptr.append(len(cols))
+        return csr_matrix((data, cols, indptr), shape=(len(rows), len(self.vocab) + extra))
+
+    def margins(self, rows: Sequence[Mapping[str, float]]) -> np.ndarray:
+        """Log-odds of each kind per row (n_rows x n_kinds), before the threshold shift."""
+        if not rows:
+            return np.zeros((0, len(self.kinds)))
+        return np.asarray(self.matrix(rows) @ self.weights.T) + self.intercepts
+
+    def confidence(self, rows: Sequence[Mapping[str, float]]) -> np.ndarray:
+        """Per row and kind, a confidence in [0, 1] where ``PRESENT_AT`` is the kind's threshold."""
+        return 1.0 / (1.0 + np.exp(-(self.margins(rows) + self.offsets)))
+
+    def time_of(self, rows: Sequence[Mapping[str, float]], kinds: Sequence[str], facts_only: Sequence[bool]) -> list[str]:
+        """The most likely time of each (row, kind); among present and past only where
+        ``facts_only`` (the classifier already says the kind is shown)."""
+        if not rows:
+            return []
+        x = self.matrix(rows, extra=len(self.kinds)).tolil()
+        for i, kind in enumerate(kinds):
+            x[i, len(self.vocab) + self.kinds.index(kind)] = 1.0
+        scores = np.asarray(x.tocsr() @ self.time_weights.T) + self.time_intercepts
+        fact = np.array([t in ("present", "past") for t in self.times])
+        out = []
+        for i, only in enumerate(facts_only):
+            row = np.where(fact, scores[i], -np.inf) if only else scores[i]
+            out.append(self.times[int(np.argmax(row))])
+        return out
+
+
+def model_to_data(model: SignalsModel) -> dict[str, Any]:
+    """The model file's JSON: weights stored sparse (index, value) and rounded."""
+
+    def sparse(vector: np.ndarray) -> list[list[float]]:
+        return [[int(j), round(float(v), 4)] for j, v in enumerate(vector) if abs(v) >= 5e-4]
+
+    names = sorted(model.vocab, key=model.vocab.__getitem__)
+    return {
+        "format": MODEL_FORMAT,
+        "kinds": list(model.kinds),
+        "vocab": names,
+        "weights": {k: sparse(model.weights[i]) for i, k in enumerate(model.kinds)},
+        "intercepts": {k: round(float(model.intercepts[i]), 4) for i, k in enumerate(model.kinds)},
+        "offsets": {k: round(float(model.offsets[i]), 4) for i, k in enumerate(model.kinds)},
+        "lexicon_floor": sorted(model.lexicon_floor),
+        "times": list(model.times),
+        "time_weights": {t: sparse(model.time_weights[i]) for i, t in enumerate(model.times)},
+        "time_intercepts": {t: round(float(model.time_intercepts[i]), 4) for i, t in enumerate(model.times)},
+        "training": dict(model.meta),
+    }
+
+
+def model_from_data(data: Mapping[str, Any], where: str = MODEL_FILE) -> SignalsModel:
+    if data.get("format") != MODEL_FORMAT:
+        raise ValueError(f"{where}: not a {MODEL_FORMAT} model file")
+    kinds = tuple(data["kinds"])
+    vocab = {name: j for j, name in enumerate(data["vocab"])}
+    times = tuple(data["times"])
+
+    def dense(pairs: Iterable[Sequence[float]], size: int) -> np.ndarray:
+        out = np.zeros(size)
+        for j, v in pairs:
+            out[int(j)] = v
+        return out
+
+    n = len(vocab)
+    return SignalsModel(
+        kinds=kinds,
+        vocab=vocab,
+        weights=np.vstack([dense(data["weights"][k], n) for k in kinds]),
+        intercepts=np.array([data["intercepts"][k] for k in kinds]),
+        offsets=np.array([data["offsets"][k] for k in kinds]),
+        lexicon_floor=frozenset(data.get("lexicon_floor", ())),
+        times=times,
+        time_weights=np.vstack([dense(data["time_weights"][t], n + len(kinds)) for t in times]),
+        time_intercepts=np.array([data["time_intercepts"][t] for t in times]),
+        meta=dict(data.get("training", {})),
+    )
+
+
+def load_signals_model(path: str | Path | None = None) -> SignalsModel:
+    """Read a model file; without a path, the shipped one."""
+    if path:
+        text = Path(path).read_text(encoding="utf-8")
+    else:
+        from importlib.resources import files
+
+        text = files("ficlens").joinpath("data", "models", MODEL_FILE).read_text(encoding="utf-8")
+    return model_from_data(json.loads(text), str(path or MODEL_FILE))
+
+
+def shift_for(threshold: float) -> float:
+    """Log-odds to add so that probability ``threshold`` becomes ``PRESENT_AT``."""
+    t = min(max(threshold, 1e-6), 1 - 1e-6)
+    return math.log(PRESENT_AT / (1 - PRESENT_AT)) - math.log(t / (1 - t))
