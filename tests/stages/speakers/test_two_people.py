@@ -246,3 +246,20 @@ def test_a_pronoun_tag_after_a_vocative_is_the_one_addressed(build, stages):
     )
     doc = speakers(_resolve(build(text, cast), "he", "C0"))
     assert [q.speaker_id for q in doc.quotes] == ["C0", "C1"]
+
+
+def test_a_name_tag_with_a_speech_verb_adds_to_its_speaker(build):
+    # "Mara muttered" is near certain, whatever else the paragraph says; a manner verb
+    # ("Tom smiled") is weaker and adds nothing.
+    text = 'Mara sits on the wall. Tom waits.\n\n"Fine," Mara muttered.\n\n"Sure," Tom smiled.'
+    turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(build(text, MARA_TOM))
+    assert turns[0].bias.get("C0", 0.0) > 0
+    assert turns[1].bias.get("C1", 0.0) == 0
+
+
+def test_naming_ones_son_is_no_self_naming(build):
+    # "his name's George" is said by George's father.
+    cast = (*MARA_TOM, ("George", Gender.MALE))
+    text = 'Tom waits at the bar.\n\n"This is my son," Tom says. "His name\'s George."'
+    turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(build(text, cast))
+    assert turns[0].self_named == []

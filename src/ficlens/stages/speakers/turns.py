@@ -200,8 +200,8 @@ def _self_names(index: DocumentIndex, lo: int, hi: int) -> list[str]:
             k = j + 2
         elif low in ("name", "names") and j > lo and tokens[j - 1].text.lower() == "my" and tokens[j + 1].text.lower() in ("is", "'s", "’s"):
             k = j + 2
-        elif low == "name" and tokens[j + 1].text.lower() in ("'s", "’s"):
-            k = j + 2
+        elif low == "name" and tokens[j + 1].text.lower() in ("'s", "’s") and (j == lo or tokens[j - 1].pos == "PUNCT"):
+            k = j + 2  # "Name's Tom." (but "his name's George" is George's father speaking)
         elif low == "call" and tokens[j + 1].text.lower() == "me":
             k = j + 2
         if k < 0 or k >= hi:
