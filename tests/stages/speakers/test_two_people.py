@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import pytest
 
-from ficlens.model import Document, Gender
+from ficlens.model import Character, Document, Gender
 from ficlens.stages.speakers import SpeakerConfig, SpeakerStage
 
 pytestmark = pytest.mark.slow
@@ -263,3 +263,28 @@ def test_naming_ones_son_is_no_self_naming(build):
     text = 'Tom waits at the bar.\n\n"This is my son," Tom says. "His name\'s George."'
     turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(build(text, cast))
     assert turns[0].self_named == []
+
+
+@pytest.mark.parametrize(("name", "addressed"), [("Tom-kun", "C1"), ("Shi-nii", "C2")])
+def test_a_name_with_an_honorific_is_a_vocative(build, name, addressed):
+    # "Tom-kun, wait!" addresses Tom, as "Tom, wait!" does; "Shi-nii" is a pet form that fits
+    # Shisui and Shimura, and Shisui, mentioned far the most, is meant.
+    cast = (
+        Character(id="C0", name="Mara", gender=Gender.FEMALE),
+        Character(id="C1", name="Tom", gender=Gender.MALE),
+        Character(id="C2", name="Uchiha Shisui", aliases=("Shisui",), gender=Gender.MALE),
+        Character(id="C3", name="Shimura Danzou", aliases=("Shimura",), gender=Gender.MALE),
+    )
+    text = (
+        "Mara runs after Tom and Shisui. Shisui laughs. Shisui waits. Shisui turns. Shimura watches.\n\n"
+        f'"{name}, wait!"'
+    )
+    turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(build(text, cast))
+    assert turns[0].vocatives == [addressed]
+
+
+def test_a_beat_that_sees_the_one_addressed_is_no_cue(build):
+    # She had seen Tom, and speaks to him by name: the one seen does not speak.
+    text = 'Mara sits on the wall.\n\n"You\'re late," Tom says.\n\nShe had seen Tom coming. "Tom, you\'re always late."'
+    turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(build(text, MARA_TOM))
+    assert turns[1].bias.get("C1", 0.0) < 0

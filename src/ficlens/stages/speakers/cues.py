@@ -150,7 +150,11 @@ def _beat(index: DocumentIndex, turn: Turn, tags: TagFinder | None = None) -> se
     if tokens[root].lemma.lower() in PERCEPTION_LEMMAS:
         # "He sees Aziraphale consider it.": the one seen or heard speaks.
         seen = next((j for j in beat if j > root and index.mention_at[j] >= 0 and tokens[j].pos == "PROPN"), None)
-        if seen is not None:
+        negated = any(tokens[j].head == root and tokens[j].dep == "neg" for j in beat)
+        if seen is not None and not negated:
+            cid = index.doc.mentions[index.mention_at[seen]].character_id
+            if cid in turn.named:
+                return set()  # "They'd seen Naruto ... / 'Alright Naruto, ...'": he is spoken to
             subject = seen
     elif index.mention_at[subject] < 0 and tokens[subject].pos == "NOUN":
         # "Remus' eyes narrowed": the owner of the eyes.

@@ -27,6 +27,7 @@ from ficlens.stages.speakers.tags import Ref, Tag, TagFinder, different_people, 
 from ficlens.stages.speech_verbs import (
     ADDRESS_GENDER,
     ADDRESS_MODIFIERS,
+    HONORIFIC_SUFFIXES,
     NOT_ADDRESS,
     SUBJECT_DEPS,
     TITLES,
@@ -168,6 +169,9 @@ def _vocatives(index: DocumentIndex, lo: int, hi: int) -> list[str]:
         k = j
         while k < hi and name_like(tokens[k].text):
             k += 1
+        name_end = k
+        if k + 1 < hi and tokens[k].text in ("-", "‐") and tokens[k + 1].text.lower() in HONORIFIC_SUFFIXES:
+            k += 2  # "Shi-nii," / "Sasuke-kun!": the name with its honorific
         before = tokens[j - 1].text.lower() if j > lo else ""
         after = tokens[k].text if k < hi else ""
         at_start = j == lo or all(
@@ -176,15 +180,29 @@ def _vocatives(index: DocumentIndex, lo: int, hi: int) -> list[str]:
         closed = after in (",", "!", "?", ".", ";", "") or k == hi
         opened = before in (",", "", "dear", "oh", "o") or at_start
         if closed and opened:
-            ids = _name_ids(index, j, k)
-            if not ids and k == j + 1 and tokens[j].text.lower() not in NOT_ADDRESS | VOCATIVE_OPENERS:
+            ids = _name_ids(index, j, name_end)
+            if not ids and name_end == j + 1 and tokens[j].text.lower() not in NOT_ADDRESS | VOCATIVE_OPENERS:
                 # A pet form of a name: "Tommy," / "Marg?" / "Kolyaaa!"
                 nick = index.names.nickname(tokens[j].text)
+                if nick is None and k > name_end:
+                    # "Shi-nii" with a Shisui and a Shimura: an honorific says it is a person's
+                    # pet name; the one mentioned far the most (three times the next) is meant.
+                    nick = _dominant(index, index.names.nickname_owners(tokens[j].text))
                 ids = (nick,) if nick is not None else ()
             if len(ids) == 1:
                 found.append(ids[0])
         j = k
     return found
+
+
+def _dominant(index: DocumentIndex, ids: set[str]) -> str | None:
+    """The one of ``ids`` mentioned at least three times as often as any other."""
+    ranked = sorted(ids, key=lambda c: -index.mention_share.get(c, 0.0))
+    if not ranked:
+        return None
+    if len(ranked) == 1 or index.mention_share.get(ranked[0], 0.0) >= 3 * index.mention_share.get(ranked[1], 0.0):
+        return ranked[0]
+    return None
 
 
 def _self_names(index: DocumentIndex, lo: int, hi: int) -> list[str]:
