@@ -288,3 +288,14 @@ def test_a_beat_that_sees_the_one_addressed_is_no_cue(build):
     text = 'Mara sits on the wall.\n\n"You\'re late," Tom says.\n\nShe had seen Tom coming. "Tom, you\'re always late."'
     turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(build(text, MARA_TOM))
     assert turns[1].bias.get("C1", 0.0) < 0
+
+
+def test_a_pronoun_tag_after_a_name_tag_in_one_paragraph_is_the_same_person(build, speakers):
+    # Tom goes on speaking after his beat; coref took the "He" for Sam. Before: Sam (ranker).
+    cast = (("Tom", Gender.MALE), ("Sam", Gender.MALE))
+    text = (
+        "Sam sits on the bench. Tom joins him.\n\n"
+        '"It\'s hard at first," Tom said. "You need practice." He smiled and winked. "Soon you\'ll see."'
+    )
+    doc = speakers(_resolve(build(text, cast), "He", "C1"))
+    assert [q.speaker_id for q in doc.quotes] == ["C0", "C0", "C0"]

@@ -97,7 +97,9 @@ def build_turns(index: DocumentIndex, tags: TagFinder) -> list[Turn]:
         ):
             # (a piece whose own tag names someone else is a reply the quote stage linked)
             joined = turn_of[parent]
-        elif current is not None and current.last_paragraph == q.paragraph and not different_people(current.tag, tag):
+        elif current is not None and current.last_paragraph == q.paragraph and (
+            not different_people(current.tag, tag) or _same_by_pronoun(index, current.tag, tag)
+        ):
             joined = current
         if joined is None:
             joined = Turn([], q.paragraph, q.paragraph, index.paragraph_scene.get(q.paragraph, 0))
@@ -110,6 +112,18 @@ def build_turns(index: DocumentIndex, tags: TagFinder) -> list[Turn]:
     for turn in turns:
         _describe(index, tags, turn)
     return turns
+
+
+def _same_by_pronoun(index: DocumentIndex, named: Tag | None, pronoun: Tag | None) -> bool:
+    """"'Not at first,' Howie said. ... He smiled and winked. 'Soon ...'": a pronoun tag after a
+    name tag in the same paragraph is that person again when the pronoun fits them, whoever
+    coref took it for."""
+    if named is None or pronoun is None or named.ref.kind not in ("name", "alias") or len(named.ref.ids) != 1:
+        return False
+    if pronoun.ref.kind not in ("coref", "pronoun") or pronoun.ref.gender is None:
+        return False
+    gender = index.chars[named.ref.ids[0]].gender if named.ref.ids[0] in index.chars else None
+    return gender in (pronoun.ref.gender, Gender.UNKNOWN)
 
 
 def _describe(index: DocumentIndex, tags: TagFinder, turn: Turn) -> None:
