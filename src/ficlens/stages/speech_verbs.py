@@ -72,6 +72,10 @@ SECOND_PERSON: frozenset[str] = frozenset({"you", "your", "yours", "yourself"})
 # Words that may open a quote before a vocative: "Oh, Teddy, ..." / "My dear Jane, ...".
 VOCATIVE_OPENERS: frozenset[str] = words("speech-vocative-openers")
 
+# Honorifics joined to a name by a hyphen ("Shi-nii", "Sasuke-kun"), in fan fiction of
+# Japanese fandoms.
+HONORIFIC_SUFFIXES: frozenset[str] = words("speech-honorific-suffixes")
+
 # Nouns for what someone says ("at the sound of her voice", "at his words"): whose they are
 # says who speaks, and the one who hears them does not.
 VOICE_NOUNS: frozenset[str] = words("speech-voice-nouns")

@@ -91,9 +91,10 @@ def test_nested_quote_gets_no_speaker(build, speakers):
 
 
 def test_scorer_is_pluggable(build):
-    # A scorer that ignores speech tags leaves the decision to salience and turn-taking.
+    # A scorer that ignores speech tags leaves the decision to salience and turn-taking (the
+    # cues, which add to a name tag's speaker, off).
     text = 'Tom waved.\n\nAnna smiled.\n\n"Hello," said Tom.'
-    stage = SpeakerStage(SpeakerConfig(), scorer=RuleScorer({"salience": 1.0}))
+    stage = SpeakerStage(SpeakerConfig(cues=False), scorer=RuleScorer({"salience": 1.0}))
     assert stage.bundle is None and stage.second_scorer is None
     assert stage(build(text, TOM_ANNA)).quotes[0].speaker_id == "C1"
 

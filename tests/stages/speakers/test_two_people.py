@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import pytest
 
-from ficlens.model import Document, Gender
+from ficlens.model import Character, Document, Gender
 from ficlens.stages.speakers import SpeakerConfig, SpeakerStage
 
 pytestmark = pytest.mark.slow
@@ -246,3 +246,56 @@ def test_a_pronoun_tag_after_a_vocative_is_the_one_addressed(build, stages):
     )
     doc = speakers(_resolve(build(text, cast), "he", "C0"))
     assert [q.speaker_id for q in doc.quotes] == ["C0", "C1"]
+
+
+def test_a_name_tag_with_a_speech_verb_adds_to_its_speaker(build):
+    # "Mara muttered" is near certain, whatever else the paragraph says; a manner verb
+    # ("Tom smiled") is weaker and adds nothing.
+    text = 'Mara sits on the wall. Tom waits.\n\n"Fine," Mara muttered.\n\n"Sure," Tom smiled.'
+    turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(build(text, MARA_TOM))
+    assert turns[0].bias.get("C0", 0.0) > 0
+    assert turns[1].bias.get("C1", 0.0) == 0
+
+
+def test_naming_ones_son_is_no_self_naming(build):
+    # "his name's George" is said by George's father.
+    cast = (*MARA_TOM, ("George", Gender.MALE))
+    text = 'Tom waits at the bar.\n\n"This is my son," Tom says. "His name\'s George."'
+    turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(build(text, cast))
+    assert turns[0].self_named == []
+
+
+@pytest.mark.parametrize(("name", "addressed"), [("Tom-kun", "C1"), ("Shi-nii", "C2")])
+def test_a_name_with_an_honorific_is_a_vocative(build, name, addressed):
+    # "Tom-kun, wait!" addresses Tom, as "Tom, wait!" does; "Shi-nii" is a pet form that fits
+    # Shisui and Shimura, and Shisui, mentioned far the most, is meant.
+    cast = (
+        Character(id="C0", name="Mara", gender=Gender.FEMALE),
+        Character(id="C1", name="Tom", gender=Gender.MALE),
+        Character(id="C2", name="Uchiha Shisui", aliases=("Shisui",), gender=Gender.MALE),
+        Character(id="C3", name="Shimura Danzou", aliases=("Shimura",), gender=Gender.MALE),
+    )
+    text = (
+        "Mara runs after Tom and Shisui. Shisui laughs. Shisui waits. Shisui turns. Shimura watches.\n\n"
+        f'"{name}, wait!"'
+    )
+    turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(build(text, cast))
+    assert turns[0].vocatives == [addressed]
+
+
+def test_a_beat_that_sees_the_one_addressed_is_no_cue(build):
+    # She had seen Tom, and speaks to him by name: the one seen does not speak.
+    text = 'Mara sits on the wall.\n\n"You\'re late," Tom says.\n\nShe had seen Tom coming. "Tom, you\'re always late."'
+    turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(build(text, MARA_TOM))
+    assert turns[1].bias.get("C1", 0.0) < 0
+
+
+def test_a_pronoun_tag_after_a_name_tag_in_one_paragraph_is_the_same_person(build, speakers):
+    # Tom goes on speaking after his beat; coref took the "He" for Sam. Before: Sam (ranker).
+    cast = (("Tom", Gender.MALE), ("Sam", Gender.MALE))
+    text = (
+        "Sam sits on the bench. Tom joins him.\n\n"
+        '"It\'s hard at first," Tom said. "You need practice." He smiled and winked. "Soon you\'ll see."'
+    )
+    doc = speakers(_resolve(build(text, cast), "He", "C1"))
+    assert [q.speaker_id for q in doc.quotes] == ["C0", "C0", "C0"]

@@ -53,16 +53,21 @@ class AliasLookup:
         letters of a word of their name ("Mags" is not, "Marg" is Margaret's), or that word with
         a few letters added ("Tommy" for Tom; "Kolyaaa", a drawn-out "Kolya"); None when it
         fits nobody or more than one."""
+        owners = self.nickname_owners(word)
+        return next(iter(owners)) if len(owners) == 1 else None
+
+    def nickname_owners(self, word: str) -> set[str]:
+        """Every character ``word`` may be a shortening or pet form of (``nickname``)."""
         low = re.sub(r"(.)\1{2,}$", r"\1", word.lower())  # "Kolyaaa" -> "Kolya"
         if len(low) < 3 or not low.isalpha():
-            return None
+            return set()
         owners: set[str] = set()
         for part, ids in self.part.items():
             if len(part) < 3 or part == low:
                 continue
             if part.startswith(low) or (low.startswith(part) and len(low) - len(part) <= 3):
                 owners |= ids
-        return next(iter(owners)) if len(owners) == 1 else None
+        return owners
 
     def lookup(self, text: str) -> tuple[str, ...]:
         """The characters ``text`` may name, sorted; empty when none or when a word of it

@@ -27,6 +27,7 @@ from ficlens.stages.speakers.tags import Ref, Tag, TagFinder, different_people, 
 from ficlens.stages.speech_verbs import (
     ADDRESS_GENDER,
     ADDRESS_MODIFIERS,
+    HONORIFIC_SUFFIXES,
     NOT_ADDRESS,
     SUBJECT_DEPS,
     TITLES,
@@ -96,7 +97,9 @@ def build_turns(index: DocumentIndex, tags: TagFinder) -> list[Turn]:
         ):
             # (a piece whose own tag names someone else is a reply the quote stage linked)
             joined = turn_of[parent]
-        elif current is not None and current.last_paragraph == q.paragraph and not different_people(current.tag, tag):
+        elif current is not None and current.last_paragraph == q.paragraph and (
+            not different_people(current.tag, tag) or _same_by_pronoun(index, current.tag, tag)
+        ):
             joined = current
         if joined is None:
             joined = Turn([], q.paragraph, q.paragraph, index.paragraph_scene.get(q.paragraph, 0))
@@ -109,6 +112,18 @@ def build_turns(index: DocumentIndex, tags: TagFinder) -> list[Turn]:
     for turn in turns:
         _describe(index, tags, turn)
     return turns
+
+
+def _same_by_pronoun(index: DocumentIndex, named: Tag | None, pronoun: Tag | None) -> bool:
+    """"'Not at first,' Howie said. ... He smiled and winked. 'Soon ...'": a pronoun tag after a
+    name tag in the same paragraph is that person again when the pronoun fits them, whoever
+    coref took it for."""
+    if named is None or pronoun is None or named.ref.kind not in ("name", "alias") or len(named.ref.ids) != 1:
+        return False
+    if pronoun.ref.kind not in ("coref", "pronoun") or pronoun.ref.gender is None:
+        return False
+    gender = index.chars[named.ref.ids[0]].gender if named.ref.ids[0] in index.chars else None
+    return gender in (pronoun.ref.gender, Gender.UNKNOWN)
 
 
 def _describe(index: DocumentIndex, tags: TagFinder, turn: Turn) -> None:
@@ -168,6 +183,9 @@ def _vocatives(index: DocumentIndex, lo: int, hi: int) -> list[str]:
         k = j
         while k < hi and name_like(tokens[k].text):
             k += 1
+        name_end = k
+        if k + 1 < hi and tokens[k].text in ("-", "‐") and tokens[k + 1].text.lower() in HONORIFIC_SUFFIXES:
+            k += 2  # "Shi-nii," / "Sasuke-kun!": the name with its honorific
         before = tokens[j - 1].text.lower() if j > lo else ""
         after = tokens[k].text if k < hi else ""
         at_start = j == lo or all(
@@ -176,15 +194,29 @@ def _vocatives(index: DocumentIndex, lo: int, hi: int) -> list[str]:
         closed = after in (",", "!", "?", ".", ";", "") or k == hi
         opened = before in (",", "", "dear", "oh", "o") or at_start
         if closed and opened:
-            ids = _name_ids(index, j, k)
-            if not ids and k == j + 1 and tokens[j].text.lower() not in NOT_ADDRESS | VOCATIVE_OPENERS:
+            ids = _name_ids(index, j, name_end)
+            if not ids and name_end == j + 1 and tokens[j].text.lower() not in NOT_ADDRESS | VOCATIVE_OPENERS:
                 # A pet form of a name: "Tommy," / "Marg?" / "Kolyaaa!"
                 nick = index.names.nickname(tokens[j].text)
+                if nick is None and k > name_end:
+                    # "Shi-nii" with a Shisui and a Shimura: an honorific says it is a person's
+                    # pet name; the one mentioned far the most (three times the next) is meant.
+                    nick = _dominant(index, index.names.nickname_owners(tokens[j].text))
                 ids = (nick,) if nick is not None else ()
             if len(ids) == 1:
                 found.append(ids[0])
         j = k
     return found
+
+
+def _dominant(index: DocumentIndex, ids: set[str]) -> str | None:
+    """The one of ``ids`` mentioned at least three times as often as any other."""
+    ranked = sorted(ids, key=lambda c: -index.mention_share.get(c, 0.0))
+    if not ranked:
+        return None
+    if len(ranked) == 1 or index.mention_share.get(ranked[0], 0.0) >= 3 * index.mention_share.get(ranked[1], 0.0):
+        return ranked[0]
+    return None
 
 
 def _self_names(index: DocumentIndex, lo: int, hi: int) -> list[str]:
@@ -200,8 +232,8 @@ def _self_names(index: DocumentIndex, lo: int, hi: int) -> list[str]:
             k = j + 2
         elif low in ("name", "names") and j > lo and tokens[j - 1].text.lower() == "my" and tokens[j + 1].text.lower() in ("is", "'s", "’s"):
             k = j + 2
-        elif low == "name" and tokens[j + 1].text.lower() in ("'s", "’s"):
-            k = j + 2
+        elif low == "name" and tokens[j + 1].text.lower() in ("'s", "’s") and (j == lo or tokens[j - 1].pos == "PUNCT"):
+            k = j + 2  # "Name's Tom." (but "his name's George" is George's father speaking)
         elif low == "call" and tokens[j + 1].text.lower() == "me":
             k = j + 2
         if k < 0 or k >= hi:
