@@ -68,3 +68,14 @@ def test_a_person_named_once_in_passing_is_a_character(analyse):
     )
     doc = analyse(text)
     assert "Gerard" in _names(doc)
+
+
+@pytest.mark.slow
+def test_a_name_coordinated_with_a_person_is_a_person(analyse):
+    text = (
+        "McKay ran to the gate. Beckett followed him.\n\n"
+        '"Wait," said McKay. Teyla and Beckett stopped at the door.\n\n'
+        "McKay, Teyla and Beckett walked back. Beckett called for Teyla and McKay."
+    )
+    doc = analyse(text)
+    assert "Teyla" in _names(doc)

@@ -47,6 +47,9 @@ class Form:
     given: int = 0  # a known given name inside a sentence, in no place grammar
     narrated: int = 0  # occurrences outside quotes
     common: int = 0  # a one-word name the text mostly writes in lower case ("Cupcake", "Lived")
+    # Tokens of the words coordinated with each occurrence ("Teyla and Dex", "Matatabi and I").
+    partners: list[int] = field(default_factory=list)
+    with_pronoun: int = 0  # occurrences coordinated with a personal pronoun ("Matatabi and I")
 
 
 @dataclass
@@ -90,7 +93,7 @@ class Cluster:
         for f in self.forms:
             pron.update(f.pronouns)
         male, female = pron[Gender.MALE], pron[Gender.FEMALE]
-        if max(male, female) >= 2 and max(male, female) >= 3 * min(male, female):
+        if (max(male, female) >= 2 and max(male, female) >= 3 * min(male, female)) or min(male, female) == 0 < max(male, female):
             return Gender.MALE if male > female else Gender.FEMALE
         return Gender.UNKNOWN
 

@@ -94,6 +94,21 @@ def accept(
     full name or title form."""
     words_seen = {k[1][-1] for k in forms if k[1]}
     accepted = {k: f for k, f in forms.items() if k in seed_keys or is_person(f, words_seen, lower_words, min_person_share)}
+    # Coordinated with a person is a person: "Teyla and Dex followed", "McKay, Teyla and
+    # Beckett", "Matatabi and I" (names the small tagger calls nouns or places). Twice, so a
+    # list of three finds its middle.
+    for _ in range(2):
+        people = {k for f in accepted.values() for s, e in f.spans for k in range(s, e)}
+        for k, f in forms.items():
+            if k in accepted or k[0] is not None or len(k[1]) != 1:
+                continue
+            n = sum(p in people for p in f.partners) + f.with_pronoun
+            if n:
+                f.votes += n
+                if is_person(f, words_seen, lower_words, min_person_share):
+                    accepted[k] = f
+                else:
+                    f.votes -= n
     # A full name spaCy mislabelled ("Jane Bennet" as WORK_OF_ART) still counts when
     # its parts are names the text already uses.
     lasts = {k[1][-1] for k in accepted if k[1]}

@@ -24,6 +24,7 @@ from ficlens.stages.characters.evidence import (
     plural_det,
 )
 from ficlens.stages.characters.forms import Form, Key, key_of
+from ficlens.stages.characters.gender import LocalGender
 from ficlens.stages.characters.words import PARTICLES, PERSON_NOUNS, SEAT_RANKS
 from ficlens.stages.names import (
     MONTH_NAMES,
@@ -34,8 +35,6 @@ from ficlens.stages.names import (
 )
 from ficlens.stages.speech_verbs import speech_subject
 
-_REFLEXIVE_GENDER = {"himself": Gender.MALE, "herself": Gender.FEMALE}
-_POSSESSIVE_GENDER = {"his": Gender.MALE, "her": Gender.FEMALE}
 _NOMINAL_LEFT_DEPS = frozenset({"det", "poss", "amod", "compound", "nummod", "advmod"})
 # Honorific-looking words that may sit inside a name: "Reggie St Cloud", "St. John".
 INNER_TITLES = frozenset({"st", "saint"})
@@ -55,17 +54,25 @@ def _nameish(tok: Token) -> bool:
     return is_cap(tok) and (tok.pos == "PROPN" or tok.ent_type == "PERSON") and tok.text.lower() not in NOT_NAMES
 
 
-def _clause_verb(tokens: list[Token], i: int) -> int:
-    """The verb a possessive or reflexive hangs off ("his" in "rubs the towel over his hair")."""
-    k = i
-    for _ in range(4):
-        head = tokens[k].head
-        if head == k:
-            return -1
-        k = head
-        if tokens[k].pos in ("VERB", "AUX"):
-            return k
-    return -1
+# Personal pronouns a name may be coordinated with: "Matatabi and I", "he and Teyla".
+_PERSONAL = frozenset({"i", "me", "he", "him", "she", "her", "we", "us"})
+
+
+def _coordinated(tokens: list[Token], i: int) -> list[int]:
+    """The words coordinated with token ``i`` ("Teyla and Dex", "McKay, Teyla and Beckett"):
+    its conjuncts, the word it is a conjunct of, and that word's other conjuncts."""
+    root = i
+    while tokens[root].dep == "conj" and tokens[root].head != root:
+        root = tokens[root].head
+    group = {root}
+    frontier = [root]
+    while frontier:
+        k = frontier.pop()
+        for t in tokens[k + 1 : min(len(tokens), k + 12)]:
+            if t.dep == "conj" and t.head == k and t.i not in group:
+                group.add(t.i)
+                frontier.append(t.i)
+    return sorted(group - {i}) if len(group) > 1 else []
 
 
 def _particle_at(tokens: list[Token], j: int) -> bool:
@@ -109,16 +116,12 @@ def collect_forms(
     forms: dict[Key, Form] = {}
     covered = [False] * len(tokens)
     lower_words = {t.text for t in tokens if t.text.islower()}
-    # his/her/himself/herself bound to a verb: "Marcus rubs his hair" tells Marcus's gender
-    # (an object "her" never refers to the clause's own subject, so it is left out).
-    bound: dict[int, Counter[Gender]] = defaultdict(Counter)
-    for t in tokens:
-        low = t.text.lower()
-        if in_quote[t.i] or not (low in _REFLEXIVE_GENDER or (low in _POSSESSIVE_GENDER and t.tag == "PRP$")):
-            continue
-        verb = _clause_verb(tokens, t.i)
-        if verb >= 0:
-            bound[verb][_REFLEXIVE_GENDER.get(low) or _POSSESSIVE_GENDER[low]] += 1
+    # What the narration around each occurrence says of its gender ("Marcus rubs his hair",
+    # "Kevin, another tall guy", "Teyla nodded. She ..."): ``gender.LocalGender``.
+    local = LocalGender(tokens, in_quote)
+    person_tokens = {
+        t.i for t in tokens if t.ent_type == "PERSON" or (t.pos == "PROPN" and is_cap(t)) or t.lemma.lower() in PERSON_NOUNS
+    }
     # Capitalised word pairs seen inside a sentence: "plump Buck Mulligan came".
     inner_pairs = {
         (tokens[i].text, tokens[i + 1].text)
@@ -235,6 +238,9 @@ def collect_forms(
         form.spans.append((lead, tail))
         form.narrated += not in_quote[s]
         form.common += e - s == 1 and glued(tokens[s])
+        partners = _coordinated(tokens, e - 1)
+        form.partners.extend(partners)
+        form.with_pronoun += any(tokens[k].text.lower() in _PERSONAL for k in partners)
         form.surfaces[surface] += 1
         speech = not in_quote[s] and speech_subject(tokens, s, e)  # in a quote: a misparse
         strong = speech or is_vocative(tokens, s, e, in_quote, edges) or is_named(doc, tokens, s, e)
@@ -265,8 +271,7 @@ def collect_forms(
             and name_words[0] not in lower_words
         ):
             form.given += 1
-        if not in_quote[s] and tokens[e - 1].dep in ("nsubj", "nsubjpass"):
-            form.pronouns.update(bound.get(tokens[e - 1].head, {}))
+        form.pronouns.update(local.evidence(s, e, person_tokens))
         if strong and s >= 2 and tokens[s - 1].text.lower() in ("her", "him"):
             form.pronouns[Gender.FEMALE if tokens[s - 1].text.lower() == "her" else Gender.MALE] += 2  # "calls her Wren"
 
@@ -321,6 +326,22 @@ def collect_forms(
             and ((not in_quote[i] and speech_subject(tokens, i, i + 1)) or is_vocative(tokens, i, i + 1, in_quote, edges))
         ):
             record(i, i + 1, False)  # "said May", "May, come here": spaCy calls her a DATE
+            i += 1
+            continue
+        if (
+            tok.pos == "NOUN"
+            and tok.tag == "NN"
+            and is_cap(tok)
+            and not tok.text.isupper()
+            and tok.text.lower() not in lower_words
+            and tok.text.lower() not in NOT_NAMES
+            and not (i > 0 and tokens[i - 1].pos == "DET" and tokens[i - 1].sentence == tok.sentence)
+            and not (i + 1 < n and is_cap(tokens[i + 1]) and tokens[i + 1].sentence == tok.sentence)
+        ):
+            # A name the small tagger calls a common noun ("Teyla nodded"): a capitalised word
+            # the text never writes in lower case. Only a candidate: the person test asks for
+            # a person's grammar (a speech tag, a gesture) before it counts.
+            record(i, i + 1, False)
             i += 1
             continue
         if _nameish(tok):
