@@ -413,25 +413,22 @@ def settle_descriptions(
       character's name with it: a quote addresses X by name and the next paragraph's reply
       is tagged "said the painter", ``_EPITHET_ANSWERS`` times or more and more often than
       the member's own names."""
-    changed = False
+    names = cast_names(clusters)
     for c in clusters:
-        if c.cast_name is None:
+        # Only what the member took by its own names: a title ("the Major" of Major
+        # Callendar) or an apposition joined its holder by the text's word.
+        described = [f for f in c.forms if f.key[0] == "the" and names.get(" ".join(f.key[1])) is c]
+        if c.cast_name is None or not described:
             continue
-        described = [f for f in c.forms if f.key[0] == "the"]
-        if not described:
-            continue
-        own = sorted(s for f in c.forms if f.key[0] != "the" for s, _ in f.spans)
+        ids = {id(f) for f in described}
+        own = sorted(s for f in c.forms if id(f) not in ids for s, _ in f.spans)
         if own:
             for f in described:
                 f.spans = [sp for sp in f.spans if _near(own, sp[0], _SCENE)]
-            changed = True
-        elif _answers_to_another(doc, tokens, in_quote, edges, clusters, c):
+        elif _answers_to_another(doc, tokens, in_quote, edges, clusters, c, described):
             for f in described:
                 f.spans = []
-            changed = True
-    if changed:
-        for c in clusters:
-            c.forms = [f for f in c.forms if f.spans or f.key[0] != "the"]
+        c.forms = [f for f in c.forms if f.spans or id(f) not in ids]
     return clusters
 
 
@@ -453,11 +450,13 @@ def _answers_to_another(
     edges: tuple[set[int], set[int]],
     clusters: list[Cluster],
     member: Cluster,
+    descriptions: list[Form],
 ) -> bool:
-    """Whether the dialogue answers another character's name with ``member``'s description
-    forms (``settle_descriptions``)."""
-    described = Cluster(forms=[f for f in member.forms if f.key[0] == "the"])
-    rest = Cluster(forms=[f for f in member.forms if f.key[0] != "the"])
+    """Whether the dialogue answers another character's name with ``member``'s
+    ``descriptions`` (``settle_descriptions``)."""
+    described = Cluster(forms=descriptions)
+    ids = {id(f) for f in descriptions}
+    rest = Cluster(forms=[f for f in member.forms if id(f) not in ids])
     others = [c for c in clusters if c is not member]
     every = [*others, rest, described]
     d, m = len(every) - 1, len(every) - 2
