@@ -285,11 +285,13 @@ def join_name_variants(clusters: list[Cluster], owners: Mapping[str, Mapping[int
     for c in clusters:
         if c.cast_name is not None or c.is_reader or not c.forms:
             continue
-        found = _owners_of(c, owners)
+        # A title of the other sex rules a member out before the count: "Mrs. Elton's" is
+        # Mrs. Elton's name, though Mr. Elton has the word too.
+        found = [m for m in _owners_of(c, owners) if not _titles_clash(c, m)]
         if len(found) != 1:
             continue
         member = found[0]
-        if not gender_ok(member.gender_hint(), c.gender_hint()) or _titles_clash(c, member):
+        if not gender_ok(member.gender_hint(), c.gender_hint()):
             continue
         for f in c.forms:
             member.add(f)
