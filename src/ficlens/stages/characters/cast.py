@@ -4,7 +4,9 @@ A user's cast (``--cast``: names, aliases, genders) and AO3's character and rela
 seed one cluster each (``cast_seeds``), and every name the text writes for them joins it,
 even spelt a little differently ("Nawab Bahadur" for the cast's "Nawab Badahur":
 ``misspelt_seed_keys``). A character the text knows by a description the cast gives as an
-alias ("the Collector" for Mr. Turton) is that member (``join_cast_descriptions``).
+alias ("the Collector" for Mr. Turton) is that member (``join_cast_descriptions``), but a
+lower-case description that is another character's epithet ("the painter" for Basil, where
+the cast also lists "The Painter") stays a plain noun phrase (``settle_descriptions``).
 Clustering, roles and address links never join two cast members: the user said who is who.
 """
 
