@@ -239,3 +239,23 @@ def test_a_name_with_a_title_of_the_other_sex_is_no_lookalike(analyse, tmp_path)
     saved = write_analysis_json(doc, tmp_path / "analysis.json").read_text(encoding="utf-8")
     assert warning.replace("'", "\\u0027") in saved or warning in saved
     assert "may be the cast&#39;s" in render_report(doc) or "may be the cast's" in render_report(doc)
+
+
+def test_a_possessive_with_a_title_joins_the_one_member_the_title_allows() -> None:
+    # Husband and wife share the surname; "Mrs. Hollin's" (a name span that kept its
+    # possessive) is hers, not a third character, and not a name two members could own.
+    from ficlens.stages.characters.cast import cast_lookalikes, cast_words, join_name_variants
+    from ficlens.stages.characters.forms import Cluster, Form, key_of
+
+    def member(name: str, gender: Gender) -> Cluster:
+        c = Cluster(cast_name=name, cast_aliases=(name,), cast_gender=gender, found_by="cast")
+        c.add(Form(key_of(name)))
+        c.forms = []
+        return c
+
+    him, her = member("Mr. Hollin", Gender.MALE), member("Mrs. Hollin", Gender.FEMALE)
+    stray = Cluster()
+    stray.add(Form(("mrs", ("hollin", "'s")), spans=[(3, 6), (40, 43)]))
+    clusters = join_name_variants([him, her, stray], cast_words([him, her]))
+    assert clusters == [him, her] and her.count == 2 and him.count == 0
+    assert cast_lookalikes(clusters, cast_words(clusters)) == []

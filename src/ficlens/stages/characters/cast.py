@@ -4,7 +4,9 @@ A user's cast (``--cast``: names, aliases, genders) and AO3's character and rela
 seed one cluster each (``cast_seeds``), and every name the text writes for them joins it,
 even spelt a little differently ("Nawab Bahadur" for the cast's "Nawab Badahur":
 ``misspelt_seed_keys``). A character the text knows by a description the cast gives as an
-alias ("the Collector" for Mr. Turton) is that member (``join_cast_descriptions``).
+alias ("the Collector" for Mr. Turton) is that member (``join_cast_descriptions``), but a
+lower-case description that is another character's epithet ("the painter" for Basil, where
+the cast also lists "The Painter") stays a plain noun phrase (``settle_descriptions``).
 Clustering, roles and address links never join two cast members: the user said who is who.
 """
 
@@ -285,11 +287,13 @@ def join_name_variants(clusters: list[Cluster], owners: Mapping[str, Mapping[int
     for c in clusters:
         if c.cast_name is not None or c.is_reader or not c.forms:
             continue
-        found = _owners_of(c, owners)
+        # A title of the other sex rules a member out before the count: "Mrs. Elton's" is
+        # Mrs. Elton's name, though Mr. Elton has the word too.
+        found = [m for m in _owners_of(c, owners) if not _titles_clash(c, m)]
         if len(found) != 1:
             continue
         member = found[0]
-        if not gender_ok(member.gender_hint(), c.gender_hint()) or _titles_clash(c, member):
+        if not gender_ok(member.gender_hint(), c.gender_hint()):
             continue
         for f in c.forms:
             member.add(f)
@@ -413,25 +417,22 @@ def settle_descriptions(
       character's name with it: a quote addresses X by name and the next paragraph's reply
       is tagged "said the painter", ``_EPITHET_ANSWERS`` times or more and more often than
       the member's own names."""
-    changed = False
+    names = cast_names(clusters)
     for c in clusters:
-        if c.cast_name is None:
+        # Only what the member took by its own names: a title ("the Major" of Major
+        # Callendar) or an apposition joined its holder by the text's word.
+        described = [f for f in c.forms if f.key[0] == "the" and names.get(" ".join(f.key[1])) is c]
+        if c.cast_name is None or not described:
             continue
-        described = [f for f in c.forms if f.key[0] == "the"]
-        if not described:
-            continue
-        own = sorted(s for f in c.forms if f.key[0] != "the" for s, _ in f.spans)
+        ids = {id(f) for f in described}
+        own = sorted(s for f in c.forms if id(f) not in ids for s, _ in f.spans)
         if own:
             for f in described:
                 f.spans = [sp for sp in f.spans if _near(own, sp[0], _SCENE)]
-            changed = True
-        elif _answers_to_another(doc, tokens, in_quote, edges, clusters, c):
+        elif _answers_to_another(doc, tokens, in_quote, edges, clusters, c, described):
             for f in described:
                 f.spans = []
-            changed = True
-    if changed:
-        for c in clusters:
-            c.forms = [f for f in c.forms if f.spans or f.key[0] != "the"]
+        c.forms = [f for f in c.forms if f.spans or id(f) not in ids]
     return clusters
 
 
@@ -453,11 +454,13 @@ def _answers_to_another(
     edges: tuple[set[int], set[int]],
     clusters: list[Cluster],
     member: Cluster,
+    descriptions: list[Form],
 ) -> bool:
-    """Whether the dialogue answers another character's name with ``member``'s description
-    forms (``settle_descriptions``)."""
-    described = Cluster(forms=[f for f in member.forms if f.key[0] == "the"])
-    rest = Cluster(forms=[f for f in member.forms if f.key[0] != "the"])
+    """Whether the dialogue answers another character's name with ``member``'s
+    ``descriptions`` (``settle_descriptions``)."""
+    described = Cluster(forms=descriptions)
+    ids = {id(f) for f in descriptions}
+    rest = Cluster(forms=[f for f in member.forms if id(f) not in ids])
     others = [c for c in clusters if c is not member]
     every = [*others, rest, described]
     d, m = len(every) - 1, len(every) - 2
