@@ -57,7 +57,7 @@ def test_the_shipped_model_covers_every_kind(model):
 @pytest.mark.parametrize(
     ("sentence", "kind"),
     [
-        ("The soldier drove the bayonet into his belly and blood sprayed across the mud.", "graphic_violence"),
+        ("The men beat him until his ribs cracked and blood ran from his mouth.", "graphic_violence"),
         ("Her mother died in the crash when Lena was nine.", "major_character_death"),  # backstory
         ("He held her down while she screamed no, and he raped her anyway.", "rape_noncon"),
         ("She had cut herself again, and the fresh cuts on her wrists stung.", "self_harm"),
