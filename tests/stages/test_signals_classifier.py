@@ -65,6 +65,9 @@ def test_the_shipped_model_covers_every_kind(model):
         ("They had sex on the narrow bed, slow and quiet.", "sexual_content"),
         ("Her father hit her again and locked her in the cellar without food.", "abuse"),
         ("He had been an alcoholic for years, drunk by noon most days.", "substance_abuse"),
+        # The two: a fear that states the earlier fact ("again"), a death after "Not that".
+        ("Mum was scared he would start cutting again, like last winter.", "self_harm"),
+        ("Not that it mattered now, with Lily dead and buried.", "major_character_death"),
     ],
 )
 def test_plain_statements_are_found_as_facts(analyse, sentence, kind):

@@ -104,7 +104,8 @@ LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
         # "he has hurt himself" is mostly an accident.
         (r"\b(?:burn(?:ed|s|t)?|hurt(?:s|ing)?) (?:herself|himself|themselves|myself|yourself)\b", 0.4),
         (r"\b(?:razor blades?|scars? on (?:her|his|their|my|your) (?:wrists?|arms?|thighs?))\b", 0.5),
-        (r"\b(?:relaps\w*|do it again|did it again|cutting again)\b", 0.25),
+        (r"\b(?:relaps\w*|do it again|did it again)\b", 0.25),
+        (r"\b(?:(?:start(?:ed|s)?|began|begin) cutting|cutting (?:again|still)|cut (?:himself|herself|themselves|myself|yourself) again)\b", 0.7),
     ),
     "suicide": (
         (r"\b(?:(?:commit|commits|committed|committing|attempt|attempts|attempted|meditated|contemplated|considered|his|her|their|my|your) suicide|suicide (?:attempt|note)s?|suicidal"
@@ -204,6 +205,9 @@ _PAST = re.compile(
     r"\b(?:had|ago|used to|years|months|back then|as a (?:child|kid|boy|girl)|when (?:i|he|she|they|we) (?:was|were)|"
     r"since|after|before|ever since|still|again|once)\b"
 )
+# "Again" and "still" state the earlier fact, whatever is feared or supposed about the next
+# time ("she was scared he would start cutting again": he has cut before).
+_AGAIN = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:again|still)\b")
 TIMES = ("present", "past", "feared", "threatened", "hypothetical", "negated", "figurative")
 FACT_TIMES = frozenset({"present", "past"})
 
@@ -216,6 +220,8 @@ def cue_time(lowered: str, position: int, in_quote: bool) -> str:
     head = lowered[: position + 1]
     if _NEGATION.search(before):
         return "negated"
+    if _AGAIN.search(lowered[position:]) or _AGAIN.search(lowered[position:].split(" ", 1)[-1]):
+        return "past"
     if _FEARED.search(head):
         return "feared"
     if in_quote and _THREATENED.search(head):
@@ -281,7 +287,8 @@ def _discount(lowered: str, position: int, in_quote: bool, config: SignalConfig)
     factor = 1.0
     if _NEGATION.search(before):
         factor *= 0.15
-    if _HYPOTHETICAL.search(lowered[: position + 1]) or _NEARLY.search(before):
+    again = _AGAIN.search(lowered[position:]) or _AGAIN.search(lowered[position:].split(" ", 1)[-1])
+    if (_HYPOTHETICAL.search(lowered[: position + 1]) or _NEARLY.search(before)) and not again:
         factor *= config.hypothetical_discount
     if in_quote:
         factor *= config.quote_discount
