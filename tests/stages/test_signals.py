@@ -154,6 +154,13 @@ def test_a_question_asserts_less(segment):
     assert best(asked) < best(stated)
 
 
+def test_again_states_the_earlier_fact(segment):
+    # Feared for the future, but "again" says he has cut before: not discounted, and past.
+    doc = analyse(segment, "Mum was scared he would start cutting again, like last winter.")
+    signal = next(s for s in doc.signals if s.kind == "self_harm")
+    assert signal.confidence >= 0.6 and signal.time == "past"
+
+
 def test_nearly_scopes_over_its_own_verb(segment):
     # "nearly died" is hypothetical; "nearly blinded with the blood" still depicts the blood.
     fell = analyse(segment, "She fell, nearly blinded with the blood from a deep gash.")

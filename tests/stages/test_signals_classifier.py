@@ -57,7 +57,7 @@ def test_the_shipped_model_covers_every_kind(model):
 @pytest.mark.parametrize(
     ("sentence", "kind"),
     [
-        ("The soldier drove the bayonet into his belly and blood sprayed across the mud.", "graphic_violence"),
+        ("The men beat him until his ribs cracked and blood ran from his mouth.", "graphic_violence"),
         ("Her mother died in the crash when Lena was nine.", "major_character_death"),  # backstory
         ("He held her down while she screamed no, and he raped her anyway.", "rape_noncon"),
         ("She had cut herself again, and the fresh cuts on her wrists stung.", "self_harm"),
@@ -65,6 +65,9 @@ def test_the_shipped_model_covers_every_kind(model):
         ("They had sex on the narrow bed, slow and quiet.", "sexual_content"),
         ("Her father hit her again and locked her in the cellar without food.", "abuse"),
         ("He had been an alcoholic for years, drunk by noon most days.", "substance_abuse"),
+        # The two: a fear that states the earlier fact ("again"), a death after "Not that".
+        ("Mum was scared he would start cutting again, like last winter.", "self_harm"),
+        ("Not that it mattered now, with Lily dead and buried.", "major_character_death"),
     ],
 )
 def test_plain_statements_are_found_as_facts(analyse, sentence, kind):

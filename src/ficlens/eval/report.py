@@ -127,6 +127,9 @@ def _signal_columns() -> list[tuple[str, tuple[str, ...]]]:
         rows.append((f"{kind} recall", ("sentences", kind, "recall")))
     rows += [(f"declared {k} found", ("works_declaring", k, "value")) for k in dict.fromkeys(WARNING_KINDS.values())]
     rows += [(f"no warnings, {k} found", ("works_declaring_none", k, "value")) for k in dict.fromkeys(WARNING_KINDS.values())]
+    for kind in KINDS:
+        rows.append((f"{kind} precision, lexicon alone", ("sentences_lexicon_alone", kind, "precision")))
+        rows.append((f"{kind} recall, lexicon alone", ("sentences_lexicon_alone", kind, "recall")))
     return rows
 
 

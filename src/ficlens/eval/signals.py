@@ -53,6 +53,8 @@ class SignalScores:
     evidence: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     # Works that declare "No Archive Warnings Apply": per warning, those where it was found anyway.
     undeclared: dict[str, M.Ratio] = field(default_factory=dict)
+    # The same sentences scored with the lexicon alone (``SignalConfig(method="lexicon")``).
+    lexicon: dict[str, M.PRF] = field(default_factory=dict)
 
     def __add__(self, other: SignalScores) -> SignalScores:
         return SignalScores(
@@ -61,6 +63,7 @@ class SignalScores:
             self.sentences_lost + other.sentences_lost,
             self.seconds + other.seconds,
             undeclared=_merge(self.undeclared, other.undeclared),
+            lexicon=_merge(self.lexicon, other.lexicon),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -68,6 +71,7 @@ class SignalScores:
             "sentences": {k: self.per_kind[k].to_dict() for k in KINDS if k in self.per_kind},
             "works_declaring": {k: v.to_dict() for k, v in sorted(self.declared.items())},
             "works_declaring_none": {k: v.to_dict() for k, v in sorted(self.undeclared.items())},
+            "sentences_lexicon_alone": {k: self.lexicon[k].to_dict() for k in KINDS if k in self.lexicon},
             "sentences_lost": self.sentences_lost.to_dict(),
             "seconds": round(self.seconds, 2),
         }
@@ -169,7 +173,9 @@ def _signals_one(work: str, golds: list[GoldSentence], roots: Roots, factory: An
     declared = declared_warnings(doc.metadata) if fanfic else set()
     none = fanfic and any("no archive warnings apply" in str(w).lower() for w in doc.metadata.get("archive_warnings") or [])
     scores = score_work(golds, doc, config.present_confidence, declared, declares_none=none)
-    return work, replace(scores, seconds=time.perf_counter() - started)
+    lexicon = SignalStage(replace(config, method="lexicon"))(doc)
+    lexicon_scores = score_work(golds, lexicon, config.present_confidence)
+    return work, replace(scores, seconds=time.perf_counter() - started, lexicon=lexicon_scores.per_kind)
 
 
 @cache

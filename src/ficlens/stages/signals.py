@@ -104,7 +104,8 @@ LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
         # "he has hurt himself" is mostly an accident.
         (r"\b(?:burn(?:ed|s|t)?|hurt(?:s|ing)?) (?:herself|himself|themselves|myself|yourself)\b", 0.4),
         (r"\b(?:razor blades?|scars? on (?:her|his|their|my|your) (?:wrists?|arms?|thighs?))\b", 0.5),
-        (r"\b(?:relaps\w*|do it again|did it again|cutting again)\b", 0.25),
+        (r"\b(?:relaps\w*|do it again|did it again)\b", 0.25),
+        (r"\b(?:(?:start(?:ed|s)?|began|begin) cutting|cutting (?:again|still)|cut (?:himself|herself|themselves|myself|yourself) again)\b", 0.7),
     ),
     "suicide": (
         (r"\b(?:(?:commit|commits|committed|committing|attempt|attempts|attempted|meditated|contemplated|considered|his|her|their|my|your) suicide|suicide (?:attempt|note)s?|suicidal"
@@ -204,6 +205,9 @@ _PAST = re.compile(
     r"\b(?:had|ago|used to|years|months|back then|as a (?:child|kid|boy|girl)|when (?:i|he|she|they|we) (?:was|were)|"
     r"since|after|before|ever since|still|again|once)\b"
 )
+# "Again" and "still" state the earlier fact, whatever is feared or supposed about the next
+# time ("she was scared he would start cutting again": he has cut before).
+_AGAIN = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:again|still)\b")
 TIMES = ("present", "past", "feared", "threatened", "hypothetical", "negated", "figurative")
 FACT_TIMES = frozenset({"present", "past"})
 
@@ -216,6 +220,8 @@ def cue_time(lowered: str, position: int, in_quote: bool) -> str:
     head = lowered[: position + 1]
     if _NEGATION.search(before):
         return "negated"
+    if _AGAIN.search(lowered[position:]) or _AGAIN.search(lowered[position:].split(" ", 1)[-1]):
+        return "past"
     if _FEARED.search(head):
         return "feared"
     if in_quote and _THREATENED.search(head):
@@ -228,6 +234,22 @@ def cue_time(lowered: str, position: int, in_quote: bool) -> str:
 
 
 _COMPILED = {kind: tuple((re.compile(p), w) for p, w in patterns) for kind, patterns in LEXICON.items()}
+# Broad word lists per kind, what a reader would search for (the ones that drew the gold's
+# sentences, gold/signals/tool.py): a feature of the classifier, never evidence on their own.
+BROAD: dict[str, re.Pattern[str]] = {
+    kind: re.compile(pattern)
+    for kind, pattern in {
+        "graphic_violence": r"\b(blood\w*|bled|bleed\w*|stab\w*|slash\w*|gore|gory|tortur\w*|shot|shoot\w*|gun\w*|knife|knives|wound\w*|punch\w*|kick\w*|beat(en|ing)?|bruis\w*|broke(n)? (his|her|my|their) \w+|strangl\w*|chok\w*|throat|skull|bones?|scream\w*|fight\w*|hit (him|her|me|them)|slam\w*|cut (him|her|them)|fist\w*|kill\w*|murder\w*|corpse|viscera|entrails)\b",
+        "major_character_death": r"\b(die[ds]?|dying|dead|death|deaths|killed|kill(s|ing)?|murder(ed)?|funeral|grave|corpse|body|bodies|coffin|passed away|bled out|flatlined|didn'?t make it|lost (him|her|them)|gone|mourn\w*|buried|widow\w*|late (husband|wife|father|mother))\b",
+        "rape_noncon": r"\b(rap(e|ed|es|ing|ist)|non-?con\w*|consent\w*|forced (himself|herself|me|him|her)|forc\w+ (on|into)|assault\w*|molest\w*|violat\w*|against (his|her|my|their) will|held (him|her|me) down|pinned|didn'?t want|said no|stop\w*|unwanted|defil\w*|ravish\w*)\b",
+        "underage": r"\b(underage|minor|child|children|kid|boy|girl|teen\w*|(eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen)(-year-old| years old)|schoolboy|schoolgirl|student|pupil|young)\b",
+        "self_harm": r"\b(cut(s|ting)? (himself|herself|myself|themself|themselves|yourself)|cutting|razor\w*|blade\w*|scar\w*|self-?harm\w*|hurt (himself|herself|myself)|burn\w* (himself|herself|myself)|relaps\w*|do it again|wrist\w*|sleeve\w*|bandage\w*)\b",
+        "suicide": r"\b(suicid\w*|kill (himself|herself|myself|themselves|yourself)|killed (himself|herself|myself)|end(ed|ing)? (it|his life|her life|my life|things)|overdos\w*|od'?d|jump\w* (off|from)|pills|noose|hang(ed|ing)? (himself|herself|myself)|take (my|his|her) (own )?life|not wake up|want(ed)? to die|slit (his|her|my) wrists)\b",
+        "sexual_content": r"\b(kiss\w*|bed|naked|nude|undress\w*|moan\w*|thrust\w*|cock|dick|penis|breast\w*|nipple\w*|sex\w*|orgasm\w*|aroused|arousal|erect\w*|fuck\w*|lick\w*|thigh\w*|hips|come|came|cum|lube|knot\w*|strok\w*|groan\w*|climax\w*|virgin\w*|make love|made love)\b",
+        "abuse": r"\b(abus\w*|hit (him|her|me|them)|slap\w*|beat (him|her|me|them)|bruise\w*|afraid of (him|her)|control\w*|punish\w*|belt|locked (in|up|away)|neglect\w*|starv\w*|yell\w*|threat\w*|manipulat\w*|gaslight\w*|trauma\w*|cupboard|hurt (him|her|me)|owner|slave\w*|beaten)\b",
+        "substance_abuse": r"\b(drunk\w*|drink\w*|drank|alcohol\w*|whiske?y|vodka|beer|wine|bottle\w*|booze|high|stoned|weed|joint|cocaine|coke|heroin|meth|pills|drug\w*|addict\w*|withdrawal|sober\w*|relaps\w*|hangover|overdos\w*|od'?d|needle|smok\w*|rehab|hooked)\b",
+    }.items()
+}
 # One regex per kind (the work's lexicon density, a feature of the classifier).
 KIND_PATTERNS = {kind: re.compile("|".join(f"(?:{p})" for p, _ in patterns)) for kind, patterns in LEXICON.items()}
 # One pass over a sentence says whether any kind's pattern can match; most sentences stop here.
@@ -265,7 +287,8 @@ def _discount(lowered: str, position: int, in_quote: bool, config: SignalConfig)
     factor = 1.0
     if _NEGATION.search(before):
         factor *= 0.15
-    if _HYPOTHETICAL.search(lowered[: position + 1]) or _NEARLY.search(before):
+    again = _AGAIN.search(lowered[position:]) or _AGAIN.search(lowered[position:].split(" ", 1)[-1])
+    if (_HYPOTHETICAL.search(lowered[: position + 1]) or _NEARLY.search(before)) and not again:
         factor *= config.hypothetical_discount
     if in_quote:
         factor *= config.quote_discount

@@ -85,7 +85,7 @@ def sentence_features(text: str, start: int, end: int, context: WorkContext) -> 
     each kind's strongest lexicon hit
     (raw, and discounted for negation, hypotheticals, dialogue and questions), ``clex:`` the
     neighbours' hits, ``cue:`` time and mood cues, ``work:`` the work's lexicon density."""
-    from ficlens.stages.signals import cue_time, lexicon_hits
+    from ficlens.stages.signals import BROAD, cue_time, lexicon_hits
 
     sentence = text[start:end]
     toks = words(sentence)
@@ -106,6 +106,10 @@ def sentence_features(text: str, start: int, end: int, context: WorkContext) -> 
         times.add(cue_time(lowered, position, in_quote))
     for t in times:
         feats[f"cue:{t}"] = 1.0
+    for kind, pattern in BROAD.items():
+        n = len(pattern.findall(lowered))
+        if n:
+            feats[f"broad:{kind}"] = min(n, 3) / 3
     for kind, raw, _, _ in lexicon_hits(" ".join(f"{before} {after}".split()).lower(), False):
         feats[f"clex:{kind}"] = raw
     for kind, value in context.density.items():
