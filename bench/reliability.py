@@ -176,9 +176,22 @@ def write_doc(path: Path, rows: list, base: float, per_word: float) -> None:
     reasons: dict[str, int] = {}
     for row in rows:
         for reason in filter(None, (r.strip() for r in row[5].split(","))):
-            key = re.sub(r" \([0-9.]+ s\)", "", reason)
+            key = re.sub(r" \([0-9.]+ s\)|;.*", "", reason)
             reasons[key] = reasons.get(key, 0) + 1
     failures = "; ".join(f"{k}: {v}" for k, v in sorted(reasons.items()))
+    # Cases that miss only the 10 s target, where spaCy alone needs more than 10 s for the text.
+    unreachable = [(r[1].name, r[2].bare_file) for r in rows
+                   if r[5].startswith("over 10 s") and "," not in r[5] and (r[2].bare_file or 0) > 10]  # fmt: skip
+    ten_seconds = (
+        [f"{len(unreachable)} of the failures miss only the 10 s target for an input under 1 MB, and for each "
+         "a bare spaCy parse of the same text alone (its paragraphs through `nlp.pipe`, model load "
+         "included) takes longer than 10 s: "
+         + ", ".join(f"{name} {bare:.1f} s" for name, bare in unreachable)
+         + ". With spaCy's small English model on this CPU that target cannot be met for an input of more "
+         "than some 40,000 words (or of tens of thousands of one-line paragraphs, which spaCy parses at a "
+         "fixed cost each); those cases are held to the 3x bound instead, which they meet.", ""]
+        if unreachable else []
+    )  # fmt: skip
     lines = [
         "# Reliability: the hostile-input catalogue",
         "",
@@ -195,7 +208,8 @@ def write_doc(path: Path, rows: list, base: float, per_word: float) -> None:
         f"Bare spaCy on this machine: {base:.1f} s to start, load and parse 100 words; "
         f"{1 / per_word if per_word else 0:,.0f} words/s after that.",
         "",
-        *([f"Failures by reason: {failures}." , ""] if failures else []),
+        *([f"Failures by reason: {failures}.", ""] if failures else []),
+        *ten_seconds,
         f"Machine: {m['nproc']} CPUs (shared with other jobs while this ran), {m['ram_gb']} GB, "
         f"Python {m['python']}; commit {m['commit']}, {m['date']}. Rerun:",
         "",
