@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -59,7 +60,7 @@ for doc in nlp.pipe(pieces, batch_size=64):
 print(time.perf_counter() - t)
 """
 SMALL_INPUT = 1024 * 1024
-HANG_FACTOR = 1.5  # a case is killed at this many times its time bound (and never before 120 s)
+HANG_FACTOR = 2.0  # a case is killed at this many wall seconds per second of its bound (never before 120 s)
 MEMORY_MB = 2048
 
 
@@ -75,13 +76,18 @@ def modules() -> list[tuple[str, list]]:
     return found
 
 
+def _child_cpu(argv: list[str]) -> float:
+    """CPU seconds (user + system) of a child process run to its end."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(argv, capture_output=True, text=True, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def bare_parse_seconds(words: int) -> float:
-    """A bare spaCy parse of ``words`` words in a fresh process, model load included (best of 2)."""
-    best = float("inf")
-    for _ in range(2):
-        run = subprocess.run([sys.executable, "-c", BARE, str(words)], capture_output=True, text=True, check=True)
-        best = min(best, float(run.stdout.strip()))
-    return best
+    """CPU seconds of a bare spaCy parse of ``words`` words in a fresh process, model load
+    included (best of 2)."""
+    return min(_child_cpu([sys.executable, "-c", BARE, str(words)]) for _ in range(2))
 
 
 def analysed_words(case) -> int:
@@ -101,8 +107,7 @@ def bare_parse_of(folder: Path) -> float | None:
     files = [p for p in folder.glob("*.txt") if p.is_file()]
     if len(files) != 1:
         return None
-    run = subprocess.run([sys.executable, "-c", BARE_FILE, str(files[0])], capture_output=True, text=True, check=True)
-    return float(run.stdout.strip())
+    return _child_cpu([sys.executable, "-c", BARE_FILE, str(files[0])])
 
 
 def what_it_does(case, result) -> str:
@@ -132,9 +137,9 @@ def verdict(case, result, size: int, base: float, per_word: float) -> tuple[bool
         if len(result.error_lines) != 1 or not re.search(case.message, result.error_lines[0]):
             problems.append("message")
     bound = time_bound(case, base, per_word)
-    if result.seconds > bound:
+    if result.cpu_seconds > bound:
         problems.append(f"over 3x bare spaCy ({bound:.1f} s)")
-    if size < SMALL_INPUT and result.seconds > 10:
+    if size < SMALL_INPUT and result.cpu_seconds > 10:
         bare = f"; bare spaCy alone on this text: {result.bare_file:.1f} s" if result.bare_file else ""
         problems.append(f"over 10 s for an input under 1 MB{bare}")
     if result.peak_mb > MEMORY_MB:
@@ -159,11 +164,12 @@ def main() -> None:
                 limit = max(TIMEOUT_S, HANG_FACTOR * time_bound(case, base, per_word))
                 result = run_case(case, Path(tmp), timeout=limit)
                 size = result.input_bytes
-                if size < SMALL_INPUT and result.seconds > 10:
+                if size < SMALL_INPUT and result.cpu_seconds > 10:
                     result.bare_file = bare_parse_of(Path(tmp))
             ok, why = verdict(case, result, size, base, per_word)
             rows.append((module, case, result, size, ok, why))
             print(f"{'ok  ' if ok else 'FAIL'} {case.name:36} exit={result.exit} {result.seconds:6.1f}s "
+                  f"cpu {result.cpu_seconds:6.1f}s "
                   f"{result.peak_mb:7.0f} MB {why}", flush=True)  # fmt: skip
     write_doc(args.out, rows, base, per_word)
 
@@ -176,37 +182,57 @@ def write_doc(path: Path, rows: list, base: float, per_word: float) -> None:
     reasons: dict[str, int] = {}
     for row in rows:
         for reason in filter(None, (r.strip() for r in row[5].split(","))):
-            key = re.sub(r" \([0-9.]+ s\)", "", reason)
+            key = re.sub(r" \([0-9.]+ s\)|;.*", "", reason)
             reasons[key] = reasons.get(key, 0) + 1
     failures = "; ".join(f"{k}: {v}" for k, v in sorted(reasons.items()))
+    # Cases that miss only the 10 s target, where spaCy alone needs more than 10 s for the text.
+    unreachable = [(r[1].name, r[2].bare_file) for r in rows
+                   if r[5].startswith("over 10 s") and "," not in r[5] and (r[2].bare_file or 0) > 10]  # fmt: skip
+    ten_seconds = (
+        [f"{len(unreachable)} of the failures miss only the 10 s target for an input under 1 MB, and for each "
+         "a bare spaCy parse of the same text alone (its paragraphs through `nlp.pipe`, model load "
+         "included) takes longer than 10 s: "
+         + ", ".join(f"{name} {bare:.1f} s" for name, bare in unreachable)
+         + f". With spaCy's small English model on this CPU that target cannot be met for an input of more "
+         f"than about {max(0.0, 10 - base) / per_word if per_word else 0:,.0f} words (10 s less the start, at "
+         "the speed above), or of tens of thousands of one-line paragraphs, which spaCy parses at a fixed "
+         "cost each; those cases meet every other check, the 3x bound included.", ""]
+        if unreachable else []
+    )  # fmt: skip
     lines = [
         "# Reliability: the hostile-input catalogue",
         "",
         "Each case builds a hostile input in a temporary folder and runs `python -m ficlens ...` on it "
         "in a child process (tests/hostile/runner.py); the cases are in tests/hostile/cases_*.py. "
         "A case passes when the exit code is the expected one (0: a result; 2: one line matching the "
-        "case's message), nothing printed a traceback or hung (killed at 120 s, or at 1.5 times the time "
-        "bound of a case whose words take longer), the time is within 3 times a bare spaCy parse of the "
-        "words ficlens analyses (model loading included; a story's words up to `segment.max_words`, "
-        "2,000,000) and within 10 s for an input under 1 MB, and peak memory (the child's maximum "
-        "resident set, `wait4`) is under 2 GB.",
+        "case's message), nothing printed a traceback or hung (killed at 120 s, or for a case whose "
+        "words take longer, at twice its time bound in wall seconds), the time is within 3 times a bare "
+        "spaCy parse of the words ficlens analyses (model loading included; a story's words up to "
+        "`segment.max_words`, 2,000,000) and within 10 s for an input under 1 MB, and peak memory (the "
+        "child's maximum resident set, `wait4`) is under 2 GB.",
+        "",
+        "Times are judged in CPU seconds (user + system, the operating system's count for the child, "
+        "`wait4`), for ficlens and for the bare spaCy parses alike: the machine is shared with other "
+        "jobs, and wall time for the same command varied threefold while this ran. Wall seconds are "
+        "shown beside them.",
         "",
         f"**{passed} of {len(rows)} cases pass; {hangs} hangs, {tracebacks} tracebacks.** "
-        f"Bare spaCy on this machine: {base:.1f} s to start, load and parse 100 words; "
-        f"{1 / per_word if per_word else 0:,.0f} words/s after that.",
+        f"Bare spaCy on this machine: {base:.1f} CPU seconds to start, load and parse 100 words; "
+        f"{1 / per_word if per_word else 0:,.0f} words a CPU second after that.",
         "",
-        *([f"Failures by reason: {failures}." , ""] if failures else []),
+        *([f"Failures by reason: {failures}.", ""] if failures else []),
+        *ten_seconds,
         f"Machine: {m['nproc']} CPUs (shared with other jobs while this ran), {m['ram_gb']} GB, "
         f"Python {m['python']}; commit {m['commit']}, {m['date']}. Rerun:",
         "",
         "    PYTHONPATH=src .venv/bin/python bench/reliability.py",
         "",
-        "| case | what ficlens does | time (s) | peak memory (MB) | input | pass |",
-        "|---|---|---:|---:|---:|---|",
+        "| case | what ficlens does | time (s) | CPU (s) | peak memory (MB) | input | pass |",
+        "|---|---|---:|---:|---:|---:|---|",
     ]
     for _module, case, result, size, ok, why in rows:
         shown = f"{size / 1024**2:.1f} MB" if size >= SMALL_INPUT else f"{size / 1024:.0f} KB"
-        lines.append(f"| {case.name} | {what_it_does(case, result)} | {result.seconds:.1f} | "
+        lines.append(f"| {case.name} | {what_it_does(case, result)} | {result.seconds:.1f} | {result.cpu_seconds:.1f} | "
                      f"{result.peak_mb:.0f} | {shown} | {'yes' if ok else 'no: ' + why} |")  # fmt: skip
     lines += [
         "",

@@ -36,7 +36,8 @@ class Result:
     outdir: list[str] | None = None  # what OUTDIR holds after the run (None: it does not exist)
     staging_left: list[str] = field(default_factory=list)  # staging folders left beside OUTDIR
     input_bytes: int = 0  # length of the files the case built (sparse files count whole)
-    bare_file: float | None = None  # bench only: a bare spaCy parse of the input text (seconds)
+    bare_file: float | None = None  # bench only: a bare spaCy parse of the input text (CPU seconds)
+    cpu_seconds: float = 0.0  # the child's user + system time
 
     @property
     def hung(self) -> bool:
@@ -103,4 +104,5 @@ def run_case(case: Case, tmp: Path, timeout: float = TIMEOUT_S) -> Result:
         listing = _listing(outdir)
         parent = outdir.parent
         staging = sorted(p.name for p in parent.iterdir() if p.name.startswith(f".{outdir.name}.")) if parent.is_dir() else []
-    return Result(case.name, code, stderr, stdout, seconds, peak_mb, listing, staging or [], size)
+    cpu = (rusage.ru_utime + rusage.ru_stime) if rusage is not None else 0.0
+    return Result(case.name, code, stderr, stdout, seconds, peak_mb, listing, staging or [], size, cpu_seconds=cpu)
