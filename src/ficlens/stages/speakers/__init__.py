@@ -25,8 +25,11 @@ each (or two):
    (``Turn.bias``): a character addressed by name or pet name ("Tommy?") does not speak the
    line; a beat that reports someone's voice ("He startles at the sound of her voice.") gives
    the line to its owner and not to the one who hears it; a beat just before an untagged line
-   ("She turns.") to its subject; a word of address no name accounts for ("cupcake") to the one
-   character whose tagged lines use it;
+   ("She turns.", "Crowley grins.", "Remus' eyes narrowed.") or just after one that opens its
+   paragraph to its subject; a line that names its speaker ("I'm Nick.") to them; a name tag
+   with a speech verb adds to its speaker; a pronoun tag right after a line that addressed
+   someone of its gender by name leans to them; a word of address no name accounts for
+   ("cupcake") to the one character whose tagged lines use it;
 3. **scoring** (``scoring.py``) by a pluggable ``Scorer``: ``RankerScorer`` (default;
    gradient-boosted trees trained on PDNC, the model file in ``ranker.py``,
    docs/model-card-speakers.md) or ``RuleScorer`` (hand weights);

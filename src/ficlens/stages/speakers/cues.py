@@ -49,7 +49,6 @@ VOICE_BONUS = 4.0
 REACTOR_PENALTY = 4.0
 BEAT_BONUS = 2.5
 BEAT_MAX_WORDS = 30
-SHORT_BEAT_WORDS = 0
 _BEAT_END = frozenset({".", "!", "?", ";", "…"})
 # Verbs of seeing and hearing: in a beat, the one seen or heard is the one who speaks.
 PERCEPTION_LEMMAS = frozenset({"see", "watch", "hear", "notice", "listen"})
@@ -122,17 +121,32 @@ def _beat(index: DocumentIndex, turn: Turn, tags: TagFinder | None = None) -> se
     ("Remus' eyes narrowed"), or the one a verb of seeing or hearing has as its object ("He
     sees Aziraphale consider it."). A subject in a side clause ("while he tapped his foot")
     says less about who speaks, and a sentence longer than a beat nothing."""
-    tokens = index.tokens
     p_lo, p_hi = index.paragraph_tokens.get(turn.paragraph, (0, 0))
     q_lo, q_hi = index.quote_tokens[turn.quotes[0]]
     beat = _sentence_before(index, p_lo, q_lo)
     if beat is None and q_lo <= p_lo + 1:
         beat = _sentence_after(index, q_hi, p_hi)
-    if not beat:
+    ref = _beat_ref(index, turn, beat, tags)
+    if ref is None:
         return set()
+    fits = _fits(index, ref, turn.features)
+    if ref.kind in ("coref", "pronoun") and len(_fits(index, replace(ref, ids=()), turn.features)) > 1:
+        # A pronoun with two people of its gender about: coref's choice is often the
+        # point-of-view character's, not the one acting (measured on fan fiction).
+        return set()
+    if len(fits) > 1 and not ref.ids:
+        fits = {max(fits, key=lambda c: turn.features[c].get("recency_rank", 0.0))}
+    return fits
+
+
+def _beat_ref(index: DocumentIndex, turn: Turn, beat: list[int] | None, tags: TagFinder | None) -> Ref | None:
+    """The reference a beat sentence is about (``_beat``), or None."""
+    tokens = index.tokens
+    if not beat:
+        return None
     words = [j for j in beat if tokens[j].pos != "PUNCT"]
     if not words or len(words) > BEAT_MAX_WORDS:
-        return set()
+        return None
     inside = set(beat)
     roots = [j for j in beat if tokens[j].head == j or tokens[j].head not in inside]
     # The main clause: the first head with a subject ("Tom's eyes narrow" has an adjective for
@@ -140,13 +154,13 @@ def _beat(index: DocumentIndex, turn: Turn, tags: TagFinder | None = None) -> se
     subjects = {tokens[j].head: j for j in reversed(beat) if tokens[j].dep in SUBJECT_DEPS}
     root = next((j for j in roots if j in subjects or _misread_verb(index, j) is not None), None)
     if root is None:
-        return set()
+        return None
     subject = subjects.get(root)
     if subject is None or _misread_verb(index, subject) is not None:
         # ("Aziraphale winks at him, and Crowley feels ...": "winks" read as the subject)
         subject = _misread_verb(index, subject if subject is not None else root)
     if subject is None:
-        return set()
+        return None
     if tokens[root].lemma.lower() in PERCEPTION_LEMMAS:
         # "He sees Aziraphale consider it.": the one seen or heard speaks.
         seen = next((j for j in beat if j > root and index.mention_at[j] >= 0 and tokens[j].pos == "PROPN"), None)
@@ -154,7 +168,7 @@ def _beat(index: DocumentIndex, turn: Turn, tags: TagFinder | None = None) -> se
         if seen is not None and not negated:
             cid = index.doc.mentions[index.mention_at[seen]].character_id
             if cid in turn.named:
-                return set()  # "They'd seen Naruto ... / 'Alright Naruto, ...'": he is spoken to
+                return None  # "They'd seen Naruto ... / 'Alright Naruto, ...'": he is spoken to
             subject = seen
     elif index.mention_at[subject] < 0 and tokens[subject].pos == "NOUN":
         # "Remus' eyes narrowed": the owner of the eyes.
@@ -164,17 +178,7 @@ def _beat(index: DocumentIndex, turn: Turn, tags: TagFinder | None = None) -> se
         )
         if owner is not None:
             subject = owner
-    ref = _ref_at(index, turn, subject, tags)
-    if ref is None:
-        return set()
-    fits = _fits(index, ref, turn.features)
-    if ref.kind in ("coref", "pronoun") and len(words) > SHORT_BEAT_WORDS and len(_fits(index, replace(ref, ids=()), turn.features)) > 1:
-        # A pronoun in a longer beat, with two people of its gender about: coref's choice
-        # is often the point-of-view character's, not the one acting (measured on fan fiction).
-        return set()
-    if len(fits) > 1 and not ref.ids:
-        fits = {max(fits, key=lambda c: turn.features[c].get("recency_rank", 0.0))}
-    return fits
+    return _ref_at(index, turn, subject, tags)
 
 
 def _sentence_before(index: DocumentIndex, p_lo: int, q_lo: int) -> list[int] | None:
