@@ -110,3 +110,14 @@ def test_a_tagged_character_this_text_never_names_is_left_out(analyse):
     names = _names(doc)
     assert "Tony Stark" not in names
     assert "Stiles Stilinski" in names and "Derek Hale" in names
+
+
+@pytest.mark.slow
+def test_a_name_coordinated_with_i_is_a_person_even_once(analyse):
+    text = (
+        "Shisui sat by the fire. The cat watched him.\n\n"
+        '"This eye is old," said the cat. "Matatabi and I gifted it to your clan."\n\n'
+        "Shisui nodded and said nothing."
+    )
+    doc = analyse(text)
+    assert "Matatabi" in _names(doc)

@@ -260,7 +260,8 @@ def collect_forms(
         form.common += e - s == 1 and glued(tokens[s])
         partners = _coordinated(tokens, e - 1)
         form.partners.extend(partners)
-        form.with_pronoun += any(tokens[k].text.lower() in _PERSONAL for k in partners)
+        with_pronoun = any(tokens[k].text.lower() in _PERSONAL for k in partners)
+        form.with_pronoun += with_pronoun
         form.surfaces[surface] += 1
         speech = not in_quote[s] and speech_subject(tokens, s, e)  # in a quote: a misparse
         vocative = is_vocative(tokens, s, e, in_quote, edges)
@@ -275,7 +276,8 @@ def collect_forms(
         # characters talk about ("the novel by the American, Toni Morrison").
         form.credit += not in_quote[s] and _credit(doc, tokens, s, e)
         form.speech += speech
-        agent = not strong and is_agent(tokens, s, e)
+        # "Matatabi and I gifted it": coordinated with a person, the name acts as one.
+        agent = not strong and (is_agent(tokens, s, e) or with_pronoun)
         if vote or strong or agent or hon is not None:
             form.votes += 1
         form.strong += strong

@@ -116,6 +116,7 @@ class CharacterStage:
                 # with Gerard"): a name spaCy calls a person, or a known given name.
                 or f.labelled
                 or f.given
+                or f.with_pronoun  # "Matatabi and I gifted it"
                 for f in c.forms
             )
         ]
