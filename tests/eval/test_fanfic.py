@@ -140,3 +140,15 @@ def test_committed_gold_matches_the_data_files() -> None:
     for gold in load_gold(GOLD):
         digest = hashlib.sha256((FANFIC / gold.file).read_bytes()).hexdigest()
         assert digest == gold.file_sha256, gold.file
+
+
+def test_a_gold_character_known_by_a_role_matches_a_predicted_one_of_that_role() -> None:
+    from ficlens.eval.fanfic import map_characters
+    from ficlens.model import Character, Document
+
+    gold = _gold(STORY)
+    gold.characters.append(GoldCharacter("the wizard (unnamed)", (), "male", "unnamed"))
+    gold.characters.append(GoldCharacter("she (unnamed)", (), "female", "unnamed"))
+    doc = Document(text=STORY)
+    doc.characters = [Character(id="C0", name="the wizard"), Character(id="C1", name="she (unnamed)", found_by="pronoun")]
+    assert map_characters(gold, doc) == {"C0": "the wizard (unnamed)", "C1": "she (unnamed)"}

@@ -86,13 +86,23 @@ def _markers(name: str) -> list[str]:
     return [PRONOUN_MARKERS[first]] if first in PRONOUN_MARKERS else []
 
 
+def _description(name: str) -> list[str]:
+    """What a gold character known by a role is called in the text: "the wizard (unnamed)" ->
+    "the wizard" (a predicted character known by that role, "said the wizard", is them)."""
+    if "(" not in name:
+        return []
+    described = name[: name.index("(")].strip()
+    first = described.split()[0].lower() if described.split() else ""
+    return [described] if described and first not in PRONOUN_MARKERS else []
+
+
 def map_characters(gold: GoldFile, doc: Document) -> dict[Hashable, Hashable]:
     """Predicted character id -> gold character name, one to one (see the module docstring)."""
     narrators = {s.pov for s in gold.scenes if s.person == "first" and s.pov}
     readers = {s.pov for s in gold.scenes if s.person == "second" and s.pov}
     gold_names: dict[Hashable, list[str]] = {}
     for c in gold.characters:
-        names = [*c.names, *_markers(c.name)]
+        names = [*c.names, *_markers(c.name), *_description(c.name)]
         if c.name in narrators:
             names.append("~narrator")
         if c.name in readers:

@@ -79,3 +79,45 @@ def test_a_name_coordinated_with_a_person_is_a_person(analyse):
     )
     doc = analyse(text)
     assert "Teyla" in _names(doc)
+
+
+@pytest.mark.slow
+def test_an_endearment_or_an_interjection_only_ever_said_is_no_character(analyse):
+    text = (
+        '"Got a plan, Angel?" asked Crowley. Aziraphale sighed.\n\n'
+        '"Hm... not yet," said Aziraphale. "Mmm! Wait."\n\n'
+        '"I\'m a demon, Angel," said Crowley. Aziraphale laughed.'
+    )
+    doc = analyse(text)
+    assert _names(doc) == ["Aziraphale", "Crowley"]
+
+
+@pytest.mark.slow
+def test_an_author_credited_outside_the_story_is_no_character(analyse):
+    text = (
+        "Story by Jenrose. The title is a verse by Tennyson.\n\n"
+        '"Come in," said Merlin. Arthur came in and sat down.\n\n'
+        "Merlin poured the wine. Arthur drank it."
+    )
+    doc = analyse(text)
+    assert _names(doc) == ["Arthur", "Merlin"]
+
+
+@pytest.mark.slow
+def test_a_tagged_character_this_text_never_names_is_left_out(analyse):
+    text = '"Dad," said Stiles. The Sheriff looked up.\n\nStiles sat down. Derek was outside, and Hale never knocked.'
+    doc = analyse(text, metadata={"characters": ["Stiles Stilinski", "Derek Hale", "Tony Stark"]})
+    names = _names(doc)
+    assert "Tony Stark" not in names
+    assert "Stiles Stilinski" in names and "Derek Hale" in names
+
+
+@pytest.mark.slow
+def test_a_name_coordinated_with_i_is_a_person_even_once(analyse):
+    text = (
+        "Shisui sat by the fire. The cat watched him.\n\n"
+        '"This eye is old," said the cat. "Matatabi and I gifted it to your clan."\n\n'
+        "Shisui nodded and said nothing."
+    )
+    doc = analyse(text)
+    assert "Matatabi" in _names(doc)

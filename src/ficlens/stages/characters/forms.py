@@ -50,6 +50,10 @@ class Form:
     # Tokens of the words coordinated with each occurrence ("Teyla and Dex", "Matatabi and I").
     partners: list[int] = field(default_factory=list)
     with_pronoun: int = 0  # occurrences coordinated with a personal pronoun ("Matatabi and I")
+    # Occurrences that only call or exclaim: a vocative, or a word opening a quote and set
+    # off by punctuation ("Hm...", "Urg!", "Got a plan, Angel?").
+    addressed: int = 0
+    credit: int = 0  # an author's credit: "Story by Jenrose", "a verse by Tennyson", "Author: X"
 
 
 @dataclass

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 
 from ficlens.stages.characters.forms import Form, Key
 from ficlens.stages.characters.spans import INNER_TITLES
-from ficlens.stages.characters.words import PLACE_NOUNS, SURNAME_PLACE_NOUNS
+from ficlens.stages.characters.words import ENDEARMENTS, PLACE_NOUNS, SURNAME_PLACE_NOUNS
 from ficlens.stages.names import MONTH_NAMES, is_given_name
 
 
@@ -46,6 +46,8 @@ def is_person(f: Form, words_seen: set[str], lower_words: set[str], min_person_s
     """Whether enough of a form's occurrences look like a person (grammar first, spaCy's
     label after) and few enough like a place, a family, a month or a common word."""
     hon, words = f.key
+    if f.credit * 2 >= len(f.spans) and not (f.speech or f.agent):
+        return False  # "Story by Jenrose", "a verse by Tennyson": credited, not in the story
     if hon is not None:
         if f.places >= len(f.spans) * 2:
             return False  # "Prince Edward Island", "St. Lawrence Gulf"
@@ -61,6 +63,12 @@ def is_person(f: Form, words_seen: set[str], lower_words: set[str], min_person_s
     plural = len(words) == 1 and words[0].endswith("s") and (words[0][:-1] in words_seen or words[0][:-2] in words_seen)
     if plural and any(surface.lower().startswith("the ") for surface in f.surfaces):
         return False  # "the Sloanes", "the Pontelliers": a family, not one person
+    if len(words) == 1 and _interjection_shape(words[0]) and not f.speech:
+        return False  # "Hm", "Mmm", "Shh", "Bweee", "Kolyaaa": no name is spelt so
+    if len(words) == 1 and f.narrated == 0 and f.addressed == n and words[0] in ENDEARMENTS:
+        # "Got a plan, Angel?": a pet word only ever called, never narrated. (A name only
+        # called, "Goodnight, Maren", may be the one a pronoun-only protagonist takes.)
+        return False
     if len(words) == 1 and f.common == n and not f.speech:
         return False  # "Cupcake", "Lived", "Goodbye": a word the text mostly writes in lower case
     if len(words) == 1 and not (f.speech or f.agent):
@@ -138,3 +146,14 @@ def accept(
             if f.places + f.place_labels / 2 <= len(f.spans) / 2 and f.places <= len(f.spans) / 4:
                 accepted[k] = f
     return accepted
+
+
+def _interjection_shape(word: str) -> bool:
+    """A word spelt as a sound, not a name: no vowel ("Hm", "Shh", "Pfft") or one letter
+    three times running ("Bweee", "Aaah", "Kolyaaa")."""
+    letters = [ch for ch in word.lower() if ch.isalpha()]
+    if not letters:
+        return False
+    if not any(ch in "aeiouy" for ch in letters):
+        return True
+    return any(letters[i] == letters[i + 1] == letters[i + 2] for i in range(len(letters) - 2))

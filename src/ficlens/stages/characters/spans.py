@@ -54,6 +54,24 @@ def _nameish(tok: Token) -> bool:
     return is_cap(tok) and (tok.pos == "PROPN" or tok.ent_type == "PERSON") and tok.text.lower() not in NOT_NAMES
 
 
+# Punctuation after a word that opens a quote and is an exclamation: "Hm...", "Urg!".
+_EXCLAIM_AFTER = frozenset({",", "!", "?", ".", "...", "\u2026", "-", "--", "\u2014"})
+# A credit line's words: "Story by Jenrose", "Author: Kolyaaa", "the property of Kolyaaa".
+_CREDIT_BEFORE = re.compile(r"(?:\b(?:author|writer|artist|beta|beta'?d|credit|credits|translator|translated)\s*[:\-]\s*|property of\s+)$", re.IGNORECASE)
+
+
+def _credit(doc: Document, tokens: list[Token], s: int, e: int) -> bool:
+    """A name credited with a work rather than acting in the story: "Story by Jenrose",
+    "a verse by Tennyson" ("by" after a noun; a passive's agent, "killed by Tom", is an actor),
+    "Author: Kolyaaa", "the property of Kolyaaa"."""
+    last = tokens[e - 1]
+    head = tokens[last.head]
+    if last.dep == "pobj" and head.text.lower() == "by" and head.dep != "agent" and tokens[head.head].pos in ("NOUN", "PROPN"):
+        return True
+    before = doc.text[max(0, tokens[s].start - 24) : tokens[s].start]
+    return bool(_CREDIT_BEFORE.search(before))
+
+
 # Personal pronouns a name may be coordinated with: "Matatabi and I", "he and Teyla".
 _PERSONAL = frozenset({"i", "me", "he", "him", "she", "her", "we", "us"})
 
@@ -191,6 +209,8 @@ def collect_forms(
             for t in tokens[s:e]
         ):
             return  # "John and Thunderclap", "Ring up Bratt": not one name
+        if len(tokens[s:e]) == 1 and re.search(r"['\u2019](?:d|ll|re|ve|s|m)$", surface) and surface.split("'")[0].split("\u2019")[0].lower() in NOT_NAMES:
+            return  # "They'd", "We'll": a pronoun and a verb, capitalised by the sentence
         key = key_of(surface)
         hon, name_words = key
         if not name_words or any(not any(ch.isalpha() for ch in w) for w in name_words):
@@ -240,12 +260,24 @@ def collect_forms(
         form.common += e - s == 1 and glued(tokens[s])
         partners = _coordinated(tokens, e - 1)
         form.partners.extend(partners)
-        form.with_pronoun += any(tokens[k].text.lower() in _PERSONAL for k in partners)
+        with_pronoun = any(tokens[k].text.lower() in _PERSONAL for k in partners)
+        form.with_pronoun += with_pronoun
         form.surfaces[surface] += 1
         speech = not in_quote[s] and speech_subject(tokens, s, e)  # in a quote: a misparse
-        strong = speech or is_vocative(tokens, s, e, in_quote, edges) or is_named(doc, tokens, s, e)
+        vocative = is_vocative(tokens, s, e, in_quote, edges)
+        strong = speech or vocative or is_named(doc, tokens, s, e)
+        # "your econ teacher, Finstock, you're ...": a person noun before the comma makes an
+        # apposition, not a call.
+        apposed = s >= 2 and tokens[s - 1].text == "," and tokens[s - 2].lemma.lower() in PERSON_NOUNS
+        form.addressed += in_quote[s] and not apposed and (
+            vocative or (s in edges[0] and e < len(tokens) and tokens[e].text in _EXCLAIM_AFTER)
+        )
+        # Only outside dialogue: a credit line or an author's note, not a person the
+        # characters talk about ("the novel by the American, Toni Morrison").
+        form.credit += not in_quote[s] and _credit(doc, tokens, s, e)
         form.speech += speech
-        agent = not strong and is_agent(tokens, s, e)
+        # "Matatabi and I gifted it": coordinated with a person, the name acts as one.
+        agent = not strong and (is_agent(tokens, s, e) or with_pronoun)
         if vote or strong or agent or hon is not None:
             form.votes += 1
         form.strong += strong

@@ -102,10 +102,13 @@ class CharacterStage:
         reader = reader_cluster(doc, tokens)
         if reader is not None:
             clusters.append(reader)
+        # An AO3 tag names the work's people, not this chapter's: a tagged character the
+        # text never names, by any word of the tag, is left out (a --cast member stays).
+        text_words = {t.text.lower() for t in tokens if t.text[:1].isupper()}
         kept = [
             c
             for c in clusters
-            if c.cast_name is not None
+            if (c.cast_name is not None and (c.found_by != "tag" or c.count or _tag_in_text(c, text_words)))
             or c.is_reader
             or c.count >= self.config.min_mentions
             # Named once is enough for a full name spaCy calls a person: a protagonist may
@@ -116,6 +119,7 @@ class CharacterStage:
                 # with Gerard"): a name spaCy calls a person, or a known given name.
                 or f.labelled
                 or f.given
+                or f.with_pronoun  # "Matatabi and I gifted it"
                 for f in c.forms
             )
         ]
@@ -188,3 +192,14 @@ def _gender_confidence(cluster: Cluster, gender: Gender) -> float:
     if votes:
         return round(0.9 * sum(v == gender for v in votes) / len(votes), 3)
     return 0.5  # a first-name hint only
+
+
+def _tag_in_text(cluster: Cluster, text_words: set[str]) -> bool:
+    """Whether any name word of a tagged character ("Derek Hale": "derek", "hale") is written
+    capitalised in the text, even where no rule made it a mention of this character."""
+    return any(
+        w.lower() in text_words
+        for name in (cluster.cast_name or "", *cluster.cast_aliases)
+        for w in split_name(name).words
+        if len(w) >= 3
+    )

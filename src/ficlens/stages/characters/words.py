@@ -27,3 +27,5 @@ SURNAME_PLACE_NOUNS = words("characters-surname-place-nouns")
 PARTICLES = words("characters-name-particles")
 # Ranks that take a seat rather than a surname: "the Duchess of Harley", "the Duke of York".
 SEAT_RANKS = words("characters-seat-ranks")
+# Endearments and pet words: "Got a plan, Angel?" is no name unless the narration uses it.
+ENDEARMENTS = words("characters-endearments")
