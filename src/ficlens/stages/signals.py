@@ -634,7 +634,7 @@ def compare_with_declared(doc: Document, signals: list[Signal], config: SignalCo
         detected = bool(strong) or confidence >= config.present_confidence + 0.15
         chapters = tuple(sorted({s.chapter for s in (strong or found)}))
         where = ", ".join(str(c + 1) for c in chapters[:5])
-        label = kind.replace("_", " ")
+        label = "rape/non-con" if kind == "rape_noncon" else kind.replace("_", " ")
         is_declared = (kind in declared) if says_something else None
         # A Mature rating permits sexual content without declaring it; only General/Teen surprise.
         if kind == "sexual_content" and rating.lower().startswith("mature"):
