@@ -262,14 +262,18 @@ def lexicon_hits(lowered: str, in_quote: bool) -> list[tuple[str, float, float, 
     question discounts, the position of that strongest hit). Idioms count for nothing."""
     if not _ANY_TRIGGER.search(lowered):
         return []
-    idiom_spans = [m.span() for m in _IDIOMS.finditer(lowered)]
+    idiom_spans: list[tuple[int, int]] | None = None  # found once a pattern matches
     defaults = SignalConfig()
     out = []
     for kind, patterns in _COMPILED.items():
+        if not KIND_PATTERNS[kind].search(lowered):
+            continue  # one search skips the kind's patterns one by one
         raw = discounted = 0.0
         position = -1
         for pattern, weight in patterns:
             for match in pattern.finditer(lowered):
+                if idiom_spans is None:
+                    idiom_spans = [m.span() for m in _IDIOMS.finditer(lowered)]
                 if any(s < match.end() and match.start() < e for s, e in idiom_spans):
                     continue
                 raw = max(raw, weight)
@@ -630,7 +634,7 @@ def compare_with_declared(doc: Document, signals: list[Signal], config: SignalCo
         detected = bool(strong) or confidence >= config.present_confidence + 0.15
         chapters = tuple(sorted({s.chapter for s in (strong or found)}))
         where = ", ".join(str(c + 1) for c in chapters[:5])
-        label = kind.replace("_", " ")
+        label = "rape/non-con" if kind == "rape_noncon" else kind.replace("_", " ")
         is_declared = (kind in declared) if says_something else None
         # A Mature rating permits sexual content without declaring it; only General/Teen surprise.
         if kind == "sexual_content" and rating.lower().startswith("mature"):

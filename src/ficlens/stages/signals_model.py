@@ -24,8 +24,10 @@ from __future__ import annotations
 import json
 import math
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,7 @@ _QUOTE_CHARS = re.compile(r"[\"“”«»]")
 _SUFFIXES = ("ingly", "edly", "ness", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s")
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A crude suffix stripper (the same at training and run time): "bleeding" -> "bleed",
     "cuts" -> "cut", "overdosed" -> "overdos"."""
@@ -59,18 +62,40 @@ def words(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class WorkContext:
-    """What the whole work says: how dense each kind's lexicon hits are (per 10,000 characters)."""
+    """What the whole work says: how dense each kind's lexicon hits are (per 10,000 characters);
+    and where any lexicon pattern can match (``candidates``, sorted offsets; None: unknown), so
+    that sentences and neighbourhoods without one skip the lexicon (most of a long book)."""
 
     density: Mapping[str, float]
+    candidates: tuple[int, ...] | None = None
 
     @classmethod
     def of(cls, text: str) -> WorkContext:
-        from ficlens.stages.signals import KIND_PATTERNS
+        from ficlens.stages.signals import _ANY_TRIGGER, KIND_PATTERNS
 
         lowered = text.lower()
+        if len(lowered) != len(text):  # a few characters lower-case to two; keep the offsets
+            lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        # One pass over the whole text for any pattern; each kind is counted on the lines that
+        # hold a candidate only (one pass per kind over a whole book takes seconds).
+        candidates = tuple(m.start() for m in _ANY_TRIGGER.finditer(lowered.replace("\n", " ")))
+        lines = sorted({(lowered.rfind("\n", 0, c) + 1, _line_end(lowered, c)) for c in candidates})
+        counts = {kind: sum(len(pattern.findall(lowered, s, e)) for s, e in lines) for kind, pattern in KIND_PATTERNS.items()}
         # Short texts count as 50,000 characters: one hit in a drabble is not a dense work.
         size = max(len(text), 50_000) / 10_000
-        return cls({kind: math.log1p(len(pattern.findall(lowered)) / size) for kind, pattern in KIND_PATTERNS.items()})
+        return cls({kind: math.log1p(n / size) for kind, n in counts.items()}, candidates)
+
+    def may_match(self, start: int, end: int) -> bool:
+        """Can a lexicon pattern match in ``[start, end)``?"""
+        if self.candidates is None:
+            return True
+        i = bisect_left(self.candidates, max(0, start - 60))  # a match may start a little before
+        return i < len(self.candidates) and self.candidates[i] < end
+
+
+def _line_end(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
 
 
 def _window(text: str, start: int, end: int) -> tuple[str, str]:
@@ -100,7 +125,8 @@ def sentence_features(text: str, start: int, end: int, context: WorkContext) -> 
     if _QUOTE_CHARS.search(lowered):
         feats["cue:dialogue"] = 1.0
     times: set[str] = set()
-    for kind, raw, discounted, position in lexicon_hits(lowered, in_quote):
+    hits = lexicon_hits(lowered, in_quote) if context.may_match(start, end) else []
+    for kind, raw, discounted, position in hits:
         feats[f"lex:{kind}"] = raw
         feats[f"lexd:{kind}"] = discounted
         times.add(cue_time(lowered, position, in_quote))
@@ -110,8 +136,9 @@ def sentence_features(text: str, start: int, end: int, context: WorkContext) -> 
         n = len(pattern.findall(lowered))
         if n:
             feats[f"broad:{kind}"] = min(n, 3) / 3
-    for kind, raw, _, _ in lexicon_hits(" ".join(f"{before} {after}".split()).lower(), False):
-        feats[f"clex:{kind}"] = raw
+    if context.may_match(start - CONTEXT_CHARS, end + CONTEXT_CHARS):
+        for kind, raw, _, _ in lexicon_hits(" ".join(f"{before} {after}".split()).lower(), False):
+            feats[f"clex:{kind}"] = raw
     for kind, value in context.density.items():
         feats[f"work:{kind}"] = value
     feats["len:log"] = math.log1p(len(toks)) / 4
