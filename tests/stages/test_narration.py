@@ -346,3 +346,17 @@ def test_she_narration_with_only_a_man_has_no_pov(segment, stage):
                 pronouns={"she": "C0", "her": "C0"}, characters=characters)
     (n,) = stage(doc).narration
     assert n.pov_character_id is None
+
+
+@pytest.mark.slow
+def test_a_speech_tag_subject_does_not_outweigh_the_one_whose_head_we_are_in():
+    from ficlens.api import analyze_document
+
+    text = (
+        'Mira thought about the boats. "They are late," Tobin said. "They always are," Tobin added.\n\n'
+        '"Come on," Tobin said. "Hurry," Tobin called. "Now," Tobin repeated.\n\n'
+        '"Wait," Tobin said. "Look," Tobin whispered. "There," Tobin said.'
+    )
+    doc = analyze_document(text)
+    mira = next(c.id for c in doc.characters if c.name == "Mira")
+    assert doc.narration[0].pov_character_id == mira

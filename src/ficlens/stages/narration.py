@@ -73,6 +73,7 @@ from ficlens.model import (
     SceneNarration,
     Tense,
 )
+from ficlens.stages.speech_verbs import speech_subject
 
 _FIRST = frozenset(
     {"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves"}
@@ -148,6 +149,9 @@ class NarrationConfig:
     max_letter_paragraphs: int = 30
     # Evidence weights for the third-person focaliser.
     subject_weight: float = 0.2
+    # The subject of a speech tag: whoever talks, the point of view or not; it only breaks a
+    # tie (fan fiction dev: POV per scene 79.3 -> 81.0 against the subject weight).
+    speaker_weight: float = 0.01
     free_indirect_weight: float = 0.5
     # A scene whose inner-life pronouns are this often one gender (and at least this many)
     # takes its point of view among characters of that gender or of unknown gender.
@@ -175,6 +179,7 @@ class _Sent:
     exclaim: bool = False
     focal: list[str] = field(default_factory=list)  # character ids with inner-life evidence
     subjects: list[str] = field(default_factory=list)  # character ids of narration subjects
+    speakers: list[str] = field(default_factory=list)  # ... of speech tags ("Kay says")
     first_chars: list[str] = field(default_factory=list)  # characters "I" resolves to
     # The gender of each she/he (her/his) that carries inner-life evidence, resolved or not.
     focal_genders: list[Gender] = field(default_factory=list)
@@ -185,7 +190,7 @@ class _Sent:
             return Person.FIRST
         if self.second:
             return Person.SECOND
-        if self.third or self.subjects:
+        if self.third or self.subjects or self.speakers:
             return Person.THIRD
         return None
 
@@ -321,7 +326,12 @@ class NarrationStage:
                     s.present_agent += agent
 
             if t.dep == "nsubj" and char_at[idx]:
-                s.subjects.append(char_at[idx])  # type: ignore[arg-type]
+                # A speech tag's subject is whoever talks, not whose head the narration is
+                # in: it only breaks a tie of nothing else.
+                if speech_subject(tokens, idx, idx + 1):
+                    s.speakers.append(char_at[idx])  # type: ignore[arg-type]
+                else:
+                    s.subjects.append(char_at[idx])  # type: ignore[arg-type]
             lemma = t.lemma.lower()
             if t.pos == "VERB" and lemma in _PERCEPTION:
                 # "She saw that he wanted to leave": the embedded wanting is hers to see.
@@ -451,6 +461,8 @@ class NarrationStage:
                 current = c
             for c in s.subjects:
                 scores[c] += self.config.subject_weight
+            for c in s.speakers:
+                scores[c] += self.config.speaker_weight
             if s.exclaim and not s.focal and current is not None:
                 scores[current] += self.config.free_indirect_weight
         # The focal chain's pronoun decides whose inner life this is: a character known to be
