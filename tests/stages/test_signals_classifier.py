@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -147,3 +148,17 @@ def test_the_time_of_a_finding_is_a_fact(model):
     row = sentence_features(text, 0, len(text), WorkContext.of(text))
     assert model.time_of([row], ["major_character_death"], [True])[0] in FACT_TIMES
     assert model.time_of([row], ["major_character_death"], [False])[0] in model.times
+
+
+def test_the_lexicon_prefilter_changes_no_feature():
+    # Sentences and neighbourhoods without a candidate skip the lexicon; the features stay the same.
+    text = (
+        "It rained all morning.\nShe cut herself again, and the blood\nran down her wrist. They ate.\n\n"
+        "Nobody spoke. He was drunk by noon; she did not die. The end."
+    )
+    full = WorkContext.of(text)
+    plain = WorkContext(full.density)  # no candidates: the lexicon runs everywhere
+    spans = [(m.start(), m.end()) for m in re.finditer(r"[^.;\s][^.;]*[.;]", text)]
+    assert len(spans) == 7 and full.candidates
+    for start, end in spans:
+        assert sentence_features(text, start, end, full) == sentence_features(text, start, end, plain)
