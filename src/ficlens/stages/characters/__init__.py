@@ -16,12 +16,15 @@ The steps, in the order ``CharacterStage._find`` runs them, and the file that ho
    [Kask]"), honorific + capitalised word runs (with "de"/"van" particles and hyphens
    inside) and capitalised PROPN runs, grouped into name forms (``collect_forms``); what each
    occurrence says (a speech-verb subject, a vocative, "her name is Wren", "at Netherfield")
-   is in ``evidence.py``.
+   is in ``evidence.py``; what the narration around it says of its gender ("Kevin, another
+   tall guy", "Teyla nodded. She ...") is in ``gender.py``.
 3. ``persons.py``: which forms are people. Place names are marked ("Carrick Head"), then a
    form is a person when enough of its occurrences look like one, grammar first, spaCy's
    label after (``is_person``, ``accept``); ``cast.py`` lets a name the cast spells a little
-   differently count as the cast's (``misspelt_seed_keys``). Then every occurrence of an
-   accepted one-word name is a mention (``spans.add_untagged``).
+   differently count as the cast's (``misspelt_seed_keys``). A name coordinated with a person
+   ("Teyla and Dex", "Matatabi and I") is one; a pet word only ever called ("Got a plan,
+   Angel?"), a sound ("Hm"), an author's credit ("Story by X") is none. Then every occurrence
+   of an accepted one-word name is a mention (``spans.add_untagged``).
 4. ``clustering.py``: forms cluster BookNLP-style: full names, then honorific forms, then
    single words (``cluster_forms``).
 5. ``roles.py``: a recurring "said the croupier" / "the General" becomes a character known
@@ -38,7 +41,9 @@ The steps, in the order ``CharacterStage._find`` runs them, and the file that ho
    the dialogue keeps answering one with the other (``link_by_address``).
 8. ``reader.py``: "Y/N" placeholders make the Reader (``reader_cluster``); the Reader
    character is made by ``reader_character`` here and in the coref stage.
-9. ``stage.py``: characters numbered by first appearance, names, aliases, gender hints
+9. ``stage.py``: which clusters are characters (a person named once in passing is one; an
+   AO3-tagged character no word of this text names is not), characters numbered by first
+   appearance, names, aliases, gender hints
    (honorifics, a first-name table, then his/her bound to the name: "Marcus rubs his
    hair"), name mentions and nominal mentions ("the old man": ``spans.nominal_mentions``).
 

@@ -40,7 +40,7 @@ class Form:
     sentence_initial: int = 0  # first word of a sentence or a quote
     quote_initial: int = 0  # first word of a quote: "Hullo, ...", "Splendid!" are not names
     plural: int = 0  # tagged NNPS: "Negroes", "the Bennets"
-    pronouns: Counter[Gender] = field(default_factory=Counter)  # he/she subjects right after it
+    pronouns: Counter[Gender] = field(default_factory=Counter)  # local gender evidence (gender.py)
     places: float = 0.0  # the object of "at"/"in", "X light", "X Head": a place or thing
     place_labels: float = 0.0  # tagged GPE/LOC/FAC (ORG/NORP count half)
     surfaces: Counter[str] = field(default_factory=Counter)
@@ -92,7 +92,8 @@ class Cluster:
         g = self._first_name_gender()
         if g != Gender.UNKNOWN:
             return g
-        # Names the table does not know ("Marcus", "Wren"): his/her bound to the name.
+        # Names the table does not know ("Marcus", "Wren"): what the narration around the
+        # name says (gender.py); one piece is enough when nothing says otherwise.
         pron: Counter[Gender] = Counter()
         for f in self.forms:
             pron.update(f.pronouns)
