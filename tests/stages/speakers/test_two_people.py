@@ -299,3 +299,12 @@ def test_a_pronoun_tag_after_a_name_tag_in_one_paragraph_is_the_same_person(buil
     )
     doc = speakers(_resolve(build(text, cast), "He", "C1"))
     assert [q.speaker_id for q in doc.quotes] == ["C0", "C0", "C0"]
+
+
+def test_who_corrects_her_name_is_not_addressed_by_it(build, speakers):
+    # "Amy, my name is Amy.": she names herself; the name at the start is no vocative.
+    # Before: no speaker (the line only addressed Amy).
+    cast = (("Amy", Gender.FEMALE), ("Tom", Gender.MALE))
+    text = 'Amy stares at Tom.\n\n"Good morning, Mary," Tom says.\n\n"Amy, my name is Amy."'
+    doc = speakers(build(text, cast))
+    assert [q.speaker_id for q in doc.quotes] == ["C1", "C0"]

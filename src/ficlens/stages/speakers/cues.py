@@ -70,17 +70,17 @@ def add_cues(index: DocumentIndex, turns: list[Turn], tags: TagFinder | None = N
         named_by_tag = set(tag_names(turn.tag))
         tag = turn.tag
         for cid in turn.vocatives:
-            if cid in turn.features and cid not in named_by_tag:
+            # ("Amy, my name is Amy.": who names themselves is not addressed by that name.)
+            if cid in turn.features and cid not in named_by_tag and cid not in turn.self_named:
                 bias[cid] = bias.get(cid, 0.0) - VOCATIVE_PENALTY
         if tag is not None and tag.ref.kind == "name" and len(tag.ref.ids) == 1 and tag.strength >= 1.0:
             # "..." Amy muttered: a speech verb whose subject is a name is near certain.
             cid = tag.ref.ids[0]
             if cid in turn.features:
                 bias[cid] = bias.get(cid, 0.0) + NAME_TAG_BONUS
-        if not named_by_tag:
-            for cid in turn.self_named:
-                if cid in turn.features:
-                    bias[cid] = bias.get(cid, 0.0) + SELF_NAME_BONUS
+        for cid in turn.self_named:
+            if cid in turn.features and (not named_by_tag or cid in named_by_tag):
+                bias[cid] = bias.get(cid, 0.0) + SELF_NAME_BONUS
         if tag is not None and tag.ref.kind == "coref" and tag.ref.ids and set(tag.ref.ids) <= set(turn.vocatives):
             # "'Tom,' she breathes" with "she" resolved to Tom: the pronoun's gender, not coref.
             for cid in _fits(index, replace(tag.ref, ids=()), turn.features) - set(turn.vocatives):
@@ -279,6 +279,6 @@ def _address_word_owners(turns: list[Turn]) -> dict[str, str]:
 def unaddressed(turn: Turn, speaker: str | None) -> str | None:
     """``speaker``, unless the turn addresses them by name and no tag names them: nobody else
     was in reach, and a wrong speaker is worse than none."""
-    if speaker is not None and speaker in turn.vocatives and speaker not in tag_names(turn.tag):
+    if speaker is not None and speaker in turn.vocatives and speaker not in tag_names(turn.tag) and speaker not in turn.self_named:
         return None
     return speaker
