@@ -259,3 +259,17 @@ def test_a_possessive_with_a_title_joins_the_one_member_the_title_allows() -> No
     clusters = join_name_variants([him, her, stray], cast_words([him, her]))
     assert clusters == [him, her] and her.count == 2 and him.count == 0
     assert cast_lookalikes(clusters, cast_words(clusters)) == []
+
+
+@pytest.mark.slow
+def test_a_particular_description_alias_is_the_member_s_everywhere(analyse):
+    # "the angel" names one being in this story, however long since his name was last used.
+    filler = "Crowley walked along the shore and counted the boats in the bay. " * 100
+    text = (
+        'Aziraphale opened the shop at nine. "Good morning," said the angel.\n\n'
+        + filler
+        + '\n\n"Good night," said the angel, and Crowley walked home.'
+    )
+    cast = [CastMember("Aziraphale", ("the angel",), Gender.MALE), CastMember("Crowley", (), Gender.MALE)]
+    doc = analyse(text, cast=cast)
+    assert _one(doc, "Aziraphale").mentions == 3

@@ -411,8 +411,9 @@ def settle_descriptions(
     throughout; a cast made from a character list may hold "The Painter" beside him, or
     "The Girl" as the alias of someone met once.
 
-    - A member the text also names keeps its description within ``_SCENE`` tokens of one of
-      its names (the scene it is in), not elsewhere.
+    - A member the text also names keeps a description that is a plain noun for a person
+      ("the girl") within ``_SCENE`` tokens of one of its names (the scene it is in), not
+      elsewhere; a particular description ("the angel") everywhere.
     - A member known only by the description keeps it unless the dialogue answers another
       character's name with it: a quote addresses X by name and the next paragraph's reply
       is tagged "said the painter", ``_EPITHET_ANSWERS`` times or more and more often than
@@ -427,8 +428,11 @@ def settle_descriptions(
         ids = {id(f) for f in described}
         own = sorted(s for f in c.forms if id(f) not in ids for s, _ in f.spans)
         if own:
+            # A plain noun for a person ("the girl", "the man") is whoever the scene is
+            # about; a particular one ("the angel", "the chaplain") is its bearer anywhere.
             for f in described:
-                f.spans = [sp for sp in f.spans if _near(own, sp[0], _SCENE)]
+                if f.key[1][-1] in PERSON_NOUNS:
+                    f.spans = [sp for sp in f.spans if _near(own, sp[0], _SCENE)]
         elif _answers_to_another(doc, tokens, in_quote, edges, clusters, c, described):
             for f in described:
                 f.spans = []
