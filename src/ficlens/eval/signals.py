@@ -226,3 +226,56 @@ def evaluate_signals(
     results = _map(_signals_one, [(w, by_work.get(w, []), roots, factory) for w in chosen], workers, progress)
     run.per_item = {w: results[w] for w in chosen if w in results}
     return run.finish(started, out)
+
+
+def score_spans(gold: Path, roots: Roots, split: str = "test", model: Any = None) -> dict[str, dict[str, float]]:
+    """The classifier on the gold sentences of ``split`` directly, each on its own span (text
+    features; the lexicon floor on the text alone), as the training script scores dev out of
+    fold: quick (no parse), and one aggregate per kind (never per work)."""
+    import numpy as np
+
+    from ficlens.eval.splits import select
+    from ficlens.stages.signals_model import (
+        PRESENT_AT,
+        WorkContext,
+        load_signals_model,
+        sentence_features,
+    )
+
+    model = model or load_signals_model()
+    by_work: dict[str, list[GoldSentence]] = defaultdict(list)
+    for s in load_sentences(gold):
+        by_work[s.work].append(s)
+    rows, golds = [], []
+    for work in select("signals", sorted(by_work), split):
+        text = work_text(work, roots)
+        context = WorkContext.of(text)
+        for s in by_work[work]:
+            span = locate_sentence(text, s)
+            if span is not None:
+                rows.append(sentence_features(text, span[0], span[1], context))
+                golds.append(s)
+    confidence = model.confidence(rows) if rows else np.zeros((0, len(model.kinds)))
+    out = {}
+    for j, kind in enumerate(model.kinds):
+        column = confidence[:, j]
+        if kind in model.lexicon_floor:
+            column = np.maximum(column, [row.get(f"lexd:{kind}", 0.0) for row in rows])
+        pred = column >= PRESENT_AT
+        truth = np.array([g.positive(kind) for g in golds], dtype=bool)
+        right = int((pred & truth).sum())
+        out[kind] = M.PRF(right, int(pred.sum()), right, int(truth.sum())).to_dict()
+    return out
+
+
+if __name__ == "__main__":
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(prog="python -m ficlens.eval.signals", description=score_spans.__doc__.splitlines()[0])
+    parser.add_argument("--gold", type=Path, default=Path("gold/signals/sentences.tsv"))
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"), help="folder holding fanfic/, pdnc/, litbank/")
+    parser.add_argument("--split", default="test", choices=("dev", "test", "all"))
+    args = parser.parse_args()
+    roots = Roots(args.data / "fanfic", args.data / "pdnc", args.data / "litbank")
+    print(json.dumps(score_spans(args.gold, roots, args.split), indent=1))
