@@ -190,8 +190,8 @@ def write_doc(path: Path, rows: list, base: float, per_word: float) -> None:
                    if r[5].startswith("over 10 s") and "," not in r[5] and (r[2].bare_file or 0) > 10]  # fmt: skip
     ten_seconds = (
         [f"{len(unreachable)} of the failures miss only the 10 s target for an input under 1 MB, and for each "
-         "a bare spaCy parse of the same text alone (its paragraphs through `nlp.pipe`, model load "
-         "included) takes longer than 10 s: "
+         "a bare spaCy parse of the same text alone (every blank-line paragraph through `nlp.pipe`, heading "
+         "lines included, which ficlens keeps out of its parse; model load included) takes longer than 10 s: "
          + ", ".join(f"{name} {bare:.1f} s" for name, bare in unreachable)
          + f". With spaCy's small English model on this CPU that target cannot be met for an input of more "
          f"than about {max(0.0, 10 - base) / per_word if per_word else 0:,.0f} words (10 s less the start, at "
