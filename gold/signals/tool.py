@@ -37,6 +37,7 @@ from ficlens.eval.signals_gold import (
     work_text,
     write_sentences,
 )
+from ficlens.stages.signals import BROAD
 
 REPO = Path(__file__).resolve().parents[2]
 SPLIT_FILE = REPO / "src" / "ficlens" / "data" / "splits" / "signals-fanfic-test.txt"
@@ -45,17 +46,7 @@ SEED = 20261207
 
 # Broad on purpose: what a reader would search for to find each kind, including the modern
 # and fan-fiction idiom the issue names ("OD'd", "bled out", "didn't make it", "relapse").
-MINING: dict[str, str] = {
-    "graphic_violence": r"\b(blood\w*|bled|bleed\w*|stab\w*|slash\w*|gore|gory|tortur\w*|shot|shoot\w*|gun\w*|knife|knives|wound\w*|punch\w*|kick\w*|beat(en|ing)?|bruis\w*|broke(n)? (his|her|my|their) \w+|strangl\w*|chok\w*|throat|skull|bones?|scream\w*|fight\w*|hit (him|her|me|them)|slam\w*|cut (him|her|them)|fist\w*|kill\w*|murder\w*|corpse|viscera|entrails)\b",
-    "major_character_death": r"\b(die[ds]?|dying|dead|death|deaths|killed|kill(s|ing)?|murder(ed)?|funeral|grave|corpse|body|bodies|coffin|passed away|bled out|flatlined|didn'?t make it|lost (him|her|them)|gone|mourn\w*|buried|widow\w*|late (husband|wife|father|mother))\b",
-    "rape_noncon": r"\b(rap(e|ed|es|ing|ist)|non-?con\w*|consent\w*|forced (himself|herself|me|him|her)|forc\w+ (on|into)|assault\w*|molest\w*|violat\w*|against (his|her|my|their) will|held (him|her|me) down|pinned|didn'?t want|said no|stop\w*|unwanted|defil\w*|ravish\w*)\b",
-    "underage": r"\b(underage|minor|child|children|kid|boy|girl|teen\w*|(eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen)(-year-old| years old)|schoolboy|schoolgirl|student|pupil|young)\b",
-    "self_harm": r"\b(cut(s|ting)? (himself|herself|myself|themself|themselves|yourself)|cutting|razor\w*|blade\w*|scar\w*|self-?harm\w*|hurt (himself|herself|myself)|burn\w* (himself|herself|myself)|relaps\w*|do it again|wrist\w*|sleeve\w*|bandage\w*)\b",
-    "suicide": r"\b(suicid\w*|kill (himself|herself|myself|themselves|yourself)|killed (himself|herself|myself)|end(ed|ing)? (it|his life|her life|my life|things)|overdos\w*|od'?d|jump\w* (off|from)|pills|noose|hang(ed|ing)? (himself|herself|myself)|take (my|his|her) (own )?life|not wake up|want(ed)? to die|slit (his|her|my) wrists)\b",
-    "sexual_content": r"\b(kiss\w*|bed|naked|nude|undress\w*|moan\w*|thrust\w*|cock|dick|penis|breast\w*|nipple\w*|sex\w*|orgasm\w*|aroused|arousal|erect\w*|fuck\w*|lick\w*|thigh\w*|hips|come|came|cum|lube|knot\w*|strok\w*|groan\w*|climax\w*|virgin\w*|make love|made love)\b",
-    "abuse": r"\b(abus\w*|hit (him|her|me|them)|slap\w*|beat (him|her|me|them)|bruise\w*|afraid of (him|her)|control\w*|punish\w*|belt|locked (in|up|away)|neglect\w*|starv\w*|yell\w*|threat\w*|manipulat\w*|gaslight\w*|trauma\w*|cupboard|hurt (him|her|me)|owner|slave\w*|beaten)\b",
-    "substance_abuse": r"\b(drunk\w*|drink\w*|drank|alcohol\w*|whiske?y|vodka|beer|wine|bottle\w*|booze|high|stoned|weed|joint|cocaine|coke|heroin|meth|pills|drug\w*|addict\w*|withdrawal|sober\w*|relaps\w*|hangover|overdos\w*|od'?d|needle|smok\w*|rehab|hooked)\b",
-}
+MINING: dict[str, str] = {kind: pattern.pattern for kind, pattern in BROAD.items()}
 HARD_NEGATIVE = re.compile(
     r"\b(killing me|dying to|dead (tired|serious|silent|quiet|set)|bored to death|bloody (hell|idiot|brilliant)|"
     r"drunk on|high (school|spirits|above)|cut (it out|the|a slice|across)|shot (a look|a glance|him a|her a)|"

@@ -14,18 +14,8 @@ from pathlib import Path
 
 from ficlens.errors import DatasetError
 from ficlens.eval.fanfic_gold import find_span
+from ficlens.stages.signals import KINDS
 
-KINDS = (
-    "graphic_violence",
-    "major_character_death",
-    "rape_noncon",
-    "underage",
-    "self_harm",
-    "suicide",
-    "sexual_content",
-    "abuse",
-    "substance_abuse",
-)
 # When the content is in the story: it happens in the scene, or happened (backstory, a report
 # stated as fact), or is only feared, threatened, supposed, denied, or a figure of speech.
 TIMES = ("present", "past", "feared", "threatened", "hypothetical", "negated", "figurative")
