@@ -218,3 +218,18 @@ def test_a_bare_surname_is_the_brother_named_last_before_it(analyse, by_alias):
     )
     doc = analyse(text)
     assert by_alias(doc, "Hale").id == by_alias(doc, "Maurice Hale").id != by_alias(doc, "Frank Hale").id
+
+
+@pytest.mark.slow
+def test_an_initial_and_surname_join_the_full_name(analyse, by_alias):
+    # CC0, our words: a log writes the engineer as "R. Mallory"; the story names her in full
+    # once, later. One person, whichever form comes first; another first letter stays apart.
+    text = (
+        "The duty board showed one name. R. Mallory had signed every line of it.\n\n"
+        "Rosa Mallory signed the sheet and went back to the engine room.\n\n"
+        "Tom Mallory, her brother, was waiting there. T. Abbott had left a note for him."
+    )
+    doc = analyse(text)
+    rosa = by_alias(doc, "Rosa Mallory")
+    assert by_alias(doc, "R. Mallory").id == rosa.id
+    assert by_alias(doc, "Tom Mallory").id != rosa.id

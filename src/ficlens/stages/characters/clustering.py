@@ -95,6 +95,7 @@ def cluster_forms(
             for c in index.holding(("lasts",), (words[-1],))
             if (
                 any(nickname_compatible(words[0], f) for f in name_variants(words[0]) & c.firsts)
+                or any(_initial_of(words[0], f) or _initial_of(f, words[0]) for f in c.firsts)
                 or (g == Gender.FEMALE and any(nickname_compatible(words[0], f) for f in name_variants(words[0]) & c.spouse_firsts))
             )
             and gender_ok(c.gender_hint(), g)
@@ -193,6 +194,12 @@ def cluster_forms(
             match = starts if len(starts) == 1 else []
         join(_most(match) if match else new_cluster(), form)
     return clusters
+
+
+def _initial_of(initial: str, name: str) -> bool:
+    """"n." or "n" is the initial of "nadia": a log's "N. CASTELLANOS" is Nadia Castellanos."""
+    letter = initial.rstrip(".")
+    return len(letter) == 1 and len(name.rstrip(".")) > 1 and name.startswith(letter)
 
 
 # Pet endings a name cut short may lack: "Kit" of "Kitty" (``names.pet_form``).
