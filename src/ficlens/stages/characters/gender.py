@@ -30,6 +30,7 @@ _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # Everyday words for a man or a woman that the speech tables (formal nouns) lack.
 _COLLOQUIAL = {"guy": Gender.MALE, "dude": Gender.MALE, "bloke": Gender.MALE, "lad": Gender.MALE, "gal": Gender.FEMALE, "lass": Gender.FEMALE}
 _APPOSITION_WEIGHT = 2
+_CLAUSE_BREAKS = frozenset({":", ";", "—", "–", "(", "--"})
 
 
 def noun_gender(lemma: str) -> Gender:
@@ -66,6 +67,10 @@ class LocalGender:
                 continue
             verb = _clause_verb(tokens, t.i)
             if verb < 0:
+                continue
+            if any(tokens[k].text in _CLAUSE_BREAKS for k in range(min(verb, t.i) + 1, max(verb, t.i))):
+                # "Dev found a note: the orders in her square capitals": past a colon the
+                # parse still hangs "her" off "found", but the words describe someone else.
                 continue
             g = _REFLEXIVE_GENDER.get(low) or _POSSESSIVE_GENDER[low]
             self.bound[verb][g] += 1
