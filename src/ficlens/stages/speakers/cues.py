@@ -185,9 +185,7 @@ def _sentence_before(index: DocumentIndex, p_lo: int, q_lo: int) -> list[int] | 
     """The narration tokens of the sentence that ends right before the quote opening at
     ``q_lo`` (inside the paragraph from ``p_lo``; None when another quote or nothing is there)."""
     tokens = index.tokens
-    j = q_lo - 1
-    while j >= p_lo and index.in_quote[j]:
-        j -= 1  # the opening mark
+    j = index.out_before[q_lo - 1] if q_lo > 0 else -1  # past the opening mark
     if j < p_lo:
         return None
     out: list[int] = []
