@@ -33,6 +33,7 @@ from ficlens.eval.signals_gold import (
     GoldSentence,
     Roots,
     format_labels,
+    load_sentences,
     parse_labels,
     work_text,
     write_sentences,
@@ -325,19 +326,26 @@ def compare(first: Path, second: Path) -> Counter:
     return counts
 
 
-def pack(final: Path, readings: list[Path], roots: Roots) -> None:
+def pack(final: Path, readings: list[Path], roots: Roots, append: bool = False) -> None:
+    """Write the settled labels as ``sentences.tsv``; with ``append``, after the gold already
+    there (a further draw: its comment lines are kept and this draw's disagreements added)."""
     settled = read_reading(final)
     counts = compare(*readings) if len(readings) == 2 else Counter()
-    out: list[GoldSentence] = []
+    target = REPO / "gold" / "signals" / "sentences.tsv"
+    out: list[GoldSentence] = load_sentences(target) if append else []
+    earlier = [line[2:] for line in target.read_text(encoding="utf-8").splitlines() if line.startswith("# ")] if append else []
+    have = {(g.work, g.start, g.end) for g in out}
     for (work, s, e), (labels, concerns) in settled.items():
+        if (work, s, e) in have:
+            continue
         body = work_text(work, roots)[s:e]
         out.append(GoldSentence(work, s, e, quote_hash(body), len(nonspace(body)[0]), parse_labels(labels), concerns))
-    comment = (
+    comment = "\n".join(earlier) + f"\nA further draw: {len(settled)} sentences; disagreements before settling, by kind: {dict(sorted(counts.items()))}" if append else (
         "Content-signals gold (CC0 labels; see gold/signals/README.md). One row per sentence: its work, offsets in\n"
         "the text ficlens reads, a hash of its non-space characters and its size, labels kind:time, who it concerns.\n"
         f"Readings: {len(readings)}; disagreements before settling, by kind: {dict(sorted(counts.items()))}"
     )
-    write_sentences(REPO / "gold" / "signals" / "sentences.tsv", out, comment)
+    write_sentences(target, out, comment)
     print(f"{len(out)} sentences -> gold/signals/sentences.tsv")
 
 
@@ -366,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("pack")
     p.add_argument("final", type=Path)
     p.add_argument("--readings", type=Path, nargs="*", default=[])
+    p.add_argument("--append", action="store_true", help="add the settled draw to the gold already packed")
     args = ap.parse_args(argv)
     roots = Roots(args.fanfic, args.pdnc, args.litbank)
     if args.command == "split":
@@ -377,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "compare":
         compare(args.first, args.second)
     else:
-        pack(args.final, args.readings, roots)
+        pack(args.final, args.readings, roots, args.append)
     return 0
 
 
