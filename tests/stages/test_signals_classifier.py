@@ -126,6 +126,10 @@ def test_found_in_work_needs_several_sentences_or_one_very_sure():
     assert rule.found_in_work([0.2, 0.93])  # one the model is sure of
     assert not rule.found_in_work([])
     assert _bare_model({}).found_in_work([0.61])  # no rule: one sentence is enough
+    # A rule chosen on the archive warnings leaves the other kinds at one sentence.
+    warnings = _bare_model({"min_sentences": 3, "high": 0.9, "kinds": ["graphic_violence"]})
+    assert not warnings.found_in_work([0.65], "graphic_violence")
+    assert warnings.found_in_work([0.65], "self_harm")
 
 
 def test_the_work_rule_is_chosen_on_declared_and_clear_works():
@@ -138,7 +142,7 @@ def test_the_work_rule_is_chosen_on_declared_and_clear_works():
         column = np.array([0.7] * strong + [0.9 if i == 4 else 0.1] + [0.1] * 20)
         confidences.append({k: column if k == "graphic_violence" else np.zeros(21) for k in WARNING_KINDS})
     rule, summary = choose_work_rule(confidences, works)
-    assert rule["min_sentences"] == 3 and rule["high"] > 0.9
+    assert rule["min_sentences"] == 3 and rule["high"] > 0.9 and rule["kinds"] == list(WARNING_KINDS)
     assert summary["out_of_fold"] == {"declared_found": [3, 3], "none_clear": [12, 12]}
 
 

@@ -303,7 +303,7 @@ def score_works_text(roots: Roots, split: str = "test", model: Any = None) -> di
             column = confidence[:, model.kinds.index(kind)]
             if kind in model.lexicon_floor:
                 column = np.maximum(column, [row.get(f"lexd:{kind}", 0.0) for row in rows])
-            found = model.found_in_work(column.tolist())
+            found = model.found_in_work(column.tolist(), kind)
             if kind in declared:
                 counts["declared"][0] += int(found)
                 counts["declared"][1] += 1

@@ -413,7 +413,7 @@ def compare_with_declared(
         moderate = [s for s in found if s.confidence >= config.present_confidence - config.accumulate_margin]
         confidence = min(1.0, strongest + 0.05 * max(0, len(moderate) - 1))
         if model is not None and model.work_rule:
-            detected = model.found_in_work([s.confidence for s in found])
+            detected = model.found_in_work([s.confidence for s in found], kind)
             confidence = strongest
         else:
             detected = bool(strong) or confidence >= config.present_confidence + 0.15

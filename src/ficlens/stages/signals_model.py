@@ -165,14 +165,16 @@ class SignalsModel:
     time_intercepts: np.ndarray
     meta: Mapping[str, Any]
     # When a kind counts as found in a whole work (chosen on dev works, ``ficlens.train.signals``):
-    # ``min_sentences`` sentences at or above the presence confidence, or one at ``high`` or more.
-    # Empty: one sentence at the presence confidence is enough.
-    work_rule: Mapping[str, float] = field(default_factory=dict)
+    # ``min_sentences`` sentences at or above the presence confidence, or one at ``high`` or more,
+    # for the ``kinds`` it was chosen on (the AO3 archive warnings). Other kinds, or no rule: one
+    # sentence at the presence confidence is enough.
+    work_rule: Mapping[str, Any] = field(default_factory=dict)
 
-    def found_in_work(self, confidences: Sequence[float]) -> bool:
-        """Does a work whose sentences have these confidences (for one kind) show the kind?"""
+    def found_in_work(self, confidences: Sequence[float], kind: str | None = None) -> bool:
+        """Does a work whose sentences have these confidences (for ``kind``) show the kind?"""
         strong = sum(c >= PRESENT_AT for c in confidences)
-        if not self.work_rule:
+        rule = self.work_rule
+        if not rule or (kind is not None and kind not in rule.get("kinds", (kind,))):
             return strong > 0
         return strong >= self.work_rule["min_sentences"] or max(confidences, default=0.0) >= self.work_rule["high"]
 

@@ -189,7 +189,7 @@ def load_work_examples(roots: Roots, log: Log = print) -> list[WorkExample]:
 
 def choose_work_rule(
     confidences: Sequence[dict[str, np.ndarray]], works: Sequence[WorkExample]
-) -> tuple[dict[str, float], dict[str, Any]]:
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """The (min_sentences, high) pair that gets most of the works' warnings right: each warning a
     work declares found, none found in a work that declares none apply; ties go to the smaller
     count and the higher bar. ``confidences``: per work, per kind, its sentences' confidences."""
@@ -218,7 +218,7 @@ def choose_work_rule(
 
     best = max(((n, h) for n in WORK_MIN_SENTENCES for h in WORK_HIGH), key=right)
     summary = {"out_of_fold": outcome(best), "one_sentence_out_of_fold": outcome((1, 1.01)), "works": len(works)}
-    return {"min_sentences": best[0], "high": best[1]}, summary
+    return {"min_sentences": best[0], "high": best[1], "kinds": list(WARNING_KINDS)}, summary
 
 
 def vocabulary(rows: Sequence[dict[str, float]], works: Sequence[str]) -> dict[str, int]:
@@ -389,7 +389,7 @@ def fit_signals(
             "with_lexicon": prf(labels[kind], np.asarray(with_lexicon, dtype=float), 0.5),
         }
         log(f"{kind}: C={c} weight={weight} {chosen[kind]}")
-    work_rule: dict[str, float] = {}
+    work_rule: dict[str, Any] = {}
     if works:
         work_rule, work_summary = choose_work_rule(_work_confidences(examples, rows, labels, folds, chosen, works), works)
         log(f"work rule: {work_rule} {work_summary}")
