@@ -218,3 +218,13 @@ def test_the_lexicon_prefilter_changes_no_feature():
     assert len(spans) == 7 and full.candidates
     for start, end in spans:
         assert sentence_features(text, start, end, full) == sentence_features(text, start, end, plain)
+
+
+def test_whole_works_are_cut_into_sentences_without_a_parse():
+    from ficlens.train.signals import text_sentences
+
+    text = 'He ran. "Stop!" she said.\nIt rained\nall day.\n\nMr. Hale came? Yes.'
+    pieces = [text[s:e] for s, e in text_sentences(text)]
+    # End punctuation before a capital ends a sentence (an abbreviation too: no parse); a line
+    # break inside a paragraph does not, a blank line does.
+    assert pieces == ["He ran.", '"Stop!" she said.', "It rained\nall day.", "Mr.", "Hale came?", "Yes."]
