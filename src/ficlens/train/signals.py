@@ -158,7 +158,15 @@ def text_sentences(text: str) -> list[tuple[int, int]]:
             out.append((start, para.start() + cut.start()))
             start = para.start() + cut.end()
         out.append((start, para.end()))
-    return [(s, e) for s, e in out if text[s:e].strip()]
+    spans = []
+    for s, e in out:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            spans.append((s, e))
+    return spans
 
 
 def load_work_examples(roots: Roots, log: Log = print) -> list[WorkExample]:
