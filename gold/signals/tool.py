@@ -5,6 +5,8 @@ readings compared, the result packed.
     python gold/signals/tool.py sample --out /tmp/signals-draft
     python gold/signals/tool.py compare /tmp/signals-gold/A.tsv /tmp/signals-gold/B.tsv
     python gold/signals/tool.py pack /tmp/signals-gold/final.tsv --readings A.tsv B.tsv
+    python gold/signals/tool.py supplement --draw 4 --out /tmp/signals-draw4 --drawn gold/signals/sentences.tsv
+    python gold/signals/tool.py pack FINAL4 --readings A4.tsv B4.tsv --append   # a further draw onto the gold
 
 ``sample`` reads every work (fan fiction as ficlens reads it, PDNC novels, LitBank's original
 texts), splits it into sentences, and draws: for each kind, sentences a broad word list
