@@ -121,3 +121,27 @@ def test_a_name_coordinated_with_i_is_a_person_even_once(analyse):
     )
     doc = analyse(text)
     assert "Matatabi" in _names(doc)
+
+
+@pytest.mark.slow
+def test_a_common_word_only_ever_opening_a_sentence_is_no_character(analyse):
+    # "Instinct told him", "Chin up", "Urg!!", "London!": capitals from the place in the
+    # sentence, however spaCy labels them; Tobin, named the same way, acts inside sentences.
+    text = (
+        "Tobin crouched by the dog. Instinct told him to run, but he stayed.\n\n"
+        '"Chin up, lad," said Mara. She had lived in London once. Tobin grinned at her.\n\n'
+        '"London!" cried Tobin. Urg!! The dog barked and Tobin laughed.'
+    )
+    doc = analyse(text)
+    assert _names(doc) == ["Mara", "Tobin"]
+
+
+@pytest.mark.slow
+def test_a_title_cased_line_does_not_glue_its_verb_and_pronoun_onto_the_name(analyse):
+    text = (
+        "And Uzushio Reaches Her Hope.\n\n"
+        '"The Cat contract is from my shores," Uzushio explained. Kagami nodded. Uzushio smiled at Kagami.'
+    )
+    doc = analyse(text)
+    assert "Uzushio" in _names(doc)
+    assert not any("Reaches" in a for c in doc.characters for a in c.aliases)
