@@ -33,6 +33,7 @@ from ficlens.eval.signals_gold import (
     GoldSentence,
     Roots,
     format_labels,
+    load_sentences,
     parse_labels,
     work_text,
     write_sentences,
@@ -72,6 +73,24 @@ SUPPLEMENT_3: dict[str, str] = {
     "substance_abuse": r"\b(drunk(en|ard)?|alcoholi\w*|addict\w*|overdos\w*|od'?d|withdrawal|relaps\w*|sober\w*|hung ?over|hangover|rehab|cocaine|heroin|opium|laudanum|morphine|meth|stoned|high on|get(ting)? high|intoxicat\w*|inebriat\w*|tipsy|wasted|binge\w*|whiske?y|gin|brandy|vodka|bottle)\b",
 }
 CAPPED_3 = ("sexual_content", "substance_abuse")
+_AGE = r"(?:eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|1[1-7])"
+# The fourth draw, for the two kinds still under 60 positives after three (self-harm,
+# underage): broader phrases than the second draw's (the skin, the blade, the scars, days
+# clean; ages, school years, "minor"), every match; underage phrases only where a sexual word
+# is in the sentence or its neighbours (``CONTEXT_4``). ``hard`` draws look-alikes that are not
+# the kind ("cut the bread", "a clean break", "a minor detail"): hard negatives.
+SUPPLEMENT_4: dict[str, str] = {
+    "self_harm": r"\b(cut(s|ting)? (into |at )?(his|her|my|their|your) (own )?(skin|arms?|wrists?|forearms?|thighs?|legs?|stomach|flesh|hips?)|razors?|(blade|knife)s? (to|across|against|into|on|over) (his|her|my|their|your|the) (skin|arms?|wrists?|forearms?|thighs?|flesh)|scar(s|red)? (on|along|across|up|covering) (his|her|my|their|your) (wrists?|arms?|forearms?|thighs?|legs?|hips?|stomach)|(old|white|silver(y)?|thin|faded|self-inflicted|neat|parallel) (lines|scars)|self-inflicted|burn(ed|t|ing|s)? (himself|herself|myself|themselves|yourself)|clean for (\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+ty) (days?|weeks?|months?|years?)|(days|weeks|months|years) clean|scratch(ed|ing)? (at )?(his|her|my|their) (arms?|skin|wrists?) (until|till|raw|bloody)|punish(ed|ing)? (himself|herself|myself|themselves)|(hurt|harm)(ed|ing)? (himself|herself|myself|themselves) on purpose|want(ed|s)? to (hurt|harm) (himself|herself|myself)|urge to (cut|hurt|bleed)|the urges?|bit(e|ing|ten)? (his|her|my) (own )?(arm|wrist|hand) (until|till|hard enough)|(hit|punch|slam)(med|ed|ing|s)? (his|her|my) (head|fist)s? (against|into) the wall)\b",
+    "underage": r"\b(" + _AGE + r"[- ]years?[- ]olds?|" + _AGE + r" years? of age|(aged?|was|were|is|turned|only|just) " + _AGE + r"\b|minors?|under-?age(d)?|jailbait|child (porn\w*|molest\w*|sexual abuse)|p(a)?edophil\w*|statutory|age of consent|(freshman|sophomore|junior) year|high ?school(er)?s?|(sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|[6-9]th|1[0-2]th) grade(rs?)?|year (7|8|9|10|11|12|seven|eight|nine|ten|eleven|twelve)|(first|second|third|fourth|fifth|sixth|seventh)[- ]years?|teen(ager|agers|aged)?s?|school ?(boy|girl)s?|just a (kid|child|boy|girl)|too young)\b",
+    "hard": r"\b(cut (the|a|some) (bread|cake|meat|rope|vegetables?|onions?|carrots?|line|engine|call|grass|deal|cards?)|clean (break|slate|sheets?|clothes|shirt)|came clean|minor (detail|thing|injur\w*|issue|key|character|role|inconvenience|setback)s?|scar(red)? for life|blades? of grass|razor[- ]sharp|relapse into (sleep|silence))\b",
+}
+CONTEXT_4 = {
+    "underage": re.compile(
+        r"\b(sex\w*|naked|nude|undress\w*|kiss\w*|moan\w*|thrust\w*|cock|dick|penis|breasts?|nipples?|orgasm\w*|arous\w*|erect\w*|fuck\w*|"
+        r"virgin\w*|touch(ed|ing)? (him|her|me)|in bed|slept with|make love|made love|rap(e|ed|ist)|molest\w*|groom\w*|porn\w*|seduc\w*|lust\w*)\b",
+        re.IGNORECASE,
+    )
+}
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 
 
@@ -207,11 +226,17 @@ def sample(roots: Roots, out: Path, per_kind: int, randoms: int, hard: int) -> N
 
 
 def supplement(roots: Roots, out: Path, drawn: list[Path], cap: int, draw: int = 2) -> None:
-    """A further draw (``SUPPLEMENT`` for the second, ``SUPPLEMENT_3`` for the third), written
-    like ``sample``'s with ids T0, T1, ... (second) or U0, U1, ... (third). Sentences in any
+    """A further draw (``SUPPLEMENT`` for the second, ``SUPPLEMENT_3`` for the third,
+    ``SUPPLEMENT_4`` for the fourth), written like ``sample``'s with ids T0, ... (second),
+    U0, ... (third) or V0, ... (fourth). Sentences in any
     ``drawn`` file (a draw's drawn.tsv or the packed gold) are skipped; every match is taken,
     except for the kinds in ``CAPPED``, of which a random ``cap`` are."""
-    patterns, capped, prefix = (SUPPLEMENT, ("substance_abuse",), "T") if draw == 2 else (SUPPLEMENT_3, CAPPED_3, "U")
+    patterns, capped, prefix = {
+        2: (SUPPLEMENT, ("substance_abuse",), "T"),
+        3: (SUPPLEMENT_3, CAPPED_3, "U"),
+        4: (SUPPLEMENT_4, (), "V"),
+    }[draw]
+    context = CONTEXT_4 if draw == 4 else {}
     rng = random.Random(SEED + draw - 1)
     seen: set[tuple[str, str, str]] = set()
     for path in drawn:
@@ -219,7 +244,7 @@ def supplement(roots: Roots, out: Path, drawn: list[Path], cap: int, draw: int =
             if line and not line.startswith("#"):
                 cells = line.split("\t")
                 # drawn.tsv: sid, work, start, end; sentences.tsv: work, start, end
-                seen.add(tuple(cells[1:4]) if cells[0][:1] in "STU" and cells[0][1:].isdigit() else tuple(cells[0:3]))
+                seen.add(tuple(cells[1:4]) if cells[0][:1] in "STUV" and cells[0][1:].isdigit() else tuple(cells[0:3]))
     compiled = {k: re.compile(p, re.IGNORECASE) for k, p in patterns.items()}
     chosen: dict[tuple[str, int, int], set[str]] = defaultdict(set)
     texts: dict[str, str] = {}
@@ -231,6 +256,8 @@ def supplement(roots: Roots, out: Path, drawn: list[Path], cap: int, draw: int =
                 continue
             for kind, rx in compiled.items():
                 if rx.search(text[s:e]):
+                    if kind in context and not context[kind].search(text[max(0, s - 300) : e + 300]):
+                        continue
                     if kind in capped:
                         pools[kind].append((work, s, e))
                     else:
@@ -299,19 +326,26 @@ def compare(first: Path, second: Path) -> Counter:
     return counts
 
 
-def pack(final: Path, readings: list[Path], roots: Roots) -> None:
+def pack(final: Path, readings: list[Path], roots: Roots, append: bool = False) -> None:
+    """Write the settled labels as ``sentences.tsv``; with ``append``, after the gold already
+    there (a further draw: its comment lines are kept and this draw's disagreements added)."""
     settled = read_reading(final)
     counts = compare(*readings) if len(readings) == 2 else Counter()
-    out: list[GoldSentence] = []
+    target = REPO / "gold" / "signals" / "sentences.tsv"
+    out: list[GoldSentence] = load_sentences(target) if append else []
+    earlier = [line[2:] for line in target.read_text(encoding="utf-8").splitlines() if line.startswith("# ")] if append else []
+    have = {(g.work, g.start, g.end) for g in out}
     for (work, s, e), (labels, concerns) in settled.items():
+        if (work, s, e) in have:
+            continue
         body = work_text(work, roots)[s:e]
         out.append(GoldSentence(work, s, e, quote_hash(body), len(nonspace(body)[0]), parse_labels(labels), concerns))
-    comment = (
+    comment = "\n".join(earlier) + f"\nA further draw: {len(settled)} sentences; disagreements before settling, by kind: {dict(sorted(counts.items()))}" if append else (
         "Content-signals gold (CC0 labels; see gold/signals/README.md). One row per sentence: its work, offsets in\n"
         "the text ficlens reads, a hash of its non-space characters and its size, labels kind:time, who it concerns.\n"
         f"Readings: {len(readings)}; disagreements before settling, by kind: {dict(sorted(counts.items()))}"
     )
-    write_sentences(REPO / "gold" / "signals" / "sentences.tsv", out, comment)
+    write_sentences(target, out, comment)
     print(f"{len(out)} sentences -> gold/signals/sentences.tsv")
 
 
@@ -332,13 +366,15 @@ def main(argv: list[str] | None = None) -> int:
     u.add_argument("--drawn", type=Path, nargs="+", required=True,
                    help="earlier draws' drawn.tsv files or the packed gold (those sentences are skipped)")
     u.add_argument("--cap", type=int, default=250)
-    u.add_argument("--draw", type=int, choices=(2, 3), default=2, help="which draw: 2 (SUPPLEMENT) or 3 (SUPPLEMENT_3)")
+    u.add_argument("--draw", type=int, choices=(2, 3, 4), default=2,
+                   help="which draw: 2 (SUPPLEMENT), 3 (SUPPLEMENT_3) or 4 (SUPPLEMENT_4)")
     c = sub.add_parser("compare")
     c.add_argument("first", type=Path)
     c.add_argument("second", type=Path)
     p = sub.add_parser("pack")
     p.add_argument("final", type=Path)
     p.add_argument("--readings", type=Path, nargs="*", default=[])
+    p.add_argument("--append", action="store_true", help="add the settled draw to the gold already packed")
     args = ap.parse_args(argv)
     roots = Roots(args.fanfic, args.pdnc, args.litbank)
     if args.command == "split":
@@ -350,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "compare":
         compare(args.first, args.second)
     else:
-        pack(args.final, args.readings, roots)
+        pack(args.final, args.readings, roots, args.append)
     return 0
 
 

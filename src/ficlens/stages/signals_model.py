@@ -33,6 +33,14 @@ from typing import Any
 
 import numpy as np
 
+from ficlens.stages.signals_lexicon import (
+    _ANY_TRIGGER,
+    BROAD,
+    KIND_PATTERNS,
+    cue_time,
+    lexicon_hits,
+)
+
 MODEL_FILE = "signals-classifier.json"
 MODEL_FORMAT = "ficlens-signals-classifier/1"
 CONTEXT_CHARS = 250  # neighbouring text read on each side: about a sentence or two
@@ -71,8 +79,6 @@ class WorkContext:
 
     @classmethod
     def of(cls, text: str) -> WorkContext:
-        from ficlens.stages.signals import _ANY_TRIGGER, KIND_PATTERNS
-
         lowered = text.lower()
         if len(lowered) != len(text):  # a few characters lower-case to two; keep the offsets
             lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
@@ -110,8 +116,6 @@ def sentence_features(text: str, start: int, end: int, context: WorkContext) -> 
     each kind's strongest lexicon hit
     (raw, and discounted for negation, hypotheticals, dialogue and questions), ``clex:`` the
     neighbours' hits, ``cue:`` time and mood cues, ``work:`` the work's lexicon density."""
-    from ficlens.stages.signals import BROAD, cue_time, lexicon_hits
-
     sentence = text[start:end]
     toks = words(sentence)
     feats: dict[str, float] = {"bias:1": 1.0}
