@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ficlens.model import Document, Evidence
+from ficlens.stages.characters.cast import count_lookalike_lines
 from ficlens.stages.speakers.addressees import (
     model_addressees,
     rule_addressees,
@@ -57,7 +58,7 @@ class SpeakerStage:
 
     name = "speakers"
     requires: tuple[str, ...] = ("tokens", "quotes", "characters", "mentions")
-    assigns: tuple[str, ...] = ("quotes", "characters")
+    assigns: tuple[str, ...] = ("quotes", "characters", "warnings")
 
     def __init__(
         self,
@@ -103,6 +104,8 @@ class SpeakerStage:
     def __call__(self, doc: Document) -> Document:
         found = self._find(doc)
         self._apply(doc, found)
+        # A character that may be a cast member is reported by the lines it took.
+        doc.warnings = count_lookalike_lines(doc.warnings, doc.characters)
         return doc
 
     # --- find --------------------------------------------------------------------
