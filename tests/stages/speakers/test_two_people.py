@@ -308,3 +308,23 @@ def test_who_corrects_her_name_is_not_addressed_by_it(build, speakers):
     text = 'Amy stares at Tom.\n\n"Good morning, Mary," Tom says.\n\n"Amy, my name is Amy."'
     doc = speakers(build(text, cast))
     assert [q.speaker_id for q in doc.quotes] == ["C1", "C0"]
+
+
+def test_a_pronoun_tag_is_not_the_name_after_it(build, stages):
+    # "he says and keeps the phone out of Sam's reach": "he" cannot be Sam, though coref took
+    # it for Sam (the one the scene follows). Before: Sam, as shipped.
+    speakers = stages["ranker"]
+    cast = (("Tom", Gender.MALE), ("Sam", Gender.MALE))
+    text = (
+        "Sam sits on the bench. Tom stands by the door with the phone.\n\n"
+        '"We do it the right way," he says and keeps the phone out of Sam\'s reach.'
+    )
+    doc = build(text, cast)
+    turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(_resolve(doc, "he", "C1"))
+    assert turns[0].bias.get("C1", 0.0) < 0 and turns[0].bias.get("C0", 0.0) == 0
+    doc = speakers(_resolve(build(text, cast), "he", "C1"))
+    assert [q.speaker_id for q in doc.quotes] == ["C0"]
+    # A name before the pronoun ("When Sam looks up, he says") is no such cue.
+    text = 'Tom waits by the door.\n\nWhen Sam looks up, he says, "Fine."'
+    turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(_resolve(build(text, cast), "he", "C1"))
+    assert turns[0].bias.get("C1", 0.0) >= 0
