@@ -145,3 +145,15 @@ def test_a_title_cased_line_does_not_glue_its_verb_and_pronoun_onto_the_name(ana
     doc = analyse(text)
     assert "Uzushio" in _names(doc)
     assert not any("Reaches" in a for c in doc.characters for a in c.aliases)
+
+
+@pytest.mark.slow
+def test_a_name_called_at_a_quote_start_with_a_who_clause_is_a_person(analyse):
+    # "Mikka" is only ever called, at the start of a quote (like "Hullo"), but "who" is
+    # English's relative for people.
+    text = (
+        "Shisui sat by the fire and thought about the eye.\n\n"
+        '"Mikka, who would know the answer?" Shisui asked. The cat only purred.'
+    )
+    doc = analyse(text)
+    assert "Mikka" in _names(doc)

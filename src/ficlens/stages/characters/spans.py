@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 
 from ficlens.model import Document, Gender, Mention, MentionKind, Token
 from ficlens.stages.characters.evidence import (
+    has_person_relative,
     is_agent,
     is_named,
     is_vocative,
@@ -299,7 +300,8 @@ def collect_forms(
         form.credit += not in_quote[s] and _credit(doc, tokens, s, e)
         form.speech += speech
         # "Matatabi and I gifted it": coordinated with a person, the name acts as one.
-        agent = not strong and (is_agent(tokens, s, e) or with_pronoun)
+        # "Mikka, who would know ...": a person's relative, even on a name called at a quote's start.
+        agent = (not strong and (is_agent(tokens, s, e) or with_pronoun)) or has_person_relative(tokens, s, e)
         if vote or strong or agent or hon is not None:
             form.votes += 1
         form.strong += strong
