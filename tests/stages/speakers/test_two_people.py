@@ -328,3 +328,23 @@ def test_a_pronoun_tag_is_not_the_name_after_it(build, stages):
     text = 'Tom waits by the door.\n\nWhen Sam looks up, he says, "Fine."'
     turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(_resolve(build(text, cast), "he", "C1"))
     assert turns[0].bias.get("C1", 0.0) >= 0
+
+
+def test_a_pronoun_tag_after_a_named_subject_in_its_paragraph_is_that_subject(build, stages):
+    # "Sam flips back the blanket. "Look," he says": the "he" goes on from Sam, though coref
+    # took it for Tom. Before: Tom, as shipped.
+    speakers = stages["ranker"]
+    cast = (("Tom", Gender.MALE), ("Sam", Gender.MALE))
+    text = (
+        "Tom waits by the door of the ward.\n\n"
+        'Sam flips back the blanket on the bed. "Look," he says.'
+    )
+    doc = build(text, cast)
+    turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(_resolve(doc, "he", "C0"))
+    assert turns[0].bias.get("C1", 0.0) > 0
+    doc = speakers(_resolve(build(text, cast), "he", "C0"))
+    assert [q.speaker_id for q in doc.quotes] == ["C1"]
+    # A subject of the other gender is no cue for "he".
+    text = 'Tom waits by the door.\n\nMara flips back the blanket. "Look," he says.'
+    turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(build(text, (*cast, ("Mara", Gender.FEMALE))))
+    assert turns[0].bias.get("C2", 0.0) <= 0

@@ -19,7 +19,9 @@ score (``Turn.bias``, read by ``scoring.score_turns`` in both passes) rather tha
   it, unless the tag names them (a pronoun tag coref gave them goes by its gender; with
   nobody else to speak it the line is left without a speaker, ``unaddressed``);
 - a pronoun tag is not a character named after it in its sentence ("he says and keeps the
-  phone out of Stiles' reach" is not Stiles, whatever coref made of the "he");
+  phone out of Stiles' reach" is not Stiles, whatever coref made of the "he"), and goes on
+  from a name of its gender that is the subject of the sentence right before the quote in
+  its paragraph ("Dex flipped back a blanket. "Look," he said" is Dex);
 - an untagged turn whose paragraph reports someone's voice (``Turn.voices``: "at the sound of
   her voice", "hears him") is that person's, and not the one who hears it (``Turn.reactors``);
 - an untagged turn with a beat (the narration sentence right before the line in its
@@ -62,6 +64,9 @@ NAME_TAG_BONUS = 3.0
 # "he says and keeps the phone out of Stiles' reach": a pronoun is not the name that follows
 # it in its clause (binding: a pronoun cannot stand for a name it precedes and commands).
 LATER_NAME_PENALTY = 6.0
+# "Dex flipped back a blanket. "Look," he said": a pronoun tag right after a sentence whose
+# subject is a name of its gender, in the same paragraph, continues that subject.
+BEAT_PRONOUN_BONUS = 3.0
 
 
 def add_cues(index: DocumentIndex, turns: list[Turn], tags: TagFinder | None = None) -> None:
@@ -91,9 +96,13 @@ def add_cues(index: DocumentIndex, turns: list[Turn], tags: TagFinder | None = N
             for cid in _fits(index, replace(tag.ref, ids=()), turn.features) - set(turn.vocatives):
                 bias[cid] = bias.get(cid, 0.0) + VOICE_BONUS
         if tag is not None and tag.ref.kind in ("coref", "pronoun") and tag.ref.gender is not None:
-            for cid in _named_after(index, tag):
+            later = _named_after(index, tag)
+            for cid in later:
                 if cid in turn.features and cid not in named_by_tag:
                     bias[cid] = bias.get(cid, 0.0) - LATER_NAME_PENALTY
+            subject = _beat_subject(index, turn, tags)
+            if subject is not None and subject not in later and subject not in turn.vocatives and _gender(index, subject) == tag.ref.gender:
+                bias[subject] = bias.get(subject, 0.0) + BEAT_PRONOUN_BONUS
         if (
             tag is not None and tag.ref.kind in ("coref", "pronoun") and tag.ref.gender is not None
             and before is not None and before.scene == turn.scene and turn.paragraph - before.last_paragraph <= 2
@@ -139,6 +148,17 @@ def _named_after(index: DocumentIndex, tag: Tag) -> set[str]:
                 out.add(m.character_id)
         k += 1
     return out
+
+
+def _beat_subject(index: DocumentIndex, turn: Turn, tags: TagFinder | None) -> str | None:
+    """The one character the sentence right before the turn's first quote, in its paragraph,
+    has for subject by name (or as the owner of its subject: "Remus' eyes narrowed"), if any."""
+    p_lo, _ = index.paragraph_tokens.get(turn.paragraph, (0, 0))
+    q_lo, _ = index.quote_tokens[turn.quotes[0]]
+    ref = _beat_ref(index, turn, _sentence_before(index, p_lo, q_lo), tags)
+    if ref is None or ref.kind not in ("name", "alias") or len(ref.ids) != 1 or ref.ids[0] not in turn.features:
+        return None
+    return ref.ids[0]
 
 
 def _beat(index: DocumentIndex, turn: Turn, tags: TagFinder | None = None) -> set[str]:
