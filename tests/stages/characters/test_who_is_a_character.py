@@ -157,3 +157,15 @@ def test_a_name_called_at_a_quote_start_with_a_who_clause_is_a_person(analyse):
     )
     doc = analyse(text)
     assert "Mikka" in _names(doc)
+
+
+@pytest.mark.slow
+def test_a_family_name_written_first_by_several_people_joins_none_of_them(analyse):
+    text = (
+        "Uchiha Itachi came home late. Uchiha Shisui was waiting at the gate.\n\n"
+        '"You are late," said Shisui. Itachi shrugged. Shisui laughed at him.\n\n'
+        "An Uchiha never apologised. Itachi walked past, and Shisui followed."
+    )
+    doc = analyse(text)
+    assert not any("Uchiha" in c.aliases for c in doc.characters), [(c.name, c.aliases) for c in doc.characters]
+    assert {"Uchiha Itachi", "Uchiha Shisui"} <= set(_names(doc))
