@@ -348,3 +348,24 @@ def test_a_pronoun_tag_after_a_named_subject_in_its_paragraph_is_that_subject(bu
     text = 'Tom waits by the door.\n\nMara flips back the blanket. "Look," he says.'
     turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(build(text, (*cast, ("Mara", Gender.FEMALE))))
     assert turns[0].bias.get("C2", 0.0) <= 0
+
+
+def test_a_pronoun_tag_goes_to_the_unnamed_chain_of_its_gender(build, stages):
+    # The narration follows a "he" no named man carries ("he (unnamed)"); a bare "he said" is
+    # his, though coref took the "he" for Marcus. Before: Marcus, as shipped.
+    speakers = stages["ranker"]
+    cast = (
+        ("Marcus", Gender.MALE),
+        Character(id="C1", name="he (unnamed)", gender=Gender.MALE, found_by="pronoun"),
+    )
+    text = (
+        "Marcus leans on the truck and looks at the road.\n\n"
+        '"Your call," Marcus says.\n\n'
+        "He pulls his hat down against the snow.\n\n"
+        '"Nothing," he agreed.'
+    )
+    doc = _resolve(_resolve(build(text, cast), "He", "C1"), "he", "C0")
+    turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(doc)
+    assert turns[-1].bias.get("C1", 0.0) > 0 and turns[-1].bias.get("C0", 0.0) <= 0
+    doc = speakers(_resolve(_resolve(build(text, cast), "He", "C1"), "he", "C0"))
+    assert [q.speaker_id for q in doc.quotes] == ["C0", "C1"]
