@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ from ficlens.stages.signals import FACT_TIMES, KINDS, SignalConfig, SignalStage
 from ficlens.stages.signals_model import (
     MODEL_FILE,
     PRESENT_AT,
+    SignalsModel,
     WorkContext,
     load_signals_model,
     model_from_data,
@@ -22,7 +24,15 @@ from ficlens.stages.signals_model import (
     sentence_features,
     shift_for,
 )
-from ficlens.train.signals import Example, fit_signals, write_model
+from ficlens.train.signals import (
+    WARNING_KINDS,
+    Example,
+    WorkExample,
+    choose_threshold,
+    choose_work_rule,
+    fit_signals,
+    write_model,
+)
 
 
 @pytest.fixture(scope="module")
@@ -93,11 +103,56 @@ def test_negations_and_hypotheticals_are_not_facts(analyse, sentence, kind):
 
 
 @pytest.mark.slow
-def test_a_declared_warning_found_agrees(analyse):
+@pytest.mark.parametrize(("times", "status"), [(1, "declared_not_found"), (2, "agree")])
+def test_the_work_rule_decides_when_a_declared_warning_is_found(nlp, model, times, status):
+    # A rule of two sentences at the presence confidence: one clear sentence is not enough, two are.
+    segment = SegmentStage(SegmentConfig(), nlp)
+    stage = SignalStage(SignalConfig(), model=replace(model, work_rule={"min_sentences": 2, "high": 1.01}))
     meta = {"archive_warnings": ["Rape/Non-Con"], "rating": "Explicit"}
-    doc = analyse("It was late.\n\nHe held her down while she screamed no, and he raped her anyway.", meta)
+    text = "It was late.\n\n" + " ".join(["He held her down while she screamed no, and he raped her anyway."] * times)
+    doc = stage(segment(Document(text=text, metadata=meta)))
     check = next(c for c in doc.signal_checks if c.kind == "rape_noncon")
-    assert check.declared is True and check.status == "agree" and check.chapters == (0,)
+    assert check.declared is True and check.status == status and check.chapters == (0,)
+
+
+def _bare_model(work_rule: dict) -> SignalsModel:
+    return SignalsModel((), {}, np.zeros((0, 0)), np.zeros(0), np.zeros(0), frozenset(), (), np.zeros((0, 0)), np.zeros(0), {}, work_rule)
+
+
+def test_found_in_work_needs_several_sentences_or_one_very_sure():
+    rule = _bare_model({"min_sentences": 3, "high": 0.9})
+    assert not rule.found_in_work([0.65, 0.7, 0.2])  # two weak findings in a work
+    assert rule.found_in_work([0.65, 0.7, 0.61])  # three
+    assert rule.found_in_work([0.2, 0.93])  # one the model is sure of
+    assert not rule.found_in_work([])
+    assert _bare_model({}).found_in_work([0.61])  # no rule: one sentence is enough
+    # A rule chosen on the archive warnings leaves the other kinds at one sentence.
+    warnings = _bare_model({"min_sentences": 3, "high": 0.9, "kinds": ["graphic_violence"]})
+    assert not warnings.found_in_work([0.65], "graphic_violence")
+    assert warnings.found_in_work([0.65], "self_harm")
+
+
+def test_the_work_rule_is_chosen_on_declared_and_clear_works():
+    # Declaring works have three or more strong sentences; works declaring none apply have one or
+    # two: only a rule of three sentences (and no single-sentence bar below 0.95) gets them all.
+    works, confidences = [], []
+    for i, strong in enumerate((3, 4, 5, 1, 1, 2)):
+        declared = frozenset({"graphic_violence"}) if i < 3 else frozenset()
+        works.append(WorkExample(f"w{i}", f"w{i}", [], declared, not declared))
+        column = np.array([0.7] * strong + [0.9 if i == 4 else 0.1] + [0.1] * 20)
+        confidences.append({k: column if k == "graphic_violence" else np.zeros(21) for k in WARNING_KINDS})
+    rule, summary = choose_work_rule(confidences, works)
+    assert rule["min_sentences"] == 3 and rule["high"] > 0.9 and rule["kinds"] == list(WARNING_KINDS)
+    assert summary["out_of_fold"] == {"declared_found": [3, 3], "none_clear": [12, 12]}
+
+
+def test_thresholds_put_precision_first_where_recall_allows():
+    # Best F1 cuts lowest (all six found, precision 0.67); the precision bar cuts after the fifth
+    # sentence (four of six found, precision 0.8).
+    y = np.array([1, 1, 1, 0, 1, 0, 1, 0, 1, 0, 0] + [0] * 6)
+    p = np.array([0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5, 0.45] + [0.1] * 6)
+    threshold, rule = choose_threshold(y, p)
+    assert rule.startswith("precision") and threshold == pytest.approx(0.725)
 
 
 @pytest.mark.slow
@@ -139,8 +194,9 @@ def test_training_gives_the_same_bytes_twice_and_the_file_loads(tmp_path):
     row = {"bias:1": 1.0, "w:suicide": 1.0, "w:common": 1.0}
     confidence = dict(zip(model.kinds, model.confidence([row])[0], strict=True))
     assert confidence["suicide"] >= PRESENT_AT > confidence["abuse"]
-    again = model_from_data(model_to_data(model))
+    again = model_from_data(model_to_data(replace(model, work_rule={"min_sentences": 3, "high": 0.95})))
     assert np.allclose(again.confidence([row]), model.confidence([row]))
+    assert again.work_rule == {"min_sentences": 3, "high": 0.95}
 
 
 def test_the_time_of_a_finding_is_a_fact(model):

@@ -268,6 +268,51 @@ def score_spans(gold: Path, roots: Roots, split: str = "test", model: Any = None
     return out
 
 
+def score_works_text(roots: Roots, split: str = "test", model: Any = None) -> dict[str, dict[str, Any]]:
+    """The work rule on whole fan-fiction works of ``split`` whose AO3 archive warnings say
+    something, from the text alone (sentences cut without a parse, the lexicon floor on the
+    text): per warning, how many declaring works have it found, and how many works declaring
+    "No Archive Warnings Apply" have it found anyway. Aggregates only (never per work)."""
+    import numpy as np
+
+    from ficlens.eval.splits import select
+    from ficlens.ingest import read_works
+    from ficlens.stages.signals_model import WorkContext, load_signals_model, sentence_features
+    from ficlens.train.signals import text_sentences
+
+    model = model or load_signals_model()
+    works = []
+    for folder in ("ao3", "epub"):
+        for path in sorted((roots.fanfic / folder).glob("*")):
+            try:
+                docs = read_works(path)
+            except Exception:  # a file ficlens refuses holds no story
+                continue
+            works += [(f"fanfic:{folder}/{path.name}#{i}", d) for i, d in enumerate(docs, start=1)]
+    chosen = set(select("signals", [w for w, _ in works], split))
+    out = {k: {"declared": [0, 0], "none_apply": [0, 0]} for k in dict.fromkeys(WARNING_KINDS.values())}
+    for work, doc in works:
+        declared = declared_warnings(doc.metadata)
+        none = any("no archive warnings apply" in str(w).lower() for w in doc.metadata.get("archive_warnings") or [])
+        if work not in chosen or not (declared or none):
+            continue
+        context = WorkContext.of(doc.text)
+        rows = [sentence_features(doc.text, s, e, context) for s, e in text_sentences(doc.text)]
+        confidence = model.confidence(rows) if rows else np.zeros((0, len(model.kinds)))
+        for kind, counts in out.items():
+            column = confidence[:, model.kinds.index(kind)]
+            if kind in model.lexicon_floor:
+                column = np.maximum(column, [row.get(f"lexd:{kind}", 0.0) for row in rows])
+            found = model.found_in_work(column.tolist(), kind)
+            if kind in declared:
+                counts["declared"][0] += int(found)
+                counts["declared"][1] += 1
+            elif none:
+                counts["none_apply"][0] += int(found)
+                counts["none_apply"][1] += 1
+    return out
+
+
 if __name__ == "__main__":
     import argparse
     import json
@@ -276,6 +321,14 @@ if __name__ == "__main__":
     parser.add_argument("--gold", type=Path, default=Path("gold/signals/sentences.tsv"))
     parser.add_argument("--data", type=Path, default=Path("../shared/data"), help="folder holding fanfic/, pdnc/, litbank/")
     parser.add_argument("--split", default="test", choices=("dev", "test", "all"))
+    parser.add_argument("--model", type=Path, default=None, help="a model file (default: the shipped one)")
+    parser.add_argument("--works", action="store_true", help="also the work rule on whole works (score_works_text)")
     args = parser.parse_args()
     roots = Roots(args.data / "fanfic", args.data / "pdnc", args.data / "litbank")
-    print(json.dumps(score_spans(args.gold, roots, args.split), indent=1))
+    from ficlens.stages.signals_model import load_signals_model
+
+    model = load_signals_model(args.model)
+    result: dict[str, Any] = {"sentences": score_spans(args.gold, roots, args.split, model)}
+    if args.works:
+        result["works"] = score_works_text(roots, args.split, model)
+    print(json.dumps(result, indent=1))

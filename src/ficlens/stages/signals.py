@@ -109,7 +109,7 @@ class SignalStage:
 
     def __call__(self, doc: Document) -> Document:
         signals = self._classify(doc) if self.model is not None else self._find(doc)
-        self._apply(doc, signals, compare_with_declared(doc, signals, self.config))
+        self._apply(doc, signals, compare_with_declared(doc, signals, self.config, self.model))
         return doc
 
     def _classify(self, doc: Document) -> list[Signal]:
@@ -391,7 +391,12 @@ def declared_kinds(metadata: dict) -> tuple[set[str], bool]:
     return declared, says_something
 
 
-def compare_with_declared(doc: Document, signals: list[Signal], config: SignalConfig) -> list[SignalCheck]:
+def compare_with_declared(
+    doc: Document, signals: list[Signal], config: SignalConfig, model: SignalsModel | None = None
+) -> list[SignalCheck]:
+    """Each kind found in the work or not, against what it declares. With the classifier
+    (``model``), a kind is found by the model's work rule (one weak sentence in a long story is
+    not enough); with the lexicon, by its strongest hits adding up."""
     declared, says_something = declared_kinds(doc.metadata)
     rating = str(doc.metadata.get("rating") or "")
     warnings = doc.metadata.get("archive_warnings") or []
@@ -407,7 +412,11 @@ def compare_with_declared(doc: Document, signals: list[Signal], config: SignalCo
         # do: a long novel has dozens, and they would turn into a claim about the work.
         moderate = [s for s in found if s.confidence >= config.present_confidence - config.accumulate_margin]
         confidence = min(1.0, strongest + 0.05 * max(0, len(moderate) - 1))
-        detected = bool(strong) or confidence >= config.present_confidence + 0.15
+        if model is not None and model.work_rule:
+            detected = model.found_in_work([s.confidence for s in found], kind)
+            confidence = strongest
+        else:
+            detected = bool(strong) or confidence >= config.present_confidence + 0.15
         chapters = tuple(sorted({s.chapter for s in (strong or found)}))
         where = ", ".join(str(c + 1) for c in chapters[:5])
         label = "rape/non-con" if kind == "rape_noncon" else kind.replace("_", " ")

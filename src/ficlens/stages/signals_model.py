@@ -26,7 +26,7 @@ import math
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -119,7 +119,8 @@ def sentence_features(text: str, start: int, end: int, context: WorkContext) -> 
     sentence = text[start:end]
     toks = words(sentence)
     feats: dict[str, float] = {"bias:1": 1.0}
-    # Word pairs and the neighbours' words were tried: with this little gold they add noise
+    # Word pairs, the neighbours' words and words marked in the scope of a negation or a held-back
+    # wish ("resisted the urge to punch") were tried: with this little gold they add noise
     # (cross-validated average precision fell); the neighbours count through their lexicon hits.
     for w in toks:
         feats[f"w:{w}"] = 1.0
@@ -163,6 +164,19 @@ class SignalsModel:
     time_weights: np.ndarray  # n_times x (n_features + n_kinds)
     time_intercepts: np.ndarray
     meta: Mapping[str, Any]
+    # When a kind counts as found in a whole work (chosen on dev works, ``ficlens.train.signals``):
+    # ``min_sentences`` sentences at or above the presence confidence, or one at ``high`` or more,
+    # for the ``kinds`` it was chosen on (the AO3 archive warnings). Other kinds, or no rule: one
+    # sentence at the presence confidence is enough.
+    work_rule: Mapping[str, Any] = field(default_factory=dict)
+
+    def found_in_work(self, confidences: Sequence[float], kind: str | None = None) -> bool:
+        """Does a work whose sentences have these confidences (for ``kind``) show the kind?"""
+        strong = sum(c >= PRESENT_AT for c in confidences)
+        rule = self.work_rule
+        if not rule or (kind is not None and kind not in rule.get("kinds", (kind,))):
+            return strong > 0
+        return strong >= self.work_rule["min_sentences"] or max(confidences, default=0.0) >= self.work_rule["high"]
 
     def matrix(self, rows: Sequence[Mapping[str, float]], extra: int = 0) -> Any:
         """Rows as a sparse matrix in the vocabulary's columns (unknown names are dropped),
@@ -227,6 +241,7 @@ def model_to_data(model: SignalsModel) -> dict[str, Any]:
         "time_weights": {t: sparse(model.time_weights[i]) for i, t in enumerate(model.times)},
         "time_intercepts": {t: round(float(model.time_intercepts[i]), 4) for i, t in enumerate(model.times)},
         "training": dict(model.meta),
+        "work_rule": dict(model.work_rule),
     }
 
 
@@ -255,6 +270,7 @@ def model_from_data(data: Mapping[str, Any], where: str = MODEL_FILE) -> Signals
         time_weights=np.vstack([dense(data["time_weights"][t], n + len(kinds)) for t in times]),
         time_intercepts=np.array([data["time_intercepts"][t] for t in times]),
         meta=dict(data.get("training", {})),
+        work_rule=dict(data.get("work_rule", {})),
     )
 
 
