@@ -196,7 +196,7 @@ class Character:
     is_narrator: bool = False
     is_reader: bool = False
     from_cast: bool = False
-    found_by: str = "name"  # "name" (named in the text), "pronoun" (unnamed focal pronoun chain), "tag" (an AO3 character tag), "cast" (--cast)
+    found_by: str = "name"  # "name" (named in the text), "role" (known by a role only: "said the wizard"), "pronoun" (unnamed focal pronoun chain), "tag" (an AO3 character tag), "cast" (--cast)
 
 
 @dataclass(frozen=True, slots=True)

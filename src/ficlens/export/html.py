@@ -244,7 +244,7 @@ def _legend(doc: Document, swatches: dict[str, Swatch]) -> list[tuple[Swatch, st
 
 
 # How the report words ``Character.found_by``.
-_FOUND_BY = {"name": "named in the text", "pronoun": "pronoun only", "tag": "AO3 tag", "cast": "cast"}
+_FOUND_BY = {"name": "named in the text", "role": "a role (unnamed)", "pronoun": "pronoun only", "tag": "AO3 tag", "cast": "cast"}
 
 
 def _character_rows(doc: Document, swatches: dict[str, Swatch]) -> list[dict[str, Any]]:

@@ -157,6 +157,9 @@ class NarrationConfig:
     # takes its point of view among characters of that gender or of unknown gender.
     pov_gender_min_share: float = 0.75
     pov_gender_min_evidence: int = 3
+    # A he/she narration subject is the last named narration subject of that gender in the
+    # scene (centering: "Cassian stops. He remembers ..."), over what coref said.
+    subject_continuity: bool = True
 
 
 @dataclass
@@ -260,6 +263,23 @@ class NarrationStage:
             if 0 <= m.start_token < n and not mask[m.start_token]:
                 for i in range(m.start_token, min(m.end_token_excl, n)):
                     char_at[i] = m.character_id
+        if self.config.subject_continuity:
+            _continue_subjects(doc, tokens, mask, char_at)
+
+        # Where each character is named in narration, by sentence: a pronoun subject is not
+        # the character its own sentence names after it ("He remembers a hole under Kay's
+        # chestplate", "he thinks about Kay's hands": the pronoun is someone else, whatever
+        # coref said; a name cannot be bound by a pronoun before it).
+        named_after: dict[tuple[int, str], int] = {}
+        for m in doc.mentions:
+            if m.kind == "name" and m.character_id is not None and 0 <= m.start_token < n and not mask[m.start_token]:
+                key = (tokens[m.start_token].sentence, m.character_id)
+                named_after[key] = max(named_after.get(key, -1), m.start_token)
+
+        def bound_name(i: int) -> bool:
+            """Token ``i`` is a pronoun resolved to a character its sentence names later."""
+            c = char_at[i]
+            return c is not None and tokens[i].pos == "PRON" and named_after.get((tokens[i].sentence, c), -1) > i
 
         # One pass for syntactic links: subjects, possessors and auxiliaries by head.
         subject_of: dict[int, int] = {}
@@ -340,7 +360,7 @@ class NarrationStage:
                     subj = subject(idx)
                     if subj is not None:
                         _focal_gender(s, tokens[subj].text)
-                    if subj is not None and char_at[subj]:
+                    if subj is not None and char_at[subj] and not bound_name(subj):
                         s.focal.append(char_at[subj])  # type: ignore[arg-type]
             elif t.pos == "NOUN" and lemma in _INTERIOR:
                 owner = poss_of.get(idx)
@@ -577,6 +597,38 @@ class NarrationStage:
                     )
                 )
         return flags
+
+
+def _continue_subjects(doc: Document, tokens: list[Any], mask: list[bool], char_at: list[str | None]) -> None:
+    """Point each he/she narration subject at the character last named as a narration subject
+    of that gender in its scene, in place of coref's guess: "Cassian stops, looks up. He
+    remembers ..." is Cassian, however salient Kay is in the story. Characters of unknown
+    gender set no focus; a scene break clears it, and a name subject of that gender moves it,
+    as does a pronoun coref gave to an unnamed protagonist's chain."""
+    genders = {c.id: c.gender for c in doc.characters}
+    # A chain coref found for a protagonist the story never names ("he (unnamed)") is kept:
+    # having no name, it can never be the last named subject.
+    unnamed = {c.id for c in doc.characters if c.found_by == "pronoun"}
+    scene_of_par = {p.id: p.scene for p in doc.paragraphs}
+    focus: dict[Gender, str] = {}
+    scene = None
+    for t in tokens:
+        here = scene_of_par.get(t.paragraph)
+        if here != scene:
+            focus.clear()
+            scene = here
+        if mask[t.i] or t.dep not in ("nsubj", "nsubjpass"):
+            continue
+        low = t.text.lower()
+        c = char_at[t.i]
+        if t.pos == "PRON":
+            g = Gender.FEMALE if low == "she" else Gender.MALE if low == "he" else None
+            if g is not None and c in unnamed:
+                focus[g] = c
+            elif g is not None and g in focus:
+                char_at[t.i] = focus[g]
+        elif c is not None and genders.get(c, Gender.UNKNOWN) in (Gender.FEMALE, Gender.MALE):
+            focus[genders[c]] = c
 
 
 def _focal_gender(s: _Sent, word: str) -> None:

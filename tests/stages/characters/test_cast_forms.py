@@ -273,3 +273,76 @@ def test_a_particular_description_alias_is_the_member_s_everywhere(analyse):
     cast = [CastMember("Aziraphale", ("the angel",), Gender.MALE), CastMember("Crowley", (), Gender.MALE)]
     doc = analyse(text, cast=cast)
     assert _one(doc, "Aziraphale").mentions == 3
+
+
+def test_a_nickname_in_quotes_inside_a_character_tag_is_an_alias() -> None:
+    # AO3 writes a nickname inside the name; the story says "Robby", never all three words.
+    from ficlens.stages.characters.cast import cast_seeds, tag_names
+
+    assert tag_names('Michael "Robby" Robinavitch') == ("Michael Robinavitch", "Robby")
+    assert tag_names("Michael \u201cRobby\u201d Robinavitch (Show)") == ("Michael Robinavitch", "Robby")
+    assert tag_names("Jack 'Spike' O'Neill") == ("Jack O'Neill", "Spike")
+    assert tag_names("Tess O'Hara") == ("Tess O'Hara",)  # an apostrophe is no quote
+    seeds = cast_seeds([], {"relationships": ['Michael "Robby" Robinavitch/Dana Evans']})
+    assert [(s.name, s.aliases) for s in seeds] == [
+        ("Michael Robinavitch", ("Michael Robinavitch", "Robby")),
+        ("Dana Evans", ("Dana Evans",)),
+    ]
+
+
+@pytest.mark.slow
+def test_a_tag_s_nickname_and_the_name_without_it_are_one_character(analyse):
+    text = (
+        "Michael Robinavitch came off the night shift at seven. Dana Evans was waiting.\n\n"
+        '"Robby, go home," said Dana.\n\n'
+        '"Soon," said Robby. Robinavitch rubbed his eyes, and Robby sat down.'
+    )
+    doc = analyse(text, metadata={"characters": ['Michael "Robby" Robinavitch', "Dana Evans"]})
+    robby = _one(doc, "Michael Robinavitch")
+    assert robby.found_by == "tag" and robby.mentions == 5
+    assert {"Robby", "Michael Robinavitch"} <= set(robby.aliases)
+    assert _others(doc) == []
+
+
+def test_a_lookalike_warning_counts_the_lines_the_character_took() -> None:
+    from ficlens.model import Character
+    from ficlens.stages.characters.cast import count_lookalike_lines, lookalike_warning
+
+    # Two characters named "Anne" beside the cast: the mention count tells which is which.
+    chars = [
+        Character("C0", "Anne", mentions=7, quotes=3),
+        Character("C1", "Anne", mentions=2, quotes=1),
+        Character("C2", "Anne-the-Bold", from_cast=True, mentions=7, quotes=9),
+    ]
+    warnings = [
+        "the file had no title",
+        lookalike_warning("Anne", 7, ["Anne-the-Bold", "Anne-the-Quiet"]),
+        lookalike_warning("Anne", 2, ["Anne-the-Bold"]),
+    ]
+    assert warnings[1] == "'Anne' (7 mentions) may be the cast's 'Anne-the-Bold' or 'Anne-the-Quiet'"
+    assert count_lookalike_lines(warnings, chars) == [
+        "the file had no title",
+        "'Anne' (3 lines) may be the cast's 'Anne-the-Bold' or 'Anne-the-Quiet'",
+        "'Anne' (1 line) may be the cast's 'Anne-the-Bold'",
+    ]
+
+
+@pytest.mark.slow
+def test_the_speakers_stage_puts_lines_in_the_lookalike_warning(analyse_dialogue):
+    from ficlens.stages.speakers import SpeakerConfig, SpeakerStage
+
+    text = (
+        "Anne crossed the yard to the well. Tam was drawing water.\n\n"
+        '"Morning," said Anne.\n\n'
+        '"Morning," said Tam.\n\n'
+        '"Is it cold?" asked Anne. Anne held out her cup.'
+    )
+    cast = [
+        CastMember("Anne-the-Bold", (), Gender.FEMALE),
+        CastMember("Anne-the-Quiet", (), Gender.FEMALE),
+        CastMember("Tam", (), Gender.MALE),
+    ]
+    doc = analyse_dialogue(text, cast)
+    assert "'Anne' (4 mentions) may be the cast's 'Anne-the-Bold' or 'Anne-the-Quiet'" in doc.warnings
+    doc = SpeakerStage(SpeakerConfig(scorer="rules"))(doc)
+    assert "'Anne' (2 lines) may be the cast's 'Anne-the-Bold' or 'Anne-the-Quiet'" in doc.warnings, doc.warnings

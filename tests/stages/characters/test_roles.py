@@ -62,3 +62,17 @@ def test_the_title_goes_to_the_holder_who_bears_it_throughout(analyse, by_alias)
     )
     doc = analyse(text)
     assert by_alias(doc, "the Colonel").id == by_alias(doc, "Colonel Ashby").id != by_alias(doc, "Colonel Pell").id
+
+
+@pytest.mark.slow
+def test_a_gendered_role_that_speaks_once_is_a_character(analyse):
+    # One "said the wizard" makes a character known by that role, with the noun's gender;
+    # "the pressure" and "the latter" that "said" nothing of a person stay no one.
+    text = (
+        'Amy opened the door. Two strangers stood there. "We have come for you," said the wizard.\n\n'
+        '"Who are you?" Amy asked. The pressure in her head grew.\n\n'
+        '"Friends," the wizard answered. Amy shut the door.'
+    )
+    doc = analyse(text)
+    role = [c for c in doc.characters if c.found_by == "role"]
+    assert [(c.name, str(c.gender)) for c in role] == [("the wizard", "male")]

@@ -12,6 +12,7 @@ from ficlens.stages.speakers.addressees import (
     choose_addressees,
     model_addressees,
     rule_addressees,
+    vocative_addressees,
 )
 from ficlens.stages.speakers.features import ADDRESSEE_FEATURES
 
@@ -97,3 +98,13 @@ def test_rules_prefer_vocatives_then_the_other_party():
     assert rule_addressees(turns, speakers, 1) == ("A",)
     lone = [FakeTurn(0, features={"A": {}, "B": {"actor": 1.0}})]
     assert rule_addressees(lone, ["A"], 0) == ("B",)
+
+
+def test_a_vocative_among_the_chosen_narrows_them_to_it():
+    turn = FakeTurn(0, vocatives=["B"])
+    # "Jesus, Elias.": said to Elias, though C stands by and the scorer chose both.
+    assert vocative_addressees(turn, "A", ("C", "B")) == ("B",)
+    # A vocative the scorer did not choose (an echoed name, an appositive) changes nothing.
+    assert vocative_addressees(turn, "A", ("C",)) == ("C",)
+    # Nobody addressed by name: the choice stands.
+    assert vocative_addressees(FakeTurn(0), "A", ("B", "C")) == ("B", "C")

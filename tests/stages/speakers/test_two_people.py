@@ -308,3 +308,64 @@ def test_who_corrects_her_name_is_not_addressed_by_it(build, speakers):
     text = 'Amy stares at Tom.\n\n"Good morning, Mary," Tom says.\n\n"Amy, my name is Amy."'
     doc = speakers(build(text, cast))
     assert [q.speaker_id for q in doc.quotes] == ["C1", "C0"]
+
+
+def test_a_pronoun_tag_is_not_the_name_after_it(build, stages):
+    # "he says and keeps the phone out of Sam's reach": "he" cannot be Sam, though coref took
+    # it for Sam (the one the scene follows). Before: Sam, as shipped.
+    speakers = stages["ranker"]
+    cast = (("Tom", Gender.MALE), ("Sam", Gender.MALE))
+    text = (
+        "Sam sits on the bench. Tom stands by the door with the phone.\n\n"
+        '"We do it the right way," he says and keeps the phone out of Sam\'s reach.'
+    )
+    doc = build(text, cast)
+    turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(_resolve(doc, "he", "C1"))
+    assert turns[0].bias.get("C1", 0.0) < 0 and turns[0].bias.get("C0", 0.0) == 0
+    doc = speakers(_resolve(build(text, cast), "he", "C1"))
+    assert [q.speaker_id for q in doc.quotes] == ["C0"]
+    # A name before the pronoun ("When Sam looks up, he says") is no such cue.
+    text = 'Tom waits by the door.\n\nWhen Sam looks up, he says, "Fine."'
+    turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(_resolve(build(text, cast), "he", "C1"))
+    assert turns[0].bias.get("C1", 0.0) >= 0
+
+
+def test_a_pronoun_tag_after_a_named_subject_in_its_paragraph_is_that_subject(build, stages):
+    # "Sam flips back the blanket. "Look," he says": the "he" goes on from Sam, though coref
+    # took it for Tom. Before: Tom, as shipped.
+    speakers = stages["ranker"]
+    cast = (("Tom", Gender.MALE), ("Sam", Gender.MALE))
+    text = (
+        "Tom waits by the door of the ward.\n\n"
+        'Sam flips back the blanket on the bed. "Look," he says.'
+    )
+    doc = build(text, cast)
+    turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(_resolve(doc, "he", "C0"))
+    assert turns[0].bias.get("C1", 0.0) > 0
+    doc = speakers(_resolve(build(text, cast), "he", "C0"))
+    assert [q.speaker_id for q in doc.quotes] == ["C1"]
+    # A subject of the other gender is no cue for "he".
+    text = 'Tom waits by the door.\n\nMara flips back the blanket. "Look," he says.'
+    turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(build(text, (*cast, ("Mara", Gender.FEMALE))))
+    assert turns[0].bias.get("C2", 0.0) <= 0
+
+
+def test_a_pronoun_tag_goes_to_the_unnamed_chain_of_its_gender(build, stages):
+    # The narration follows a "he" no named man carries ("he (unnamed)"); a bare "he said" is
+    # his, though coref took the "he" for Marcus. Before: Marcus, as shipped.
+    speakers = stages["ranker"]
+    cast = (
+        ("Marcus", Gender.MALE),
+        Character(id="C1", name="he (unnamed)", gender=Gender.MALE, found_by="pronoun"),
+    )
+    text = (
+        "Marcus leans on the truck and looks at the road.\n\n"
+        '"Your call," Marcus says.\n\n'
+        "He pulls his hat down against the snow.\n\n"
+        '"Nothing," he agreed.'
+    )
+    doc = _resolve(_resolve(build(text, cast), "He", "C1"), "he", "C0")
+    turns = SpeakerStage(SpeakerConfig(scorer="rules")).turns(doc)
+    assert turns[-1].bias.get("C1", 0.0) > 0 and turns[-1].bias.get("C0", 0.0) <= 0
+    doc = speakers(_resolve(_resolve(build(text, cast), "He", "C1"), "he", "C0"))
+    assert [q.speaker_id for q in doc.quotes] == ["C0", "C1"]

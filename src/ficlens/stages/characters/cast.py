@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from ficlens.lexicon import words
-from ficlens.model import Document, Gender, Token
+from ficlens.model import Character, Document, Gender, Token
 from ficlens.stages.characters.address import dialogue_turns
 from ficlens.stages.characters.forms import Cluster, Form, Key, gender_ok, key_of
 from ficlens.stages.characters.words import PERSON_NOUNS, ROLE_NOUNS
@@ -80,17 +80,34 @@ def tag_names(tag: str) -> tuple[str, ...]:
 
         "Zetsu (Naruto)"              -> ("Zetsu",)
         "Kyuubi | Nine-tails | Kurama" -> ("Kyuubi", "Nine-tails", "Kurama")
+        'Michael "Robby" Robinavitch' -> ("Michael Robinavitch", "Robby")
         "Original Female Character", "OFC", "Male Inquisitor (Dragon Age)", "Team Seven",
         "Harry P."                    -> ()
 
     A tag that says "an original character", a gender and a role, a group or a site's cut
     name ("Harry P.") would seed a character the text never names; the story's own name for
     that person is found in the text like any other."""
-    names = [strip_disambiguator(part) for part in tag.split("|")]
+    names = [n for part in tag.split("|") for n in _nicknamed(strip_disambiguator(part))]
     names = [n for n in names if n and not _ABBREVIATED.search(n)]
     names = [n for n in names if not any(w in _GENERIC_TAG_WORDS for w in _TAG_WORD.findall(n.lower()))]
     # A possessive is someone's relation ("Sasuke's Mother"), not a name.
     return tuple(n for n in names if not re.search(r"['\u2019]s\b", n))
+
+
+def _nicknamed(name: str) -> tuple[str, ...]:
+    """A name with a nickname in quotes inside it, as character tags write one: the name
+    without it, then the nickname (``Michael "Robby" Robinavitch`` -> "Michael Robinavitch",
+    "Robby"). The story says "Robby" or "Michael", never the three words together."""
+    nicks = [(m.group(1) or m.group(2)).strip() for m in _QUOTED.finditer(name)]
+    bare = " ".join(_QUOTED.sub(" ", name).split())
+    if not nicks:
+        return (" ".join(name.split()),)
+    return tuple(n for n in (bare, *nicks) if n)
+
+
+# A nickname in straight or curly double quotes, or in single quotes set off by spaces
+# (not the apostrophe of "O'Brien").
+_QUOTED = re.compile(r"[\"\u201c\u201d]([^\"\u201c\u201d]+)[\"\u201c\u201d]|(?<!\S)['\u2018]([^'\u2018\u2019]+)['\u2019](?!\S)")
 
 
 _GENERIC_TAG_WORDS = words("characters-tag-generic-words")
@@ -317,6 +334,32 @@ def cast_lookalikes(
             if found:
                 out.append((c, found))
     return out
+
+
+def lookalike_warning(name: str, mentions: int, members: Iterable[str]) -> str:
+    """The characters stage's warning for a character that may be a cast member (its mentions
+    counted; ``count_lookalike_lines`` puts its lines in their place once speakers are known)."""
+    return f"{name!r} ({mentions} mentions) may be the cast's " + " or ".join(repr(m) for m in members)
+
+
+def count_lookalike_lines(warnings: list[str], characters: Iterable[Character]) -> list[str]:
+    """``warnings`` with each lookalike warning counting the character's lines instead of its
+    mentions ("'Stranger' (89 lines) may be the cast's 'The Stranger'"): the lines are what the
+    user loses to the stray character. A character is found by its name and mention count."""
+    found = {(repr(c.name), c.mentions): c for c in characters if not c.from_cast}
+    out = []
+    for w in warnings:
+        m = _LOOKALIKE.match(w)
+        c = found.get((m["name"], int(m["n"]))) if m else None
+        if m is None or c is None:
+            out.append(w)
+            continue
+        lines = f"{c.quotes} line" if c.quotes == 1 else f"{c.quotes} lines"
+        out.append(f"{m['name']} ({lines}) may be the cast's {m['rest']}")
+    return out
+
+
+_LOOKALIKE = re.compile(r"(?P<name>.+) \((?P<n>\d+) mentions\) may be the cast's (?P<rest>.*)", re.S)
 
 
 def cast_words(clusters: list[Cluster]) -> dict[str, dict[int, Cluster]]:

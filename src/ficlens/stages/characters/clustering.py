@@ -170,6 +170,14 @@ def cluster_forms(
         in_first = in_first or [
             c for c in index.holding(("firsts", "singles"), fuller) if any(diminutive_of(word, f) for f in (fuller & c.firsts) | (fuller & c.singles))
         ]
+        if (
+            len(in_first) >= 2
+            and not is_given_name(word)
+            and all(word in c.firsts and any((None, (last,)) in forms for last in c.lasts) for c in in_first)
+        ):
+            # The family name several people write first ("Uchiha" of Uchiha Itachi, Uchiha
+            # Shisui and Uchiha Sasuke, each called by the last word alone): a clan, no one.
+            continue
         in_last = index.holding(("lasts",), (word,))
         match = in_first
         if in_last and in_first and not is_given_name(word) and _usage(in_first, word, 0) > _usage(in_last, word, -1):

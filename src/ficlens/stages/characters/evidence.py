@@ -6,6 +6,7 @@ adds the answers up per name form and ``persons.is_person`` weighs them::
     "Jane, come here."          is_vocative    -> strong person evidence
     "Tobin noticed the boat"    is_agent       -> a person, whatever spaCy's label
     "Her name is Wren"          is_named       -> a person
+    "Mikka, who would know"     has_person_relative -> a person
     "three Brahmins knelt"      plural_det     -> a group, not one person
     "at Netherfield"            place_evidence -> (1.0 from the grammar, 0.0 from the label)
 """
@@ -60,6 +61,22 @@ def is_agent(tokens: list[Token], s: int, e: int) -> bool:
     if last.dep == "nsubj" and head.lemma.lower() in ANIMATE_LEMMAS:
         return True
     return last.dep == "poss" and head.lemma.lower() in PERSON_PARTS
+
+
+_PERSON_RELATIVES = frozenset({"who", "whom", "whose"})
+
+
+def has_person_relative(tokens: list[Token], s: int, e: int) -> bool:
+    """A relative clause on the name opened by who/whom/whose: "Mikka, who would know ...",
+    "Gaius, who is pulled harder than anyone": English keeps "who" for people."""
+    last = tokens[e - 1]
+    for t in tokens[e : min(len(tokens), e + 3)]:
+        if t.text.lower() in _PERSON_RELATIVES:
+            verb = tokens[t.head] if t.dep != "poss" else tokens[tokens[t.head].head]
+            return verb.dep == "relcl" and verb.head == last.i
+        if t.text not in (",", "—", "--"):
+            return False
+    return False
 
 
 def is_named(doc: Document, tokens: list[Token], s: int, e: int) -> bool:

@@ -54,6 +54,8 @@ class Form:
     # off by punctuation ("Hm...", "Urg!", "Got a plan, Angel?").
     addressed: int = 0
     credit: int = 0  # an author's credit: "Story by Jenrose", "a verse by Tennyson", "Author: X"
+    dictionary: int = 0  # a one-word occurrence that is an English common word ("Instinct", "Chin")
+    alone: int = 0  # a narration sentence of this word only ("Urg!!"): an exclamation
 
 
 @dataclass
@@ -70,7 +72,7 @@ class Cluster:
     cast_gender: Gender = Gender.UNKNOWN
     role_gender: Gender = Gender.UNKNOWN  # "the landlady": the noun says it
     is_reader: bool = False
-    found_by: str = "name"  # Character.found_by: "name", "cast" or "tag"
+    found_by: str = "name"  # Character.found_by: "name", "role", "cast" or "tag"
     _first_gender: tuple[tuple[int, int], Gender] | None = field(default=None, repr=False, compare=False)
 
     @property

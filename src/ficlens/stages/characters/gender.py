@@ -28,7 +28,10 @@ _POSSESSIVE_GENDER = {"his": Gender.MALE, "her": Gender.FEMALE}
 _SUBJECT_GENDER = {"he": Gender.MALE, "she": Gender.FEMALE}
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # Everyday words for a man or a woman that the speech tables (formal nouns) lack.
-_COLLOQUIAL = {"guy": Gender.MALE, "dude": Gender.MALE, "bloke": Gender.MALE, "lad": Gender.MALE, "gal": Gender.FEMALE, "lass": Gender.FEMALE}
+_COLLOQUIAL = {
+    "guy": Gender.MALE, "dude": Gender.MALE, "bloke": Gender.MALE, "lad": Gender.MALE, "gal": Gender.FEMALE, "lass": Gender.FEMALE,
+    "wizard": Gender.MALE, "witch": Gender.FEMALE, "sorcerer": Gender.MALE, "sorceress": Gender.FEMALE,
+}
 _APPOSITION_WEIGHT = 2
 _CLAUSE_BREAKS = frozenset({":", ";", "—", "–", "(", "--"})
 

@@ -69,6 +69,23 @@ def is_person(f: Form, words_seen: set[str], lower_words: set[str], min_person_s
         # "Got a plan, Angel?": a pet word only ever called, never narrated. (A name only
         # called, "Goodnight, Maren", may be the one a pronoun-only protagonist takes.)
         return False
+    if len(words) == 1 and f.alone == n and not f.strong:
+        return False  # "Urg!!", "Hm.": a narration sentence of one capitalised word is a sound
+    if (
+        len(words) == 1
+        and f.sentence_initial == n
+        and f.dictionary == n
+        and f.speech + f.agent < 2
+        and not is_given_name(words[0])
+    ):
+        # "Instinct told him", "Chin up, son.", "Sleep, and ...", "London!": a common word
+        # capitalised only by its place at a sentence's start; a name shows itself inside
+        # sentences, or acts more than once.
+        return False
+    if f.place_labels and f.places and not (f.speech or f.agent or f.given) and f.strong <= f.addressed:
+        # "London!", "London...": called out, never acting, and a place where the narration
+        # says where ("here in London"): an exclamation of a place, not a call to a person.
+        return False
     if len(words) == 1 and f.common == n and not f.speech:
         return False  # "Cupcake", "Lived", "Goodbye": a word the text mostly writes in lower case
     if len(words) == 1 and not (f.speech or f.agent):

@@ -15,10 +15,11 @@ from collections import Counter, defaultdict
 from ficlens.model import Gender, Token
 from ficlens.stages.characters.cast import cast_names
 from ficlens.stages.characters.forms import Cluster, Form, Key, gender_ok
+from ficlens.stages.characters.gender import noun_gender
 from ficlens.stages.characters.spans import is_cap
-from ficlens.stages.characters.words import ROLE_NOUNS
+from ficlens.stages.characters.words import PERSON_NOUNS, ROLE_NOUNS
 from ficlens.stages.names import canonical_honorific
-from ficlens.stages.speech_verbs import speech_subject
+from ficlens.stages.speech_verbs import UNNAMED_SPEAKERS, speech_subject
 
 # How many times more often one holder of a title must bear it than any other for "the
 # Major" to be that one.
@@ -37,6 +38,30 @@ def _role_noun(tok: Token) -> bool:
     # Only roles that usually stand for an unnamed person: "the painter" or "the lad" is
     # mostly an epithet for a named character and would take that character's quotes.
     return tok.pos in ("NOUN", "PROPN") and low in ROLE_NOUNS
+
+
+# Endings of nouns for a person by trade or kind ("florist", "librarian", "seamstress").
+_PERSON_ENDINGS = ("ist", "ian", "ess", "eer", "ier")
+
+
+def _speaking_noun(tok: Token) -> bool:
+    """Any other singular common noun, written in lower case, that says a person by its
+    gender ("witch", "priestess") or its ending ("florist", "librarian", "cashier"), and may
+    stand for one when it speaks ("said the wizard", "the witch added"): not the everyday
+    person nouns, mostly epithets of a named character ("said the old man"), nor a voice or a
+    stranger, which name nobody. "the pressure", "the latter", "the dog" are no role."""
+    low = tok.lemma.lower()
+    return (
+        (noun_gender(low) != Gender.UNKNOWN or low.endswith(_PERSON_ENDINGS))
+        and
+        tok.pos == "NOUN"
+        and tok.tag == "NN"
+        and tok.text.isalpha()
+        and tok.text.islower()
+        and low not in PERSON_NOUNS
+        and tok.text not in PERSON_NOUNS
+        and low not in UNNAMED_SPEAKERS
+    )
 
 
 def role_clusters(
@@ -61,11 +86,13 @@ def role_clusters(
     speech: Counter[str] = Counter()
     surfaces: dict[str, Counter[str]] = defaultdict(Counter)
     cast = cast_names(clusters)
+    other: set[str] = set()  # nouns that are no listed role: one speech tag makes them a role
     for tok in tokens:
         if tok.i == 0 or tokens[tok.i - 1].text.lower() != "the" or taken[tok.i]:
             continue
         # A cast member called "The Stranger" is every "the stranger", whatever the noun.
-        if not (_role_noun(tok) or (tok.tag in ("NN", "NNP") and tok.text.isalpha() and tok.text.lower() in cast)):
+        role = _role_noun(tok)
+        if not (role or _speaking_noun(tok) or (tok.tag in ("NN", "NNP") and tok.text.isalpha() and tok.text.lower() in cast)):
             continue
         if tok.i + 1 < len(tokens) and (is_cap(tokens[tok.i + 1]) or tokens[tok.i + 1].text == "of"):
             continue  # "the General Post Office", "the Duke of York"
@@ -74,12 +101,16 @@ def role_clusters(
         surfaces[key][f"{tokens[tok.i - 1].text.lower()} {tok.text}"] += 1
         if not in_quote[tok.i] and speech_subject(tokens, tok.i, tok.i + 1):
             speech[key] += 1
+        if not role:
+            other.add(key)
     out = list(clusters)
     named = _appositive_names(tokens, in_quote, clusters)
     for key in spans:
         n = speech[key]
         member = cast.get(key)
-        if n < 2 and member is None:
+        # A listed role speaks twice (PDNC counts "said the waiter" once as the named waiter's
+        # epithet as often as not); a noun no list knows as a person, once: "said the wizard".
+        if n < (1 if key in other else 2) and member is None:
             continue
         form = Form(("the", (key,)), spans=spans[key], votes=n, strong=n, speech=n, surfaces=surfaces[key])
         if member is not None:
@@ -97,7 +128,7 @@ def role_clusters(
         if len(holders) == 1:
             holders[0].forms.append(form)
             continue
-        c = Cluster(role_gender=_role_gender(key))
+        c = Cluster(role_gender=_role_gender(key), found_by="role")
         if canonical_honorific(key):
             c.honorifics[key] += len(form.spans)
         c.forms.append(form)
@@ -130,4 +161,4 @@ def _role_gender(noun: str) -> Gender:
         return Gender.FEMALE
     if noun.endswith(("man", "boy", "husband", "father", "brother")) or noun in ("waiter", "landlord", "valet"):
         return Gender.MALE
-    return Gender.UNKNOWN
+    return noun_gender(noun)  # "witch", "wizard", "priestess": the speech tables' gendered nouns

@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 
 from ficlens.model import Document, Gender, Mention, MentionKind, Token
 from ficlens.stages.characters.evidence import (
+    has_person_relative,
     is_agent,
     is_named,
     is_vocative,
@@ -25,7 +26,7 @@ from ficlens.stages.characters.evidence import (
 )
 from ficlens.stages.characters.forms import Form, Key, key_of
 from ficlens.stages.characters.gender import LocalGender
-from ficlens.stages.characters.words import PARTICLES, PERSON_NOUNS, SEAT_RANKS
+from ficlens.stages.characters.words import PARTICLES, PERSON_NOUNS, SEAT_RANKS, common_word
 from ficlens.stages.names import (
     MONTH_NAMES,
     NOT_NAMES,
@@ -91,6 +92,22 @@ def _coordinated(tokens: list[Token], i: int) -> list[int]:
                 group.add(t.i)
                 frontier.append(t.i)
     return sorted(group - {i}) if len(group) > 1 else []
+
+
+def _alone(tokens: list[Token], i: int) -> bool:
+    """Token ``i`` is the only word of its sentence ("Urg!!", "Hm."): the rest is punctuation."""
+    sentence = tokens[i].sentence
+    k = i - 1
+    while k >= 0 and tokens[k].sentence == sentence:
+        if tokens[k].pos != "PUNCT":
+            return False
+        k -= 1
+    k = i + 1
+    while k < len(tokens) and tokens[k].sentence == sentence:
+        if tokens[k].pos != "PUNCT":
+            return False
+        k += 1
+    return True
 
 
 def _particle_at(tokens: list[Token], j: int) -> bool:
@@ -175,6 +192,12 @@ def collect_forms(
             s += 1
         while e > s and not is_cap(tokens[e - 1]):
             e -= 1
+        # A name ends before a pronoun or a present-tense verb that capitals glued on: "Uzushio
+        # Reaches Her Hope" (a title-cased line) is "Uzushio".
+        for k in range(s + 1, e):
+            if tokens[k].tag in ("PRP", "PRP$", "VBZ"):
+                e = k
+                break
         if e - s >= 2 and (s == 0 or tokens[s - 1].sentence != tokens[s].sentence or s in edges[0]):
             first = tokens[s].text
             # "Buck Mulligan" stays whole when the text also writes it inside a sentence.
@@ -277,7 +300,8 @@ def collect_forms(
         form.credit += not in_quote[s] and _credit(doc, tokens, s, e)
         form.speech += speech
         # "Matatabi and I gifted it": coordinated with a person, the name acts as one.
-        agent = not strong and (is_agent(tokens, s, e) or with_pronoun)
+        # "Mikka, who would know ...": a person's relative, even on a name called at a quote's start.
+        agent = (not strong and (is_agent(tokens, s, e) or with_pronoun)) or has_person_relative(tokens, s, e)
         if vote or strong or agent or hon is not None:
             form.votes += 1
         form.strong += strong
@@ -286,6 +310,8 @@ def collect_forms(
         form.quote_initial += s in edges[0]
         initial = s in edges[0] or s == 0 or tokens[s - 1].sentence != tokens[s].sentence
         form.sentence_initial += initial
+        form.dictionary += e - s == 1 and common_word(tokens[s].text.lower(), tokens[s].lemma.lower())
+        form.alone += not in_quote[s] and e - s == 1 and _alone(tokens, s)
         form.plural += tokens[e - 1].tag == "NNPS" or plural_det(tokens, e - 1)
         grammar, label = place_evidence(tokens, s, e)
         form.places += grammar

@@ -20,6 +20,7 @@ from ficlens.stages.characters.cast import (
     join_cast_descriptions,
     join_name_variants,
     join_split_members,
+    lookalike_warning,
     misspelt_seed_keys,
     seed_keys_of,
     settle_descriptions,
@@ -160,7 +161,7 @@ class CharacterStage:
             mentions.extend(m for m in nominal_mentions(doc, tokens, in_quote) if m.start_token not in taken)
         mentions.sort(key=lambda m: (m.start_token, m.end_token_excl))
         warnings = [
-            f"{names[id(c)]!r} ({c.count} mentions) may be the cast's " + " or ".join(repr(m.cast_name) for m in members)
+            lookalike_warning(names[id(c)], c.count, (str(m.cast_name) for m in members))
             for c, members in (cast_lookalikes(kept, cast_words(kept)) if seeds else ())
             if id(c) in names
         ]

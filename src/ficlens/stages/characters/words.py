@@ -7,6 +7,10 @@ names) live in ``ficlens.stages.names``, speech verbs in ``ficlens.stages.speech
 
 from __future__ import annotations
 
+import importlib
+from functools import lru_cache
+from pathlib import Path
+
 from ficlens.lexicon import words
 
 # Common nouns that denote a person; "the old man", "her sister" become nominal mentions.
@@ -29,3 +33,39 @@ PARTICLES = words("characters-name-particles")
 SEAT_RANKS = words("characters-seat-ranks")
 # Endearments and pet words: "Got a plan, Angel?" is no name unless the narration uses it.
 ENDEARMENTS = words("characters-endearments")
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """The English common words spaCy's lemmatizer knows (WordNet's nouns, verbs, adjectives
+    and adverbs, in the model's lookups): "instinct", "chin", "sleep", "london". Empty when the
+    model package has no lookups, which turns the test below off."""
+    try:
+        from spacy.lookups import Lookups
+
+        from ficlens.nlp import MODEL_PACKAGE
+
+        package = importlib.import_module(MODEL_PACKAGE)
+        found = list(Path(package.__path__[0]).glob("*/lemmatizer/lookups/lookups.bin"))
+        if not found:
+            return frozenset()
+        table = Lookups().from_disk(found[0].parent).get_table("lemma_index")
+    except (ImportError, OSError, KeyError, ValueError):
+        return frozenset()
+    return frozenset(w for values in table.values() for w in values if w.isalpha())
+
+
+# Endings a common word takes that the index lists without: "gentler", "laid" (via the
+# lemma), "instincts".
+_SUFFIXES = ("est", "er", "st", "r", "es", "s", "ed", "d", "ing", "ly")
+
+
+def common_word(word: str, lemma: str = "") -> bool:
+    """Whether ``word`` (lower case) is an English common word: in the lemma index itself, by
+    its lemma, or less a regular ending."""
+    known = _english_words()
+    if not known:
+        return False
+    if word in known or (lemma and lemma in known):
+        return True
+    return any(word.endswith(x) and len(word) - len(x) >= 3 and word[: -len(x)] in known for x in _SUFFIXES)

@@ -171,5 +171,15 @@ def rule_addressees(turns: Sequence[Any], speakers: Sequence[str | None], k: int
     return (present[0],) if len(present) == 1 else ()
 
 
+def vocative_addressees(turn: Any, speaker: str | None, found: tuple[str, ...]) -> tuple[str, ...]:
+    """A line that addresses someone by name is said to them, not to everyone about: when the
+    chosen addressees include one the line names as a vocative, the vocatives among them are
+    its addressees ("Jesus, Elias." to Elias alone, though a third person stands by). A
+    vocative the scorer did not choose is left alone (an echoed name, "Kurama?", or an
+    appositive, "your teacher, Finstock," read as one)."""
+    named = tuple(c for c in found if c in turn.vocatives and c != speaker)
+    return named if named else found
+
+
 def _squash(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))

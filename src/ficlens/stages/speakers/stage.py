@@ -15,7 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ficlens.model import Document, Evidence
-from ficlens.stages.speakers.addressees import model_addressees, rule_addressees
+from ficlens.stages.characters.cast import count_lookalike_lines
+from ficlens.stages.speakers.addressees import (
+    model_addressees,
+    rule_addressees,
+    vocative_addressees,
+)
 from ficlens.stages.speakers.candidates import add_candidates
 from ficlens.stages.speakers.config import SpeakerConfig
 from ficlens.stages.speakers.cues import add_cues, unaddressed
@@ -53,7 +58,7 @@ class SpeakerStage:
 
     name = "speakers"
     requires: tuple[str, ...] = ("tokens", "quotes", "characters", "mentions")
-    assigns: tuple[str, ...] = ("quotes", "characters")
+    assigns: tuple[str, ...] = ("quotes", "characters", "warnings")
 
     def __init__(
         self,
@@ -99,6 +104,8 @@ class SpeakerStage:
     def __call__(self, doc: Document) -> Document:
         found = self._find(doc)
         self._apply(doc, found)
+        # A character that may be a cast member is reported by the lines it took.
+        doc.warnings = count_lookalike_lines(doc.warnings, doc.characters)
         return doc
 
     # --- find --------------------------------------------------------------------
@@ -164,6 +171,11 @@ class SpeakerStage:
             addressees = model_addressees(decoded, doc.characters, self.addressee_scorer, threshold)
         else:
             addressees = [[rule_addressees(c, speakers, k) for k in range(len(c))] for c, speakers in decoded]
+        if self.config.cues:
+            addressees = [
+                [vocative_addressees(t, s, found) for t, s, found in zip(c, speakers, by, strict=True)]
+                for (c, speakers), by in zip(decoded, addressees, strict=True)
+            ]
         decisions: dict[int, _Decision] = {}
         for (conversation, speakers), found in zip(decoded, addressees, strict=True):
             for k, turn in enumerate(conversation):
