@@ -169,3 +169,16 @@ def test_a_family_name_written_first_by_several_people_joins_none_of_them(analys
     doc = analyse(text)
     assert not any("Uchiha" in c.aliases for c in doc.characters), [(c.name, c.aliases) for c in doc.characters]
     assert {"Uchiha Itachi", "Uchiha Shisui"} <= set(_names(doc))
+
+
+@pytest.mark.slow
+def test_a_destination_named_once_is_no_character(analyse):
+    # "back to Hogwarts": where someone goes, even when spaCy calls the word a person;
+    # "said to Remus" stays a person's grammar.
+    text = (
+        '"You can spend each full moon by apparating back to Hogwarts," said Dumbledore.\n\n'
+        '"Take me with you?" Remus asked. "Of course," said Dumbledore to Remus.'
+    )
+    doc = analyse(text)
+    assert "Hogwarts" not in _names(doc)
+    assert {"Dumbledore", "Remus"} <= set(_names(doc))

@@ -101,6 +101,21 @@ def plural_det(tokens: list[Token], i: int) -> bool:
     )
 
 
+# Verbs of going somewhere: "go to X", "return to X" (not "said to X", "turned to X").
+_MOTION_LEMMAS = frozenset({"go", "come", "return", "travel", "move", "drive", "fly", "sail", "head", "apparate", "journey", "emigrate", "commute"})
+
+
+def _motion_to(tokens: list[Token], to: Token) -> bool:
+    """The "to" of a destination: after "back", under a verb of going, or the head of a
+    fragment ("To Hogwarts, of course.")."""
+    head = tokens[to.head]
+    if to.head == to.i or to.dep == "ROOT":
+        return True
+    if head.lemma.lower() == "back":
+        return True
+    return head.pos in ("VERB", "AUX") and head.lemma.lower() in _MOTION_LEMMAS
+
+
 def place_evidence(tokens: list[Token], s: int, e: int) -> tuple[float, float]:
     """How much one occurrence looks like a place or a thing rather than a person:
     (from the grammar, from spaCy's entity label). The small model's labels are often
@@ -114,6 +129,8 @@ def place_evidence(tokens: list[Token], s: int, e: int) -> tuple[float, float]:
         label = 0.5
     if last.dep == "pobj" and head.text.lower() in _PLACE_PREPOSITIONS:
         grammar += 1.0
+    elif last.dep == "pobj" and head.text.lower() == "to" and _motion_to(tokens, head):
+        grammar += 1.0  # "apparating back to Hogwarts", "To Hogwarts, of course": a destination
     # "Carrick light", "the Netherfield ball": a name modifying a common noun names a thing.
     if last.dep == "compound" and head.i > last.i and head.pos == "NOUN" and head.lemma.lower() not in PERSON_NOUNS:
         grammar += 1.0
