@@ -346,3 +346,29 @@ def test_the_speakers_stage_puts_lines_in_the_lookalike_warning(analyse_dialogue
     assert "'Anne' (4 mentions) may be the cast's 'Anne-the-Bold' or 'Anne-the-Quiet'" in doc.warnings
     doc = SpeakerStage(SpeakerConfig(scorer="rules"))(doc)
     assert "'Anne' (2 lines) may be the cast's 'Anne-the-Bold' or 'Anne-the-Quiet'" in doc.warnings, doc.warnings
+
+
+def test_a_woman_s_title_is_not_the_name_of_a_member_the_cast_titles_otherwise() -> None:
+    # "Mrs. Hale" beside the cast's "Admiral Hale" (gender not given) is his wife, and must
+    # not make the admiral a woman; beside a "Dr. Hale" the cast calls a woman, it is her.
+    from ficlens.stages.characters.cast import cast_lookalikes, cast_words, join_name_variants
+    from ficlens.stages.characters.forms import Cluster, Form, key_of
+
+    def member(name: str, gender: Gender) -> Cluster:
+        c = Cluster(cast_name=name, cast_aliases=(name,), cast_gender=gender, found_by="cast")
+        c.add(Form(key_of(name)))
+        c.forms = []
+        return c
+
+    def stray() -> Cluster:
+        c = Cluster()
+        c.add(Form(("mrs", ("hale",)), spans=[(3, 5), (40, 42)]))
+        return c
+
+    admiral, wife = member("Admiral Hale", Gender.UNKNOWN), stray()
+    clusters = join_name_variants([admiral, wife], cast_words([admiral]))
+    assert clusters == [admiral, wife] and admiral.count == 0
+    assert admiral.gender_hint() == Gender.UNKNOWN
+    assert cast_lookalikes(clusters, cast_words(clusters)) == []
+    doctor = member("Dr. Hale", Gender.FEMALE)
+    assert join_name_variants([doctor, stray()], cast_words([doctor])) == [doctor] and doctor.count == 2

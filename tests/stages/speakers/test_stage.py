@@ -41,6 +41,7 @@ def test_writes_only_the_layers_it_assigns(build, speakers):
     doc = build('Daisy poured the tea.\n\n"I will stay," I said. "You know me."', cast)
     before = {"mentions": list(doc.mentions), "tokens": list(doc.tokens), "paragraphs": list(doc.paragraphs)}
     doc = speakers(doc)
+    # "warnings": a lookalike of a cast member is reported by the lines it took (issue 23).
     assert SpeakerStage.assigns == ("quotes", "characters", "warnings")
     assert {"mentions": doc.mentions, "tokens": doc.tokens, "paragraphs": doc.paragraphs} == before
     assert [q.speaker_id for q in doc.quotes] == ["C0", "C0"]

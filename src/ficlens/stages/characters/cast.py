@@ -23,7 +23,12 @@ from ficlens.model import Character, Document, Gender, Token
 from ficlens.stages.characters.address import dialogue_turns
 from ficlens.stages.characters.forms import Cluster, Form, Key, gender_ok, key_of
 from ficlens.stages.characters.words import PERSON_NOUNS, ROLE_NOUNS
-from ficlens.stages.names import name_variants, split_relationship, strip_disambiguator
+from ficlens.stages.names import (
+    honorific_gender,
+    name_variants,
+    split_relationship,
+    strip_disambiguator,
+)
 
 
 class Seed(NamedTuple):
@@ -425,7 +430,17 @@ def _pet_stems(word: str) -> list[str]:
 def _titles_clash(c: Cluster, member: Cluster) -> bool:
     mine = {f.key[0] for f in c.forms if f.key[0]}
     theirs = set(member.honorifics)
-    return any(_CLASHING.get(h, frozenset()) & theirs for h in mine)
+    if any(_CLASHING.get(h, frozenset()) & theirs for h in mine):
+        return True
+    # A woman's title beside a member the cast titles otherwise and does not call a woman
+    # ("Mrs. Crawford" beside "Admiral Crawford") is his wife or kin, not his name.
+    womans = {h for h in mine if honorific_gender(h) == Gender.FEMALE}
+    return (
+        bool(womans)
+        and bool(theirs)
+        and member.cast_gender != Gender.FEMALE
+        and not any(honorific_gender(h) == Gender.FEMALE for h in theirs)
+    )
 
 
 _CLASHING = {
