@@ -51,6 +51,7 @@ from ficlens.stages.characters.focal import (
     unnamed_character,
 )
 from ficlens.stages.characters.reader import reader_character
+from ficlens.stages.coref_mentions import person_nominals, with_extents
 from ficlens.stages.coref_model import CorefModel, load_coref_model
 from ficlens.stages.names import first_name_gender, honorific_gender, split_name
 from ficlens.stages.speech_verbs import THIRD_PERSON, speech_subject
@@ -98,6 +99,10 @@ class CorefConfig:
     # CoNLL F1 dev folds 51.81 -> 53.17, test 51.56 -> 54.27; PDNC end to end 79.3 -> 79.29
     # (docs/model-card-coref.md).
     learned: bool = True
+    # Person noun phrases no earlier stage marked ("the surgeon", "her whole family",
+    # "nobody") become unlinked nominal mentions, as coreference gold counts them
+    # (stages/coref_mentions.py).
+    nominals: bool = True
 
 
 @dataclass
@@ -192,6 +197,9 @@ class CorefStage:
                     sentence=tok.sentence,
                 )
             )
+        if cfg.nominals:
+            mentions.extend(person_nominals(doc, mentions, in_quote))
+        mentions = with_extents(doc, mentions, in_quote)
         mentions.sort(key=lambda m: (m.start_token, m.end_token_excl))
         updated = []
         for c in characters:
