@@ -187,6 +187,9 @@ class Mention:
     # Set by the coref stage; scoring only (the stages read start/end).
     np_start: int = -1
     np_end: int = -1
+    # The coreference chain of a mention no character holds: a group of people ("they" ...
+    # "them", "we" ... "us"), e.g. "G0". Set by the coref stage; None when alone.
+    group: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,3 +43,19 @@ def test_a_name_extent_stops_at_a_comma_and_a_conjunct(analyse):
     names = _extents(doc, MentionKind.NAME)
     assert "Annie Grey" in names and "Tom Hardy" in names and "Mary Smith" in names
     assert not any("," in n or " and " in n for n in names)
+
+
+@pytest.mark.slow
+def test_plural_pronouns_chain_into_groups(analyse):
+    doc = analyse(
+        "The soldiers marched in. They sat down and they ate their bread.\n\n"
+        "Much later the farmers came. We watched them.\n\nWe left at dawn."
+    )
+    plural = [m for m in doc.mentions if m.text.lower() in ("they", "their", "we")]
+    groups = [m.group for m in plural]
+    assert groups[0] is not None and groups[0] == groups[1] == groups[2]  # they, they, their
+    we = [m for m in plural if m.text == "We"]
+    assert len(we) == 2 and we[0].group == we[1].group and we[0].group != groups[0]
+    assert all(m.character_id is None for m in plural)
+    # "them" two sentences after the last "they" starts a group of its own: left alone.
+    assert next(m for m in doc.mentions if m.text == "them").group is None

@@ -352,7 +352,8 @@ def score_aligned(work: LitBankWork, src: AlignedSource, doc: Document) -> dict[
     key = [[(m.start, m.end) for m in ms] for ms in chains.values()]
     clusters: dict[Hashable, list[tuple[int, int]]] = defaultdict(list)
     for n, (span, m) in enumerate(phrases):
-        clusters[m.character_id if m.character_id is not None else ("single", n)].append(span)
+        cluster: Hashable = m.character_id or (("group", m.group) if m.group else ("single", n))
+        clusters[cluster].append(span)
     coref = score_all(key, list(clusters.values()))
 
     # Quotes: LitBank spans include the quote marks, ficlens's exclude them; both sides are

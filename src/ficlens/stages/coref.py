@@ -51,7 +51,12 @@ from ficlens.stages.characters.focal import (
     unnamed_character,
 )
 from ficlens.stages.characters.reader import reader_character
-from ficlens.stages.coref_mentions import person_nominals, with_extents
+from ficlens.stages.coref_mentions import (
+    group_chains,
+    person_nominals,
+    plural_pronouns,
+    with_extents,
+)
 from ficlens.stages.coref_model import CorefModel, load_coref_model
 from ficlens.stages.names import first_name_gender, honorific_gender, split_name
 from ficlens.stages.speech_verbs import THIRD_PERSON, speech_subject
@@ -103,6 +108,11 @@ class CorefConfig:
     # "nobody") become unlinked nominal mentions, as coreference gold counts them
     # (stages/coref_mentions.py).
     nominals: bool = True
+    # Plural pronouns no character holds chain into groups: "we"/"us" (added as mentions) of
+    # the narration or of one paragraph's quotes, and a "they" the previous "they" at most
+    # group_window sentences back continues (stages/coref_mentions.py).
+    groups: bool = True
+    group_window: int = 1
 
 
 @dataclass
@@ -199,8 +209,12 @@ class CorefStage:
             )
         if cfg.nominals:
             mentions.extend(person_nominals(doc, mentions, in_quote))
+        if cfg.groups:
+            mentions.extend(plural_pronouns(doc, mentions, in_quote))
         mentions = with_extents(doc, mentions, in_quote)
         mentions.sort(key=lambda m: (m.start_token, m.end_token_excl))
+        if cfg.groups:
+            mentions = group_chains(doc, mentions, in_quote, cfg.group_window)
         updated = []
         for c in characters:
             gender, confidence = gender_info.get(c.id, (c.gender, c.gender_confidence))

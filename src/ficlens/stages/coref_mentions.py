@@ -21,7 +21,7 @@ the rest, for the coref stage:
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -152,3 +152,67 @@ def with_extents(doc: Document, mentions: Sequence[Mention], in_quote: Sequence[
         lo, hi = min(lo, m.start_token), max(hi, m.end_token_excl)
         out.append(replace(m, np_start=tokens[lo].start, np_end=tokens[hi - 1].end))
     return out
+
+
+FIRST_PLURAL = frozenset({"we", "us", "our", "ours", "ourselves"})
+THIRD_PLURAL = frozenset({"they", "them", "their", "theirs", "themselves"})
+
+
+def plural_pronouns(doc: Document, mentions: Sequence[Mention], in_quote: Sequence[bool]) -> list[Mention]:
+    """First-person plural pronoun mentions ("we", "us", "our"), which no earlier stage marks;
+    no character (a group is none)."""
+    tokens = doc.tokens
+    covered = {i for m in mentions for i in range(m.start_token, m.end_token_excl)}
+    return [
+        Mention(
+            start=t.start,
+            end=t.end,
+            start_token=t.i,
+            end_token_excl=t.i + 1,
+            text=t.text,
+            kind=MentionKind.PRONOUN,
+            in_quote=in_quote[t.i],
+            sentence=t.sentence,
+        )
+        for t in tokens
+        if t.text.lower() in FIRST_PLURAL and t.pos in ("PRON", "DET") and t.i not in covered
+    ]
+
+
+def group_chains(
+    doc: Document, mentions: Sequence[Mention], in_quote: Sequence[bool], window: int = 1
+) -> list[Mention]:
+    """``mentions`` (in text order) with the plural pronouns no character holds chained into
+    groups: every "we"/"us"/"our" of the narration is one group, and those inside the quotes of
+    one paragraph another (one speaker's "we"); a "they"/"them"/"their" continues the group
+    of the previous one when that lies at most ``window`` sentences back on the same side of
+    the quotation marks, else starts a group. A group of one stays None."""
+    tokens = doc.tokens
+    keys: list[int | None] = []
+    we: dict[tuple[bool, int], int] = {}
+    last: tuple[int, int, bool] | None = None  # (group, sentence, quoted) of the last "they"
+    count = 0
+    for m in mentions:
+        word = m.text.lower()
+        key: int | None = None
+        if m.character_id is None and m.kind == MentionKind.PRONOUN:
+            quoted = in_quote[m.start_token]
+            if word in FIRST_PLURAL:
+                place = (quoted, tokens[m.start_token].paragraph if quoted else -1)
+                if place not in we:
+                    we[place] = count
+                    count += 1
+                key = we[place]
+            elif word in THIRD_PLURAL:
+                if last is not None and m.sentence - last[1] <= window and last[2] == quoted:
+                    key = last[0]
+                else:
+                    key = count
+                    count += 1
+                last = (key, m.sentence, quoted)
+        keys.append(key)
+    sizes = Counter(k for k in keys if k is not None)
+    return [
+        replace(m, group=f"G{k}") if k is not None and sizes[k] > 1 else m
+        for m, k in zip(mentions, keys, strict=True)
+    ]
