@@ -35,6 +35,7 @@ COREF_PERSON_NOUNS = words("coref-person-nouns") | PERSON_NOUNS
 _OUTSIDE = frozenset({"conj", "cc", "preconj", "case"})
 _INDEFINITE = frozenset({"nobody", "somebody", "someone", "anybody", "anyone", "everybody", "everyone"})
 _EDGE_POS = frozenset({"PUNCT", "SPACE"})
+_WHO = frozenset({"who", "whom", "whose", "that"})
 _BREAKS = frozenset({",", "--", "—", "–", ";", ":", "(", "-"})
 _SIDE = frozenset({"appos"})
 # Right-hand modifiers of the head outside the phrase: "a child here", "nobody there".
@@ -93,20 +94,40 @@ def is_person_head(tokens: Sequence[Token], children: dict[int, list[int]], tok:
         return False
     if low in _INDEFINITE:
         return True
-    if low == "one":  # "one of the patients", not "one of the chairs" nor "one day"
+    if low == "one":
+        # "one of the patients", "no one", "the one who came"; not "one of the chairs" nor
+        # "one day".
         for c in children.get(tok.i, ()):
-            if tokens[c].text.lower() == "of":
+            child = tokens[c]
+            if child.text.lower() == "of":
                 objs = [tokens[k] for k in children.get(c, ()) if tokens[k].dep == "pobj"]
-                return any(o.lemma.lower() in COREF_PERSON_NOUNS or o.tag == "PRP" for o in objs)
+                return any(_person_lemma(o) or o.tag == "PRP" for o in objs)
+            if child.dep == "relcl" and any(tokens[k].text.lower() in _WHO for k in children.get(c, ())):
+                return True
+            if child.dep == "det" and child.text.lower() in ("no", "any", "every", "some"):
+                return True
         return False
-    return tok.pos == "NOUN" and tok.lemma.lower() in COREF_PERSON_NOUNS
+    # A capitalised person noun no name mention holds is one too: "Papa", "The Indian".
+    return tok.pos in ("NOUN", "PROPN") and _person_lemma(tok)
+
+
+def _person_lemma(tok: Token) -> bool:
+    """Whether the noun's lemma (the last part of a hyphened one: "saloon-keeper") is a
+    person noun."""
+    lemma = (tok.lemma if tok.pos == "NOUN" else tok.text).lower()
+    return lemma in COREF_PERSON_NOUNS or lemma.rsplit("-", 1)[-1] in COREF_PERSON_NOUNS
 
 
 def person_nominals(doc: Document, mentions: Sequence[Mention], in_quote: Sequence[bool]) -> list[Mention]:
-    """Nominal person mentions no mention covers yet, each the head token alone."""
+    """Nominal person mentions no mention holds yet, each the head token alone. A person
+    noun inside a longer nominal is one ("a lawyer" in "a lawyer's wife"); one inside a name
+    is not ("Captain" in "Captain Smith")."""
     tokens = doc.tokens
     covered = [False] * len(tokens)
     for m in mentions:
+        if m.kind == MentionKind.NOMINAL:
+            covered[head_token(tokens, m)] = True
+            continue
         for i in range(max(0, m.start_token), min(len(tokens), m.end_token_excl)):
             covered[i] = True
     children = children_of(tokens)
