@@ -38,7 +38,8 @@ _EDGE_POS = frozenset({"PUNCT", "SPACE"})
 _WHO = frozenset({"who", "whom", "whose", "that"})
 _BREAKS = frozenset({",", "--", "—", "–", ";", ":", "(", "-"})
 _SIDE = frozenset({"appos"})
-# Right-hand modifiers of the head outside the phrase: "a child here", "nobody there".
+# Right-hand modifiers of the head outside the phrase: "a child here", "nobody there" (but
+# "somebody else").
 _RIGHT_OUT = frozenset({"advmod", "npadvmod"})
 
 
@@ -77,7 +78,7 @@ def phrase_extent(
             t = tokens[c]
             if t.dep in _OUTSIDE or t.sentence != sentence or in_quote[c] != quoted or c >= stop:
                 continue
-            if i == head and c > head and t.dep in _RIGHT_OUT:
+            if i == head and c > head and t.dep in _RIGHT_OUT and t.text.lower() != "else":
                 continue
             stack.append(c)
     while lo < head and tokens[lo].pos in _EDGE_POS:
@@ -237,3 +238,4 @@ def group_chains(
         replace(m, group=f"G{k}") if k is not None and sizes[k] > 1 else m
         for m, k in zip(mentions, keys, strict=True)
     ]
+
