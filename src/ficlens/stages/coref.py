@@ -1,7 +1,10 @@
 """Coref: pronoun mentions resolved to characters by a salience model; genders updated.
 
 Input: tokens, characters, name mentions, quotes. Output: pronoun ``Mention`` records
-added, character genders and mention counts updated::
+added, character genders and mention counts updated; person noun phrases no earlier stage
+marked added as unlinked nominal mentions, every name and nominal given its whole-phrase
+extent (``np_start``/``np_end``), and plural pronouns chained into groups (``group``) by
+``stages/coref_mentions.py``::
 
     "Anna walked in. Mary was there. Anna smiled. She sat down."
       -> She: Anna (recency + subject role + the scene's female focaliser)
