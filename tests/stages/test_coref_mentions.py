@@ -11,11 +11,13 @@ from ficlens.stages.segment import SegmentConfig, SegmentStage
 
 
 @pytest.fixture(scope="module")
-def analyse(nlp):
+def analyse(nlp, straight_quotes):
     segment = SegmentStage(SegmentConfig(), nlp)
 
     def run(text: str, nominals: bool = True) -> Document:
-        doc = CharacterStage(CharacterConfig())(segment(Document(text=text)))
+        doc = segment(Document(text=text))
+        doc.quotes = straight_quotes(text)
+        doc = CharacterStage(CharacterConfig())(doc)
         return CorefStage(CorefConfig(nominals=nominals))(doc)
 
     return run
@@ -59,3 +61,12 @@ def test_plural_pronouns_chain_into_groups(analyse):
     assert all(m.character_id is None for m in plural)
     # "them" two sentences after the last "they" starts a group of its own: left alone.
     assert next(m for m in doc.mentions if m.text == "them").group is None
+
+
+@pytest.mark.slow
+def test_a_paragraphs_unresolved_quoted_you_is_one_group(analyse):
+    doc = analyse('"You came back," said a voice. "I thought you had gone."\n\n"Did you?"')
+    you = [m for m in doc.mentions if m.text.lower() == "you" and m.character_id is None]
+    assert len(you) == 3
+    assert you[0].group is not None and you[0].group == you[1].group  # one paragraph
+    assert you[2].group is None  # alone in its paragraph

@@ -178,6 +178,7 @@ def with_extents(doc: Document, mentions: Sequence[Mention], in_quote: Sequence[
 
 FIRST_PLURAL = frozenset({"we", "us", "our", "ours", "ourselves"})
 THIRD_PLURAL = frozenset({"they", "them", "their", "theirs", "themselves"})
+SECOND = frozenset({"you", "your", "yours", "yourself", "yourselves"})
 
 
 def plural_pronouns(doc: Document, mentions: Sequence[Mention], in_quote: Sequence[bool]) -> list[Mention]:
@@ -206,12 +207,13 @@ def group_chains(
 ) -> list[Mention]:
     """``mentions`` (in text order) with the plural pronouns no character holds chained into
     groups: every "we"/"us"/"our" of the narration is one group, and those inside the quotes of
-    one paragraph another (one speaker's "we"); a "they"/"them"/"their" continues the group
+    one paragraph another (one speaker's "we"); so is a paragraph's quoted "you" that no
+    character holds (the speakers stage may still give it the addressee); a "they"/"them"/"their" continues the group
     of the previous one when that lies at most ``window`` sentences back on the same side of
     the quotation marks, else starts a group. A group of one stays None."""
     tokens = doc.tokens
     keys: list[int | None] = []
-    we: dict[tuple[bool, int], int] = {}
+    we: dict[tuple[bool, int, bool], int] = {}
     last: tuple[int, int, bool] | None = None  # (group, sentence, quoted) of the last "they"
     count = 0
     for m in mentions:
@@ -219,8 +221,8 @@ def group_chains(
         key: int | None = None
         if m.character_id is None and m.kind == MentionKind.PRONOUN:
             quoted = in_quote[m.start_token]
-            if word in FIRST_PLURAL:
-                place = (quoted, tokens[m.start_token].paragraph if quoted else -1)
+            if word in FIRST_PLURAL or (word in SECOND and quoted):
+                place = (quoted, tokens[m.start_token].paragraph if quoted else -1, word in SECOND)
                 if place not in we:
                     we[place] = count
                     count += 1
