@@ -56,11 +56,15 @@ def test_plural_pronouns_chain_into_groups(analyse):
     plural = [m for m in doc.mentions if m.text.lower() in ("they", "their", "we")]
     groups = [m.group for m in plural]
     assert groups[0] is not None and groups[0] == groups[1] == groups[2]  # they, they, their
+    soldiers = next(m for m in doc.mentions if m.text == "soldiers")
+    assert soldiers.group == groups[0]  # "The soldiers marched in. They sat down"
     we = [m for m in plural if m.text == "We"]
     assert len(we) == 2 and we[0].group == we[1].group and we[0].group != groups[0]
     assert all(m.character_id is None for m in plural)
-    # "them" two sentences after the last "they" starts a group of its own: left alone.
-    assert next(m for m in doc.mentions if m.text == "them").group is None
+    # "them" two sentences after the last "they" is not the soldiers but the farmers.
+    them = next(m for m in doc.mentions if m.text == "them")
+    farmers = next(m for m in doc.mentions if m.text == "farmers")
+    assert them.group is not None and them.group == farmers.group != groups[0]
 
 
 @pytest.mark.slow

@@ -210,7 +210,8 @@ def group_chains(
     one paragraph another (one speaker's "we"); so is a paragraph's quoted "you" that no
     character holds (the speakers stage may still give it the addressee); a "they"/"them"/"their" continues the group
     of the previous one when that lies at most ``window`` sentences back on the same side of
-    the quotation marks, else starts a group. A group of one stays None."""
+    the quotation marks, else starts a group; an unlinked plural nominal starts one too ("the
+    men came in. They sat down"). A group of one stays None."""
     tokens = doc.tokens
     keys: list[int | None] = []
     we: dict[tuple[bool, int, bool], int] = {}
@@ -234,6 +235,12 @@ def group_chains(
                     key = count
                     count += 1
                 last = (key, m.sentence, quoted)
+        elif m.character_id is None and m.kind == MentionKind.NOMINAL:
+            h = tokens[head_token(tokens, m)]
+            if h.tag in ("NNS", "NNPS"):
+                key = count
+                count += 1
+                last = (key, m.sentence, in_quote[m.start_token])
         keys.append(key)
     sizes = Counter(k for k in keys if k is not None)
     return [
