@@ -182,6 +182,14 @@ class Mention:
     character_id: str | None = None
     in_quote: bool = False
     sentence: int = -1
+    # Character offsets of the whole noun phrase the mention heads ("the old man who had
+    # followed me"), as coreference gold marks mentions; -1 when it is the span itself.
+    # Set by the coref stage; scoring only (the stages read start/end).
+    np_start: int = -1
+    np_end: int = -1
+    # The coreference chain of a mention no character holds: a group of people ("they" ...
+    # "them", "we" ... "us"), e.g. "G0". Set by the coref stage; None when alone.
+    group: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -328,10 +328,13 @@ def score_aligned(work: LitBankWork, src: AlignedSource, doc: Document) -> dict[
     from ficlens.eval.coref_metrics import b_cubed, score_all
 
     mentions = []  # (excerpt span, mention) for predicted mentions inside the excerpt
+    phrases = []  # (excerpt span of the whole noun phrase, mention): what coreference gold marks
     for m in doc.mentions:
         span = src.to_excerpt(m.start, m.end)
         if span is not None:
             mentions.append((span, m))
+            phrase = src.to_excerpt(m.np_start, m.np_end) if m.np_start >= 0 else None
+            phrases.append((phrase or span, m))
     gold_per = [(e.start, e.end) for e in work.entities if e.label == "PER"]
     # ficlens finds names, not noun phrases: a gold PROP mention is matched on its name
     # (``name_core``: "the same handsome Miss Elliot" -> "Miss Elliot"; titles stay).
@@ -341,15 +344,16 @@ def score_aligned(work: LitBankWork, src: AlignedSource, doc: Document) -> dict[
         if e.label == "PER" and e.mention_type == "PROP"
     ]
     pred_names = [s for s, m in mentions if m.kind == MentionKind.NAME]
-    pred_all = [s for s, m in mentions if m.kind != MentionKind.PRONOUN]
+    pred_all = [s for s, m in phrases if m.kind != MentionKind.PRONOUN]
     prop, _ = M.span_prf(gold_prop, pred_names)
     per_all, _ = M.span_prf(gold_per, pred_all)
 
     chains = work.chains("PER")
     key = [[(m.start, m.end) for m in ms] for ms in chains.values()]
     clusters: dict[Hashable, list[tuple[int, int]]] = defaultdict(list)
-    for n, (span, m) in enumerate(mentions):
-        clusters[m.character_id if m.character_id is not None else ("single", n)].append(span)
+    for n, (span, m) in enumerate(phrases):
+        cluster: Hashable = m.character_id or (("group", m.group) if m.group else ("single", n))
+        clusters[cluster].append(span)
     coref = score_all(key, list(clusters.values()))
 
     # Quotes: LitBank spans include the quote marks, ficlens's exclude them; both sides are

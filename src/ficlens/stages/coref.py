@@ -1,7 +1,10 @@
 """Coref: pronoun mentions resolved to characters by a salience model; genders updated.
 
 Input: tokens, characters, name mentions, quotes. Output: pronoun ``Mention`` records
-added, character genders and mention counts updated::
+added, character genders and mention counts updated; person noun phrases no earlier stage
+marked added as unlinked nominal mentions, every name and nominal given its whole-phrase
+extent (``np_start``/``np_end``), and plural pronouns chained into groups (``group``) by
+``stages/coref_mentions.py``::
 
     "Anna walked in. Mary was there. Anna smiled. She sat down."
       -> She: Anna (recency + subject role + the scene's female focaliser)
@@ -51,6 +54,12 @@ from ficlens.stages.characters.focal import (
     unnamed_character,
 )
 from ficlens.stages.characters.reader import reader_character
+from ficlens.stages.coref_mentions import (
+    group_chains,
+    person_nominals,
+    plural_pronouns,
+    with_extents,
+)
 from ficlens.stages.coref_model import CorefModel, load_coref_model
 from ficlens.stages.names import first_name_gender, honorific_gender, split_name
 from ficlens.stages.speech_verbs import THIRD_PERSON, speech_subject
@@ -98,6 +107,15 @@ class CorefConfig:
     # CoNLL F1 dev folds 51.81 -> 53.17, test 51.56 -> 54.27; PDNC end to end 79.3 -> 79.29
     # (docs/model-card-coref.md).
     learned: bool = True
+    # Person noun phrases no earlier stage marked ("the surgeon", "her whole family",
+    # "nobody") become unlinked nominal mentions, as coreference gold counts them
+    # (stages/coref_mentions.py).
+    nominals: bool = True
+    # Plural pronouns no character holds chain into groups: "we"/"us" (added as mentions) of
+    # the narration or of one paragraph's quotes, and a "they" the previous "they" at most
+    # group_window sentences back continues (stages/coref_mentions.py).
+    groups: bool = True
+    group_window: int = 1
 
 
 @dataclass
@@ -192,7 +210,14 @@ class CorefStage:
                     sentence=tok.sentence,
                 )
             )
+        if cfg.nominals:
+            mentions.extend(person_nominals(doc, mentions, in_quote))
+        if cfg.groups:
+            mentions.extend(plural_pronouns(doc, mentions, in_quote))
+        mentions = with_extents(doc, mentions, in_quote)
         mentions.sort(key=lambda m: (m.start_token, m.end_token_excl))
+        if cfg.groups:
+            mentions = group_chains(doc, mentions, in_quote, cfg.group_window)
         updated = []
         for c in characters:
             gender, confidence = gender_info.get(c.id, (c.gender, c.gender_confidence))

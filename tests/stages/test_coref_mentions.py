@@ -1,0 +1,76 @@
+"""Coref mentions: person noun phrases as coreference gold marks them, with whole extents."""
+
+from __future__ import annotations
+
+import pytest
+
+from ficlens.model import Document, MentionKind
+from ficlens.stages.characters import CharacterConfig, CharacterStage
+from ficlens.stages.coref import CorefConfig, CorefStage
+from ficlens.stages.segment import SegmentConfig, SegmentStage
+
+
+@pytest.fixture(scope="module")
+def analyse(nlp, straight_quotes):
+    segment = SegmentStage(SegmentConfig(), nlp)
+
+    def run(text: str, nominals: bool = True) -> Document:
+        doc = segment(Document(text=text))
+        doc.quotes = straight_quotes(text)
+        doc = CharacterStage(CharacterConfig())(doc)
+        return CorefStage(CorefConfig(nominals=nominals))(doc)
+
+    return run
+
+
+def _extents(doc: Document, kind: MentionKind) -> list[str]:
+    return [doc.text[m.np_start : m.np_end] for m in doc.mentions if m.kind == kind and m.np_start >= 0]
+
+
+@pytest.mark.slow
+def test_person_nouns_become_unlinked_nominals_with_whole_extents(analyse):
+    doc = analyse("The surgeons who had come from London waited. Nobody spoke to the chairs.")
+    nominals = [m for m in doc.mentions if m.kind == MentionKind.NOMINAL]
+    assert "The surgeons who had come from London" in _extents(doc, MentionKind.NOMINAL)
+    assert "Nobody" in _extents(doc, MentionKind.NOMINAL)
+    assert all(m.character_id is None and m.end_token_excl - m.start_token == 1 for m in nominals)
+    assert not any("chairs" in m.text for m in nominals)  # not a person noun
+    off = analyse("The surgeons who had come from London waited.", nominals=False)
+    assert not [m for m in off.mentions if m.kind == MentionKind.NOMINAL and "surgeons" in m.text]
+
+
+@pytest.mark.slow
+def test_a_name_extent_stops_at_a_comma_and_a_conjunct(analyse):
+    doc = analyse("Annie Grey, who was only five, ran off. Tom Hardy and Mary Smith stayed home.")
+    names = _extents(doc, MentionKind.NAME)
+    assert "Annie Grey" in names and "Tom Hardy" in names and "Mary Smith" in names
+    assert not any("," in n or " and " in n for n in names)
+
+
+@pytest.mark.slow
+def test_plural_pronouns_chain_into_groups(analyse):
+    doc = analyse(
+        "The soldiers marched in. They sat down and they ate their bread.\n\n"
+        "Much later the farmers came. We watched them.\n\nWe left at dawn."
+    )
+    plural = [m for m in doc.mentions if m.text.lower() in ("they", "their", "we")]
+    groups = [m.group for m in plural]
+    assert groups[0] is not None and groups[0] == groups[1] == groups[2]  # they, they, their
+    soldiers = next(m for m in doc.mentions if m.text == "soldiers")
+    assert soldiers.group == groups[0]  # "The soldiers marched in. They sat down"
+    we = [m for m in plural if m.text == "We"]
+    assert len(we) == 2 and we[0].group == we[1].group and we[0].group != groups[0]
+    assert all(m.character_id is None for m in plural)
+    # "them" two sentences after the last "they" is not the soldiers but the farmers.
+    them = next(m for m in doc.mentions if m.text == "them")
+    farmers = next(m for m in doc.mentions if m.text == "farmers")
+    assert them.group is not None and them.group == farmers.group != groups[0]
+
+
+@pytest.mark.slow
+def test_a_paragraphs_unresolved_quoted_you_is_one_group(analyse):
+    doc = analyse('"You came back," said a voice. "I thought you had gone."\n\n"Did you?"')
+    you = [m for m in doc.mentions if m.text.lower() == "you" and m.character_id is None]
+    assert len(you) == 3
+    assert you[0].group is not None and you[0].group == you[1].group  # one paragraph
+    assert you[2].group is None  # alone in its paragraph
