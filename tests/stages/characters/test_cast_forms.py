@@ -372,3 +372,22 @@ def test_a_woman_s_title_is_not_the_name_of_a_member_the_cast_titles_otherwise()
     assert cast_lookalikes(clusters, cast_words(clusters)) == []
     doctor = member("Dr. Hale", Gender.FEMALE)
     assert join_name_variants([doctor, stray()], cast_words([doctor])) == [doctor] and doctor.count == 2
+
+
+def test_any_title_that_says_a_sex_keeps_the_other_sex_s_member_out_of_a_warning() -> None:
+    # French titles as well as English ones: "Monsieur Lebrun" may be either son, never Madame.
+    from ficlens.stages.characters.cast import cast_lookalikes, cast_words
+    from ficlens.stages.characters.forms import Cluster, Form, key_of
+
+    def member(name: str, gender: Gender) -> Cluster:
+        c = Cluster(cast_name=name, cast_aliases=(name,), cast_gender=gender, found_by="cast")
+        c.add(Form(key_of(name)))
+        c.forms = []
+        return c
+
+    madame = member("Madame Lebrun", Gender.FEMALE)
+    sons = [member("Robert Lebrun", Gender.MALE), member("Victor Lebrun", Gender.MALE)]
+    stray = Cluster()
+    stray.add(Form(key_of("Monsieur Lebrun"), spans=[(3, 5)]))
+    clusters = [madame, *sons, stray]
+    assert cast_lookalikes(clusters, cast_words(clusters)) == [(stray, sons)]

@@ -432,6 +432,10 @@ def _titles_clash(c: Cluster, member: Cluster) -> bool:
     theirs = set(member.honorifics)
     if any(_CLASHING.get(h, frozenset()) & theirs for h in mine):
         return True
+    # Any other title that says a sex ("Monsieur Lebrun" beside "Madame Lebrun").
+    their_sexes = {honorific_gender(h) for h in theirs} - {Gender.UNKNOWN}
+    if any({honorific_gender(h)} | their_sexes == {Gender.MALE, Gender.FEMALE} for h in mine):
+        return True
     # A woman's title beside a member the cast titles otherwise and does not call a woman
     # ("Mrs. Crawford" beside "Admiral Crawford") is his wife or kin, not his name.
     womans = {h for h in mine if honorific_gender(h) == Gender.FEMALE}
