@@ -74,3 +74,12 @@ def test_a_paragraphs_unresolved_quoted_you_is_one_group(analyse):
     assert len(you) == 3
     assert you[0].group is not None and you[0].group == you[1].group  # one paragraph
     assert you[2].group is None  # alone in its paragraph
+
+
+@pytest.mark.slow
+def test_the_same_definite_description_in_a_scene_is_one_group(analyse):
+    doc = analyse("The old surgeon came in. Rain fell on the roof. The old surgeon sat down. A surgeon left.")
+    surgeons = [m for m in doc.mentions if m.text.lower() == "surgeon"]
+    assert len(surgeons) == 3
+    assert surgeons[0].group is not None and surgeons[0].group == surgeons[1].group
+    assert surgeons[2].group != surgeons[0].group  # "a surgeon" is someone new

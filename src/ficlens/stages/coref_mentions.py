@@ -211,10 +211,13 @@ def group_chains(
     character holds (the speakers stage may still give it the addressee); a "they"/"them"/"their" continues the group
     of the previous one when that lies at most ``window`` sentences back on the same side of
     the quotation marks, else starts a group; an unlinked plural nominal starts one too ("the
-    men came in. They sat down"). A group of one stays None."""
+    men came in. They sat down"). Unlinked singular nominals that read the same from a
+    leading "the" to the head ("the old surgeon") within one scene are one group. A group of
+    one stays None."""
     tokens = doc.tokens
     keys: list[int | None] = []
-    we: dict[tuple[bool, int, bool], int] = {}
+    we: dict[tuple[object, ...], int] = {}
+    scene_of = {p.id: p.scene for p in doc.paragraphs}
     last: tuple[int, int, bool] | None = None  # (group, sentence, quoted) of the last "they"
     count = 0
     for m in mentions:
@@ -241,6 +244,14 @@ def group_chains(
                 key = count
                 count += 1
                 last = (key, m.sentence, in_quote[m.start_token])
+            elif (lo := _phrase_left(tokens, m, h.i)) < h.i and tokens[lo].text.lower() == "the":
+                # "the old surgeon" again in the same scene: the same person.
+                words_ = " ".join(t.text.lower() for t in tokens[lo : h.i + 1])
+                name = ("the", scene_of.get(h.paragraph, 0), words_)
+                if name not in we:
+                    we[name] = count
+                    count += 1
+                key = we[name]
         keys.append(key)
     sizes = Counter(k for k in keys if k is not None)
     return [
@@ -248,3 +259,14 @@ def group_chains(
         for m, k in zip(mentions, keys, strict=True)
     ]
 
+
+
+
+def _phrase_left(tokens: Sequence[Token], m: Mention, head: int) -> int:
+    """The first token of the mention's noun phrase (its ``np_start``), else of the mention."""
+    if m.np_start < 0:
+        return m.start_token
+    i = head
+    while i > 0 and tokens[i - 1].start >= m.np_start:
+        i -= 1
+    return i
