@@ -15,6 +15,8 @@ from ficlens.model import (
     Document,
     Evidence,
     Gender,
+    Mention,
+    MentionKind,
     Quote,
     Signal,
     Token,
@@ -74,6 +76,18 @@ def test_schema_1_0_files_load_with_signal_defaults() -> None:
         del row["time"], row["concerns"]
     old = Document.from_dict(data).signals[0]
     assert (old.kind, old.time, old.concerns) == ("graphic_violence", "present", None)
+
+
+def test_schema_1_1_files_load_with_mention_defaults() -> None:
+    # 1.1 wrote mentions without the noun phrase extent and group: they load as their own span, in no group.
+    doc = Document(text="The men sat.", mentions=[Mention(0, 7, 0, 2, "The men", MentionKind.NOMINAL, None, np_start=0, np_end=7, group="G0")])
+    data = doc.to_dict()
+    assert Document.from_dict(data).mentions == doc.mentions
+    data["schema_version"] = "1.1"
+    for row in data["mentions"]:
+        del row["np_start"], row["np_end"], row["group"]
+    old = Document.from_dict(data).mentions[0]
+    assert (old.np_start, old.np_end, old.group) == (-1, -1, None)
 
 
 def test_character_lookup() -> None:

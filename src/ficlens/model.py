@@ -32,9 +32,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 # Versions whose files still load: 1.0 lacks Signal.time and Signal.concerns (defaults apply).
-READABLE_SCHEMA_VERSIONS = ("1.0", "1.1")
+READABLE_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2")
 # Tokens that are not words when words are counted (documents, chapters, scenes alike).
 NON_WORD_POS = frozenset({"PUNCT", "SPACE", "X", "SYM"})
 
