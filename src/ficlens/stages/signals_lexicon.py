@@ -86,7 +86,7 @@ LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(?:(?:1[0-7]|twelve|thirteen|fourteen|fifteen|sixteen|seventeen)[- ]years?[- ]old|minors?)\b", 0.3),
         (r"\b(?:groom(?:ed|ing)|(?:a|just a|only a) (?:child|kid|boy|girl))\b", 0.25),
         # A stated age under 18 with sex in the same sentence (the neighbour: ``underage_context``).
-        (rf"{_AGE}(?=.*{_SEX_CUE})|{_SEX_CUE}(?=.*{_AGE})", 0.65),
+        (rf"{_AGE}(?=.{{0,200}}{_SEX_CUE})|{_SEX_CUE}(?=.{{0,200}}{_AGE})", 0.65),
     ),
     "self_harm": (
         (r"\b(?:self[- ]harm\w*|self[- ]injur\w*)\b", 0.9),
@@ -104,7 +104,7 @@ LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(?:fresh|new|self-inflicted|parallel) (?:cuts|scars) (?:on|along|across|up|down) (?:his|her|their|my|your) arms\b", 0.7),
         # "Clean for eight months": weak alone (a kitchen is clean too), strong beside cutting words.
         (rf"{_CLEAN_FOR}", 0.3),
-        (rf"{_CLEAN_FOR}(?=.*{_HARM_CUE})|{_HARM_CUE}(?=.*{_CLEAN_FOR})", 0.65),
+        (rf"{_CLEAN_FOR}(?=.{{0,200}}{_HARM_CUE})|{_HARM_CUE}(?=.{{0,200}}{_CLEAN_FOR})", 0.65),
         (r"\b(?:(?:start(?:ed|s)?|began|begin) cutting|cutting (?:again|still)|cut (?:himself|herself|themselves|myself|yourself) again)\b", 0.7),
     ),
     "suicide": (
@@ -116,7 +116,7 @@ LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(?:end (?:it all|(?:his|her|their|my|your) (?:own )?life)|take (?:his|her|their|my|your) own life|took (?:his|her|their|my|your) own life|wanted to die|want to die)\b", 0.6),
         # Pills and not waking up; every pill in the bottle.
         (r"\b(?:never|not|n't) (?:to )?wake(?: up)?\b", 0.3),
-        (r"\b(?:swallow\w*|took|take|taking|downed|emptied) (?:\w+ ){0,4}(?:pills?|tablets?|painkillers)\b(?=.*\b(?:never|not|n't) (?:to )?wake\b)", 0.85),
+        (r"\b(?:swallow\w*|took|take|taking|downed|emptied) (?:\w+ ){0,4}(?:pills?|tablets?|painkillers)\b(?=.{0,200}\b(?:never|not|n't) (?:to )?wake\b)", 0.85),
         (r"\b(?:swallow\w*|downed) (?:every|all (?:the|his|her|my|their)|the whole (?:bottle|packet|box) of) (?:pills?|tablets?|painkillers)\b", 0.6),
         (r"\boverdos\w*", 0.3),  # often an accident ("an overdose ... by mistake")
         (r"\bjump(?:ed|ing)? (?:off|from) (?:the|a) (?:bridge|roof|cliff|building|tower)\b", 0.4),
@@ -152,7 +152,7 @@ LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
          r"|addict(?:ed|ion)? to (?:drugs|heroin|cocaine|meth|opioids|painkillers|pills|alcohol|booze|crack))\b", 0.6),
         (r"\b(?:addict\w*|withdrawals?)\b", 0.3),
         (rf"{_CLEAN_FOR}", 0.3),
-        (rf"{_CLEAN_FOR}(?=.*{_DRUG_CUE})|{_DRUG_CUE}(?=.*{_CLEAN_FOR})", 0.65),
+        (rf"{_CLEAN_FOR}(?=.{{0,200}}{_DRUG_CUE})|{_DRUG_CUE}(?=.{{0,200}}{_CLEAN_FOR})", 0.65),
         (r"\b(?:drunk(?:en|ard)?|hungover|hangover|wasted|stoned|sober\w*|relaps\w*|high)\b", 0.3),
         (r"\b(?:cocaine|heroin|meth|crack|opium|morphine|pills|needles?|weed|drugs?|booze|whiske?y|vodka|gin|rum|bottles?|liquor|drink(?:ing|s)?)\b", 0.2),
     ),

@@ -141,7 +141,7 @@ def sentence_features(text: str, start: int, end: int, context: WorkContext) -> 
         feats[f"lexd:{kind}"] = discounted
         times.add(cue_time(lowered, position, in_quote))
     # An age under 18 stated just before a sentence of sex (the lexicon sees one sentence).
-    weight, at = underage_context(lowered, " ".join(before.split()).lower())
+    weight, at = underage_context(lowered, " ".join(before.split()).lower()) if hits else (0.0, -1)
     if at >= 0 and weight > feats.get("lex:underage", 0.0):
         feats["lex:underage"] = weight
         feats["lexd:underage"] = weight * discount(lowered, at, in_quote)
