@@ -42,6 +42,7 @@ from ficlens.stages.signals_lexicon import (  # "X as X": re-exported, others re
     QUOTE_DISCOUNT,
     cue_time,
     discount,
+    underage_context,
 )
 from ficlens.stages.signals_lexicon import BROAD as BROAD
 from ficlens.stages.signals_lexicon import FACT_TIMES as FACT_TIMES
@@ -160,7 +161,8 @@ class SignalStage:
         major = _major_character_spans(doc, self.config.major_characters)
         roles = _Roles(doc, self.config.major_characters)
         per_kind: dict[str, list[Signal]] = defaultdict(list)
-        for sentence in doc.sentences:
+        sentence_starts = [s.start for s in doc.sentences]
+        for k, sentence in enumerate(doc.sentences):
             sentence_text = text[sentence.start : sentence.end]
             lowered = sentence_text.lower()
             if not _ANY_TRIGGER.search(lowered):
@@ -187,6 +189,13 @@ class SignalStage:
                             factor *= roles.agent_factor(sentence.start + match.start(), sentence.start + match.end())
                         if weight * factor > score:
                             score, best = weight * factor, match.span()
+                if kind == "underage":
+                    # An age stated in the sentence before: "Danny was sixteen. The man undressed him."
+                    previous = text[sentence_starts[k - 1] : sentence.start].lower() if k else ""
+                    weight, at = underage_context(lowered, previous)
+                    if at >= 0 and weight * self._context(lowered, at, in_quote) > score:
+                        score, best = weight * self._context(lowered, at, in_quote), (at, at + 1)
+                        spans.append(best)
                 if score <= 0:
                     continue
                 # A second, different trigger word in the same sentence strengthens it.

@@ -21,6 +21,22 @@ KINDS = (
     "substance_abuse",
 )
 
+# Cue groups the patterns below combine. An age under 18 as said of someone ("was fifteen",
+# "a fourteen-year-old"), never a count of minutes or miles.
+_AGE = (
+    r"\b(?:(?:was|were|is|am|'s|being|just|only|barely|aged?) (?:only |just |barely )?(?:1[0-7]|twelve|thirteen|fourteen|fifteen|sixteen|seventeen)\b"
+    r"(?! (?:minutes?|seconds?|hours?|days?|weeks?|months?|miles?|feet|yards?|pounds?|dollars?|points?|percent|times|of|or|more|and a half)\b)"
+    r"|(?:1[0-7]|twelve|thirteen|fourteen|fifteen|sixteen|seventeen)[- ]years?[- ]old)"
+)
+_SEX_CUE = (
+    r"\b(?:kiss(?:ed|es|ing)?|took (?:him|her|me|them) to (?:\w+ )?bed|had sex|sex with|slept with|sleeping with|made love|undress\w*|naked"
+    r"|touched (?:him|her|me|them) (?:there|between)|in (?:his|her|their|my) bed)\b"
+)
+_CLEAN_FOR = r"\bclean (?:for|since) (?:\w+ ){0,2}(?:days?|weeks?|months?|years?)\b"
+# "Relapsed" goes with drugs as often: it is no self-harm cue here.
+_HARM_CUE = r"\b(?:do it again|did it again|scars?|cut(?:s|ting)?|blades?|razors?|self[- ]harm\w*|wrists?)\b"
+_DRUG_CUE = r"\b(?:rehab|using|used|drugs?|relaps\w*|sober\w*|drink(?:ing)?|needles?|pills|heroin|cocaine|meth|dealer|high)\b"
+
 # (pattern, weight). Patterns run on the lower-cased sentence; \b keeps them to whole words.
 # A word with a common innocent sense ("tortured by doubt", "a volley of abuse", "my interest
 # was aroused", "his face grew grave") gets a weight below ``present_confidence``: it is only
@@ -54,6 +70,7 @@ LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
         # Weighed again by who dies (``_victim_factor``): a main character, someone else, unknown.
         (r"\b(?:died|dies|dead|death|killed|murdered|passed away|stopped breathing|perished|drowned)\b", 0.5),
         (r"\b(?:didn't make it|did not make it|bled out|flatlined|we lost (?:him|her|them)|(?:his|her|their) (?:last breath|body was)|was gone)\b", 0.5),
+        (r"\b(?:after (?:\w+'s|his|her|their|my|your) death|(?:overdosed|od'd) and died|was dead by (?:morning|the time|dawn|nightfall))\b", 0.6),
         (r"\b(?:funeral|corpse|coffin|casket|grave(?:side|stone)|buried|mourning|widow\w*|orphan\w*|late husband|late wife)\b", 0.3),
         (r"\b(?:his|her|their|my|your|an early|a watery) grave\b(?! ?[a-z])", 0.3),
     ),
@@ -68,6 +85,8 @@ LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(?:underage|under-?aged|jailbait|p(?:a)?edophil\w*|child (?:porn\w*|molest\w*|sexual abuse))\b", 0.6),
         (r"\b(?:(?:1[0-7]|twelve|thirteen|fourteen|fifteen|sixteen|seventeen)[- ]years?[- ]old|minors?)\b", 0.3),
         (r"\b(?:groom(?:ed|ing)|(?:a|just a|only a) (?:child|kid|boy|girl))\b", 0.25),
+        # A stated age under 18 with sex in the same sentence (the neighbour: ``underage_context``).
+        (rf"{_AGE}(?=.{{0,200}}{_SEX_CUE})|{_SEX_CUE}(?=.{{0,200}}{_AGE})", 0.65),
     ),
     "self_harm": (
         (r"\b(?:self[- ]harm\w*|self[- ]injur\w*)\b", 0.9),
@@ -76,6 +95,16 @@ LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(?:burn(?:ed|s|t)?|hurt(?:s|ing)?) (?:herself|himself|themselves|myself|yourself)\b", 0.4),
         (r"\b(?:razor blades?|scars? on (?:her|his|their|my|your) (?:wrists?|arms?|thighs?))\b", 0.5),
         (r"\b(?:relaps\w*|do it again|did it again)\b", 0.25),
+        # Cutting, slicing or carving one's own skin ("cut her arms", "carved lines into his own
+        # thigh"); a finger or a thumb is mostly the kitchen.
+        (r"\b(?:cut|cuts|cutting|slic(?:e|ed|es|ing)|carv(?:e|ed|es|ing)) (?:(?:\w+ ){0,2}(?:into|across|along|up|open) )?"
+         r"(?:his|her|their|my|your) (?:(?:own )?(?:wrists?|forearms?|arms|thighs?|stomach|hips)|own skin)\b", 0.7),
+        (r"\b(?:(?:fresh|new|self-inflicted|raised|parallel|neat) (?:cuts|scars|scratches|lines)|cuts|scratches|scars?) (?:on|along|across|up|down) "
+         r"(?:his|her|their|my|your) (?:own )?(?:wrists?|forearms?|thighs?)\b", 0.7),
+        (r"\b(?:fresh|new|self-inflicted|parallel) (?:cuts|scars) (?:on|along|across|up|down) (?:his|her|their|my|your) arms\b", 0.7),
+        # "Clean for eight months": weak alone (a kitchen is clean too), strong beside cutting words.
+        (rf"{_CLEAN_FOR}", 0.3),
+        (rf"{_CLEAN_FOR}(?=.{{0,200}}{_HARM_CUE})|{_HARM_CUE}(?=.{{0,200}}{_CLEAN_FOR})", 0.65),
         (r"\b(?:(?:start(?:ed|s)?|began|begin) cutting|cutting (?:again|still)|cut (?:himself|herself|themselves|myself|yourself) again)\b", 0.7),
     ),
     "suicide": (
@@ -85,6 +114,10 @@ LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\bsuicides?\b", 0.5),
         (r"\b(?:slit (?:her|his|their|my|your) wrists?|hang(?:ed)? (?:herself|himself|themselves|myself)|noose)\b", 0.85),
         (r"\b(?:end (?:it all|(?:his|her|their|my|your) (?:own )?life)|take (?:his|her|their|my|your) own life|took (?:his|her|their|my|your) own life|wanted to die|want to die)\b", 0.6),
+        # Pills and not waking up; every pill in the bottle.
+        (r"\b(?:never|not|n't) (?:to )?wake(?: up)?\b", 0.3),
+        (r"\b(?:swallow\w*|took|take|taking|downed|emptied) (?:\w+ ){0,4}(?:pills?|tablets?|painkillers)\b(?=.{0,200}\b(?:never|not|n't) (?:to )?wake\b)", 0.85),
+        (r"\b(?:swallow\w*|downed) (?:every|all (?:the|his|her|my|their)|the whole (?:bottle|packet|box) of) (?:pills?|tablets?|painkillers)\b", 0.6),
         (r"\boverdos\w*", 0.3),  # often an accident ("an overdose ... by mistake")
         (r"\bjump(?:ed|ing)? (?:off|from) (?:the|a) (?:bridge|roof|cliff|building|tower)\b", 0.4),
     ),
@@ -98,7 +131,9 @@ LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(?:moan(?:ed|s|ing)?|thrust(?:s|ed|ing)?|grind(?:s|ing)?|straddl\w*)\b", 0.2),
         (r"\b(?:breasts?|nipples?|thighs?|hips?) \w* ?(?:under|against) (?:his|her|their|my|your) (?:mouth|hands?|tongue|lips)\b", 0.6),
         (r"\b(?:(?:his|my|your|their) cock\b(?!-)|cunt|clit\w*|penis|vagina|(?<!magna )(?<!summa )cum\b|c[ao]me[sd]? inside (?:her|him|me|you))", 0.8),
-        (r"\b(?:made love|making love|slept with|in bed together)\b", 0.5),
+        (r"\b(?:made love|making love|slept with|sleeping with|in bed together)\b", 0.5),
+        (r"\btook (?:him|her|me|them) to (?:his |her |my |their )?bed\b", 0.5),
+        (r"\bkiss(?:ed|es|ing)?\b", 0.2),
     ),
     "abuse": (
         # Bare "abuse" in older prose is mostly verbal ("abused the English"): weak alone.
@@ -112,13 +147,25 @@ LEXICON: dict[str, tuple[tuple[str, float], ...]] = {
         (r"\b(?:locked (?:her|him|them|me) in|starved (?:her|him|them|me))\b", 0.5),
     ),
     "substance_abuse": (
-        (r"\b(?:addict\w*|overdos\w*|od'd|o\.d\.'?d|withdrawals?|rehab|junkie|alcoholic|alcoholism|track marks)\b", 0.6),
+        # "Addicted to novels", "her withdrawal from the room": weak alone.
+        (r"\b(?:overdos\w*|od'd|o\.d\.'?d|rehab|junkie|alcoholic|alcoholism|track marks|drug addict\w*|withdrawal symptoms|in withdrawal"
+         r"|addict(?:ed|ion)? to (?:drugs|heroin|cocaine|meth|opioids|painkillers|pills|alcohol|booze|crack))\b", 0.6),
+        (r"\b(?:addict\w*|withdrawals?)\b", 0.3),
+        (rf"{_CLEAN_FOR}", 0.3),
+        (rf"{_CLEAN_FOR}(?=.{{0,200}}{_DRUG_CUE})|{_DRUG_CUE}(?=.{{0,200}}{_CLEAN_FOR})", 0.65),
         (r"\b(?:drunk(?:en|ard)?|hungover|hangover|wasted|stoned|sober\w*|relaps\w*|high)\b", 0.3),
         (r"\b(?:cocaine|heroin|meth|crack|opium|morphine|pills|needles?|weed|drugs?|booze|whiske?y|vodka|gin|rum|bottles?|liquor|drink(?:ing|s)?)\b", 0.2),
     ),
 }
 
 _NEGATION = re.compile(r"\b(?:not|no|never|n't|nobody|nothing|without|hardly|barely)\b|n't\b")
+# "Not that Lily died for anything", "no doubt he was dead": these state the fact.
+_NOT_NEGATION = re.compile(r"\b(?:not that|no doubt|no longer alive|not long after|no wonder)\b")
+
+
+def _negated(before: str) -> bool:
+    return bool(_NEGATION.search(_NOT_NEGATION.sub(" ", before)))
+
 _HYPOTHETICAL = re.compile(
     r"\b(?:if|would|could|might|may|should|wondered|imagin\w*|pretend\w*|as if|"
     r"afraid|feared|fear|dream\w*|nightmare|what if|threaten\w*|joke\w*|rather|"
@@ -134,7 +181,8 @@ _IDIOMS = re.compile(
     r"asleep|level|heat|letter|language|places?|centre|center|white|black|leaves|season|march)|"
     r"deadline|deadly|(?:alive|live) or dead|dead or alive|half dead|death[- ]?like|deathly|like death|"
     r"(?:bored|scared|frightened|worried|tired|sick|teased|tickled|laughed|loved) to death|to death of|"
-    r"over my dead body|drop dead gorgeous|near-death|"
+    r"over my dead body|drop dead gorgeous|near-death|do it again,? (?:from the top|slower|faster|louder|properly)|"
+    r"(?:battery|batteries|phone|engine|motor|laptop|signal|conversation|music|wind|breeze|fire|flames?|lights?|candle|torch|flashlight|car) (?:had |just )?(?:died|dies|was dead|went dead)|"
     r"blood (?:relative|relation|type|sugar|pressure|orange|ran cold|runs cold|run cold|boil\w*)|"
     r"blood-red|blood-?shot|in(?:to)? (?:his|her|their|my|your|the|our) blood|flesh and blood|by blood|"
     r"(?:his|her|their|my|your|the) blood (?:froze|was frozen|chilled|was chilled|curdled|boiled|was boiling|tingl\w*|was up|quickened|sang)|"
@@ -170,7 +218,7 @@ def cue_time(lowered: str, position: int, in_quote: bool) -> str:
     backstory marker; else ``present``."""
     before = lowered[max(0, position - 40) : position]
     head = lowered[: position + 1]
-    if _NEGATION.search(before):
+    if _negated(before):
         return "negated"
     if _AGAIN.search(lowered[position:]) or _AGAIN.search(lowered[position:].split(" ", 1)[-1]):
         return "past"
@@ -253,7 +301,7 @@ def discount(
     """How much a trigger at ``position`` counts, given negation, hypotheticals, dialogue."""
     before = lowered[max(0, position - 40) : position]
     factor = 1.0
-    if _NEGATION.search(before):
+    if _negated(before):
         factor *= 0.15
     again = _AGAIN.search(lowered[position:]) or _AGAIN.search(lowered[position:].split(" ", 1)[-1])
     if (_HYPOTHETICAL.search(lowered[: position + 1]) or _NEARLY.search(before)) and not again:
@@ -263,3 +311,18 @@ def discount(
     if lowered.rstrip(" \"'”’)").endswith("?"):
         factor *= question  # a question asserts nothing
     return factor
+
+
+_AGE_RE = re.compile(_AGE)
+_SEX_CUE_RE = re.compile(_SEX_CUE)
+UNDERAGE_CONTEXT = 0.65  # an age under 18 just before a sentence of sex: the weight of the same-sentence pattern
+
+
+def underage_context(lowered: str, before: str) -> tuple[float, int]:
+    """Underage from a neighbour: a sentence of sex (``lowered``) right after text that states an
+    age under 18 (``before``, lower-cased, its last 200 characters read): "Danny was sixteen that
+    summer. The man undressed him ..."; the weight and the sex cue's position, or (0, -1)."""
+    cue = _SEX_CUE_RE.search(lowered)
+    if cue is None or not _AGE_RE.search(before[-200:]):
+        return 0.0, -1
+    return UNDERAGE_CONTEXT, cue.start()

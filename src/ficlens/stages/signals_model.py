@@ -35,10 +35,13 @@ import numpy as np
 
 from ficlens.stages.signals_lexicon import (
     _ANY_TRIGGER,
+    _IDIOMS,
     BROAD,
     KIND_PATTERNS,
     cue_time,
+    discount,
     lexicon_hits,
+    underage_context,
 )
 
 MODEL_FILE = "signals-classifier.json"
@@ -46,6 +49,8 @@ MODEL_FORMAT = "ficlens-signals-classifier/1"
 CONTEXT_CHARS = 250  # neighbouring text read on each side: about a sentence or two
 PRESENT_AT = 0.6  # a kind's threshold maps to this confidence
 
+# A cheap test before the idiom pass: the idioms that hold a broad word all hold one of these.
+_ANY_BROAD_IDIOM = re.compile(r"\b(?:kill|dying|dead|death|blood|tortur|abuse|sex|cut|shot|stab|hit|do it again|died|dies|beat)")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _QUOTE_CHARS = re.compile(r"[\"“”«»]")
 _SUFFIXES = ("ingly", "edly", "ness", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s")
@@ -135,10 +140,18 @@ def sentence_features(text: str, start: int, end: int, context: WorkContext) -> 
         feats[f"lex:{kind}"] = raw
         feats[f"lexd:{kind}"] = discounted
         times.add(cue_time(lowered, position, in_quote))
+    # An age under 18 stated just before a sentence of sex (the lexicon sees one sentence).
+    weight, at = underage_context(lowered, " ".join(before.split()).lower()) if hits else (0.0, -1)
+    if at >= 0 and weight > feats.get("lex:underage", 0.0):
+        feats["lex:underage"] = weight
+        feats["lexd:underage"] = weight * discount(lowered, at, in_quote)
+        times.add(cue_time(lowered, at, in_quote))
     for t in times:
         feats[f"cue:{t}"] = 1.0
+    # Idioms ("kill for a coffee", "dying to see you") are no search word either.
+    plain = _IDIOMS.sub(" ", lowered) if _ANY_BROAD_IDIOM.search(lowered) else lowered
     for kind, pattern in BROAD.items():
-        n = len(pattern.findall(lowered))
+        n = len(pattern.findall(plain))
         if n:
             feats[f"broad:{kind}"] = min(n, 3) / 3
     if context.may_match(start - CONTEXT_CHARS, end + CONTEXT_CHARS):
