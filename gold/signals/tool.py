@@ -37,6 +37,7 @@ from ficlens.eval.signals_gold import (
     format_labels,
     load_sentences,
     parse_labels,
+    text_sentences,
     work_text,
     write_sentences,
 )
@@ -93,30 +94,9 @@ CONTEXT_4 = {
         re.IGNORECASE,
     )
 }
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
-
-
 def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans: paragraphs split at end punctuation followed by a capital (no parse:
-    the sampler reads over two million words; ficlens's own sentences need not match, the
-    evaluation maps each gold sentence to what overlaps it)."""
-    out: list[tuple[int, int]] = []
-    # A paragraph runs to a blank line: PDNC and LitBank texts wrap lines inside paragraphs.
-    for para in re.finditer(r"(?:[^\n]|\n(?![ \t]*\n))+", text):
-        start = para.start()
-        for cut in _SENTENCE_END.finditer(para.group()):
-            out.append((start, para.start() + cut.start()))
-            start = para.start() + cut.end()
-        out.append((start, para.end()))
-    spans = []
-    for s, e in out:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if 3 <= len(text[s:e].split()) <= 120:
-            spans.append((s, e))
-    return spans
+    """The gold's candidate sentences: ``text_sentences`` of 3 to 120 words."""
+    return [(s, e) for s, e in text_sentences(text) if 3 <= len(text[s:e].split()) <= 120]
 
 
 def list_works(roots: Roots) -> list[str]:

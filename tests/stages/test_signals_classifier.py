@@ -221,7 +221,7 @@ def test_the_lexicon_prefilter_changes_no_feature():
 
 
 def test_whole_works_are_cut_into_sentences_without_a_parse():
-    from ficlens.train.signals import text_sentences
+    from ficlens.eval.signals_gold import text_sentences
 
     text = 'He ran. "Stop!" she said.\nIt rained\nall day.\n\nMr. Hale came? Yes.'
     pieces = [text[s:e] for s, e in text_sentences(text)]

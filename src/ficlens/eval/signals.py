@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -27,6 +28,7 @@ from ficlens.eval.signals_gold import (
     Roots,
     load_sentences,
     locate_sentence,
+    text_sentences,
     work_text,
 )
 from ficlens.model import Document
@@ -185,19 +187,29 @@ def _model() -> Any:
     return load_signals_model()
 
 
-def declaring_works(roots: Roots) -> list[str]:
-    """Fan-fiction works whose archive warnings declare a kind of the gold."""
+def fanfic_works(roots: Roots) -> Iterator[tuple[str, Document]]:
+    """Every work of the fan-fiction folder's AO3 pages and EPUBs, as ``(work id, Document)``;
+    a file ficlens refuses holds no story and is passed over."""
     from ficlens.ingest import read_works
 
-    out = []
     for folder in ("ao3", "epub"):
         for path in sorted((roots.fanfic / folder).glob("*")):
             try:
                 docs = read_works(path)
             except Exception:  # a file ficlens refuses holds no story
                 continue
-            out += [f"fanfic:{folder}/{path.name}#{i}" for i, d in enumerate(docs, start=1) if declared_warnings(d.metadata)]
-    return out
+            for i, doc in enumerate(docs, start=1):
+                yield f"fanfic:{folder}/{path.name}#{i}", doc
+
+
+def declares_none_apply(metadata: dict[str, Any]) -> bool:
+    """The work's archive warnings say "No Archive Warnings Apply"."""
+    return any("no archive warnings apply" in str(w).lower() for w in metadata.get("archive_warnings") or [])
+
+
+def declaring_works(roots: Roots) -> list[str]:
+    """Fan-fiction works whose archive warnings declare a kind of the gold."""
+    return [work for work, doc in fanfic_works(roots) if declared_warnings(doc.metadata)]
 
 
 def evaluate_signals(
@@ -276,24 +288,15 @@ def score_works_text(roots: Roots, split: str = "test", model: Any = None) -> di
     import numpy as np
 
     from ficlens.eval.splits import select
-    from ficlens.ingest import read_works
     from ficlens.stages.signals_model import WorkContext, load_signals_model, sentence_features
-    from ficlens.train.signals import text_sentences
 
     model = model or load_signals_model()
-    works = []
-    for folder in ("ao3", "epub"):
-        for path in sorted((roots.fanfic / folder).glob("*")):
-            try:
-                docs = read_works(path)
-            except Exception:  # a file ficlens refuses holds no story
-                continue
-            works += [(f"fanfic:{folder}/{path.name}#{i}", d) for i, d in enumerate(docs, start=1)]
+    works = list(fanfic_works(roots))
     chosen = set(select("signals", [w for w, _ in works], split))
     out = {k: {"declared": [0, 0], "none_apply": [0, 0]} for k in dict.fromkeys(WARNING_KINDS.values())}
     for work, doc in works:
         declared = declared_warnings(doc.metadata)
-        none = any("no archive warnings apply" in str(w).lower() for w in doc.metadata.get("archive_warnings") or [])
+        none = declares_none_apply(doc.metadata)
         if work not in chosen or not (declared or none):
             continue
         context = WorkContext.of(doc.text)

@@ -8,6 +8,7 @@ found again when a reader's change moves the offsets.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -151,3 +152,29 @@ def split_of_work(work: str) -> str:
     if dataset in ("pdnc", "litbank"):
         return split_of(dataset, rest)
     return "test" if rest in test_items("signals-fanfic") else "dev"
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+
+
+def text_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans without a parse: paragraphs (to a blank line; PDNC and LitBank texts wrap
+    lines inside them) cut at end punctuation before a capital. The gold sampler reads millions
+    of words and the work rule whole works; the stage's own sentences need not match (the
+    evaluation maps each gold sentence to what overlaps it)."""
+    out = []
+    for para in re.finditer(r"(?:[^\n]|\n(?![ \t]*\n))+", text):
+        start = para.start()
+        for cut in _SENTENCE_END.finditer(para.group()):
+            out.append((start, para.start() + cut.start()))
+            start = para.start() + cut.end()
+        out.append((start, para.end()))
+    spans = []
+    for s, e in out:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            spans.append((s, e))
+    return spans

@@ -57,6 +57,7 @@ from ficlens.eval.signals_gold import (
     load_sentences,
     locate_sentence,
     split_of_work,
+    text_sentences,
     work_text,
 )
 from ficlens.stages.signals_model import (
@@ -145,53 +146,23 @@ class WorkExample:
 
 # The AO3 archive warnings by gold kind (the work rule is chosen on them).
 WARNING_KINDS = ("graphic_violence", "major_character_death", "rape_noncon", "underage")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
-
-
-def text_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans without a parse (paragraphs cut at end punctuation before a capital): the
-    whole works the work rule is chosen on are long, and the stage's sentences need not match."""
-    out = []
-    for para in re.finditer(r"(?:[^\n]|\n(?![ \t]*\n))+", text):
-        start = para.start()
-        for cut in _SENTENCE_END.finditer(para.group()):
-            out.append((start, para.start() + cut.start()))
-            start = para.start() + cut.end()
-        out.append((start, para.end()))
-    spans = []
-    for s, e in out:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if s < e:
-            spans.append((s, e))
-    return spans
 
 
 def load_work_examples(roots: Roots, log: Log = print) -> list[WorkExample]:
     """The dev fan-fiction works whose archive warnings say something (a warning of the gold, or
     "No Archive Warnings Apply"), each as the features of all its sentences."""
-    from ficlens.eval.signals import declared_warnings
-    from ficlens.ingest import read_works
+    from ficlens.eval.signals import declared_warnings, declares_none_apply, fanfic_works
 
     out = []
-    for folder in ("ao3", "epub"):
-        for path in sorted((roots.fanfic / folder).glob("*")):
-            try:
-                docs = read_works(path)
-            except Exception:  # a file ficlens refuses holds no story
-                continue
-            for i, doc in enumerate(docs, start=1):
-                work = f"fanfic:{folder}/{path.name}#{i}"
-                declared = declared_warnings(doc.metadata)
-                none = any("no archive warnings apply" in str(w).lower() for w in doc.metadata.get("archive_warnings") or [])
-                if split_of_work(work) != "dev" or not (declared or none):
-                    continue
-                context = WorkContext.of(doc.text)
-                rows = [sentence_features(doc.text, s, e, context) for s, e in text_sentences(doc.text)]
-                out.append(WorkExample(work, group_of(work), rows, frozenset(declared), none))
-                log(f"read {work}: {len(rows)} sentences, declares {sorted(declared) or 'none'}")
+    for work, doc in fanfic_works(roots):
+        declared = declared_warnings(doc.metadata)
+        none = declares_none_apply(doc.metadata)
+        if split_of_work(work) != "dev" or not (declared or none):
+            continue
+        context = WorkContext.of(doc.text)
+        rows = [sentence_features(doc.text, s, e, context) for s, e in text_sentences(doc.text)]
+        out.append(WorkExample(work, group_of(work), rows, frozenset(declared), none))
+        log(f"read {work}: {len(rows)} sentences, declares {sorted(declared) or 'none'}")
     return out
 
 
