@@ -119,7 +119,8 @@ class SignalStage:
         present and past when the classifier says the kind is shown) and whom it concerns."""
         assert self.model is not None
         text = doc.text
-        context = WorkContext.of(text)
+        # Only what was analysed: past a word cap the rest of a huge file is no context to read.
+        context = WorkContext.of(text if doc.truncated_at is None else text[: doc.truncated_at])
         sentences = doc.sentences
         rows = [sentence_features(text, s.start, s.end, context) for s in sentences]
         confidence = self.model.confidence(rows)

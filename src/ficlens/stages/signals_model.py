@@ -90,7 +90,14 @@ class WorkContext:
         # One pass over the whole text for any pattern; each kind is counted on the lines that
         # hold a candidate only (one pass per kind over a whole book takes seconds).
         candidates = tuple(m.start() for m in _ANY_TRIGGER.finditer(lowered.replace("\n", " ")))
-        lines = sorted({(lowered.rfind("\n", 0, c) + 1, _line_end(lowered, c)) for c in candidates})
+        # Each candidate's line through the sorted newline offsets: a search back and forth
+        # from every candidate is quadratic in a text of one huge paragraph.
+        newlines = [m.start() for m in re.finditer("\n", lowered)]
+        spans: set[tuple[int, int]] = set()
+        for c in candidates:
+            i = bisect_left(newlines, c)
+            spans.add((newlines[i - 1] + 1 if i else 0, newlines[i] if i < len(newlines) else len(lowered)))
+        lines = sorted(spans)
         counts = {kind: sum(len(pattern.findall(lowered, s, e)) for s, e in lines) for kind, pattern in KIND_PATTERNS.items()}
         # Short texts count as 50,000 characters: one hit in a drabble is not a dense work.
         size = max(len(text), 50_000) / 10_000
@@ -102,11 +109,6 @@ class WorkContext:
             return True
         i = bisect_left(self.candidates, max(0, start - 60))  # a match may start a little before
         return i < len(self.candidates) and self.candidates[i] < end
-
-
-def _line_end(text: str, at: int) -> int:
-    end = text.find("\n", at)
-    return len(text) if end < 0 else end
 
 
 def _window(text: str, start: int, end: int) -> tuple[str, str]:
