@@ -13,9 +13,9 @@ from ficlens.eval.signals_gold import (
     GoldSentence,
     load_sentences,
     parse_labels,
-    split_of_work,
     write_sentences,
 )
+from ficlens.eval.splits import split_of_work
 from ficlens.model import Document, Signal, SignalCheck
 
 TEXT = "The soldier stabbed him twice. She was dead tired after the march. Nobody died that night."

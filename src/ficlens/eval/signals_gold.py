@@ -143,17 +143,6 @@ def locate_sentence(text: str, s: GoldSentence) -> tuple[int, int] | None:
     return find_span(text, s.start, s.end, s.hash, s.size)
 
 
-def split_of_work(work: str) -> str:
-    """Dev or test: PDNC and LitBank works keep their frozen splits; fan-fiction works are
-    listed in ``signals-fanfic-test.txt`` (the rule is in its header)."""
-    from ficlens.eval.splits import split_of, test_items
-
-    dataset, _, rest = work.partition(":")
-    if dataset in ("pdnc", "litbank"):
-        return split_of(dataset, rest)
-    return "test" if rest in test_items("signals-fanfic") else "dev"
-
-
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 
 

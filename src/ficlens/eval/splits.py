@@ -37,12 +37,20 @@ def test_items(dataset: str) -> frozenset[str]:
 
 def split_of(dataset: str, item: str) -> str:
     """"test" or "dev". The signals gold's works come from three datasets and keep their splits
-    (``signals_gold.split_of_work``)."""
+    (``split_of_work``)."""
     if dataset == "signals":
-        from ficlens.eval.signals_gold import split_of_work
-
         return split_of_work(item)
     return "test" if item in test_items(dataset) else "dev"
+
+
+def split_of_work(work: str) -> str:
+    """The split of a signals-gold work ("pdnc:Emma", "litbank:<stem>", "fanfic:<path>#<n>"):
+    PDNC and LitBank works keep their frozen splits; fan-fiction works are listed in
+    ``signals-fanfic-test.txt`` (the rule is in its header)."""
+    dataset, _, rest = work.partition(":")
+    if dataset in ("pdnc", "litbank"):
+        return split_of(dataset, rest)
+    return "test" if rest in test_items("signals-fanfic") else "dev"
 
 
 def select(dataset: str, items: Sequence[str], split: str) -> list[str]:

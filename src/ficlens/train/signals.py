@@ -56,10 +56,10 @@ from ficlens.eval.signals_gold import (
     Roots,
     load_sentences,
     locate_sentence,
-    split_of_work,
     text_sentences,
     work_text,
 )
+from ficlens.eval.splits import split_of_work
 from ficlens.stages.signals_model import (
     MODEL_FILE,
     SignalsModel,
