@@ -58,6 +58,7 @@ from ficlens.stages.coref_mentions import (
     group_chains,
     person_nominals,
     plural_pronouns,
+    token_mention,
     with_extents,
 )
 from ficlens.stages.coref_model import CorefModel, load_coref_model
@@ -197,19 +198,7 @@ class CorefStage:
                 cid = reader_id
             if cid:
                 counts[cid] += 1
-            mentions.append(
-                Mention(
-                    start=tok.start,
-                    end=tok.end,
-                    start_token=tok.i,
-                    end_token_excl=tok.i + 1,
-                    text=tok.text,
-                    kind=MentionKind.PRONOUN,
-                    character_id=cid,
-                    in_quote=quoted,
-                    sentence=tok.sentence,
-                )
-            )
+            mentions.append(token_mention(tok, MentionKind.PRONOUN, quoted, cid))
         if cfg.nominals:
             mentions.extend(person_nominals(doc, mentions, in_quote))
         if cfg.groups:

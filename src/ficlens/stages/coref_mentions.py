@@ -136,19 +136,23 @@ def person_nominals(doc: Document, mentions: Sequence[Mention], in_quote: Sequen
     for tok in tokens:
         if covered[tok.i] or not is_person_head(tokens, children, tok):
             continue
-        out.append(
-            Mention(
-                start=tok.start,
-                end=tok.end,
-                start_token=tok.i,
-                end_token_excl=tok.i + 1,
-                text=tok.text,
-                kind=MentionKind.NOMINAL,
-                in_quote=in_quote[tok.i],
-                sentence=tok.sentence,
-            )
-        )
+        out.append(token_mention(tok, MentionKind.NOMINAL, in_quote[tok.i]))
     return out
+
+
+def token_mention(tok: Token, kind: MentionKind, in_quote: bool, character_id: str | None = None) -> Mention:
+    """A mention of one token."""
+    return Mention(
+        start=tok.start,
+        end=tok.end,
+        start_token=tok.i,
+        end_token_excl=tok.i + 1,
+        text=tok.text,
+        kind=kind,
+        character_id=character_id,
+        in_quote=in_quote,
+        sentence=tok.sentence,
+    )
 
 
 def head_token(tokens: Sequence[Token], m: Mention) -> int:
@@ -187,16 +191,7 @@ def plural_pronouns(doc: Document, mentions: Sequence[Mention], in_quote: Sequen
     tokens = doc.tokens
     covered = {i for m in mentions for i in range(m.start_token, m.end_token_excl)}
     return [
-        Mention(
-            start=t.start,
-            end=t.end,
-            start_token=t.i,
-            end_token_excl=t.i + 1,
-            text=t.text,
-            kind=MentionKind.PRONOUN,
-            in_quote=in_quote[t.i],
-            sentence=t.sentence,
-        )
+        token_mention(t, MentionKind.PRONOUN, in_quote[t.i])
         for t in tokens
         if t.text.lower() in FIRST_PLURAL and t.pos in ("PRON", "DET") and t.i not in covered
     ]
