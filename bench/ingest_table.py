@@ -39,9 +39,8 @@ from typing import Any
 
 from ficlens.errors import InputError
 from ficlens.ingest import read_document
-from ficlens.ingest._htmltext import classes, local_name, parse_html
-from ficlens.ingest.account import INVISIBLE_TAGS, html_parts, words
-from ficlens.ingest.html import decode_html
+from ficlens.ingest._htmltext import classes, decode_html, local_name, parse_html
+from ficlens.ingest._visible import INVISIBLE_TAGS, html_parts, words
 from ficlens.model import HintKind
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from ficlens import __version__
-from ficlens.cli import app, narration_mix, parse_size
+from ficlens.cli import app, narration_mix
+from ficlens.sizes import parse_size
 
 runner = CliRunner()
 

@@ -38,8 +38,8 @@ def run_cli(
     quiet: bool = typer.Option(False, "--quiet", "-q"),
 ) -> None:
     """Analyse every story into Parquet tables under OUT; run it again to resume."""
-    from ficlens.cli import parse_size
     from ficlens.corpus.run import RunSummary, run_corpus
+    from ficlens.sizes import parse_size
 
     try:
         max_bytes = parse_size(max_size)

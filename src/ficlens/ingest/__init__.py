@@ -25,7 +25,7 @@ from ficlens.ingest._common import (
     read_bytes,
     remove_invisible,
 )
-from ficlens.ingest._htmltext import parse_html
+from ficlens.ingest._htmltext import decode_html, parse_html
 from ficlens.ingest.account import account_words
 from ficlens.ingest.ao3 import Ao3Reader
 from ficlens.ingest.detect import (
@@ -47,7 +47,7 @@ from ficlens.ingest.epub import (
 )
 from ficlens.ingest.fanficfare import FanFicFareHtmlReader
 from ficlens.ingest.ffn import FfnReader
-from ficlens.ingest.html import HtmlReader, decode_html
+from ficlens.ingest.html import HtmlReader
 from ficlens.ingest.kindle import KindleReader
 from ficlens.ingest.markdown import MarkdownReader
 from ficlens.ingest.pdf import PdfReader

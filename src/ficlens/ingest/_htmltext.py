@@ -13,7 +13,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
-from ficlens.ingest._common import is_ornament
+from ficlens.ingest._common import decode_bytes, is_ornament, repair_mojibake
 from ficlens.model import Hint, HintKind
 
 SCENE_BREAK_TEXT = "* * *"
@@ -306,6 +306,33 @@ def ao3_download_frame() -> tuple[Any, Any, Any, Any, Any]:
     return html, body, element("div", ident="preface"), element("div", "meta"), element("dl", "tags")
 
 
+# The charset a page declares (what a browser's pre-scan reads), tried before guessing.
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def decode_html(data: bytes, source: str) -> tuple[str, list[str]]:
+    """Decode HTML bytes (declared charset if UTF-8 fails), then repair mojibake."""
+    warnings: list[str] = []
+    text: str | None = None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        m = _META_CHARSET.search(data[:4096])
+        if m:
+            try:
+                text = data.decode(m.group(1).decode("ascii"))
+                warnings.append(f"decoded as {m.group(1).decode('ascii')} (declared by the page)")
+            except (LookupError, UnicodeDecodeError):
+                text = None
+    if text is None or "\x00" in text:
+        decoded = decode_bytes(data, source)
+        text, warnings = decoded.text, decoded.warnings
+    text, repaired = repair_mojibake(text)
+    if repaired:
+        warnings.append(repaired)
+    return text, warnings
+
+
 class HtmlPageReader:
     """Base of the readers of one HTML page (generic, AO3, FanFicFare, fanfiction.net): ``read``
     decodes the bytes and parses them; each reader reads the tree in ``read_tree``."""
@@ -313,8 +340,6 @@ class HtmlPageReader:
     format = "html"
 
     def read(self, data: bytes, source: str) -> Any:
-        from ficlens.ingest.html import decode_html
-
         text, warnings = decode_html(data, source)
         return self.read_tree(parse_html(text, warnings), source, warnings)
 

@@ -8,7 +8,6 @@ left out. Parsing is lxml's HTML parser (never regular expressions).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ficlens.errors import InputError
@@ -16,11 +15,9 @@ from ficlens.ingest._common import (
     _BYLINE,
     _is_name,
     apply_front_matter,
-    decode_bytes,
     empty_metadata,
     find_front_matter,
     language_warning,
-    repair_mojibake,
     split_names,
 )
 from ficlens.ingest._htmltext import (
@@ -30,32 +27,6 @@ from ficlens.ingest._htmltext import (
     local_name,
 )
 from ficlens.model import Document, HintKind
-
-# The charset a page declares (what a browser's pre-scan reads), tried before guessing.
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-
-
-def decode_html(data: bytes, source: str) -> tuple[str, list[str]]:
-    """Decode HTML bytes (declared charset if UTF-8 fails), then repair mojibake."""
-    warnings: list[str] = []
-    text: str | None = None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        m = _META_CHARSET.search(data[:4096])
-        if m:
-            try:
-                text = data.decode(m.group(1).decode("ascii"))
-                warnings.append(f"decoded as {m.group(1).decode('ascii')} (declared by the page)")
-            except (LookupError, UnicodeDecodeError):
-                text = None
-    if text is None or "\x00" in text:
-        decoded = decode_bytes(data, source)
-        text, warnings = decoded.text, decoded.warnings
-    text, repaired = repair_mojibake(text)
-    if repaired:
-        warnings.append(repaired)
-    return text, warnings
 
 
 def meta_content(root: Any, *names: str) -> str | None:

@@ -161,7 +161,7 @@ def read_mobi7_html(html: bytes, ncx: bytes, source: str, fmt: str = "mobi", opf
     sections = _sections(body, toc, toc_start)
     opf_meta = _opf_metadata(opf)
     if _looks_ao3(sections):
-        from ficlens.ingest.account import rule_drops
+        from ficlens.ingest._visible import rule_drops
 
         tree = _ao3_tree(sections)
         dropped = rule_drops(tree)  # AO3's labels and boilerplate, for the words account

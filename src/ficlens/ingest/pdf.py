@@ -205,7 +205,7 @@ class PdfReader:
         outline = _outline(reader)
         head = " ".join(line.text for line in (pages[0] if pages else [])[:4])
         if "Posted originally on the Archive of Our Own" in head:
-            from ficlens.ingest.account import rule_drops
+            from ficlens.ingest._visible import rule_drops
             from ficlens.ingest.ao3 import Ao3Reader
 
             tree = _ao3_tree(pages, outline)
