@@ -396,7 +396,7 @@ def train(
     from ficlens.train.speaker_ranker import train_speaker_ranker
 
     console = Console(stderr=True)
-    summary = train_speaker_ranker(data, out, seed=seed, folds=folds, cache_dir=cache, log=console.print)
+    summary = train_speaker_ranker(data, out, seed=seed, folds=folds, cache_dir=cache, log=lambda message: console.print(Text(str(message))))
     table = Table("mode", "fold", "all", "explicit", "anaphoric", "implicit", "addressee", "candidates",
                   title="Speaker accuracy, each novel scored by the fold model that never saw it")  # fmt: skip
     for mode, rows in summary["cv"].items():
@@ -404,7 +404,7 @@ def train(
             cells = [row.get(k) for k in ("all", "explicit", "anaphoric", "implicit", "addressee", "candidate_recall")]
             table.add_row(mode, fold, *("" if v is None else f"{v:.3f}" for v in cells))
     Console(width=max(Console().width, 110)).print(table)
-    console.print(f"wrote {summary['model']} in {summary['seconds']:.0f}s")
+    console.print(Text(f"wrote {summary['model']} in {summary['seconds']:.0f}s"))
 
 
 def _mount_subcommands() -> None:

@@ -287,6 +287,15 @@ def test_cli_dataset_error_is_one_line(tmp_path: Path) -> None:
     assert "PDNC directory not found" in result.output and "Traceback" not in result.output
 
 
+def test_cli_error_prints_the_path_as_data(tmp_path: Path) -> None:
+    # Issue 25: a path holding Rich markup and an emoji code was printed as "x❌" with the tag gone.
+    missing = tmp_path / "[bold]root:x:0"
+    result = CliRunner().invoke(app, ["pdnc", "--data", str(missing), "-o", str(tmp_path / "r")])
+    assert result.exit_code == 2
+    assert f"error: {missing}: PDNC directory not found" in result.output
+    assert "\N{CROSS MARK}" not in result.output
+
+
 def test_cli_unknown_mode(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["pdnc", "--data", str(_pdnc(tmp_path / "p")), "--mode", "magic"])
     assert result.exit_code == 2 and "unknown mode" in result.output

@@ -16,8 +16,9 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
-from ficlens.errors import FiclensError
+from ficlens.errors import FiclensError, one_line
 from ficlens.eval import run as run_mod
 
 app = typer.Typer(help="Score ficlens on PDNC, LitBank and the fan-fiction gold.", no_args_is_help=True)
@@ -105,7 +106,7 @@ def _fanfic(data: Path, gold: Path, works: str, out: Path, workers: int, split: 
     names = [n.strip() for n in works.split(",") if n.strip()] or None
     result = _run("fan fiction", "works", evaluate_fanfic, data, gold, works=names, out=out, workers=workers, split=split)
     for note in result.meta.get("notes", []):
-        console.print(f"note: {note}", highlight=False, markup=False)
+        console.print(Text(f"note: {note}"))  # as data: a note may quote a title or a path
     _summary(result.to_dict(), out)
 
 
@@ -151,7 +152,7 @@ def _report(results: Path, docs: Path, update_docs: Callable[[Path, list[Path]],
 
         raise DatasetError(str(results), "no results *.json found (run `ficlens eval pdnc|litbank -o DIR` first)")
     update_docs(docs, files)
-    console.print(f"updated {docs} from {len(files)} result file(s)")
+    console.print(Text(f"updated {docs} from {len(files)} result file(s)"))
 
 
 @contextmanager
@@ -159,7 +160,8 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except FiclensError as err:
-        console.print(f"[red]error:[/] {err}", highlight=False, soft_wrap=True)
+        # The message names a path the user gave: printed as data (no markup, no :emoji: codes).
+        console.print(Text.assemble(("error:", "red"), " ", one_line(str(err))), soft_wrap=True)
         raise typer.Exit(err.exit_code) from None
 
 
@@ -169,4 +171,4 @@ def _summary(data: dict, out: Path, quote_table: bool = False) -> None:
     console.print(render_table(data, per_item=False))
     stem = out / result_name(data)
     extra = f" and {stem}-quotes.tsv (one row per gold quote)" if quote_table else ""
-    console.print(f"wrote {stem}.json, .md{extra}")
+    console.print(Text(f"wrote {stem}.json, .md{extra}"))
