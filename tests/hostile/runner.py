@@ -2,7 +2,9 @@
 
 Measures what the catalogue promises: the exit code, the one-line error, wall time, the
 child's peak memory (``os.wait4``'s rusage, so only that child counts), whether a traceback
-escaped, and what OUTDIR holds afterwards. A case's build may put a ``sitecustomize.py`` in
+escaped, and what OUTDIR holds afterwards. A case is killed as a hang at ``timeout`` wall
+seconds or, with ``cpu_timeout``, once the child has used that many CPU seconds: on a shared
+machine a busy child gets a third of a CPU, and a wall-clock limit alone calls it hung. A case's build may put a ``sitecustomize.py`` in
 ``<tmp>/inject/`` to simulate a machine fault (a full disk); the runner puts that folder on
 the child's PYTHONPATH.
 """
@@ -23,6 +25,17 @@ from hostile.case import Case
 SRC = Path(__file__).resolve().parents[2] / "src"
 OUT_OPTIONS = ("-o", "--output", "--out")
 TIMEOUT_S = 120.0
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_so_far(pid: int) -> float:
+    """CPU seconds (user + system, its reaped children's included) of a running process."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0.0
+    fields = stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+    return sum(int(f) for f in fields[11:15]) / _TICK  # utime, stime, cutime, cstime
 
 
 @dataclass
@@ -65,8 +78,9 @@ def _listing(folder: Path) -> list[str] | None:
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
 
 
-def run_case(case: Case, tmp: Path, timeout: float = TIMEOUT_S) -> Result:
-    """Build the case under ``tmp`` and run it; never raises for what ficlens does."""
+def run_case(case: Case, tmp: Path, timeout: float = TIMEOUT_S, cpu_timeout: float | None = None) -> Result:
+    """Build the case under ``tmp`` and run it; never raises for what ficlens does. Killed as a
+    hang past ``timeout`` wall seconds or ``cpu_timeout`` CPU seconds, whichever comes first."""
     argv = case.build(tmp)
     size = sum(p.stat().st_size for p in tmp.rglob("*") if p.is_file() and not p.is_symlink() and "inject" not in p.parts)
     env = dict(os.environ)
@@ -85,7 +99,8 @@ def run_case(case: Case, tmp: Path, timeout: float = TIMEOUT_S) -> Result:
             if pid:
                 code = os.waitstatus_to_exitcode(status)
                 break
-            if time.perf_counter() - started > timeout:
+            over_cpu = cpu_timeout is not None and _cpu_so_far(child.pid) > cpu_timeout
+            if over_cpu or time.perf_counter() - started > timeout:
                 os.killpg(child.pid, signal.SIGKILL)
                 _, _, rusage = os.wait4(child.pid, 0)
                 break
