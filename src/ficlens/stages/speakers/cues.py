@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ficlens.model import Gender, MentionKind
+from ficlens.model import Gender
 from ficlens.stages.speakers.index import DocumentIndex
 from ficlens.stages.speakers.tags import Ref, Tag, TagFinder, tag_names
 from ficlens.stages.speakers.turns import Turn
@@ -148,16 +148,13 @@ def _named_after(index: DocumentIndex, tag: Tag) -> set[str]:
     end = tag.ref.span[1]
     j = next((k for k in range(tag.verb, max(-1, tag.verb - 12), -1) if tokens[k].end <= end), tag.verb)
     sentence = tokens[tag.verb].sentence
-    out: set[str] = set()
-    k = max(j, tag.verb) + 1
-    while k < len(tokens) and not index.in_quote[k] and tokens[k].sentence == sentence:
-        mi = index.mention_at[k]
-        if mi >= 0 and tokens[k].start >= end:
-            m = index.doc.mentions[mi]
-            if m.kind == MentionKind.NAME and m.character_id is not None:
-                out.add(m.character_id)
-        k += 1
-    return out
+    lo = max(j, tag.verb) + 1
+    while lo < len(tokens) and tokens[lo].start < end and tokens[lo].sentence == sentence and not index.in_quote[lo]:
+        lo += 1
+    stop = lo
+    while stop < len(tokens) and not index.in_quote[stop] and tokens[stop].sentence == sentence:
+        stop += 1
+    return index.names_after.after(lo - 1, stop)
 
 
 def _beat_subject(index: DocumentIndex, turn: Turn, tags: TagFinder | None) -> str | None:
