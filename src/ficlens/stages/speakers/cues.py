@@ -48,6 +48,12 @@ from ficlens.stages.speakers.tags import Ref, Tag, TagFinder, tag_names
 from ficlens.stages.speakers.turns import Turn
 from ficlens.stages.speech_verbs import PRONOUN_GENDER, SUBJECT_DEPS
 
+# Speech verbs whose direct object is the one spoken to ("told Tom", "asked her").
+ADDRESS_OBJECT_LEMMAS = frozenset(
+    {"tell", "ask", "answer", "remind", "warn", "assure", "reassure", "inform", "beg", "urge", "greet",
+     "thank", "question", "tease", "scold", "advise", "instruct", "promise", "interrupt", "order"}
+)
+
 # Log-odds added or taken away. A vocative is near certain (people do not address themselves);
 # the beat and the pet word are strong but can be misread, so a name tag always wins.
 VOCATIVE_PENALTY = 20.0
@@ -82,6 +88,8 @@ def add_cues(index: DocumentIndex, turns: list[Turn], tags: TagFinder | None = N
     previous: Turn | None = None
     for turn in turns:
         before, previous = previous, turn
+        if turn.tag is not None and tags is not None:
+            turn.recipient = tag_recipient(index, tags, turn.tag)
         bias: dict[str, float] = {}
         named_by_tag = set(tag_names(turn.tag))
         tag = turn.tag
@@ -138,6 +146,36 @@ def add_cues(index: DocumentIndex, turns: list[Turn], tags: TagFinder | None = N
                 if owner is not None and owner in turn.features and owner not in turn.vocatives:
                     bias[owner] = bias.get(owner, 0.0) + ADDRESS_WORD_BONUS
         turn.bias = bias
+
+
+def tag_recipient(index: DocumentIndex, tags: TagFinder, tag: Tag) -> Ref | str | None:
+    """Who a speech tag says its line is said to: the object of "to" ("she said to her
+    husband", "he whispered to Tom") or the object of a verb whose object is the one spoken
+    to ("he told Tom", "asked her"); "self" for a reflexive ("she asked herself"); None when
+    the tag names no one it is said to ("said to the windscreen")."""
+    tokens = index.tokens
+    verb = tag.verb
+    target = None
+    for k in range(verb + 1, min(verb + 8, len(tokens))):
+        t = tokens[k]
+        if t.head != verb or index.in_quote[k]:
+            continue
+        if t.dep == "prep" and t.lemma.lower() == "to":
+            target = next(
+                (j for j in range(k + 1, min(k + 6, len(tokens))) if tokens[j].head == k and tokens[j].dep == "pobj"), None
+            )
+            break
+        if t.dep in ("dobj", "dative") and tokens[verb].lemma.lower() in ADDRESS_OBJECT_LEMMAS:
+            target = k
+            break
+    if target is None or index.in_quote[target]:
+        return None
+    if tokens[target].text.lower().endswith(("self", "selves")):
+        return "self"
+    ref = tags.resolve(target)
+    if ref is None or not (ref.ids or ref.gender is not None) or ref.kind == "nominal" and not ref.ids:
+        return None
+    return ref
 
 
 def _named_after(index: DocumentIndex, tag: Tag) -> set[str]:
