@@ -73,6 +73,7 @@ from ficlens.model import (
     SceneNarration,
     Tense,
 )
+from ficlens.stages.name_binding import NamesAfter
 from ficlens.stages.speech_verbs import speech_subject
 
 _FIRST = frozenset(
@@ -270,16 +271,12 @@ class NarrationStage:
         # the character its own sentence names after it ("He remembers a hole under Kay's
         # chestplate", "he thinks about Kay's hands": the pronoun is someone else, whatever
         # coref said; a name cannot be bound by a pronoun before it).
-        named_after: dict[tuple[int, str], int] = {}
-        for m in doc.mentions:
-            if m.kind == "name" and m.character_id is not None and 0 <= m.start_token < n and not mask[m.start_token]:
-                key = (tokens[m.start_token].sentence, m.character_id)
-                named_after[key] = max(named_after.get(key, -1), m.start_token)
+        names_after = NamesAfter(doc, mask)
 
         def bound_name(i: int) -> bool:
             """Token ``i`` is a pronoun resolved to a character its sentence names later."""
             c = char_at[i]
-            return c is not None and tokens[i].pos == "PRON" and named_after.get((tokens[i].sentence, c), -1) > i
+            return c is not None and tokens[i].pos == "PRON" and c in names_after.after(i)
 
         # One pass for syntactic links: subjects, possessors and auxiliaries by head.
         subject_of: dict[int, int] = {}

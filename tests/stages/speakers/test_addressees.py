@@ -108,3 +108,28 @@ def test_a_vocative_among_the_chosen_narrows_them_to_it():
     assert vocative_addressees(turn, "A", ("C",)) == ("C",)
     # Nobody addressed by name: the choice stands.
     assert vocative_addressees(FakeTurn(0), "A", ("B", "C")) == ("B", "C")
+
+
+# CC0, written for this test: three people, and the tag says whom each line is said to.
+RECIPIENT_STORY = (
+    "Rosa waited in the kitchen door. Marcus and Benny came in from the snow.\n\n"
+    '"You said an hour," Rosa said to Marcus.\n\n'
+    '"It was an hour. Ish," Marcus said.\n\n'
+    '"Take off your boots," Rosa told Benny.\n\n'
+    '"Why me?" Benny asked himself.'
+)
+
+
+def test_a_tag_says_whom_the_line_is_said_to(build):
+    from ficlens.model import Gender
+    from ficlens.stages.speakers import SpeakerStage
+
+    cast = (("Rosa", Gender.FEMALE), ("Marcus", Gender.MALE), ("Benny", Gender.MALE))
+    doc = SpeakerStage()(build(RECIPIENT_STORY, cast))
+    speakers = [q.speaker_id for q in doc.quotes]
+    assert speakers == ["C0", "C1", "C0", "C2"]
+    # "said to Marcus": him, not Benny beside him; "told Benny": Benny, though Marcus spoke
+    # last; "asked himself": nobody.
+    assert doc.quotes[0].addressee_ids == ("C1",)
+    assert doc.quotes[2].addressee_ids == ("C2",)
+    assert doc.quotes[3].addressee_ids == ()

@@ -181,5 +181,28 @@ def vocative_addressees(turn: Any, speaker: str | None, found: tuple[str, ...]) 
     return named if named else found
 
 
+def recipient_addressees(turn: Any, speaker: str | None, found: tuple[str, ...], genders: Mapping[str, Gender]) -> tuple[str, ...]:
+    """A tag that says whom the line is said to decides its addressee ("'You said an hour,'
+    she said to her husband": him alone, though another man stands by; "she asked herself":
+    nobody). ``turn.recipient`` is the tag's ``Ref`` (or "self"); a pronoun coref left alone
+    (or gave the speaker) goes to the one other person of its gender among those chosen, else
+    among the turn's candidates."""
+    rec = turn.recipient
+    if rec is None or speaker is None:
+        return found
+    if rec == "self":
+        return ()
+    ids = [c for c in rec.ids if c != speaker]
+    if len(ids) == 1:
+        return (ids[0],)
+    if ids or rec.gender is None:
+        return found
+    for pool in (found, tuple(turn.features)):
+        fits = [c for c in pool if c != speaker and genders.get(c) == rec.gender]
+        if len(fits) == 1:
+            return (fits[0],)
+    return found
+
+
 def _squash(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))

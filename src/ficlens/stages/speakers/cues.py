@@ -42,11 +42,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ficlens.model import Gender, MentionKind
+from ficlens.model import Gender
 from ficlens.stages.speakers.index import DocumentIndex
 from ficlens.stages.speakers.tags import Ref, Tag, TagFinder, tag_names
 from ficlens.stages.speakers.turns import Turn
 from ficlens.stages.speech_verbs import PRONOUN_GENDER, SUBJECT_DEPS
+
+# Speech verbs whose direct object is the one spoken to ("told Tom", "asked her").
+ADDRESS_OBJECT_LEMMAS = frozenset(
+    {"tell", "ask", "answer", "remind", "warn", "assure", "reassure", "inform", "beg", "urge", "greet",
+     "thank", "question", "tease", "scold", "advise", "instruct", "promise", "interrupt", "order"}
+)
 
 # Log-odds added or taken away. A vocative is near certain (people do not address themselves);
 # the beat and the pet word are strong but can be misread, so a name tag always wins.
@@ -82,6 +88,8 @@ def add_cues(index: DocumentIndex, turns: list[Turn], tags: TagFinder | None = N
     previous: Turn | None = None
     for turn in turns:
         before, previous = previous, turn
+        if turn.tag is not None and tags is not None:
+            turn.recipient = tag_recipient(index, tags, turn.tag)
         bias: dict[str, float] = {}
         named_by_tag = set(tag_names(turn.tag))
         tag = turn.tag
@@ -140,6 +148,36 @@ def add_cues(index: DocumentIndex, turns: list[Turn], tags: TagFinder | None = N
         turn.bias = bias
 
 
+def tag_recipient(index: DocumentIndex, tags: TagFinder, tag: Tag) -> Ref | str | None:
+    """Who a speech tag says its line is said to: the object of "to" ("she said to her
+    husband", "he whispered to Tom") or the object of a verb whose object is the one spoken
+    to ("he told Tom", "asked her"); "self" for a reflexive ("she asked herself"); None when
+    the tag names no one it is said to ("said to the windscreen")."""
+    tokens = index.tokens
+    verb = tag.verb
+    target = None
+    for k in range(verb + 1, min(verb + 8, len(tokens))):
+        t = tokens[k]
+        if t.head != verb or index.in_quote[k]:
+            continue
+        if t.dep == "prep" and t.lemma.lower() == "to":
+            target = next(
+                (j for j in range(k + 1, min(k + 6, len(tokens))) if tokens[j].head == k and tokens[j].dep == "pobj"), None
+            )
+            break
+        if t.dep in ("dobj", "dative") and tokens[verb].lemma.lower() in ADDRESS_OBJECT_LEMMAS:
+            target = k
+            break
+    if target is None or index.in_quote[target]:
+        return None
+    if tokens[target].text.lower().endswith(("self", "selves")):
+        return "self"
+    ref = tags.resolve(target)
+    if ref is None or not (ref.ids or ref.gender is not None) or ref.kind == "nominal" and not ref.ids:
+        return None
+    return ref
+
+
 def _named_after(index: DocumentIndex, tag: Tag) -> set[str]:
     """The characters named by name in the narration after a pronoun tag's subject, up to the
     end of its sentence or the next quote ("he says, and keeps the phone out of Stiles'
@@ -148,16 +186,13 @@ def _named_after(index: DocumentIndex, tag: Tag) -> set[str]:
     end = tag.ref.span[1]
     j = next((k for k in range(tag.verb, max(-1, tag.verb - 12), -1) if tokens[k].end <= end), tag.verb)
     sentence = tokens[tag.verb].sentence
-    out: set[str] = set()
-    k = max(j, tag.verb) + 1
-    while k < len(tokens) and not index.in_quote[k] and tokens[k].sentence == sentence:
-        mi = index.mention_at[k]
-        if mi >= 0 and tokens[k].start >= end:
-            m = index.doc.mentions[mi]
-            if m.kind == MentionKind.NAME and m.character_id is not None:
-                out.add(m.character_id)
-        k += 1
-    return out
+    lo = max(j, tag.verb) + 1
+    while lo < len(tokens) and tokens[lo].start < end and tokens[lo].sentence == sentence and not index.in_quote[lo]:
+        lo += 1
+    stop = lo
+    while stop < len(tokens) and not index.in_quote[stop] and tokens[stop].sentence == sentence:
+        stop += 1
+    return index.names_after.after(lo - 1, stop)
 
 
 def _beat_subject(index: DocumentIndex, turn: Turn, tags: TagFinder | None) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from ficlens.model import Document, Gender
+from ficlens.stages.name_binding import NamesAfter
 from ficlens.stages.speakers.aliases import AliasLookup
 
 _QUOTE_MARKS = frozenset("\"'“”‘’«»„‟‹›")
@@ -51,6 +52,8 @@ class DocumentIndex:
         # Linear walks over runs of quotes: the first token at or after j outside every quote
         # (n when none), the last at or before j (-1 when none), and how many tokens before j
         # lie inside quotes. A paragraph of thousands of touching quotes made the walks quadratic.
+        # narration names by sentence, for the rule that a pronoun is not a name after it
+        self.names_after = NamesAfter(doc, self.in_quote)
         self.out_after = [n] * (n + 1)
         for t in range(n - 1, -1, -1):
             self.out_after[t] = self.out_after[t + 1] if self.in_quote[t] else t

@@ -18,6 +18,7 @@ from ficlens.model import Document, Evidence
 from ficlens.stages.characters.cast import count_lookalike_lines
 from ficlens.stages.speakers.addressees import (
     model_addressees,
+    recipient_addressees,
     rule_addressees,
     vocative_addressees,
 )
@@ -174,6 +175,11 @@ class SpeakerStage:
         if self.config.cues:
             addressees = [
                 [vocative_addressees(t, s, found) for t, s, found in zip(c, speakers, by, strict=True)]
+                for (c, speakers), by in zip(decoded, addressees, strict=True)
+            ]
+            genders = {c.id: c.gender for c in doc.characters}
+            addressees = [
+                [recipient_addressees(t, s, found, genders) for t, s, found in zip(c, speakers, by, strict=True)]
                 for (c, speakers), by in zip(decoded, addressees, strict=True)
             ]
         decisions: dict[int, _Decision] = {}

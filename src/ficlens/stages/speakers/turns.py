@@ -70,6 +70,9 @@ class Turn:
     address_solo: bool = False
     # Added to each candidate's score by the cues the model does not see (``cues``).
     bias: dict[str, float] = field(default_factory=dict)
+    # Who the tag says the line is said to ("she said to her husband", "he told Tom"): a
+    # character reference, or "self" for a reflexive ("she asked herself"); None without one.
+    recipient: Ref | str | None = None
 
 
 def build_turns(index: DocumentIndex, tags: TagFinder) -> list[Turn]:
