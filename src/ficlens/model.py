@@ -32,9 +32,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 # Versions whose files still load: 1.0 lacks Signal.time and Signal.concerns (defaults apply).
-READABLE_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2")
+READABLE_SCHEMA_VERSIONS = ("1.0", "1.1", "1.2", "1.3")
 # Tokens that are not words when words are counted (documents, chapters, scenes alike).
 NON_WORD_POS = frozenset({"PUNCT", "SPACE", "X", "SYM"})
 
@@ -205,6 +205,9 @@ class Character:
     is_reader: bool = False
     from_cast: bool = False
     found_by: str = "name"  # "name" (named in the text), "role" (known by a role only: "said the wizard"), "pronoun" (unnamed focal pronoun chain), "tag" (an AO3 character tag), "cast" (--cast)
+    # The cast members (ids) whose names this character's are written another way, when the
+    # cast did not take it ("Stranger" beside the cast's "The Stranger"): the output warns.
+    lookalike_of: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,8 @@ The stories are written for these tests and are CC0 (public domain).
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ficlens.cast import CastMember
@@ -224,7 +226,7 @@ def test_a_name_with_a_title_of_the_other_sex_is_no_lookalike(analyse, tmp_path)
     # "Mr. Cole" is Mrs. Cole's husband, not her name written another way: no warning. A
     # name the cast could mean is one, and it reaches analysis.json and the report.
     from ficlens.export.html import render_report
-    from ficlens.export.json import write_analysis_json
+    from ficlens.export.json import validate_analysis, write_analysis_json
 
     text = (
         'Mr. Cole opened the door. "Come in," said Mr. Cole.\n\n'
@@ -236,9 +238,14 @@ def test_a_name_with_a_title_of_the_other_sex_is_no_lookalike(analyse, tmp_path)
     assert not any("'Mr. Cole'" in w for w in doc.warnings), doc.warnings
     warning = next(w for w in doc.warnings if w.startswith("'Anne'"))
     assert "may be the cast's 'Anne-the-Bold' or 'Anne-the-Quiet'" in warning
+    # The warning is data first: the stray records the members it may be, by id.
+    by_name = {c.name: c for c in doc.characters}
+    assert by_name["Anne"].lookalike_of == (by_name["Anne-the-Bold"].id, by_name["Anne-the-Quiet"].id)
+    assert by_name["Mr. Cole"].lookalike_of == ()
     saved = write_analysis_json(doc, tmp_path / "analysis.json").read_text(encoding="utf-8")
     assert warning.replace("'", "\\u0027") in saved or warning in saved
     assert "may be the cast&#39;s" in render_report(doc) or "may be the cast's" in render_report(doc)
+    validate_analysis(json.loads(saved))
 
 
 def test_a_possessive_with_a_title_joins_the_one_member_the_title_allows() -> None:
@@ -304,27 +311,43 @@ def test_a_tag_s_nickname_and_the_name_without_it_are_one_character(analyse):
     assert _others(doc) == []
 
 
-def test_a_lookalike_warning_counts_the_lines_the_character_took() -> None:
+def test_a_lookalike_warning_is_written_from_the_characters_record() -> None:
     from ficlens.model import Character
-    from ficlens.stages.characters.cast import count_lookalike_lines, lookalike_warning
+    from ficlens.stages.characters.cast import lookalike_warnings, recount_lookalike_warnings
 
-    # Two characters named "Anne" beside the cast: the mention count tells which is which.
+    # Two strays both called "Bran" beside a cast of two Brans: each warning comes from
+    # its own record (ids), never from the text of another warning.
     chars = [
-        Character("C0", "Anne", mentions=7, quotes=3),
-        Character("C1", "Anne", mentions=2, quotes=1),
-        Character("C2", "Anne-the-Bold", from_cast=True, mentions=7, quotes=9),
+        Character("C0", "Bran", mentions=7, quotes=3, lookalike_of=("C2", "C3")),
+        Character("C1", "Bran", mentions=2, quotes=1, lookalike_of=("C2",)),
+        Character("C2", "Bran-of-the-Hill", from_cast=True, mentions=7, quotes=9),
+        Character("C3", "Bran-of-the-Ford", from_cast=True),
     ]
-    warnings = [
-        "the file had no title",
-        lookalike_warning("Anne", 7, ["Anne-the-Bold", "Anne-the-Quiet"]),
-        lookalike_warning("Anne", 2, ["Anne-the-Bold"]),
+    by_mentions = lookalike_warnings(chars)
+    assert by_mentions == [
+        "'Bran' (7 mentions) may be the cast's 'Bran-of-the-Hill' or 'Bran-of-the-Ford'",
+        "'Bran' (2 mentions) may be the cast's 'Bran-of-the-Hill'",
     ]
-    assert warnings[1] == "'Anne' (7 mentions) may be the cast's 'Anne-the-Bold' or 'Anne-the-Quiet'"
-    assert count_lookalike_lines(warnings, chars) == [
-        "the file had no title",
-        "'Anne' (3 lines) may be the cast's 'Anne-the-Bold' or 'Anne-the-Quiet'",
-        "'Anne' (1 line) may be the cast's 'Anne-the-Bold'",
+    assert recount_lookalike_warnings(["no title", *by_mentions], chars) == [
+        "no title",
+        "'Bran' (3 lines) may be the cast's 'Bran-of-the-Hill' or 'Bran-of-the-Ford'",
+        "'Bran' (1 line) may be the cast's 'Bran-of-the-Hill'",
     ]
+
+
+def test_a_lookalike_warning_is_recounted_after_coreference_added_mentions() -> None:
+    from dataclasses import replace
+
+    from ficlens.model import Character
+    from ficlens.stages.characters.cast import lookalike_warnings, recount_lookalike_warnings
+
+    stray = Character("C0", "Wick", mentions=4, quotes=0, lookalike_of=("C1",))
+    member = Character("C1", "The Wick", from_cast=True)
+    written = lookalike_warnings([stray, member])
+    # Pronouns resolved later raise the mention count; the old warning is still replaced,
+    # not kept beside the new one.
+    later = [replace(stray, mentions=11, quotes=5), member]
+    assert recount_lookalike_warnings(written, later) == ["'Wick' (5 lines) may be the cast's 'The Wick'"]
 
 
 @pytest.mark.slow

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ficlens.lexicon import words
@@ -341,30 +341,41 @@ def cast_lookalikes(
     return out
 
 
-def lookalike_warning(name: str, mentions: int, members: Iterable[str]) -> str:
-    """The characters stage's warning for a character that may be a cast member (its mentions
-    counted; ``count_lookalike_lines`` puts its lines in their place once speakers are known)."""
-    return f"{name!r} ({mentions} mentions) may be the cast's " + " or ".join(repr(m) for m in members)
-
-
-def count_lookalike_lines(warnings: list[str], characters: Iterable[Character]) -> list[str]:
-    """``warnings`` with each lookalike warning counting the character's lines instead of its
-    mentions ("'Stranger' (89 lines) may be the cast's 'The Stranger'"): the lines are what the
-    user loses to the stray character. A character is found by its name and mention count."""
-    found = {(repr(c.name), c.mentions): c for c in characters if not c.from_cast}
+def lookalike_warnings(characters: Sequence[Character], counted: str = "mentions") -> list[str]:
+    """The warning for each character that may be a cast member (``Character.lookalike_of``,
+    set by the characters stage): "'Stranger' (89 lines) may be the cast's 'The Stranger'".
+    ``counted``: "mentions" (what the characters stage knows) or "lines" (what the user loses
+    to the stray character, once the speakers stage has counted them)."""
     out = []
-    for w in warnings:
-        m = _LOOKALIKE.match(w)
-        c = found.get((m["name"], int(m["n"]))) if m else None
-        if m is None or c is None:
-            out.append(w)
-            continue
-        lines = f"{c.quotes} line" if c.quotes == 1 else f"{c.quotes} lines"
-        out.append(f"{m['name']} ({lines}) may be the cast's {m['rest']}")
+    for c, head, tail in _lookalike_parts(characters):
+        n = c.quotes if counted == "lines" else c.mentions
+        out.append(f"{head}{n} {counted[:-1] if n == 1 else counted}{tail}")
     return out
 
 
-_LOOKALIKE = re.compile(r"(?P<name>.+) \((?P<n>\d+) mentions\) may be the cast's (?P<rest>.*)", re.S)
+def recount_lookalike_warnings(warnings: list[str], characters: Sequence[Character]) -> list[str]:
+    """``warnings`` with each lookalike warning the characters stage wrote (by mentions) put
+    by lines instead, counted on ``characters`` once speakers are known. The old text is
+    found from the character's own record, whatever mention count it gave (coreference
+    counts more mentions after it was written)."""
+    out = list(warnings)
+    for (_, head, tail), now in zip(_lookalike_parts(characters), lookalike_warnings(characters, "lines"), strict=True):
+        was = re.compile(re.escape(head) + r"\d+ mentions?" + re.escape(tail))
+        k = next((k for k, w in enumerate(out) if was.fullmatch(w)), None)
+        if k is None:
+            out.append(now)
+        else:
+            out[k] = now
+    return out
+
+
+def _lookalike_parts(characters: Sequence[Character]) -> Iterator[tuple[Character, str, str]]:
+    """Per lookalike character, its warning's text before and after the count."""
+    names = {c.id: c.name for c in characters}
+    for c in characters:
+        members = [names[m] for m in c.lookalike_of if m in names]
+        if members:
+            yield c, f"{c.name!r} (", ") may be the cast's " + " or ".join(repr(m) for m in members)
 
 
 def cast_words(clusters: list[Cluster]) -> dict[str, dict[int, Cluster]]:

@@ -8,7 +8,7 @@ canonical name (the most complete frequent form) and the gender hint with its co
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ficlens.model import Character, Document, Gender, Mention, MentionKind
@@ -20,7 +20,7 @@ from ficlens.stages.characters.cast import (
     join_cast_descriptions,
     join_name_variants,
     join_split_members,
-    lookalike_warning,
+    lookalike_warnings,
     misspelt_seed_keys,
     seed_keys_of,
     settle_descriptions,
@@ -160,12 +160,14 @@ class CharacterStage:
             taken = {m.start_token for m in mentions}
             mentions.extend(m for m in nominal_mentions(doc, tokens, in_quote) if m.start_token not in taken)
         mentions.sort(key=lambda m: (m.start_token, m.end_token_excl))
-        warnings = [
-            lookalike_warning(names[id(c)], c.count, (str(m.cast_name) for m in members))
-            for c, members in (cast_lookalikes(kept, cast_words(kept)) if seeds else ())
-            if id(c) in names
-        ]
-        return _Found(characters, mentions, warnings)
+        if seeds:
+            # A character the cast may have meant: recorded on it, and said in a warning.
+            # (``characters[k]`` is ``kept[k]``.)
+            index = {id(c): k for k, c in enumerate(kept)}
+            for c, members in cast_lookalikes(kept, cast_words(kept)):
+                k = index[id(c)]
+                characters[k] = replace(characters[k], lookalike_of=tuple(characters[index[id(m)]].id for m in members))
+        return _Found(characters, mentions, lookalike_warnings(characters))
 
 
 def _canonical(surfaces: Counter[str]) -> str:

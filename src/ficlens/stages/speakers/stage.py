@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ficlens.model import Document, Evidence
-from ficlens.stages.characters.cast import count_lookalike_lines
+from ficlens.stages.characters.cast import recount_lookalike_warnings
 from ficlens.stages.speakers.addressees import (
     model_addressees,
     recipient_addressees,
@@ -106,7 +106,7 @@ class SpeakerStage:
         found = self._find(doc)
         self._apply(doc, found)
         # A character that may be a cast member is reported by the lines it took.
-        doc.warnings = count_lookalike_lines(doc.warnings, doc.characters)
+        doc.warnings = recount_lookalike_warnings(doc.warnings, doc.characters)
         return doc
 
     # --- find --------------------------------------------------------------------
