@@ -91,6 +91,8 @@ def query_cli(
     """Run read-only SQL over the tables (DuckDB)."""
     from ficlens.corpus.query import run_query, write_result
 
+    if limit < 0:
+        raise FiclensError(f"--limit: {limit} must be 0 or more")
     table = run_query(out, sql)
     if output is not None:
         write_result(table, output)
