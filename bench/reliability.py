@@ -278,6 +278,11 @@ def write_doc(path: Path, rows: list, base: float, per_word: float, load: tuple[
         "",
         "    PYTHONPATH=src .venv/bin/python bench/reliability.py",
         "",
+        "or in parts (each case's row is kept as it finishes; the table is written from them all):",
+        "",
+        "    PYTHONPATH=src .venv/bin/python bench/reliability.py --results rows.jsonl --skip story-50mb-large",
+        "    PYTHONPATH=src .venv/bin/python bench/reliability.py --results rows.jsonl --resume",
+        "",
         "| case | what ficlens does | time (s) | CPU (s) | peak memory (MB) | input | pass |",
         "|---|---|---:|---:|---:|---:|---|",
     ]
