@@ -20,6 +20,8 @@ blank-line paragraphs, as ficlens cuts them) is timed too, to show what the 10 s
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import os
 import re
 import resource
@@ -34,7 +36,7 @@ sys.path[:0] = [str(ROOT / "tests")]  # the hostile package; never tests/hostile
 
 from _common import machine  # noqa: E402 - bench/ is the script directory
 
-from hostile.runner import TIMEOUT_S, run_case  # noqa: E402
+from hostile.runner import TIMEOUT_S, Result, run_case  # noqa: E402
 
 BARE = """
 import sys, time
@@ -150,19 +152,45 @@ def verdict(case, result, size: int, base: float, per_word: float) -> tuple[bool
     return not problems, ", ".join(problems)
 
 
+def _save(path: Path, module: str, result, size: int, ok: bool, why: str, base: float, per_word: float) -> None:
+    row = {"module": module, "size": size, "ok": ok, "why": why, "base": base, "per_word": per_word,
+           "result": dataclasses.asdict(result)}  # fmt: skip
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(row) + "\n")
+
+
+def _saved(path: Path | None) -> dict[str, dict]:
+    if path is None or not path.exists():
+        return {}
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {row["result"]["case"]: row for row in rows}  # a case run again: its latest row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="Run only cases whose name contains this.")
+    parser.add_argument("--skip", action="append", default=[], help="Leave out cases whose name contains this (repeatable).")
+    parser.add_argument("--results", type=Path, help="Append each case's result here (JSON lines) as it finishes; "
+                        "the table is written from every case in this file, so a catalogue can be run in parts.")  # fmt: skip
+    parser.add_argument("--resume", action="store_true", help="Skip the cases already in --results.")
+    parser.add_argument("--table-only", action="store_true", help="Run nothing: write the table from --results.")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "reliability.md")
     args = parser.parse_args()
+    if args.table_only and not args.results:
+        parser.error("--table-only needs --results")
     load_before = os.getloadavg()[0]
-    base = bare_parse_seconds(100)
-    per_word = max(bare_parse_seconds(20_000) - base, 0.0) / 20_000
+    base = per_word = 0.0
+    if not args.table_only:
+        base = bare_parse_seconds(100)
+        per_word = max(bare_parse_seconds(20_000) - base, 0.0) / 20_000
     print(f"bare spaCy: {base:.1f} s to load and parse 100 words, {1 / per_word if per_word else 0:,.0f} words/s", flush=True)
+    done = _saved(args.results) if args.resume else {}
     rows = []
     for module, cases in modules():
         for case in cases:
-            if args.only and args.only not in case.name:
+            if args.table_only:
+                break
+            if (args.only and args.only not in case.name) or any(s in case.name for s in args.skip) or case.name in done:
                 continue
             with tempfile.TemporaryDirectory(prefix="ficlens-reliability-") as tmp:
                 limit = max(TIMEOUT_S, HANG_FACTOR * time_bound(case, base, per_word))
@@ -172,13 +200,29 @@ def main() -> None:
                     result.bare_file = bare_parse_of(Path(tmp))
             ok, why = verdict(case, result, size, base, per_word)
             rows.append((module, case, result, size, ok, why))
+            if args.results:
+                _save(args.results, module, result, size, ok, why, base, per_word)
             print(f"{'ok  ' if ok else 'FAIL'} {case.name:36} exit={result.exit} {result.seconds:6.1f}s "
                   f"cpu {result.cpu_seconds:6.1f}s "
                   f"{result.peak_mb:7.0f} MB {why}", flush=True)  # fmt: skip
-    write_doc(args.out, rows, base, per_word, (load_before, os.getloadavg()[0]))
+    missing: list[str] = []
+    if args.results:  # the table from every case in the file, in catalogue order
+        saved = _saved(args.results)
+        rows = []
+        for _module, cases in modules():
+            for case in cases:
+                row = saved.get(case.name)
+                if row is None:
+                    missing.append(case.name)
+                    continue
+                result = Result(**row["result"])
+                rows.append((row["module"], case, result, row["size"], row["ok"], row["why"]))
+                base, per_word = row["base"], row["per_word"]  # the baseline its verdict used
+    write_doc(args.out, rows, base, per_word, (load_before, os.getloadavg()[0]), missing)
 
 
-def write_doc(path: Path, rows: list, base: float, per_word: float, load: tuple[float, float]) -> None:
+def write_doc(path: Path, rows: list, base: float, per_word: float, load: tuple[float, float],
+              missing: list[str] = ()) -> None:  # fmt: skip
     m = machine()
     passed = sum(1 for r in rows if r[4])
     hangs = sum(1 for r in rows if r[2].hung)
@@ -222,7 +266,8 @@ def write_doc(path: Path, rows: list, base: float, per_word: float, load: tuple[
         "shown beside them.",
         "",
         f"**{passed} of {len(rows)} cases pass; {hangs} hangs, {tracebacks} tracebacks.** "
-        f"Bare spaCy on this machine: {base:.1f} CPU seconds to start, load and parse 100 words; "
+        + (f"Not run this time ({len(missing)}): {', '.join(missing)}. " if missing else "")
+        + f"Bare spaCy on this machine: {base:.1f} CPU seconds to start, load and parse 100 words; "
         f"{1 / per_word if per_word else 0:,.0f} words a CPU second after that.",
         "",
         *([f"Failures by reason: {failures}.", ""] if failures else []),
@@ -232,6 +277,11 @@ def write_doc(path: Path, rows: list, base: float, per_word: float, load: tuple[
         f"Python {m['python']}; commit {m['commit']}, {m['date']}. Rerun:",
         "",
         "    PYTHONPATH=src .venv/bin/python bench/reliability.py",
+        "",
+        "or in parts (each case's row is kept as it finishes; the table is written from them all):",
+        "",
+        "    PYTHONPATH=src .venv/bin/python bench/reliability.py --results rows.jsonl --skip story-50mb-large",
+        "    PYTHONPATH=src .venv/bin/python bench/reliability.py --results rows.jsonl --resume",
         "",
         "| case | what ficlens does | time (s) | CPU (s) | peak memory (MB) | input | pass |",
         "|---|---|---:|---:|---:|---:|---|",

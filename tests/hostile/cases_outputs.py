@@ -128,6 +128,10 @@ def max_size_too_large(tmp: Path) -> list[str]:
     return ["analyze", str(_story_file(tmp)), "-o", "out", "--max-size", "900000000000000000000GB"]
 
 
+def story_timeout_negative(tmp: Path) -> list[str]:
+    return ["corpus", "run", str(_story_file(tmp)), "-o", "corpus", "--story-timeout", "-5"]
+
+
 def config_wrong_type(tmp: Path) -> list[str]:
     (tmp / "ficlens.toml").write_text('[segment]\nmax_words = "lots"\n', encoding="utf-8")
     return ["analyze", str(_story_file(tmp)), "-o", "out", "--config", "ficlens.toml"]
@@ -320,6 +324,7 @@ CASES: list[Case] = [
     Case("file-name-undecodable", undecodable_name, 0, words=STORY_WORDS),
     Case("file-name-undecodable-missing", undecodable_name_missing, 2, r"gone\\xfe\.txt: no such file"),
     Case("max-size-too-large", max_size_too_large, 2, r"--max-size: .* too large"),
+    Case("corpus-story-timeout-negative", story_timeout_negative, 2, r"--story-timeout: -5 must be 0 \(no limit\) or more"),
     Case("config-wrong-type", config_wrong_type, 2, r"ficlens\.toml: invalid setting: segment\.max_words must be int, got str"),
     Case("corpus-corrupt-parquet", corrupt_parquet, 2, r"part-.*\.parquet: not a readable Parquet file"),
     Case("corpus-corrupt-manifest", corrupt_manifest, 2, r"_batches/.*\.json: corrupt manifest file"),

@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from ficlens.corpus.cli import app as corpus_app
 from ficlens.corpus.query import QueryError, connect, run_query
+from ficlens.errors import FiclensError
 from hostile.cases_outputs import HOSTILE_SQL, make_corpus
 
 NAMES = ["root:x:0:0", "[bold red]Mara[/]", ":thumbs_up: Oskar", "[link=http://x]Ilse[/link]"]
@@ -99,3 +100,8 @@ def test_query_output_into_a_missing_folder(corpus, tmp_path) -> None:
     result = CliRunner().invoke(corpus_app, ["query", str(corpus), "SELECT 1 AS x", "-o", str(tmp_path / "no" / "x.csv")])
     assert isinstance(result.exception, QueryError) and "does not exist" in str(result.exception)
     assert not (tmp_path / "no").exists()
+
+
+def test_query_negative_limit_is_refused(corpus) -> None:
+    result = CliRunner().invoke(corpus_app, ["query", str(corpus), "SELECT 1 AS x", "--limit", "-5"])
+    assert isinstance(result.exception, FiclensError) and "--limit: -5 must be 0 or more" in str(result.exception)

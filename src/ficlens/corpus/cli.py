@@ -49,6 +49,8 @@ def run_cli(
         raise FiclensError(f"--workers: {workers} is not a number of processes (1 or more)")
     if batch_size < 1:
         raise FiclensError(f"--batch-size: {batch_size} must be 1 or more")
+    if story_timeout < 0:  # else every story "took longer than -5 s" and the run fails them all
+        raise FiclensError(f"--story-timeout: {story_timeout:g} must be 0 (no limit) or more")
 
     columns = (
         TextColumn("[bold]corpus"),
@@ -89,6 +91,8 @@ def query_cli(
     """Run read-only SQL over the tables (DuckDB)."""
     from ficlens.corpus.query import run_query, write_result
 
+    if limit < 0:
+        raise FiclensError(f"--limit: {limit} must be 0 or more")
     table = run_query(out, sql)
     if output is not None:
         write_result(table, output)
