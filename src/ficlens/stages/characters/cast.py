@@ -7,6 +7,10 @@ even spelt a little differently ("Nawab Bahadur" for the cast's "Nawab Badahur":
 alias ("the Collector" for Mr. Turton) is that member (``join_cast_descriptions``), but a
 lower-case description that is another character's epithet ("the painter" for Basil, where
 the cast also lists "The Painter") stays a plain noun phrase (``settle_descriptions``).
+A character beside the cast that two members could own ("the Duchess" beside two cast
+duchesses) is, at each occurrence, the one its scene names (``settle_lookalikes_by_scene``);
+what is left is recorded on it (``Character.lookalike_of``) and written as a warning by
+``lookalike_warnings`` (by mentions, then by lines once the speakers stage counted them).
 Clustering, roles and address links never join two cast members: the user said who is who.
 """
 
