@@ -414,3 +414,47 @@ def test_any_title_that_says_a_sex_keeps_the_other_sex_s_member_out_of_a_warning
     stray.add(Form(key_of("Monsieur Lebrun"), spans=[(3, 5)]))
     clusters = [madame, *sons, stray]
     assert cast_lookalikes(clusters, cast_words(clusters)) == [(stray, sons)]
+
+
+def _member(name: str, gender: Gender, spans: list[tuple[int, int]]):
+    from ficlens.stages.characters.forms import Cluster, Form, key_of
+
+    c = Cluster(cast_name=name, cast_aliases=(name,), cast_gender=gender, found_by="cast")
+    c.add(Form(key_of(name), spans=list(spans)))
+    return c
+
+
+def test_a_rank_two_members_share_goes_to_the_one_the_scene_names() -> None:
+    # Two countesses in the cast; "the Countess" near the only one named in that stretch
+    # is her, near the other is the other, and where both are named it stays apart.
+    from ficlens.stages.characters.cast import cast_words, settle_lookalikes_by_scene
+    from ficlens.stages.characters.forms import Cluster, Form
+
+    ash = _member("Countess of Ashby", Gender.FEMALE, [(100, 103)])
+    wren = _member("Countess of Wrenfield", Gender.FEMALE, [(5000, 5003)])
+    stray = Cluster(found_by="role")
+    stray.add(Form((None, ("the", "countess")), spans=[(150, 152), (5200, 5202), (9000, 9002)]))
+    both = _member("Mr. Tolley", Gender.MALE, [(9100, 9102)])
+    wren.forms[0].spans.append((8800, 8803))
+    ash.forms[0].spans.append((9300, 9303))
+    clusters = settle_lookalikes_by_scene([ash, wren, both, stray], cast_words([ash, wren, both, stray]))
+    assert sorted(s for f in ash.forms for s in f.spans) == [(100, 103), (150, 152), (9300, 9303)]
+    assert sorted(s for f in wren.forms for s in f.spans) == [(5000, 5003), (5200, 5202), (8800, 8803)]
+    assert clusters == [ash, wren, both, stray] and [f.spans for f in stray.forms] == [[(9000, 9002)]]
+
+
+def test_a_plain_title_or_another_gender_is_not_settled_by_scene() -> None:
+    # "the lady" is anyone; a "Mr." stray is not one of two women sharing his surname.
+    from ficlens.stages.characters.cast import cast_words, settle_lookalikes_by_scene
+    from ficlens.stages.characters.forms import Cluster, Form
+
+    one = _member("Lady Orme", Gender.FEMALE, [(10, 12)])
+    two = _member("Lady Pell", Gender.FEMALE, [(4000, 4002)])
+    lady = Cluster(found_by="role")
+    lady.add(Form((None, ("the", "lady")), spans=[(20, 22)]))
+    sisters = [_member("Miss Vey", Gender.FEMALE, [(10, 12)]), _member("Mrs. Vey", Gender.FEMALE, [(4000, 4002)])]
+    mister = Cluster()
+    mister.add(Form(("mr", ("vey",)), spans=[(30, 32)]))
+    everyone = [one, two, *sisters, lady, mister]
+    assert settle_lookalikes_by_scene(everyone, cast_words(everyone)) == everyone
+    assert lady.count == 1 and mister.count == 1 and one.count == 1 and sisters[0].count == 1

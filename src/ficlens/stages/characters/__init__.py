@@ -33,7 +33,9 @@ The steps, in the order ``CharacterStage._find`` runs them, and the file that ho
    member (``join_cast_descriptions``); what the clustering without the cast keeps whole,
    the cast does not split (``join_split_members``); a name that is a member's written
    another way ("Stranger", "Bold Anne", "Annie") joins it (``join_name_variants``), and
-   one two members could own is a warning (``cast_lookalikes``); a lower-case description
+   one two members could own goes, occurrence by occurrence, to the one its scene names
+   ("the Duchess" beside two cast duchesses: ``settle_lookalikes_by_scene``), and what no
+   scene settles is a warning (``cast_lookalikes``); a lower-case description
    a member took by its name ("the painter" for "The Painter") that the dialogue shows to
    be another's epithet, or that falls outside the scenes the member is named in, is given
    up (``settle_descriptions``).

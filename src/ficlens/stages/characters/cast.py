@@ -7,6 +7,10 @@ even spelt a little differently ("Nawab Bahadur" for the cast's "Nawab Badahur":
 alias ("the Collector" for Mr. Turton) is that member (``join_cast_descriptions``), but a
 lower-case description that is another character's epithet ("the painter" for Basil, where
 the cast also lists "The Painter") stays a plain noun phrase (``settle_descriptions``).
+A character beside the cast that two members could own ("the Duchess" beside two cast
+duchesses) is, at each occurrence, the one its scene names (``settle_lookalikes_by_scene``);
+what is left is recorded on it (``Character.lookalike_of``) and written as a warning by
+``lookalike_warnings`` (by mentions, then by lines once the speakers stage counted them).
 Clustering, roles and address links never join two cast members: the user said who is who.
 """
 
@@ -16,6 +20,7 @@ import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 from ficlens.lexicon import words
@@ -321,6 +326,59 @@ def join_name_variants(clusters: list[Cluster], owners: Mapping[str, Mapping[int
             member.add(f)
         gone.add(id(c))
     return [c for c in clusters if id(c) not in gone]
+
+
+def settle_lookalikes_by_scene(clusters: list[Cluster], owners: Mapping[str, Mapping[int, Cluster]]) -> list[Cluster]:
+    """A character found beside the cast whose names two or more members could own ("the
+    Duchess" beside the cast's Duchess of Monmouth and Duchess of Harley, "Bates" beside
+    Miss Bates and Mrs. Bates) is, at each occurrence, the one of them the scene is about:
+    an occurrence goes to the member named by its own names within ``_SCENE`` tokens, when
+    exactly one of them is (gender and titles permitting, as for ``join_name_variants``).
+    What no scene settles stays with the character, which the output names as a lookalike;
+    a character left with no occurrence is gone. ``owners``: ``cast_words`` of the clusters."""
+    # A rank is a name word here ("the Duchess" for Duchess of Monmouth); the plain titles
+    # ("the lady", "Mr.") are not.
+    titled: dict[str, dict[int, Cluster]] = {w: dict(by) for w, by in owners.items()}
+    for m in clusters:
+        if m.cast_name is not None:
+            for h in {*m.honorifics, *(key_of(a)[0] for a in (m.cast_name, *m.cast_aliases))}:
+                if h and h not in _PLAIN_TITLES:
+                    titled.setdefault(h, {})[id(m)] = m
+    gone: set[int] = set()
+    starts: dict[int, list[int]] = {}
+    for c in clusters:
+        if c.cast_name is not None or c.is_reader or not c.forms:
+            continue
+        found = [m for m in _owners_of(c, titled) if not _titles_clash(c, m) and gender_ok(m.gender_hint(), c.gender_hint())]
+        if len(found) < 2:
+            continue
+        for m in found:
+            if id(m) not in starts:
+                starts[id(m)] = sorted(s for f in m.forms for s, _ in f.spans)
+        moved: dict[int, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+        for fi, f in enumerate(c.forms):
+            for span in f.spans:
+                near = [m for m in found if _near(starts[id(m)], span[0], _SCENE)]
+                if len(near) == 1:
+                    moved[id(near[0])][fi].append(span)
+        if not moved:
+            continue
+        taken = {sp for by_form in moved.values() for spans in by_form.values() for sp in spans}
+        for m in found:
+            for fi, spans in moved.get(id(m), {}).items():
+                m.add(replace(c.forms[fi], spans=spans, surfaces=Counter(c.forms[fi].surfaces)))
+        for f in c.forms:
+            f.spans = [sp for sp in f.spans if sp not in taken]
+        c.forms = [f for f in c.forms if f.spans]
+        if not c.forms:
+            gone.add(id(c))
+    return [c for c in clusters if id(c) not in gone]
+
+
+_PLAIN_TITLES = frozenset(
+    {"mr", "mrs", "miss", "ms", "mister", "lady", "lord", "sir", "madame", "mme", "monsieur", "mademoiselle",
+     "mlle", "master", "mistress", "dame", "herr", "frau", "signor", "signora", "signorina"}
+)  # fmt: skip
 
 
 def cast_lookalikes(

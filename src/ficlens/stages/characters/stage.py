@@ -24,6 +24,7 @@ from ficlens.stages.characters.cast import (
     misspelt_seed_keys,
     seed_keys_of,
     settle_descriptions,
+    settle_lookalikes_by_scene,
 )
 from ficlens.stages.characters.clustering import cluster_forms
 from ficlens.stages.characters.evidence import quote_edges
@@ -97,6 +98,7 @@ class CharacterStage:
             # What the run without a cast keeps whole, the cast does not split.
             clusters = join_split_members(clusters, cluster_forms(accepted, [], {}))
             clusters = join_name_variants(clusters, cast_words(clusters))
+            clusters = settle_lookalikes_by_scene(clusters, cast_words(clusters))
         if seeds:
             clusters = settle_descriptions(doc, tokens, in_quote, edges, clusters)
         clusters = link_by_address(doc, tokens, in_quote, edges, clusters)
