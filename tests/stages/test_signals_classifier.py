@@ -109,7 +109,9 @@ def test_the_work_rule_decides_when_a_declared_warning_is_found(nlp, model, time
     segment = SegmentStage(SegmentConfig(), nlp)
     stage = SignalStage(SignalConfig(), model=replace(model, work_rule={"min_sentences": 2, "high": 1.01}))
     meta = {"archive_warnings": ["Rape/Non-Con"], "rating": "Explicit"}
-    text = "It was late.\n\n" + " ".join(["He held her down while she screamed no, and he raped her anyway."] * times)
+    # (Not "she screamed no, and he raped her": the lexicon reads that "no" as negating "raped",
+    # and the sentence sits just under the presence confidence.)
+    text = "It was late.\n\n" + " ".join(["He held her down on the bed and raped her."] * times)
     doc = stage(segment(Document(text=text, metadata=meta)))
     check = next(c for c in doc.signal_checks if c.kind == "rape_noncon")
     assert check.declared is True and check.status == status and check.chapters == (0,)
