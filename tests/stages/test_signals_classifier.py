@@ -23,14 +23,20 @@ from ficlens.stages.signals_model import (
     model_to_data,
     sentence_features,
     shift_for,
+    work_found,
 )
 from ficlens.train.signals import (
+    LEXICON_SCALE,
     WARNING_KINDS,
     Example,
     WorkExample,
+    _fit,
+    _matrix,
     choose_threshold,
     choose_work_rule,
     fit_signals,
+    lexicon_scale,
+    vocabulary,
     write_model,
 )
 
@@ -109,7 +115,9 @@ def test_the_work_rule_decides_when_a_declared_warning_is_found(nlp, model, time
     segment = SegmentStage(SegmentConfig(), nlp)
     stage = SignalStage(SignalConfig(), model=replace(model, work_rule={"min_sentences": 2, "high": 1.01}))
     meta = {"archive_warnings": ["Rape/Non-Con"], "rating": "Explicit"}
-    text = "It was late.\n\n" + " ".join(["He held her down while she screamed no, and he raped her anyway."] * times)
+    # (Not "she screamed no, and he raped her": the lexicon reads that "no" as negating "raped",
+    # and the sentence sits just under the presence confidence.)
+    text = "It was late.\n\n" + " ".join(["He held her down on the bed and raped her."] * times)
     doc = stage(segment(Document(text=text, metadata=meta)))
     check = next(c for c in doc.signal_checks if c.kind == "rape_noncon")
     assert check.declared is True and check.status == status and check.chapters == (0,)
@@ -130,6 +138,44 @@ def test_found_in_work_needs_several_sentences_or_one_very_sure():
     warnings = _bare_model({"min_sentences": 3, "high": 0.9, "kinds": ["graphic_violence"]})
     assert not warnings.found_in_work([0.65], "graphic_violence")
     assert warnings.found_in_work([0.65], "self_harm")
+
+
+def test_the_rate_clause_counts_one_clear_sentence_in_a_short_work_only():
+    rule = {"min_sentences": 3, "high": 1.01, "rate": 0.01}
+    assert work_found([0.7], 50, rule)  # a drabble's one clear sentence: 1 in 50
+    assert not work_found([0.7], 500, rule)  # the same sentence in a novella: 1 in 500
+    assert not work_found([0.55], 10, rule)  # under the presence confidence, however short
+    assert work_found([0.7, 0.65, 0.61], 10_000, rule)  # three anywhere
+    assert not work_found([0.7], 50, {"min_sentences": 3, "high": 1.01})  # no rate: no clause
+
+
+def test_the_lexicon_floor_is_part_of_the_confidence():
+    # One kind, a classifier that says no; the floor lifts a row whose discounted lexicon score
+    # reaches the presence confidence, and only for a floor kind.
+    def bare(floor: frozenset[str]) -> SignalsModel:
+        return SignalsModel(
+            ("suicide",), {"bias:1": 0}, np.zeros((1, 1)), np.array([-5.0]), np.zeros(1), floor, (), np.zeros((0, 2)), np.zeros(0), {}
+        )
+
+    rows = [{"bias:1": 1.0, "lexd:suicide": 0.7}, {"bias:1": 1.0, "lexd:suicide": 0.5}, {"bias:1": 1.0}]
+    floored = bare(frozenset({"suicide"})).confidence(rows)[:, 0]
+    assert floored[0] == pytest.approx(0.7) and floored[1] < 0.01 and floored[2] < 0.01
+    assert bare(frozenset()).confidence(rows)[0, 0] < 0.01
+
+
+@pytest.mark.slow
+def test_lexicon_features_are_scaled_in_training_and_read_unscaled_at_run_time():
+    examples = _synthetic()
+    examples = [replace(e, features={**e.features, "lexd:suicide": 0.7 * ("suicide" in e.positive)}) for e in examples]
+    model = fit_signals(examples, log=lambda _: None, grid_c=(1.0,), grid_weight=(None,))
+    rows = [e.features for e in examples]
+    vocab = vocabulary(rows, [e.work for e in examples])
+    scale = lexicon_scale(vocab)
+    assert scale[vocab["lexd:suicide"]] == LEXICON_SCALE and scale[vocab["w:common"]] == 1.0
+    y = np.array([int("suicide" in e.positive) for e in examples])
+    clf = _fit(_matrix(rows, vocab, True), y, 1.0, None)
+    j = model.kinds.index("suicide")
+    assert np.allclose(model.margins(rows)[:, j], clf.decision_function(_matrix(rows, vocab, True)), atol=1e-3)
 
 
 def test_the_work_rule_is_chosen_on_declared_and_clear_works():

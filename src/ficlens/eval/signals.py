@@ -270,10 +270,7 @@ def score_spans(gold: Path, roots: Roots, split: str = "test", model: Any = None
     confidence = model.confidence(rows) if rows else np.zeros((0, len(model.kinds)))
     out = {}
     for j, kind in enumerate(model.kinds):
-        column = confidence[:, j]
-        if kind in model.lexicon_floor:
-            column = np.maximum(column, [row.get(f"lexd:{kind}", 0.0) for row in rows])
-        pred = column >= PRESENT_AT
+        pred = confidence[:, j] >= PRESENT_AT  # the lexicon floor is in ``confidence``
         truth = np.array([g.positive(kind) for g in golds], dtype=bool)
         right = int((pred & truth).sum())
         out[kind] = M.PRF(right, int(pred.sum()), right, int(truth.sum())).to_dict()
@@ -304,8 +301,6 @@ def score_works_text(roots: Roots, split: str = "test", model: Any = None) -> di
         confidence = model.confidence(rows) if rows else np.zeros((0, len(model.kinds)))
         for kind, counts in out.items():
             column = confidence[:, model.kinds.index(kind)]
-            if kind in model.lexicon_floor:
-                column = np.maximum(column, [row.get(f"lexd:{kind}", 0.0) for row in rows])
             found = model.found_in_work(column.tolist(), kind)
             if kind in declared:
                 counts["declared"][0] += int(found)

@@ -42,6 +42,7 @@ from ficlens.stages.signals_lexicon import (  # "X as X": re-exported, others re
     QUOTE_DISCOUNT,
     cue_time,
     discount,
+    distinct_triggers,
     underage_context,
 )
 from ficlens.stages.signals_lexicon import BROAD as BROAD
@@ -123,16 +124,10 @@ class SignalStage:
         context = WorkContext.of(text if doc.truncated_at is None else text[: doc.truncated_at])
         sentences = doc.sentences
         rows = [sentence_features(text, s.start, s.end, context) for s in sentences]
+        # The lexicon floor (strong text-only lexicon hits for the kinds where they were precise
+        # on dev) is inside ``confidence``: the same features as at training and evaluation.
         confidence = self.model.confidence(rows)
         kinds = [k for k in KINDS if k in self.model.kinds]
-        if self.model.lexicon_floor:
-            # The lexicon's strong hits (weighed by who is involved) count beside the classifier
-            # for the kinds where they were precise on dev.
-            index = {s.start: i for i, s in enumerate(sentences)}
-            for hit in self._find(doc):
-                if hit.kind in self.model.lexicon_floor and hit.confidence >= self.config.present_confidence and hit.start in index:
-                    j = self.model.kinds.index(hit.kind)
-                    confidence[index[hit.start], j] = max(confidence[index[hit.start], j], hit.confidence)
         picked: list[tuple[int, str, float]] = []
         for kind in kinds:
             column = confidence[:, self.model.kinds.index(kind)]
@@ -200,7 +195,7 @@ class SignalStage:
                 if score <= 0:
                     continue
                 # A second, different trigger word in the same sentence strengthens it.
-                score = min(1.0, score + 0.1 * (_distinct(spans) - 1))
+                score = min(1.0, score + 0.1 * (distinct_triggers(spans) - 1))
                 if score >= self.config.min_confidence:
                     chapter = doc.paragraphs[sentence.paragraph].chapter if doc.paragraphs else 0
                     trigger = (sentence.start + best[0], sentence.start + best[1])
@@ -240,16 +235,6 @@ def _inside(start: int, end: int, quote_starts: list[int], quote_ends: list[int]
         covered += max(0, min(end, quote_ends[j]) - max(start, quote_starts[j]))
         j += 1
     return covered * 2 > (end - start)
-
-
-def _distinct(spans: list[tuple[int, int]]) -> int:
-    """How many separate trigger words: overlapping matches (two patterns, one word) count once."""
-    count, end = 0, -1
-    for s, e in sorted(spans):
-        if s >= end:
-            count += 1
-        end = max(end, e)
-    return count
 
 
 # Verbs and nouns whose "victim" (who dies) the dependency tree can give.
@@ -423,7 +408,7 @@ def compare_with_declared(
         moderate = [s for s in found if s.confidence >= config.present_confidence - config.accumulate_margin]
         confidence = min(1.0, strongest + 0.05 * max(0, len(moderate) - 1))
         if model is not None and model.work_rule:
-            detected = model.found_in_work([s.confidence for s in found], kind)
+            detected = model.found_in_work([s.confidence for s in found], kind, len(doc.sentences))
             confidence = strongest
         else:
             detected = bool(strong) or confidence >= config.present_confidence + 0.15

@@ -275,19 +275,33 @@ def lexicon_hits(lowered: str, in_quote: bool) -> list[tuple[str, float, float, 
             continue  # one search skips the kind's patterns one by one
         raw = discounted = 0.0
         position = -1
+        spans: list[tuple[int, int]] = []
         for pattern, weight in patterns:
             for match in pattern.finditer(lowered):
                 if idiom_spans is None:
                     idiom_spans = [m.span() for m in _IDIOMS.finditer(lowered)]
                 if any(s < match.end() and match.start() < e for s, e in idiom_spans):
                     continue
+                spans.append(match.span())
                 raw = max(raw, weight)
                 value = weight * discount(lowered, match.start(), in_quote)
                 if value > discounted or position < 0:
                     discounted, position = max(value, discounted), match.start()
         if position >= 0:
-            out.append((kind, raw, discounted, position))
+            # A second, different trigger word strengthens the hit, as in the stage's own pass.
+            bonus = 0.1 * (distinct_triggers(spans) - 1)
+            out.append((kind, min(1.0, raw + bonus), min(1.0, discounted + bonus), position))
     return out
+
+
+def distinct_triggers(spans: list[tuple[int, int]]) -> int:
+    """How many separate trigger words: overlapping matches (two patterns, one word) count once."""
+    count, end = 0, -1
+    for s, e in sorted(spans):
+        if s >= end:
+            count += 1
+        end = max(end, e)
+    return count
 
 
 def discount(

@@ -185,13 +185,13 @@ class SignalsModel:
     # sentence at the presence confidence is enough.
     work_rule: Mapping[str, Any] = field(default_factory=dict)
 
-    def found_in_work(self, confidences: Sequence[float], kind: str | None = None) -> bool:
-        """Does a work whose sentences have these confidences (for ``kind``) show the kind?"""
-        strong = sum(c >= PRESENT_AT for c in confidences)
+    def found_in_work(self, confidences: Sequence[float], kind: str | None = None, n_sentences: int | None = None) -> bool:
+        """Does a work whose sentences have these confidences (for ``kind``) show the kind?
+        ``n_sentences``: how many sentences the work has (default: one per confidence)."""
         rule = self.work_rule
         if not rule or (kind is not None and kind not in rule.get("kinds", (kind,))):
-            return strong > 0
-        return strong >= self.work_rule["min_sentences"] or max(confidences, default=0.0) >= self.work_rule["high"]
+            return any(c >= PRESENT_AT for c in confidences)
+        return work_found(confidences, len(confidences) if n_sentences is None else n_sentences, rule)
 
     def matrix(self, rows: Sequence[Mapping[str, float]], extra: int = 0) -> Any:
         """Rows as a sparse matrix in the vocabulary's columns (unknown names are dropped),
@@ -217,8 +217,14 @@ class SignalsModel:
         return np.asarray(self.matrix(rows) @ self.weights.T) + self.intercepts
 
     def confidence(self, rows: Sequence[Mapping[str, float]]) -> np.ndarray:
-        """Per row and kind, a confidence in [0, 1] where ``PRESENT_AT`` is the kind's threshold."""
-        return 1.0 / (1.0 + np.exp(-(self.margins(rows) + self.offsets)))
+        """Per row and kind, a confidence in [0, 1] where ``PRESENT_AT`` is the kind's threshold;
+        for the ``lexicon_floor`` kinds, at least the row's discounted lexicon score (``lexd:``),
+        so training, evaluation and the stage count the same lexicon hits."""
+        conf = 1.0 / (1.0 + np.exp(-(self.margins(rows) + self.offsets)))
+        for j, kind in enumerate(self.kinds):
+            if kind in self.lexicon_floor:
+                conf[:, j] = lexicon_floor(conf[:, j], rows, kind)
+        return conf
 
     def time_of(self, rows: Sequence[Mapping[str, float]], kinds: Sequence[str], facts_only: Sequence[bool]) -> list[str]:
         """The most likely time of each (row, kind); among present and past only where
@@ -235,6 +241,25 @@ class SignalsModel:
             row = np.where(fact, scores[i], -np.inf) if only else scores[i]
             out.append(self.times[int(np.argmax(row))])
         return out
+
+
+def work_found(confidences: Sequence[float] | np.ndarray, n_sentences: int, rule: Mapping[str, Any]) -> bool:
+    """The work rule: ``min_sentences`` sentences at the presence confidence, or one at ``high``,
+    or (``rate``, when the rule has one) that many findings per sentence of the work, at least
+    one: a drabble's one clear sentence weighs what a novel's dozen do."""
+    c = np.asarray(confidences, dtype=float)
+    strong = int((c >= PRESENT_AT).sum())
+    if strong >= rule["min_sentences"] or (len(c) and float(c.max()) >= rule["high"]):
+        return True
+    rate = rule.get("rate")
+    return bool(rate) and strong >= 1 and strong / max(n_sentences, 1) >= rate
+
+
+def lexicon_floor(confidence: np.ndarray, rows: Sequence[Mapping[str, float]], kind: str) -> np.ndarray:
+    """A kind's confidences raised to each row's discounted lexicon score where that reaches the
+    presence confidence (a weaker lexicon hit is only a feature)."""
+    lex = np.array([row.get(f"lexd:{kind}", 0.0) for row in rows])
+    return np.where(lex >= PRESENT_AT, np.maximum(confidence, lex), confidence)
 
 
 def model_to_data(model: SignalsModel) -> dict[str, Any]:
