@@ -1,5 +1,6 @@
 """Property-based tests (hypothesis): random text, markup and bytes through every reader and
-through the segment, quotes and characters stages. Whatever the input, a reader gives a
+through the segment, quotes and characters stages, and random text through the whole pipeline
+(coreference, speakers, narration, signals and the rest included). Whatever the input, a reader gives a
 Document or raises ``InputError`` (the documented one-line error), never anything else; the
 stages never raise, and every offset they write lies in the text. Invisible characters never
 change the text a reader gives. Examples are few and derandomized, so the run is short and
@@ -138,3 +139,28 @@ def test_segment_quotes_characters_never_raise_and_keep_offsets_in_the_text(stag
         assert 0 <= record.start <= record.end <= n
     for mention in doc.mentions:
         assert 0 <= mention.start < mention.end <= n
+
+
+@pytest.fixture(scope="module")
+def pipeline(nlp: Any) -> Any:
+    from ficlens.api import get_pipeline
+
+    return get_pipeline()
+
+
+@pytest.mark.slow
+@settings(STAGES, max_examples=20)
+@given(text=story)
+def test_the_whole_pipeline_never_raises_and_keeps_offsets_in_the_text(pipeline: Any, text: str) -> None:
+    # The stages added since the catalogue was written (coreference nominals, signals) included:
+    # a crash in any of them is an "internal error" for the user.
+    try:
+        doc = read_text_document(text)
+    except InputError:
+        return
+    doc = pipeline(doc)
+    n = len(doc.text)
+    for record in (*doc.quotes, *doc.mentions, *doc.narration):
+        assert 0 <= record.start <= record.end <= n
+    ids = {c.id for c in doc.characters}
+    assert all(q.speaker_id is None or q.speaker_id in ids for q in doc.quotes)
