@@ -23,9 +23,7 @@ score (``Turn.bias``, read by ``scoring.score_turns`` in both passes) rather tha
   from a name of its gender that is the subject of the sentence right before the quote in
   its paragraph ("Dex flipped back a blanket. "Look," he said" is Dex); with an unnamed
   chain of its gender about ("he (unnamed)": the narration's "he" no named man carries), it
-  is that chain's more often than coref's named choice; and in a scene where one candidate of
-  its gender has acted by name ("Crane's office smelled of dust") and coref's choice has not,
-  it is the one who acted;
+  is that chain's more often than coref's named choice;
 - an untagged turn whose paragraph reports someone's voice (``Turn.voices``: "at the sound of
   her voice", "hears him") is that person's, and not the one who hears it (``Turn.reactors``);
 - an untagged turn with a beat (the narration sentence right before the line in its
@@ -44,7 +42,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ficlens.model import Gender, MentionKind
+from ficlens.model import Gender
 from ficlens.stages.speakers.index import DocumentIndex
 from ficlens.stages.speakers.tags import Ref, Tag, TagFinder, tag_names
 from ficlens.stages.speakers.turns import Turn
@@ -77,9 +75,6 @@ LATER_NAME_PENALTY = 6.0
 # "Dex flipped back a blanket. "Look," he said": a pronoun tag right after a sentence whose
 # subject is a name of its gender, in the same paragraph, continues that subject.
 BEAT_PRONOUN_BONUS = 3.0
-# "he said" in a scene where one man of the candidates has acted by name and coref's choice
-# has not: the one in the scene.
-SCENE_ACTOR_BONUS = 3.0
 # A "he (unnamed)" character is the narration's chain of "he" that no named man carries: a
 # bare "he said" is theirs more often than coref's named man's (own dev stories +10 quotes,
 # none lost; 2.5 moved one).
@@ -90,7 +85,6 @@ def add_cues(index: DocumentIndex, turns: list[Turn], tags: TagFinder | None = N
     """Set each turn's ``bias`` (candidate -> score added) from the cues above (``tags``
     resolves a beat's subject that is none of the turn's actors)."""
     owners = _address_word_owners(turns)
-    actors = _scene_actors(index)
     previous: Turn | None = None
     for turn in turns:
         before, previous = previous, turn
@@ -124,9 +118,6 @@ def add_cues(index: DocumentIndex, turns: list[Turn], tags: TagFinder | None = N
                 c = index.chars[cid]
                 if c.found_by == "pronoun" and not c.is_narrator and not c.is_reader and c.gender == tag.ref.gender and cid not in later:
                     bias[cid] = bias.get(cid, 0.0) + FOCAL_CHAIN_BONUS
-            present = _present_by_gender(index, turn, tag, actors)
-            if present is not None:
-                bias[present] = bias.get(present, 0.0) + SCENE_ACTOR_BONUS
             subject = _beat_subject(index, turn, tags)
             if subject is not None and subject not in later and subject not in turn.vocatives and _gender(index, subject) == tag.ref.gender:
                 bias[subject] = bias.get(subject, 0.0) + BEAT_PRONOUN_BONUS
@@ -185,43 +176,6 @@ def tag_recipient(index: DocumentIndex, tags: TagFinder, tag: Tag) -> Ref | str 
     if ref is None or not (ref.ids or ref.gender is not None) or ref.kind == "nominal" and not ref.ids:
         return None
     return ref
-
-
-def _scene_actors(index: DocumentIndex) -> dict[int, list[tuple[int, str]]]:
-    """Per scene, (token, character) for each narration clause whose subject is a character by
-    name, or owned by one ("Crane's office smelled of dust"): who acts in the scene, not who
-    is only talked about ("as I had for Elias")."""
-    tokens = index.tokens
-    out: dict[int, list[tuple[int, str]]] = {}
-    for m in index.doc.mentions:
-        if m.kind != MentionKind.NAME or m.character_id is None or m.in_quote:
-            continue
-        t = m.end_token_excl - 1
-        if not 0 <= t < len(tokens) or index.in_quote[t]:
-            continue
-        dep = tokens[t].dep
-        head = tokens[t].head
-        acts = dep in SUBJECT_DEPS or (dep == "poss" and 0 <= head < len(tokens) and tokens[head].dep in SUBJECT_DEPS)
-        if acts:
-            out.setdefault(index.paragraph_scene.get(tokens[t].paragraph, -1), []).append((t, m.character_id))
-    return out
-
-
-def _present_by_gender(index: DocumentIndex, turn: Turn, tag: Tag, actors: dict[int, list[tuple[int, str]]]) -> str | None:
-    """The one candidate of a pronoun tag's gender who has acted by name in the turn's scene
-    before it, when the pronoun's coref choice (if any) has not: "he said" in a scene where
-    only Crane of the men has done anything is Crane's, though coref carried the "he" over
-    from the scene before. None when that is not so, or when an unnamed chain or the
-    narrator could be the pronoun (the focal cue decides those)."""
-    q_lo = index.quote_tokens[turn.quotes[0]][0]
-    acted = {cid for t, cid in actors.get(turn.scene, ()) if t < q_lo}
-    same = [c for c in turn.features if _gender(index, c) == tag.ref.gender]
-    if any(index.chars[c].found_by == "pronoun" or index.chars[c].is_narrator for c in same):
-        return None
-    present = [c for c in same if c in acted]
-    if len(present) != 1 or any(c in acted for c in tag.ref.ids):
-        return None
-    return present[0]
 
 
 def _named_after(index: DocumentIndex, tag: Tag) -> set[str]:
