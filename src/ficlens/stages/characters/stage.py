@@ -30,7 +30,7 @@ from ficlens.stages.characters.evidence import quote_edges
 from ficlens.stages.characters.forms import Cluster
 from ficlens.stages.characters.persons import accept, mark_place_names
 from ficlens.stages.characters.reader import reader_character, reader_cluster
-from ficlens.stages.characters.roles import role_clusters
+from ficlens.stages.characters.roles import described_clusters, role_clusters
 from ficlens.stages.characters.spans import add_untagged, collect_forms, mention, nominal_mentions
 from ficlens.stages.names import honorific_gender, split_name
 
@@ -44,6 +44,11 @@ class CharacterConfig:
     # honorific, speech-verb subject, vocative) for all its occurrences to count.
     min_person_share: float = 0.2
     nominals: bool = True
+    # A definite or possessive person phrase that tags speech ("said the doctor", "my uncle
+    # replied") is a character known by it (``roles.described_clusters``); with the guard, one
+    # the text shows to be a named character joins that character instead.
+    described: bool = True
+    described_guard: bool = True
 
 
 @dataclass
@@ -92,6 +97,8 @@ class CharacterStage:
         add_untagged(doc, tokens, forms, accepted, lower_words)
         clusters = cluster_forms(accepted, seeds, seed_keys)
         clusters = role_clusters(tokens, in_quote, clusters, accepted)
+        if self.config.described:
+            clusters = described_clusters(tokens, in_quote, clusters, self.config.described_guard)
         clusters = join_cast_descriptions(clusters)
         if seeds:
             # What the run without a cast keeps whole, the cast does not split.
