@@ -81,15 +81,15 @@ def test_a_gendered_role_that_speaks_once_is_a_character(analyse):
 # Our own text (CC0): speakers known only by a description, and ones the text shows are a
 # named character.
 DESCRIBED = (
-    "Nell reached the farm at noon. The old man was mending a fence.\n\n"
-    '"You are late," said the old man.\n\n'
+    "Nell reached the farm at noon. The old farmer was mending a fence.\n\n"
+    '"You are late," said the old farmer.\n\n'
     '"The bus was slow," Nell said.\n\n'
-    '"Come in, then," my uncle replied, and the old man went back to his fence.'
+    '"Come in, then," my uncle replied, and the old farmer went back to his fence.'
 )
 
 NAMED_BY_TEXT = (
-    "Mrs. Bell, her mother, stood at the door. Dr. Amos Reed waited in the hall.\n\n"
-    '"Supper is cold," her mother said.\n\n'
+    "Mrs. Bell, my mother, stood at the door. Dr. Amos Reed waited in the hall.\n\n"
+    '"Supper is cold," my mother said.\n\n'
     '"Then we eat it cold," said the doctor.'
 )
 
@@ -97,8 +97,9 @@ NAMED_BY_TEXT = (
 @pytest.mark.slow
 def test_a_described_speaker_is_a_character_named_as_written(analyse, by_alias):
     doc = analyse(DESCRIBED)
-    old = by_alias(doc, "the old man")
-    assert (old.found_by, old.gender, old.mentions) == ("role", Gender.MALE, 3)  # narration, tag, narration
+    old = by_alias(doc, "the old farmer")
+    # narration, tag, narration; a farmer may be anyone until coref says "he"
+    assert (old.found_by, old.gender, old.mentions) == ("role", Gender.UNKNOWN, 3)
     uncle = by_alias(doc, "my uncle")
     assert uncle.id != old.id and uncle.gender == Gender.MALE
 
@@ -107,7 +108,7 @@ def test_a_described_speaker_is_a_character_named_as_written(analyse, by_alias):
 def test_a_description_the_text_gives_to_a_name_is_that_character(analyse, by_alias):
     doc = analyse(NAMED_BY_TEXT)
     # the apposition, and the one holder of the title
-    assert by_alias(doc, "her mother").id == by_alias(doc, "Mrs. Bell").id
+    assert by_alias(doc, "my mother").id == by_alias(doc, "Mrs. Bell").id
     assert by_alias(doc, "the doctor").id == by_alias(doc, "Dr. Amos Reed").id
 
 
@@ -120,4 +121,16 @@ def test_without_the_guard_the_descriptions_stand_apart(nlp, straight_quotes):
     doc = SegmentStage(SegmentConfig(), nlp)(Document(text=NAMED_BY_TEXT))
     doc.quotes = straight_quotes(NAMED_BY_TEXT)
     doc = CharacterStage(CharacterConfig(described_guard=False))(doc)
-    assert {c.name for c in doc.characters if c.found_by == "role"} == {"her mother", "the doctor"}
+    assert {c.name for c in doc.characters if c.found_by == "role"} == {"my mother", "the doctor"}
+
+
+@pytest.mark.slow
+def test_an_epithet_or_another_characters_relative_is_no_new_character(analyse):
+    # "the young man" and "her mother" are mostly a named character seen from outside or
+    # someone's named relative: no character is made of them.
+    text = (
+        'Rosa sat by the window. "It is late," said the young man.\n\n'
+        '"Go to bed," her mother said, and Rosa went.'
+    )
+    doc = analyse(text)
+    assert not [c.name for c in doc.characters if c.found_by == "role"]
