@@ -188,7 +188,10 @@ class CorefStage:
             # The ranker takes the he/she left open once the chains have settled, with the
             # genders of the characters as they now stand (a chain may have become one).
             genders = _genders(characters, names, tokens, resolved)[0]
-            resolved = self.model.resolve(doc, in_quote, names, pronouns, genders, resolved)
+            ranked = self.model.resolve(doc, in_quote, names, pronouns, genders, resolved)
+            # The ranker gives no pronoun to a role character (it has no nearest-antecedent
+            # check, and gave "the commander" every "he" of a phone call's quotes).
+            resolved = {i: (resolved.get(i) if c in roles else c) for i, c in ranked.items()}
         gender_info = _genders(characters, names, tokens, resolved)[1]
 
         mentions = list(names)

@@ -134,3 +134,19 @@ def test_an_epithet_or_another_characters_relative_is_no_new_character(analyse):
     )
     doc = analyse(text)
     assert not [c.name for c in doc.characters if c.found_by == "role"]
+
+
+@pytest.mark.slow
+def test_the_title_holder_named_nearby_is_the_speaker(analyse, by_alias):
+    # Our own text (CC0): two doctors, so "the doctor" is whichever the scene has just named.
+    text = (
+        "Dr. Reed came at nine. Dr. Reed looked at the boy.\n\n"
+        '"A fever," said the doctor.\n\n'
+        + "The day went by.\n\n" * 8
+        + "Dr. Amos came at night. Dr. Amos sat down.\n\n"
+        '"Still a fever," said the doctor.'
+    )
+    doc = analyse(text)
+    reed, amos = by_alias(doc, "Dr. Reed"), by_alias(doc, "Dr. Amos")
+    assert reed.id != amos.id and reed.mentions == amos.mentions == 3
+    assert not [c for c in doc.characters if c.found_by == "role"]

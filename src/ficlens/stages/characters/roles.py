@@ -202,6 +202,7 @@ def described_clusters(
     in_quote: list[bool],
     clusters: list[Cluster],
     guard: bool = True,
+    min_speech: int = 1,
 ) -> list[Cluster]:
     """A definite or possessive person phrase that tags speech ("said the doctor", "my uncle
     replied", "the old man said") is a character known by it, named as written, with the
@@ -238,6 +239,7 @@ def described_clusters(
         phrase_at[tok.i], start_at[tok.i] = words_, lo
         if speech_subject(tokens, tok.i, tok.i + 1):
             speaking[words_] += 1
+    speaking = Counter({k: n for k, n in speaking.items() if n >= min_speech})
     if not speaking:
         return clusters
     # "the doctor" later is "the old doctor" when she is the story's only "the ... doctor".
@@ -256,26 +258,68 @@ def described_clusters(
             spans[key].append((start_at[i], i + 1))
             heads[key].append(i)
     out = list(clusters)
+    paragraphs: dict[int, set[int]] = defaultdict(set)  # cluster -> paragraphs it is named in
+    for k, c in owner.items():
+        paragraphs[id(c)].add(tokens[k].paragraph)
     for key, key_spans in spans.items():
         noun = key[-1]
         gender = _role_gender(noun)
-        n = speaking[key]
-        form = Form(
-            ("the", key),
-            spans=key_spans,
-            votes=n,
-            strong=n,
-            speech=n,
-            surfaces=Counter(" ".join(tokens[k].text if k > s else tokens[k].text.lower() for k in range(s, e)) for s, e in key_spans),
-        )
         holder = _holder(tokens, in_quote, heads[key], noun, gender, clusters, owner) if guard else None
         if holder is not None:
-            holder.forms.append(form)
+            holder.forms.append(_described_form(tokens, key, key_spans))
+            continue
+        # "said the doctor" where Doctor Losberne is the one title holder named in the last
+        # few paragraphs is Losberne; the story's other "the doctor" may be someone else.
+        rest = []
+        for (s, e), i in zip(key_spans, heads[key], strict=True):
+            local = _local_holder(tokens[i].paragraph, noun, gender, clusters, paragraphs) if guard else None
+            if local is not None:
+                local.forms.append(_described_form(tokens, key, [(s, e)]))
+            else:
+                rest.append((s, e))
+        form = _described_form(tokens, key, rest)
+        if form.speech < min_speech:
             continue
         c = Cluster(role_gender=gender, found_by="role")
         c.forms.append(form)
         out.append(c)
     return out
+
+
+# Paragraphs back a title holder must be named in to be the "the doctor" of a speech tag.
+_LOCAL_PARAGRAPHS = 6
+
+
+def _described_form(tokens: list[Token], key: tuple[str, ...], spans: list[tuple[int, int]]) -> Form:
+    """The form of a described character's occurrences, each a speech tag or not."""
+    n = sum(speech_subject(tokens, e - 1, e) for _, e in spans)
+    surfaces = Counter(" ".join(tokens[k].text if k > s else tokens[k].text.lower() for k in range(s, e)) for s, e in spans)
+    return Form(("the", key), spans=list(spans), votes=n, strong=n, speech=n, surfaces=surfaces)
+
+
+def _titles(noun: str) -> set[str]:
+    """The titles that say ``noun`` before a name: "doctor" -> {"doctor", "dr"}."""
+    return {t for t in (noun, _TITLE_OF.get(noun, noun)) if canonical_honorific(t) is not None}
+
+
+def _local_holder(
+    paragraph: int, noun: str, gender: Gender, clusters: list[Cluster], paragraphs: dict[int, set[int]]
+) -> Cluster | None:
+    """The one named holder of the title ``noun`` says, of a fitting gender, named in this
+    paragraph or the few before; else None."""
+    titles = _titles(noun)
+    if not titles:
+        return None
+    near = range(paragraph - _LOCAL_PARAGRAPHS, paragraph + 1)
+    found = [
+        c
+        for c in clusters
+        if c.found_by != "role"
+        and any(c.honorifics.get(t) for t in titles)
+        and gender_ok(c.gender_hint(), gender)
+        and any(p in paragraphs.get(id(c), ()) for p in near)
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _described_noun(tok: Token) -> bool:
@@ -330,7 +374,7 @@ def _holder(
     if said:
         return by_id[said.most_common(1)[0][0]]
     # "Dr. Watson" and "Doctor Losberne" both hold "the doctor".
-    titles = {t for t in (noun, _TITLE_OF.get(noun, noun)) if canonical_honorific(t) is not None}
+    titles = _titles(noun)
     if not titles:
         return None
 

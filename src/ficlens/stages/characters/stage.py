@@ -49,6 +49,7 @@ class CharacterConfig:
     # the text shows to be a named character joins that character instead.
     described: bool = True
     described_guard: bool = True
+    described_min_speech: int = 1  # speech tags that make a described character
 
 
 @dataclass
@@ -98,7 +99,9 @@ class CharacterStage:
         clusters = cluster_forms(accepted, seeds, seed_keys)
         clusters = role_clusters(tokens, in_quote, clusters, accepted)
         if self.config.described:
-            clusters = described_clusters(tokens, in_quote, clusters, self.config.described_guard)
+            clusters = described_clusters(
+                tokens, in_quote, clusters, self.config.described_guard, self.config.described_min_speech
+            )
         clusters = join_cast_descriptions(clusters)
         if seeds:
             # What the run without a cast keeps whole, the cast does not split.
@@ -180,11 +183,12 @@ def _canonical(surfaces: Counter[str]) -> str:
     if not surfaces:
         return ""
 
-    def score(item: tuple[str, int]) -> tuple[bool, int, int, int]:
+    def score(item: tuple[str, int]) -> tuple[bool, bool, int, int, int]:
         parts = split_name(item[0])
         bare = parts.honorific is None
         cased = not item[0].isupper()  # "WILLIAM COLLINS" from a letter heading is a poor label
-        return (cased, min(len(parts.words), 3) if bare and len(parts.words) >= 2 else 0, item[1], -len(item[0]))
+        proper = item[0][:1].isupper()  # "Mr. Losberne" over the "the doctor" that joined him
+        return (proper, cased, min(len(parts.words), 3) if bare and len(parts.words) >= 2 else 0, item[1], -len(item[0]))
 
     best = max(surfaces.items(), key=score)
     return best[0]
