@@ -205,7 +205,7 @@ ROLE_THEN_NAME = (
 def test_a_role_takes_a_pronoun_only_as_its_nearest_antecedent(nlp, straight_quotes, guard, last):
     doc = SegmentStage(SegmentConfig(), nlp)(Document(text=ROLE_THEN_NAME))
     doc.quotes = straight_quotes(ROLE_THEN_NAME)
-    doc = CharacterStage(CharacterConfig())(doc)
+    doc = CharacterStage(CharacterConfig(described=True))(doc)
     doc = CorefStage(CorefConfig(role_guard=guard))(doc)
     names = {c.id: c.name for c in doc.characters}
     assert [names.get(m.character_id) for m in _pronouns(doc, "he")] == ["the old farmer", "the old farmer", last]

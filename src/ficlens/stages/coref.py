@@ -119,8 +119,9 @@ class CorefConfig:
     group_window: int = 1
     # A character known by a role ("the doctor", "my uncle") takes a he/she only when it is
     # the pronoun's nearest gender-fitting antecedent, at most one sentence back: a role phrase
-    # is mostly a passing figure, and its salience took named characters' pronouns.
-    role_guard: bool = True
+    # is mostly a passing figure, and its salience took named characters' pronouns. Measured
+    # only with CharacterConfig.described on (see there); off, the roles act as before.
+    role_guard: bool = False
 
 
 @dataclass
