@@ -190,3 +190,22 @@ def test_speech_tag_pronoun_follows_the_talk_not_the_focaliser(nlp):
     assert shes[-1].character_id == vane.id
     # Narration outside dialogue keeps the focaliser bonus.
     assert [m.character_id for m in shes[:-1]] == [nell.id] * 6
+
+
+# Our own text (CC0): the old farmer was the subject of three sentences; the last "He" has Tom
+# Hardy nearer.
+ROLE_THEN_NAME = (
+    '"Sit down," said the old farmer. He pointed at a chair. He poured the tea.\n\n'
+    "The cat watched Tom Hardy. He drank."
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("guard", "last"), [(True, "Tom Hardy"), (False, "the old farmer")])
+def test_a_role_takes_a_pronoun_only_as_its_nearest_antecedent(nlp, straight_quotes, guard, last):
+    doc = SegmentStage(SegmentConfig(), nlp)(Document(text=ROLE_THEN_NAME))
+    doc.quotes = straight_quotes(ROLE_THEN_NAME)
+    doc = CharacterStage(CharacterConfig(described=True))(doc)
+    doc = CorefStage(CorefConfig(role_guard=guard))(doc)
+    names = {c.id: c.name for c in doc.characters}
+    assert [names.get(m.character_id) for m in _pronouns(doc, "he")] == ["the old farmer", "the old farmer", last]

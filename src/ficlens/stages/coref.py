@@ -117,6 +117,11 @@ class CorefConfig:
     # group_window sentences back continues (stages/coref_mentions.py).
     groups: bool = True
     group_window: int = 1
+    # A character known by a role ("the doctor", "my uncle") takes a he/she only when it is
+    # the pronoun's nearest gender-fitting antecedent, at most one sentence back: a role phrase
+    # is mostly a passing figure, and its salience took named characters' pronouns. Measured
+    # only with CharacterConfig.described on (see there); off, the roles act as before.
+    role_guard: bool = False
 
 
 @dataclass
@@ -170,11 +175,12 @@ class CorefStage:
 
         chains = {chain_id(g): g for g in (Gender.FEMALE, Gender.MALE)}
         genders = {c.id: c.gender for c in characters} | chains
+        roles = frozenset(c.id for c in characters if c.found_by == "role") if cfg.role_guard else frozenset()
         resolved: dict[int, str | None] = {}
         fallback: dict[int, str | None] = {}
         for _ in range(max(1, cfg.passes)):
             fallback = {}
-            resolved = self._resolve(doc, tokens, in_quote, names, pronouns, genders, fallback)
+            resolved = self._resolve(doc, tokens, in_quote, names, pronouns, genders, fallback, roles)
             genders = _genders(characters, names, tokens, resolved)[0] | chains
         resolved = _drop_short_chains(resolved, fallback, cfg.min_chain)
         resolved = _fill_from_focaliser(doc, tokens, resolved, genders)
@@ -183,7 +189,10 @@ class CorefStage:
             # The ranker takes the he/she left open once the chains have settled, with the
             # genders of the characters as they now stand (a chain may have become one).
             genders = _genders(characters, names, tokens, resolved)[0]
-            resolved = self.model.resolve(doc, in_quote, names, pronouns, genders, resolved)
+            ranked = self.model.resolve(doc, in_quote, names, pronouns, genders, resolved)
+            # The ranker gives no pronoun to a role character (it has no nearest-antecedent
+            # check, and gave "the commander" every "he" of a phone call's quotes).
+            resolved = {i: (resolved.get(i) if c in roles else c) for i, c in ranked.items()}
         gender_info = _genders(characters, names, tokens, resolved)[1]
 
         mentions = list(names)
@@ -224,11 +233,14 @@ class CorefStage:
         pronouns: list[Token],
         genders: dict[str, Gender],
         fallback: dict[int, str | None] | None = None,
+        roles: frozenset[str] = frozenset(),
     ) -> dict[int, str | None]:
         """One left-to-right pass; returns pronoun token index -> character id (or None).
 
         ``fallback`` receives, for each pronoun given to a chain, the best character over
-        ``min_score`` (None when none is), for a chain too short to be a person."""
+        ``min_score`` (None when none is), for a chain too short to be a person. A character
+        of ``roles`` is a candidate only as the nearest gender-fitting antecedent in the same
+        or the previous sentence."""
         cfg = self.config
         events: list[tuple[int, int, str | None, Mention | None]] = []
         for m in names:
@@ -245,6 +257,7 @@ class CorefStage:
         scene_of = {p.id: p.scene for p in doc.paragraphs}
         dialogue = {q.paragraph for q in doc.quotes}
         result: dict[int, str | None] = {}
+        recent: list[tuple[str, int]] = []  # (character, sentence) of each mention so far
         last_sentence = last_paragraph = last_scene = -1
         for index, kind, cid, _mention in events:
             tok = tokens[index]
@@ -270,6 +283,7 @@ class CorefStage:
                     # a secondary character keeps being named to tell her apart.
                     focus[cid] += cfg.name_focus
                 sentence_mentions[tok.sentence].append((cid, _clause_head(tokens, index)))
+                recent.append((cid, tok.sentence))
                 continue
             word = _pronoun_word(tok) or ""
             gender = THIRD_PERSON[word]
@@ -291,9 +305,10 @@ class CorefStage:
                 in_tag = tok.paragraph in dialogue and speech_subject(tokens, tok.i, tok.i + 1)
                 focus_weight = cfg.tag_focus_weight if in_tag else cfg.focus_weight
                 scores: dict[str, float] = {}
+                near = _nearest_role(recent, roles, blocked, genders, gender, tok.sentence) if roles else None
                 for cand in set(salience) | set(focus):
                     g = genders.get(cand, Gender.UNKNOWN)
-                    if cand in blocked or not _gender_fits(g, gender):
+                    if cand in blocked or not _gender_fits(g, gender) or (cand in roles and cand != near):
                         continue
                     score = salience.get(cand, 0.0)
                     if g == gender:
@@ -308,11 +323,31 @@ class CorefStage:
                     fallback[index] = pick_antecedent(rest, cfg.min_score, None)
             result[index] = best
             if best is not None:
+                recent.append((best, tok.sentence))
                 salience[best] += _role_weight(tok)
                 if tok.dep in SUBJECT_DEPS:
                     focus[best] += 1
                 sentence_mentions[tok.sentence].append((best, head))
         return result
+
+
+def _nearest_role(
+    recent: list[tuple[str, int]],
+    roles: frozenset[str],
+    blocked: set[str],
+    genders: dict[str, Gender],
+    gender: Gender,
+    sentence: int,
+) -> str | None:
+    """The role character that is the nearest antecedent of a pronoun of ``gender`` in
+    ``sentence`` or the one before, else None."""
+    for cid, at in reversed(recent[-30:]):
+        if sentence - at > 1:
+            return None
+        if cid in blocked or is_chain(cid) or not _gender_fits(genders.get(cid, Gender.UNKNOWN), gender):
+            continue
+        return cid if cid in roles else None
+    return None
 
 
 def _drop_short_chains(

@@ -76,3 +76,88 @@ def test_a_gendered_role_that_speaks_once_is_a_character(analyse):
     doc = analyse(text)
     role = [c for c in doc.characters if c.found_by == "role"]
     assert [(c.name, str(c.gender)) for c in role] == [("the wizard", "male")]
+
+
+@pytest.fixture(scope="module")
+def described(nlp, straight_quotes):
+    """The characters stage with described characters on (``CharacterConfig.described``)."""
+    from ficlens.model import Document
+    from ficlens.stages.characters import CharacterConfig, CharacterStage
+    from ficlens.stages.segment import SegmentConfig, SegmentStage
+
+    segment = SegmentStage(SegmentConfig(), nlp)
+
+    def run(text: str, guard: bool = True) -> Document:
+        doc = segment(Document(text=text))
+        doc.quotes = straight_quotes(text)
+        return CharacterStage(CharacterConfig(described=True, described_guard=guard))(doc)
+
+    return run
+
+
+# Our own text (CC0): speakers known only by a description, and ones the text shows are a
+# named character.
+DESCRIBED = (
+    "Nell reached the farm at noon. The old farmer was mending a fence.\n\n"
+    '"You are late," said the old farmer.\n\n'
+    '"The bus was slow," Nell said.\n\n'
+    '"Come in, then," my uncle replied, and the old farmer went back to his fence.'
+)
+
+NAMED_BY_TEXT = (
+    "Mrs. Bell, my mother, stood at the door. Dr. Amos Reed waited in the hall.\n\n"
+    '"Supper is cold," my mother said.\n\n'
+    '"Then we eat it cold," said the doctor.'
+)
+
+
+@pytest.mark.slow
+def test_a_described_speaker_is_a_character_named_as_written(described, by_alias):
+    doc = described(DESCRIBED)
+    old = by_alias(doc, "the old farmer")
+    # narration, tag, narration; a farmer may be anyone until coref says "he"
+    assert (old.found_by, old.gender, old.mentions) == ("role", Gender.UNKNOWN, 3)
+    uncle = by_alias(doc, "my uncle")
+    assert uncle.id != old.id and uncle.gender == Gender.MALE
+
+
+@pytest.mark.slow
+def test_a_description_the_text_gives_to_a_name_is_that_character(described, by_alias):
+    doc = described(NAMED_BY_TEXT)
+    # the apposition, and the one holder of the title
+    assert by_alias(doc, "my mother").id == by_alias(doc, "Mrs. Bell").id
+    assert by_alias(doc, "the doctor").id == by_alias(doc, "Dr. Amos Reed").id
+
+
+@pytest.mark.slow
+def test_without_the_guard_the_descriptions_stand_apart(described):
+    doc = described(NAMED_BY_TEXT, guard=False)
+    assert {c.name for c in doc.characters if c.found_by == "role"} == {"my mother", "the doctor"}
+
+
+@pytest.mark.slow
+def test_an_epithet_or_another_characters_relative_is_no_new_character(described):
+    # "the young man" and "her mother" are mostly a named character seen from outside or
+    # someone's named relative: no character is made of them.
+    text = (
+        'Rosa sat by the window. "It is late," said the young man.\n\n'
+        '"Go to bed," her mother said, and Rosa went.'
+    )
+    doc = described(text)
+    assert not [c.name for c in doc.characters if c.found_by == "role"]
+
+
+@pytest.mark.slow
+def test_the_title_holder_named_nearby_is_the_speaker(described, by_alias):
+    # Our own text (CC0): two doctors, so "the doctor" is whichever the scene has just named.
+    text = (
+        "Dr. Reed came at nine. Dr. Reed looked at the boy.\n\n"
+        '"A fever," said the doctor.\n\n'
+        + "The day went by.\n\n" * 8
+        + "Dr. Amos came at night. Dr. Amos sat down.\n\n"
+        '"Still a fever," said the doctor.'
+    )
+    doc = described(text)
+    reed, amos = by_alias(doc, "Dr. Reed"), by_alias(doc, "Dr. Amos")
+    assert reed.id != amos.id and reed.mentions == amos.mentions == 3
+    assert not [c for c in doc.characters if c.found_by == "role"]

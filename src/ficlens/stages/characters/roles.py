@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from ficlens.lexicon import words
 from ficlens.model import Gender, Token
 from ficlens.stages.characters.cast import cast_names
 from ficlens.stages.characters.forms import Cluster, Form, Key, gender_ok
@@ -162,3 +163,226 @@ def _role_gender(noun: str) -> Gender:
     if noun.endswith(("man", "boy", "husband", "father", "brother")) or noun in ("waiter", "landlord", "valet"):
         return Gender.MALE
     return noun_gender(noun)  # "witch", "wizard", "priestess": the speech tables' gendered nouns
+
+
+# Person nouns a described speaker may be known by: the coreference table (kin, trades,
+# ranks, "the old man") with the characters stage's own. Read here from the lexicon, not from
+# ``coref_mentions``, which imports this package.
+_DESCRIBED_NOUNS = words("coref-person-nouns") | PERSON_NOUNS | ROLE_NOUNS
+# What makes the phrase one person the reader already knows: "the doctor", "my uncle", "her
+# mother"; "a doctor" is somebody new each time.
+_DEFINITE = frozenset({"the", "my", "his", "her", "their", "our", "your"})
+# Dependents of the head noun that belong to the phrase as written ("the old man").
+_PHRASE_DEPS = frozenset({"det", "poss", "amod", "compound"})
+# A role noun and the title its holder writes before the name ("the doctor" of "Dr. Watson").
+_TITLE_OF = {"doctor": "dr", "mister": "mr", "missus": "mrs", "madam": "madame"}
+# Nouns no one is known by: "said her companion", "the other man's friend" name a relation to
+# someone, not a person the story holds apart ("my friend" differs from speaker to speaker).
+_NO_ROLE = frozenset({"friend", "companion", "person", "people", "fellow", "folk", "individual", "human"})
+# Nouns that say only age and sex: "said the young girl", "the old gentleman replied" are
+# nearly always a named character seen from outside (PDNC 4 dev novels: 130 quotes of Daisy
+# Miller, Mr. Brownlow, Harry Maylie, Rose Maylie lost to such phrases).
+_EPITHETS = frozenset({
+    "man", "woman", "boy", "girl", "lady", "gentleman", "child", "kid", "baby", "youth", "lad", "lass",
+    "guy", "dude", "gal", "chap", "gent", "bloke", "maiden", "damsel", "infant", "toddler", "teenager",
+    "youngster", "adult", "elder", "newcomer", "visitor", "guest", "stranger", "figure", "creature",
+})
+# Kin: "his father", "her husband" are relatives of a character, who are mostly named
+# (Mrs. Miller, John Stilinski); only the narrator's, "my uncle", stays unnamed as often.
+_KIN = frozenset({
+    "mother", "father", "mom", "mum", "mama", "mamma", "papa", "dad", "daddy", "son", "daughter",
+    "aunt", "uncle", "cousin", "wife", "husband", "sister", "brother", "grandmother", "grandfather",
+    "grandma", "grandpa", "granny", "niece", "nephew", "parent", "sibling", "fiance", "fiancee",
+    "boyfriend", "girlfriend", "lover", "sweetheart", "spouse", "partner", "stepmother", "stepfather",
+})
+
+
+def described_clusters(
+    tokens: list[Token],
+    in_quote: list[bool],
+    clusters: list[Cluster],
+    guard: bool = True,
+    min_speech: int = 1,
+) -> list[Cluster]:
+    """A definite or possessive person phrase that tags speech ("said the doctor", "my uncle
+    replied", "the old man said") is a character known by it, named as written, with the
+    noun's gender; every later same phrase in the narration is its mention. A bare "the
+    doctor" joins "the old doctor" when no other speaker is a "the ... doctor". With
+    ``guard``, a phrase that stands for a named character is that character: set beside the
+    name ("Smith, the doctor"; "her mother, Mrs. Bell"), said to be it ("Mrs. Bell was her
+    mother"), or the role is a title the one gender-fitting named holder bears ("the doctor"
+    and Dr. Watson, "my uncle" and Uncle Ben). "said the waiter" and the other one-noun roles
+    ``role_clusters`` weighed are left as it left them."""
+    taken = [False] * len(tokens)
+    owner: dict[int, Cluster] = {}
+    for c in clusters:
+        for f in c.forms:
+            for s, e in f.spans:
+                for k in range(s, e):
+                    taken[k] = True
+                    owner[k] = c
+    phrase_at: dict[int, tuple[str, ...]] = {}
+    start_at: dict[int, int] = {}
+    speaking: Counter[tuple[str, ...]] = Counter()
+    for tok in tokens:
+        if in_quote[tok.i] or taken[tok.i] or not _described_noun(tok):
+            continue
+        lo = _phrase_start(tokens, in_quote, tok.i)
+        det = tokens[lo]
+        if lo == tok.i or det.text.lower() not in _DEFINITE or det.dep not in ("det", "poss") or any(taken[lo : tok.i]):
+            continue
+        words_ = tuple(t.text.lower() for t in tokens[lo : tok.i + 1])
+        if len(words_) == 2 and words_[0] == "the" and (_role_noun(tok) or _speaking_noun(tok)):
+            continue  # a one-noun role: role_clusters has weighed it
+        if guard and tok.lemma.lower() in _KIN and words_[0] not in ("my", "the"):
+            continue  # "her mother": someone's relative, named as often as not
+        phrase_at[tok.i], start_at[tok.i] = words_, lo
+        if speech_subject(tokens, tok.i, tok.i + 1):
+            speaking[words_] += 1
+    speaking = Counter({k: n for k, n in speaking.items() if n >= min_speech})
+    if not speaking:
+        return clusters
+    # "the doctor" later is "the old doctor" when she is the story's only "the ... doctor".
+    bare: dict[tuple[str, ...], tuple[str, ...]] = {}
+    by_bare: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)
+    for key in speaking:
+        by_bare[(key[0], key[-1])].add(key)
+    for short, keys in by_bare.items():
+        if len(keys) == 1 and short[0] == "the" and short not in speaking:
+            bare[short] = next(iter(keys))
+    spans: dict[tuple[str, ...], list[tuple[int, int]]] = defaultdict(list)
+    heads: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i, words_ in phrase_at.items():
+        key = words_ if words_ in speaking else bare.get(words_)
+        if key is not None:
+            spans[key].append((start_at[i], i + 1))
+            heads[key].append(i)
+    out = list(clusters)
+    paragraphs: dict[int, set[int]] = defaultdict(set)  # cluster -> paragraphs it is named in
+    for k, c in owner.items():
+        paragraphs[id(c)].add(tokens[k].paragraph)
+    for key, key_spans in spans.items():
+        noun = key[-1]
+        gender = _role_gender(noun)
+        holder = _holder(tokens, in_quote, heads[key], noun, gender, clusters, owner) if guard else None
+        if holder is not None:
+            holder.forms.append(_described_form(tokens, key, key_spans))
+            continue
+        # "said the doctor" where Doctor Losberne is the one title holder named in the last
+        # few paragraphs is Losberne; the story's other "the doctor" may be someone else.
+        rest = []
+        for (s, e), i in zip(key_spans, heads[key], strict=True):
+            local = _local_holder(tokens[i].paragraph, noun, gender, clusters, paragraphs) if guard else None
+            if local is not None:
+                local.forms.append(_described_form(tokens, key, [(s, e)]))
+            else:
+                rest.append((s, e))
+        form = _described_form(tokens, key, rest)
+        if form.speech < min_speech:
+            continue
+        c = Cluster(role_gender=gender, found_by="role")
+        c.forms.append(form)
+        out.append(c)
+    return out
+
+
+# Paragraphs back a title holder must be named in to be the "the doctor" of a speech tag.
+_LOCAL_PARAGRAPHS = 6
+
+
+def _described_form(tokens: list[Token], key: tuple[str, ...], spans: list[tuple[int, int]]) -> Form:
+    """The form of a described character's occurrences, each a speech tag or not."""
+    n = sum(speech_subject(tokens, e - 1, e) for _, e in spans)
+    surfaces = Counter(" ".join(tokens[k].text if k > s else tokens[k].text.lower() for k in range(s, e)) for s, e in spans)
+    return Form(("the", key), spans=list(spans), votes=n, strong=n, speech=n, surfaces=surfaces)
+
+
+def _titles(noun: str) -> set[str]:
+    """The titles that say ``noun`` before a name: "doctor" -> {"doctor", "dr"}."""
+    return {t for t in (noun, _TITLE_OF.get(noun, noun)) if canonical_honorific(t) is not None}
+
+
+def _local_holder(
+    paragraph: int, noun: str, gender: Gender, clusters: list[Cluster], paragraphs: dict[int, set[int]]
+) -> Cluster | None:
+    """The one named holder of the title ``noun`` says, of a fitting gender, named in this
+    paragraph or the few before; else None."""
+    titles = _titles(noun)
+    if not titles:
+        return None
+    near = range(paragraph - _LOCAL_PARAGRAPHS, paragraph + 1)
+    found = [
+        c
+        for c in clusters
+        if c.found_by != "role"
+        and any(c.honorifics.get(t) for t in titles)
+        and gender_ok(c.gender_hint(), gender)
+        and any(p in paragraphs.get(id(c), ()) for p in near)
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _described_noun(tok: Token) -> bool:
+    """A singular lower-case common noun for a person: "doctor", "uncle", "man", "wizard"."""
+    low = tok.lemma.lower()
+    return (
+        tok.pos == "NOUN"
+        and tok.tag == "NN"
+        and tok.text.isalpha()
+        and tok.text.islower()
+        and low not in UNNAMED_SPEAKERS
+        and low not in _NO_ROLE
+        and low not in _EPITHETS
+        and (low in _DESCRIBED_NOUNS or _speaking_noun(tok))
+    )
+
+
+def _phrase_start(tokens: list[Token], in_quote: list[bool], head: int) -> int:
+    """First token of the words before ``head`` that modify it: "the old man", "my uncle"."""
+    lo = head
+    while lo > 0 and not in_quote[lo - 1] and tokens[lo - 1].dep in _PHRASE_DEPS and lo - 1 < tokens[lo - 1].head <= head:
+        lo -= 1
+    return lo
+
+
+def _holder(
+    tokens: list[Token],
+    in_quote: list[bool],
+    heads: list[int],
+    noun: str,
+    gender: Gender,
+    clusters: list[Cluster],
+    owner: dict[int, Cluster],
+) -> Cluster | None:
+    """The named character a described speaker is, when the text says so (see
+    ``described_clusters``), else None."""
+    said: Counter[int] = Counter()
+    by_id: dict[int, Cluster] = {}
+    for i in heads:
+        tok = tokens[i]
+        # "Smith, the doctor, ..." / "her mother, Mrs. Bell": the apposition either way.
+        beside = [tokens[tok.head]] if tok.dep == "appos" else []
+        beside += [t for t in tokens[max(0, i - 12) : i + 12] if t.head == i and t.dep == "appos"]
+        # "Mrs. Bell was her mother": the subject of the copula the phrase completes.
+        if tok.dep == "attr" and tokens[tok.head].lemma == "be":
+            beside += [t for t in tokens[max(0, tok.head - 12) : tok.head] if t.head == tok.head and t.dep in ("nsubj", "nsubjpass")]
+        for t in beside:
+            c = owner.get(t.i)
+            if c is not None and not in_quote[t.i] and gender_ok(c.gender_hint(), gender):
+                said[id(c)] += 1
+                by_id[id(c)] = c
+    if said:
+        return by_id[said.most_common(1)[0][0]]
+    # "Dr. Watson" and "Doctor Losberne" both hold "the doctor".
+    titles = _titles(noun)
+    if not titles:
+        return None
+
+    def held(c: Cluster) -> int:
+        return sum(c.honorifics.get(t, 0) for t in titles)
+
+    holders = [c for c in clusters if held(c) and c.found_by != "role" and gender_ok(c.gender_hint(), gender)]
+    holders.sort(key=lambda c: -held(c))
+    if len(holders) > 1 and held(holders[0]) >= _TITLE_DOMINANCE * held(holders[1]):
+        holders = holders[:1]
+    return holders[0] if len(holders) == 1 else None

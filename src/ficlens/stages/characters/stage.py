@@ -31,7 +31,7 @@ from ficlens.stages.characters.evidence import quote_edges
 from ficlens.stages.characters.forms import Cluster
 from ficlens.stages.characters.persons import accept, mark_place_names
 from ficlens.stages.characters.reader import reader_character, reader_cluster
-from ficlens.stages.characters.roles import role_clusters
+from ficlens.stages.characters.roles import described_clusters, role_clusters
 from ficlens.stages.characters.spans import add_untagged, collect_forms, mention, nominal_mentions
 from ficlens.stages.names import honorific_gender, split_name
 
@@ -45,6 +45,14 @@ class CharacterConfig:
     # honorific, speech-verb subject, vocative) for all its occurrences to count.
     min_person_share: float = 0.2
     nominals: bool = True
+    # A definite or possessive person phrase that tags speech ("said the doctor", "my uncle
+    # replied") is a character known by it (``roles.described_clusters``); with the guard, one
+    # the text shows to be a named character joins that character instead. Off: with it on
+    # (and CorefConfig.role_guard), LitBank dev speakers 65.8 -> 69.1, but fan fiction dev
+    # 92.2 -> 91.7, own stories dev 87.4 -> 84.2, PDNC 4 dev novels 84.1 -> 82.6.
+    described: bool = False
+    described_guard: bool = True
+    described_min_speech: int = 1  # speech tags that make a described character
 
 
 @dataclass
@@ -93,6 +101,10 @@ class CharacterStage:
         add_untagged(doc, tokens, forms, accepted, lower_words)
         clusters = cluster_forms(accepted, seeds, seed_keys)
         clusters = role_clusters(tokens, in_quote, clusters, accepted)
+        if self.config.described:
+            clusters = described_clusters(
+                tokens, in_quote, clusters, self.config.described_guard, self.config.described_min_speech
+            )
         clusters = join_cast_descriptions(clusters)
         if seeds:
             # What the run without a cast keeps whole, the cast does not split.
@@ -177,11 +189,12 @@ def _canonical(surfaces: Counter[str]) -> str:
     if not surfaces:
         return ""
 
-    def score(item: tuple[str, int]) -> tuple[bool, int, int, int]:
+    def score(item: tuple[str, int]) -> tuple[bool, bool, int, int, int]:
         parts = split_name(item[0])
         bare = parts.honorific is None
         cased = not item[0].isupper()  # "WILLIAM COLLINS" from a letter heading is a poor label
-        return (cased, min(len(parts.words), 3) if bare and len(parts.words) >= 2 else 0, item[1], -len(item[0]))
+        proper = item[0][:1].isupper()  # "Mr. Losberne" over the "the doctor" that joined him
+        return (proper, cased, min(len(parts.words), 3) if bare and len(parts.words) >= 2 else 0, item[1], -len(item[0]))
 
     best = max(surfaces.items(), key=score)
     return best[0]
