@@ -205,3 +205,10 @@ def test_a_common_word_fronted_before_a_comma_and_a_name_is_no_name(analyse):
     names = _names(analyse(text))
     assert "Gentler" not in names and "Jack" in names
     assert "Sam" in names  # a name before the comma stays one
+
+
+@pytest.mark.slow
+def test_a_name_in_apposition_to_a_person_noun_is_a_person(analyse):
+    # The small tagger calls "Teyla" a common noun here and spaCy no PERSON.
+    names = _names(analyse("Jack smiled at the nurse, Teyla, and left."))
+    assert "Teyla" in names

@@ -79,6 +79,21 @@ def is_actor(tokens: list[Token], s: int, e: int) -> bool:
     return not any(t.head == last.i and t.dep == "det" for t in tokens[max(0, s - 3) : s])
 
 
+def person_apposition(tokens: list[Token], s: int, e: int) -> bool:
+    """A person noun beside the name, or given to it by a copula: "the nurse, Teyla",
+    "Teyla, his sister", "Teyla was his sister"."""
+    last = tokens[e - 1]
+    head = tokens[last.head]
+    if last.dep == "appos" and head.lemma.lower() in PERSON_NOUNS:
+        return True
+    for t in tokens[last.i + 1 : min(len(tokens), last.i + 8)]:
+        if t.dep == "appos" and t.head == last.i and t.lemma.lower() in PERSON_NOUNS:
+            return True
+        if last.dep == "nsubj" and t.dep == "attr" and t.head == last.head and head.lemma == "be":
+            return t.lemma.lower() in PERSON_NOUNS
+    return False
+
+
 _PERSON_RELATIVES = frozenset({"who", "whom", "whose"})
 
 

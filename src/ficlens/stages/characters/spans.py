@@ -22,6 +22,7 @@ from ficlens.stages.characters.evidence import (
     is_agent,
     is_named,
     is_vocative,
+    person_apposition,
     place_evidence,
     plural_det,
 )
@@ -332,7 +333,8 @@ def collect_forms(
             and not (dictionary and (initial or glued(tokens[s])))
         )
         agent = (
-            not strong and (is_agent(tokens, s, e) or with_pronoun or bool(local_gender) or actor)
+            not strong
+            and (is_agent(tokens, s, e) or with_pronoun or bool(local_gender) or actor or person_apposition(tokens, s, e))
         ) or has_person_relative(tokens, s, e)
         if vote or strong or agent or hon is not None:
             form.votes += 1
