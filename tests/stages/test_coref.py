@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ficlens.model import Document, Gender, MentionKind
+from ficlens.model import Character, Document, Gender, MentionKind, Token
 from ficlens.stages.characters import CharacterConfig, CharacterStage
-from ficlens.stages.coref import CorefConfig, CorefStage
+from ficlens.stages.coref import CorefConfig, CorefStage, _genders
 from ficlens.stages.quotes import QuoteConfig, QuoteStage
 from ficlens.stages.segment import SegmentConfig, SegmentStage
 
@@ -209,3 +209,20 @@ def test_a_role_takes_a_pronoun_only_as_its_nearest_antecedent(nlp, straight_quo
     doc = CorefStage(CorefConfig(role_guard=guard))(doc)
     names = {c.id: c.name for c in doc.characters}
     assert [names.get(m.character_id) for m in _pronouns(doc, "he")] == ["the old farmer", "the old farmer", last]
+
+
+def test_coref_pronouns_never_overturn_a_gender_the_text_gave_the_name():
+    # Issue 22: a gender from local evidence (here the characters stage's) is kept, however
+    # many pronouns of the other gender a resolver gave the character; one without any takes
+    # the pronouns' majority.
+    words = ["he", "he", "he", "she"]
+    tokens = [
+        Token(i=i, start=4 * i, end=4 * i + len(w), text=w, lemma=w, pos="PRON", tag="PRP", dep="nsubj", head=i, sentence=i, paragraph=0)
+        for i, w in enumerate(words)
+    ]
+    teyla = Character(id="C0", name="Teyla", gender=Gender.FEMALE, gender_confidence=0.5)
+    kay = Character(id="C1", name="Kay")
+    resolved = {0: "C0", 1: "C0", 2: "C1", 3: "C0"}
+    genders, info = _genders([teyla, kay], [], tokens, resolved)
+    assert genders["C0"] == Gender.FEMALE and info["C0"][1] >= 0.5
+    assert genders["C1"] == Gender.MALE

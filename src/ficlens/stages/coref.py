@@ -469,7 +469,16 @@ def _genders(
     info: dict[str, tuple[Gender, float]] = {}
     for c in characters:
         v = votes.get(c.id)
-        if v:
+        if c.gender != Gender.UNKNOWN and c.found_by != "pronoun":
+            # The characters stage's gender rests on what is written around the name (a
+            # title, a kinship noun, the next clause's pronoun, a tag, the cast, a known first
+            # name): the pronouns coref gave the character were chosen with that gender, so
+            # counting them would only echo it, or, a few stray ones, overturn it.
+            gender = c.gender
+            top = v[gender] if v else 0
+            total = sum(v.values()) if v else 0
+            confidence = max(c.gender_confidence, round((top / total) * (1.0 - 1.0 / (1.0 + total)), 3) if total else 0.0)
+        elif v:
             gender, top = v.most_common(1)[0]
             total = sum(v.values())
             confidence = round((top / total) * (1.0 - 1.0 / (1.0 + total)), 3)

@@ -45,3 +45,18 @@ def test_a_pronoun_in_a_subordinate_clause_is_someone_else(analyse, by_alias):
     )
     doc = analyse(text)
     assert by_alias(doc, "Doctor Mandelet").gender != Gender.FEMALE
+
+
+@pytest.mark.slow
+def test_a_possessive_inside_a_noun_describing_the_name_is_someone_else_s(analyse, by_alias):
+    # "his" in "Teyla, his sister" and "Teyla was his sister" is Jack's; the noun is hers.
+    doc = analyse("Jack waited at the station. Teyla, his sister, came late. They walked home.")
+    assert by_alias(doc, "Teyla").gender == Gender.FEMALE
+    doc = analyse("Teyla was his sister. Jack smiled and took the bags.")
+    assert by_alias(doc, "Teyla").gender == Gender.FEMALE
+
+
+@pytest.mark.slow
+def test_the_subject_of_an_adverbial_clause_on_the_name_s_verb_is_the_name(analyse, by_alias):
+    doc = analyse("The village was quiet. Rumour said that Kagami had taken Sasuke and Naruto when he left.")
+    assert by_alias(doc, "Kagami").gender == Gender.MALE

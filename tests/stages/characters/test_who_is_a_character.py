@@ -182,3 +182,33 @@ def test_a_destination_named_once_is_no_character(analyse):
     doc = analyse(text)
     assert "Hogwarts" not in _names(doc)
     assert {"Dumbledore", "Remus"} <= set(_names(doc))
+
+
+@pytest.mark.slow
+def test_a_name_that_acts_once_is_a_person_whatever_its_entity_label(analyse):
+    # "Caldwell" acts once (spaCy's small model calls such names ORG or GPE); "None" is a
+    # word that opens a sentence and does something too.
+    text = (
+        "Rodney walked to the edge of the compound. He could see the towers, not unlike the ones "
+        "Caldwell had installed on the base.\n\n"
+        "None of them had survived. Rodney sighed and walked on."
+    )
+    doc = analyse(text)
+    names = _names(doc)
+    assert "Caldwell" in names
+    assert "None" not in names
+
+
+@pytest.mark.slow
+def test_a_common_word_fronted_before_a_comma_and_a_name_is_no_name(analyse):
+    text = 'Mara shook her head. "No." Gentler, Jack adds, "Then stay." Mara stays.\n\nSam, Dean said nothing.'
+    names = _names(analyse(text))
+    assert "Gentler" not in names and "Jack" in names
+    assert "Sam" in names  # a name before the comma stays one
+
+
+@pytest.mark.slow
+def test_a_name_in_apposition_to_a_person_noun_is_a_person(analyse):
+    # The small tagger calls "Teyla" a common noun here and spaCy no PERSON.
+    names = _names(analyse("Jack smiled at the nurse, Teyla, and left."))
+    assert "Teyla" in names

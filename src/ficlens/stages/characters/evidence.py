@@ -63,6 +63,37 @@ def is_agent(tokens: list[Token], s: int, e: int) -> bool:
     return last.dep == "poss" and head.lemma.lower() in PERSON_PARTS
 
 
+# Verbs whose subject may as well be a place or a thing: "London is", "Hogwarts has",
+# "Atlantis seemed".
+_STATIVE = frozenset({"be", "have", "seem", "become", "remain", "appear", "stand", "lie", "sit", "contain", "include", "belong"})
+
+
+def is_actor(tokens: list[Token], s: int, e: int) -> bool:
+    """The active subject of a verb of doing, written bare (no article): "the ones Caldwell
+    had installed", "Itachi cut down ...". In a story a bare proper name that does things
+    is nearly always a person; places and things are mostly where or what things happen."""
+    last = tokens[e - 1]
+    head = tokens[last.head]
+    if last.dep != "nsubj" or head.pos != "VERB" or head.lemma.lower() in _STATIVE:
+        return False
+    return not any(t.head == last.i and t.dep == "det" for t in tokens[max(0, s - 3) : s])
+
+
+def person_apposition(tokens: list[Token], s: int, e: int) -> bool:
+    """A person noun beside the name, or given to it by a copula: "the nurse, Teyla",
+    "Teyla, his sister", "Teyla was his sister"."""
+    last = tokens[e - 1]
+    head = tokens[last.head]
+    if last.dep == "appos" and head.lemma.lower() in PERSON_NOUNS:
+        return True
+    for t in tokens[last.i + 1 : min(len(tokens), last.i + 8)]:
+        if t.dep == "appos" and t.head == last.i and t.lemma.lower() in PERSON_NOUNS:
+            return True
+        if last.dep == "nsubj" and t.dep == "attr" and t.head == last.head and head.lemma == "be":
+            return t.lemma.lower() in PERSON_NOUNS
+    return False
+
+
 _PERSON_RELATIVES = frozenset({"who", "whom", "whose"})
 
 

@@ -33,6 +33,9 @@ _COLLOQUIAL = {
     "wizard": Gender.MALE, "witch": Gender.FEMALE, "sorcerer": Gender.MALE, "sorceress": Gender.FEMALE,
 }
 _APPOSITION_WEIGHT = 2
+# Clauses of time and cause keep their subject ("Kagami left when he could"); a condition
+# often brings someone else in ("X would have understood if she had seen him").
+_TIME_MARKS = frozenset({"when", "while", "as", "after", "before", "until", "since", "because", "once"})
 _CLAUSE_BREAKS = frozenset({":", ";", "—", "–", "(", "--"})
 
 
@@ -69,7 +72,7 @@ class LocalGender:
             if in_quote[t.i] or not (low in _REFLEXIVE_GENDER or (low in _POSSESSIVE_GENDER and t.tag == "PRP$")):
                 continue
             verb = _clause_verb(tokens, t.i)
-            if verb < 0:
+            if verb < 0 or _describes_subject(tokens, t.i, verb):
                 continue
             if any(tokens[k].text in _CLAUSE_BREAKS for k in range(min(verb, t.i) + 1, max(verb, t.i))):
                 # "Dev found a note: the orders in her square capitals": past a colon the
@@ -101,15 +104,49 @@ class LocalGender:
             out[g] += _APPOSITION_WEIGHT
         if last.dep in _SUBJECT_DEPS:
             g = self._next_subject(s, e, person_tokens)
+            if g == Gender.UNKNOWN:
+                g = self._adverbial_subject(last)
             if g != Gender.UNKNOWN:
                 out[g] += 1
         return out
 
+    def _adverbial_subject(self, last: Token) -> Gender:
+        """The he/she subject of a clause of time or cause on the name's own verb: "Itachi had taken
+        Sasuke and Naruto when he left" (the subject goes on being the subject, whoever the
+        object is)."""
+        tokens = self.tokens
+        verb = last.head
+        for t in tokens[last.i + 1 : min(len(tokens), last.i + 40)]:
+            if t.sentence != last.sentence or self.in_quote[t.i]:
+                break
+            if t.dep in _SUBJECT_DEPS and t.i != last.i:
+                clause = tokens[t.head]
+                if (
+                    t.tag == "PRP"
+                    and t.text.lower() in _SUBJECT_GENDER
+                    and clause.dep == "advcl"
+                    and clause.head == verb
+                    and any(m.head == clause.i and m.dep in ("mark", "advmod") and m.text.lower() in _TIME_MARKS for m in tokens[last.i + 1 : t.i])
+                ):
+                    return _SUBJECT_GENDER[t.text.lower()]
+                if t.head == verb or clause.head == verb:
+                    return Gender.UNKNOWN  # another subject of the name's clause first
+        return Gender.UNKNOWN
+
     def _apposition(self, last: Token) -> Gender:
-        """"Kevin, another tall guy", "Lance (the new guy with green eyes)", "the nurse, Dana"."""
+        """"Kevin, another tall guy", "Lance (the new guy with green eyes)", "the nurse, Dana",
+        and the noun a copula gives the name: "Teyla was his sister"."""
         tokens = self.tokens
         for t in tokens[last.i + 1 : min(len(tokens), last.i + 8)]:
             if t.dep == "appos" and t.head == last.i:
+                return noun_gender(t.lemma)
+            if (
+                last.dep == "nsubj"
+                and t.dep == "attr"
+                and t.head == last.head
+                and tokens[last.head].lemma == "be"
+                and t.pos == "NOUN"
+            ):
                 return noun_gender(t.lemma)
         if last.dep == "appos" and tokens[last.head].pos == "NOUN":
             return noun_gender(tokens[last.head].lemma)
@@ -154,6 +191,19 @@ class LocalGender:
                 return Gender.UNKNOWN  # "caught his arm. He shrugged": someone else is here
             i += 1
         return Gender.UNKNOWN
+
+
+def _describes_subject(tokens: list[Token], i: int, verb: int) -> bool:
+    """Whether the possessive sits in a noun that describes the clause's subject: "Teyla, his
+    sister, came", "Teyla was his sister". That "his" is someone else."""
+    k = i
+    while k != verb:
+        if tokens[k].dep in ("appos", "attr"):
+            return True
+        if tokens[k].head == k:
+            return False
+        k = tokens[k].head
+    return False
 
 
 def _clause_verb(tokens: list[Token], i: int) -> int:

@@ -18,9 +18,11 @@ from collections import Counter, defaultdict
 from ficlens.model import Document, Gender, Mention, MentionKind, Token
 from ficlens.stages.characters.evidence import (
     has_person_relative,
+    is_actor,
     is_agent,
     is_named,
     is_vocative,
+    person_apposition,
     place_evidence,
     plural_det,
 )
@@ -71,6 +73,21 @@ def _credit(doc: Document, tokens: list[Token], s: int, e: int) -> bool:
         return True
     before = doc.text[max(0, tokens[s].start - 24) : tokens[s].start]
     return bool(_CREDIT_BEFORE.search(before))
+
+
+def _fronted_modifier(tokens: list[Token], s: int) -> bool:
+    """A common word opening a sentence and set off by a comma before the clause's own
+    subject: "Gentler, Jack adds", "Softer, she asks". The parser gives the verb two
+    subjects; the first is a fronted adverb or adjective, not a name."""
+    tok = tokens[s]
+    if s + 2 >= len(tokens) or tokens[s + 1].text != ",":
+        return False
+    if s > 0 and tokens[s - 1].sentence == tok.sentence and any(ch.isalnum() for ch in tokens[s - 1].text):
+        return False  # inside a sentence: "Sam, Dean and Cas"
+    nxt = tokens[s + 2]
+    if nxt.dep != "nsubj" or nxt.head != tok.head:
+        return False
+    return not is_given_name(tok.text) and common_word(tok.text.lower(), tok.lemma.lower())
 
 
 # Personal pronouns a name may be coordinated with: "Matatabi and I", "he and Teyla".
@@ -222,6 +239,8 @@ def collect_forms(
                 vote = False  # spaCy's PERSON was for the glued phrase ("Yang Chakra"), not the rest
         if e <= s or any(covered[s:e]):
             return
+        if e - s == 1 and _fronted_modifier(tokens, s):
+            return
         # Take an honorific just before the span into it ("Mr." + "Darcy").
         while s > 0 and canonical_honorific(tokens[s - 1].text) and is_cap(tokens[s - 1]) and not covered[s - 1]:
             s -= 1
@@ -301,16 +320,30 @@ def collect_forms(
         form.speech += speech
         # "Matatabi and I gifted it": coordinated with a person, the name acts as one.
         # "Mikka, who would know ...": a person's relative, even on a name called at a quote's start.
-        agent = (not strong and (is_agent(tokens, s, e) or with_pronoun)) or has_person_relative(tokens, s, e)
+        # "Teyla nodded. She ...", "Marcus rubs his hair": a he/she that continues the name
+        # is the same evidence a reader has that it names a person, whatever spaCy's label.
+        local_gender = local.evidence(s, e, person_tokens)
+        initial = s in edges[0] or s == 0 or tokens[s - 1].sentence != tokens[s].sentence
+        dictionary = e - s == 1 and common_word(tokens[s].text.lower(), tokens[s].lemma.lower())
+        # A bare name doing something is a person, unless it is a common word a sentence's
+        # start capitalised ("None of them knew", "Whinging came into view").
+        actor = (
+            is_actor(tokens, s, e)
+            and in_quote[tokens[e - 1].head] == in_quote[s]  # "'Little Whinging,' said another": a misparse
+            and not (dictionary and (initial or glued(tokens[s])))
+        )
+        agent = (
+            not strong
+            and (is_agent(tokens, s, e) or with_pronoun or bool(local_gender) or actor or person_apposition(tokens, s, e))
+        ) or has_person_relative(tokens, s, e)
         if vote or strong or agent or hon is not None:
             form.votes += 1
         form.strong += strong
         form.agent += agent
         form.labelled += vote
         form.quote_initial += s in edges[0]
-        initial = s in edges[0] or s == 0 or tokens[s - 1].sentence != tokens[s].sentence
         form.sentence_initial += initial
-        form.dictionary += e - s == 1 and common_word(tokens[s].text.lower(), tokens[s].lemma.lower())
+        form.dictionary += dictionary
         form.alone += not in_quote[s] and e - s == 1 and _alone(tokens, s)
         form.plural += tokens[e - 1].tag == "NNPS" or plural_det(tokens, e - 1)
         grammar, label = place_evidence(tokens, s, e)
@@ -329,7 +362,7 @@ def collect_forms(
             and name_words[0] not in lower_words
         ):
             form.given += 1
-        form.pronouns.update(local.evidence(s, e, person_tokens))
+        form.pronouns.update(local_gender)
         if strong and s >= 2 and tokens[s - 1].text.lower() in ("her", "him"):
             form.pronouns[Gender.FEMALE if tokens[s - 1].text.lower() == "her" else Gender.MALE] += 2  # "calls her Wren"
 

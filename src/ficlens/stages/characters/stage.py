@@ -28,7 +28,7 @@ from ficlens.stages.characters.cast import (
 )
 from ficlens.stages.characters.clustering import cluster_forms
 from ficlens.stages.characters.evidence import quote_edges
-from ficlens.stages.characters.forms import Cluster
+from ficlens.stages.characters.forms import Cluster, Form
 from ficlens.stages.characters.persons import accept, mark_place_names
 from ficlens.stages.characters.reader import reader_character, reader_cluster
 from ficlens.stages.characters.roles import described_clusters, role_clusters
@@ -129,7 +129,7 @@ class CharacterStage:
             # Named once is enough for a full name spaCy calls a person: a protagonist may
             # be named in the first paragraph and be "she" ever after.
             or any(
-                f.strong or f.key[0] or (len(f.key[1]) >= 2 and f.votes) or (f.agent and f.labelled)
+                f.strong or f.key[0] or (len(f.key[1]) >= 2 and f.votes) or (f.agent and (f.labelled or _bare_name(f)))
                 # Every named person is a character, even named once in passing ("squaring off
                 # with Gerard"): a name spaCy calls a person, or a known given name.
                 or f.labelled
@@ -220,4 +220,12 @@ def _tag_in_text(cluster: Cluster, text_words: set[str]) -> bool:
         for name in (cluster.cast_name or "", *cluster.cast_aliases)
         for w in split_name(name).words
         if len(w) >= 3
+    )
+
+
+def _bare_name(form: Form) -> bool:
+    """A name written bare and spelt as one, so that acting once is enough to be a person:
+    not "the Stilinskis" or "The Minister" (a family, an office), not "L.E." or "Can't"."""
+    return all(w.isalpha() for w in form.key[1]) and not any(
+        s.split()[0].lower() in ("the", "a", "an") for s in form.surfaces
     )
