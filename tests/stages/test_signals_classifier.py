@@ -27,7 +27,7 @@ from ficlens.stages.signals_model import (
 )
 from ficlens.train.signals import (
     LEXICON_SCALE,
-    WARNING_KINDS,
+    WARNING_GOLD_KINDS,
     Example,
     WorkExample,
     _fit,
@@ -186,9 +186,9 @@ def test_the_work_rule_is_chosen_on_declared_and_clear_works():
         declared = frozenset({"graphic_violence"}) if i < 3 else frozenset()
         works.append(WorkExample(f"w{i}", f"w{i}", [], declared, not declared))
         column = np.array([0.7] * strong + [0.9 if i == 4 else 0.1] + [0.1] * 20)
-        confidences.append({k: column if k == "graphic_violence" else np.zeros(21) for k in WARNING_KINDS})
+        confidences.append({k: column if k == "graphic_violence" else np.zeros(21) for k in WARNING_GOLD_KINDS})
     rule, summary = choose_work_rule(confidences, works)
-    assert rule["min_sentences"] == 3 and rule["high"] > 0.9 and rule["kinds"] == list(WARNING_KINDS)
+    assert rule["min_sentences"] == 3 and rule["high"] > 0.9 and rule["kinds"] == list(WARNING_GOLD_KINDS)
     assert summary["out_of_fold"] == {"declared_found": [3, 3], "none_clear": [12, 12]}
 
 

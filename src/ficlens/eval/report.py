@@ -118,8 +118,7 @@ FANFIC_COLUMNS: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 def _signal_columns() -> list[tuple[str, tuple[str, ...]]]:
-    from ficlens.eval.signals import WARNING_KINDS
-    from ficlens.eval.signals_gold import KINDS
+    from ficlens.eval.signals_gold import KINDS, WARNING_KINDS
 
     rows: list[tuple[str, tuple[str, ...]]] = []
     for kind in KINDS:

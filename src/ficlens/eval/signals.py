@@ -24,6 +24,7 @@ from typing import Any
 from ficlens.eval import metrics as M
 from ficlens.eval.signals_gold import (
     KINDS,
+    WARNING_KINDS,
     GoldSentence,
     Roots,
     load_sentences,
@@ -34,14 +35,6 @@ from ficlens.eval.signals_gold import (
 from ficlens.model import Document
 
 SIGNAL_STAGES = ("segment", "quotes", "characters", "coref", "signals")
-# AO3's archive warnings, by the gold's kind names.
-WARNING_KINDS = {
-    "graphic depictions of violence": "graphic_violence",
-    "major character death": "major_character_death",
-    "rape/non-con": "rape_noncon",
-    "underage": "underage",
-    "underage sex": "underage",
-}
 
 
 @dataclass(frozen=True)

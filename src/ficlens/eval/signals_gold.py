@@ -17,6 +17,15 @@ from ficlens.errors import DatasetError
 from ficlens.eval.fanfic_gold import find_span
 from ficlens.stages.signals import KINDS
 
+# AO3's archive warnings, by the gold's kind names.
+WARNING_KINDS = {
+    "graphic depictions of violence": "graphic_violence",
+    "major character death": "major_character_death",
+    "rape/non-con": "rape_noncon",
+    "underage": "underage",
+    "underage sex": "underage",
+}
+
 # When the content is in the story: it happens in the scene, or happened (backstory, a report
 # stated as fact), or is only feared, threatened, supposed, denied, or a figure of speech.
 TIMES = ("present", "past", "feared", "threatened", "hypothetical", "negated", "figurative")

@@ -52,6 +52,7 @@ import numpy as np
 from ficlens.eval.signals_gold import (
     KINDS,
     TIMES,
+    WARNING_KINDS,
     GoldSentence,
     Roots,
     load_sentences,
@@ -153,7 +154,7 @@ class WorkExample:
 
 
 # The AO3 archive warnings by gold kind (the work rule is chosen on them).
-WARNING_KINDS = ("graphic_violence", "major_character_death", "rape_noncon", "underage")
+WARNING_GOLD_KINDS = tuple(dict.fromkeys(WARNING_KINDS.values()))
 
 
 def load_work_examples(roots: Roots, log: Log = print) -> list[WorkExample]:
@@ -190,7 +191,7 @@ def choose_work_rule(
         out: dict[str, list[int]] = {"declared_found": [0, 0], "none_clear": [0, 0]}
         for j in range(len(works)) if only is None else only:
             conf, w = confidences[j], works[j]
-            for kind in WARNING_KINDS:
+            for kind in WARNING_GOLD_KINDS:
                 found = work_found(conf[kind], len(w.rows), as_dict)
                 if kind in w.declared:
                     out["declared_found"][0] += int(found)
@@ -224,7 +225,7 @@ def choose_work_rule(
         "one_sentence_out_of_fold": outcome((1, 1.01, 0.0)),
         "works": len(works),
     }
-    return {"min_sentences": chosen[0], "high": chosen[1], "rate": chosen[2], "kinds": list(WARNING_KINDS)}, summary
+    return {"min_sentences": chosen[0], "high": chosen[1], "rate": chosen[2], "kinds": list(WARNING_GOLD_KINDS)}, summary
 
 
 def vocabulary(rows: Sequence[dict[str, float]], works: Sequence[str]) -> dict[str, int]:
