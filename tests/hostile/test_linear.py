@@ -1,4 +1,4 @@
-"""Time linear in the input for the hostile shapes of issue 25 (unbalanced quote marks, tens
+"""Time (and, for segment and quotes, memory) linear in the input for the hostile shapes of issue 25 (unbalanced quote marks, tens
 of thousands of headings, runs of punctuation, deep nesting): the time of 4n against n, with
 spaCy's tokenizer and a rule-based sentencizer in place of the statistical model, so the test
 measures ficlens's own work (readers, segment, quotes) in a fraction of a second."""
@@ -6,6 +6,7 @@ measures ficlens's own work (readers, segment, quotes) in a fraction of a second
 from __future__ import annotations
 
 import time
+import tracemalloc
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -55,6 +56,35 @@ def test_segment_and_quotes_are_linear(name: str, make: Callable[[int], bytes], 
     small = _seconds(lambda: make(10_000), stages)
     large = _seconds(lambda: make(40_000), stages)
     assert large <= MAX_RATIO * max(small, 0.01), f"{name}: {small:.3f}s for n, {large:.3f}s for 4n"
+
+
+def _peak_bytes(make: Callable[[], bytes], stages: tuple[SegmentStage, QuoteStage]) -> int:
+    """Peak Python allocation while segment and quotes run over the input."""
+    text = make().decode("utf-8")
+    tracemalloc.start()
+    try:
+        doc = Document(text=text)
+        for stage in stages:
+            doc = stage(doc)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        ("unbalanced-quotes", cases_inputs.unbalanced_quotes),
+        ("chapter-headings", lambda n: cases_inputs.chapter_headings(n // 20)),
+        ("quote-marks", cases_inputs.quote_marks),
+        ("long-token", cases_inputs.long_token),
+    ],
+)
+def test_segment_and_quotes_memory_is_linear(name: str, make: Callable[[int], bytes], stages) -> None:
+    # Memory bounded by the input (issue 25): 4n may take about 4 times what n takes, never 16.
+    small = _peak_bytes(lambda: make(10_000), stages)
+    large = _peak_bytes(lambda: make(40_000), stages)
+    assert large <= MAX_RATIO * small, f"{name}: peak {small:,} bytes for n, {large:,} for 4n"
 
 
 def _deep_html(depth: int) -> bytes:
