@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 
 from ficlens.model import Document, Token
 from ficlens.stages.characters.words import ANIMATE_LEMMAS, PERSON_NOUNS, PERSON_PARTS, PLACE_KINDS
@@ -79,17 +80,25 @@ def is_actor(tokens: list[Token], s: int, e: int) -> bool:
     return not any(t.head == last.i and t.dep == "det" for t in tokens[max(0, s - 3) : s])
 
 
+def describing_nouns(tokens: list[Token], last: Token) -> Iterator[tuple[Token, bool]]:
+    """The words just after a name that describe it, in order, each with whether a copula
+    gives it: its apposition ("Teyla, his sister") or the noun of "Teyla was his sister"."""
+    copula = last.dep == "nsubj" and tokens[last.head].lemma == "be"
+    for t in tokens[last.i + 1 : min(len(tokens), last.i + 8)]:
+        if t.dep == "appos" and t.head == last.i:
+            yield t, False
+        elif copula and t.dep == "attr" and t.head == last.head:
+            yield t, True
+
+
 def person_apposition(tokens: list[Token], s: int, e: int) -> bool:
     """A person noun beside the name, or given to it by a copula: "the nurse, Teyla",
     "Teyla, his sister", "Teyla was his sister"."""
     last = tokens[e - 1]
-    head = tokens[last.head]
-    if last.dep == "appos" and head.lemma.lower() in PERSON_NOUNS:
+    if last.dep == "appos" and tokens[last.head].lemma.lower() in PERSON_NOUNS:
         return True
-    for t in tokens[last.i + 1 : min(len(tokens), last.i + 8)]:
-        if t.dep == "appos" and t.head == last.i and t.lemma.lower() in PERSON_NOUNS:
-            return True
-        if last.dep == "nsubj" and t.dep == "attr" and t.head == last.head and head.lemma == "be":
+    for t, by_copula in describing_nouns(tokens, last):
+        if by_copula or t.lemma.lower() in PERSON_NOUNS:
             return t.lemma.lower() in PERSON_NOUNS
     return False
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from ficlens.model import Gender, Token
+from ficlens.stages.characters.evidence import describing_nouns
 from ficlens.stages.speech_verbs import NOUN_GENDER
 
 _REFLEXIVE_GENDER = {"himself": Gender.MALE, "herself": Gender.FEMALE}
@@ -137,16 +138,8 @@ class LocalGender:
         """"Kevin, another tall guy", "Lance (the new guy with green eyes)", "the nurse, Dana",
         and the noun a copula gives the name: "Teyla was his sister"."""
         tokens = self.tokens
-        for t in tokens[last.i + 1 : min(len(tokens), last.i + 8)]:
-            if t.dep == "appos" and t.head == last.i:
-                return noun_gender(t.lemma)
-            if (
-                last.dep == "nsubj"
-                and t.dep == "attr"
-                and t.head == last.head
-                and tokens[last.head].lemma == "be"
-                and t.pos == "NOUN"
-            ):
+        for t, by_copula in describing_nouns(tokens, last):
+            if not by_copula or t.pos == "NOUN":
                 return noun_gender(t.lemma)
         if last.dep == "appos" and tokens[last.head].pos == "NOUN":
             return noun_gender(tokens[last.head].lemma)

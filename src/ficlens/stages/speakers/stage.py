@@ -173,13 +173,13 @@ class SpeakerStage:
         else:
             addressees = [[rule_addressees(c, speakers, k) for k in range(len(c))] for c, speakers in decoded]
         if self.config.cues:
-            addressees = [
-                [vocative_addressees(t, s, found) for t, s, found in zip(c, speakers, by, strict=True)]
-                for (c, speakers), by in zip(decoded, addressees, strict=True)
-            ]
+            # A vocative narrows the addressees; a tag that says whom the line is said to decides.
             genders = {c.id: c.gender for c in doc.characters}
             addressees = [
-                [recipient_addressees(t, s, found, genders) for t, s, found in zip(c, speakers, by, strict=True)]
+                [
+                    recipient_addressees(t, s, vocative_addressees(t, s, found), genders)
+                    for t, s, found in zip(c, speakers, by, strict=True)
+                ]
                 for (c, speakers), by in zip(decoded, addressees, strict=True)
             ]
         decisions: dict[int, _Decision] = {}
