@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ficlens import __version__
+from ficlens._version import __version__
 from ficlens.errors import (
     DEBUG_ENV,
     REPORT_TO,

@@ -344,7 +344,7 @@ class Document:
         """``to_dict()``'s keys and values in order, each list field as an iterator of its JSON
         rows (every other value is plain), so a writer can stream a long book's tokens instead of
         holding them all twice."""
-        from ficlens import __version__
+        from ficlens._version import __version__
 
         yield "schema_version", SCHEMA_VERSION
         yield "ficlens_version", __version__

@@ -156,7 +156,7 @@ def _opt_int(value: Any) -> int | None:
 
 def document_rows(doc: Document, story_id: str, source: str) -> dict[str, list[dict[str, Any]]]:
     """All table rows for one analysed story."""
-    from ficlens import __version__
+    from ficlens._version import __version__
 
     names = {c.id: c.name for c in doc.characters}
     chapter_of_quote = _chapter_lookup(doc)

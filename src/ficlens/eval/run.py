@@ -465,7 +465,7 @@ def evaluate_litbank(
 
 
 def _meta(data: Path, workers: int) -> dict[str, Any]:
-    from ficlens import __version__
+    from ficlens._version import __version__
 
     return {
         "data": str(data),

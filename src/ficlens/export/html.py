@@ -149,7 +149,7 @@ def _environment() -> Environment:
 
 
 def _version() -> str:
-    from ficlens import __version__
+    from ficlens._version import __version__
 
     return __version__
 
