@@ -274,3 +274,71 @@ def test_whole_works_are_cut_into_sentences_without_a_parse():
     # End punctuation before a capital ends a sentence (an abbreviation too: no parse); a line
     # break inside a paragraph does not, a blank line does.
     assert pieces == ["He ran.", '"Stop!" she said.', "It rained\nall day.", "Mr.", "Hale came?", "Yes."]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fact"),
+    [
+        ("she screamed no, and he raped her", True),  # "no" in its own clause
+        ("no, he raped her in the hall", True),  # an interjection negates nothing after it
+        ("he did not stop; he raped her", True),
+        ("he did not rape her", False),
+        ("he never raped anyone, and she knew it", False),
+    ],
+)
+def test_a_negation_scopes_over_its_own_clause(sentence, fact):
+    from ficlens.stages.signals_lexicon import lexicon_hits
+
+    hit = {kind: (raw, discounted) for kind, raw, discounted, _ in lexicon_hits(sentence, False)}["rape_noncon"]
+    assert (hit[1] == hit[0]) is fact
+
+
+def test_near_features_count_a_kinds_matches_in_the_scene_around():
+    filler = "They walked on. " * 20
+    text = "The funeral was on Sunday. " + filler + "The coffin was carried out. " + filler * 10 + "Rain fell."
+    context = WorkContext.of(text)
+    coffin = text.index("The coffin")
+    feats = sentence_features(text, coffin, coffin + len("The coffin was carried out."), context)
+    # "funeral" is 350 characters before; the sentence's own "coffin" does not count.
+    assert feats["near:major_character_death"] == pytest.approx(1 / 6)
+    rain = text.index("Rain")
+    assert "near:major_character_death" not in sentence_features(text, rain, len(text), context)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("Marcus bled out on the kitchen floor.", 1.0),
+        ("Not that Ben died for anything.", 1.0),
+        ("Her mother died in the crash.", 1.0),
+        ("Everyone dies in the end.", None),  # generic, present tense
+        ("The engine died on the motorway.", None),  # an idiom
+        ("He had not died, whatever they said.", None),
+    ],
+)
+def test_someone_named_as_the_one_who_died_is_a_feature(sentence, value):
+    feats = sentence_features(sentence, 0, len(sentence), WorkContext.of(sentence))
+    assert feats.get("subj:major_character_death") == value
+
+
+def test_work_found_counts_findings_at_the_rules_bar():
+    rule = {"min_sentences": 2, "high": 1.01, "at": 0.8}
+    assert not work_found([0.7, 0.75, 0.85], 100, rule)  # one at 0.8 or more
+    assert work_found([0.81, 0.85], 100, rule)
+    assert work_found([0.61, 0.62], 100, {"min_sentences": 2, "high": 1.01})  # default: 0.6
+
+
+def test_the_work_rule_keeps_false_alarms_within_the_bar():
+    # One sentence finds all four declared warnings but alarms in 5 of 10 clear works (5 of 40
+    # clear cases, four warnings each); two sentences find 3 of 4 with no false alarm. The bar
+    # (10% false alarms) chooses two, though both get the same share right on balance.
+    works, confidences = [], []
+    for i, strong in enumerate((2, 2, 2, 1) + (1,) * 5 + (0,) * 5):
+        declared = frozenset({"graphic_violence"}) if i < 4 else frozenset()
+        works.append(WorkExample(f"w{i}", f"w{i}", [{}] * 30, declared, not declared))
+        column = np.array([0.7] * strong + [0.1] * (30 - strong))
+        confidences.append({k: column if k == "graphic_violence" else np.zeros(30) for k in WARNING_GOLD_KINDS})
+    rule, summary = choose_work_rule(confidences, works)
+    assert rule["min_sentences"] == 2
+    assert summary["out_of_fold"]["declared_found"] == [3, 4]
+    assert summary["out_of_fold"]["none_clear"] == [40, 40]
