@@ -259,7 +259,7 @@ def test_the_lexicon_prefilter_changes_no_feature():
         "Nobody spoke. He was drunk by noon; she did not die. The end."
     )
     full = WorkContext.of(text)
-    plain = WorkContext(full.density)  # no candidates: the lexicon runs everywhere
+    plain = WorkContext(full.density, None, full.positions)  # no candidates: the lexicon runs everywhere
     spans = [(m.start(), m.end()) for m in re.finditer(r"[^.;\s][^.;]*[.;]", text)]
     assert len(spans) == 7 and full.candidates
     for start, end in spans:
@@ -303,22 +303,6 @@ def test_near_features_count_a_kinds_matches_in_the_scene_around():
     assert feats["near:major_character_death"] == pytest.approx(1 / 6)
     rain = text.index("Rain")
     assert "near:major_character_death" not in sentence_features(text, rain, len(text), context)
-
-
-@pytest.mark.parametrize(
-    ("sentence", "value"),
-    [
-        ("Marcus bled out on the kitchen floor.", 1.0),
-        ("Not that Ben died for anything.", 1.0),
-        ("Her mother died in the crash.", 1.0),
-        ("Everyone dies in the end.", None),  # generic, present tense
-        ("The engine died on the motorway.", None),  # an idiom
-        ("He had not died, whatever they said.", None),
-    ],
-)
-def test_someone_named_as_the_one_who_died_is_a_feature(sentence, value):
-    feats = sentence_features(sentence, 0, len(sentence), WorkContext.of(sentence))
-    assert feats.get("subj:major_character_death") == value
 
 
 def test_work_found_counts_findings_at_the_rules_bar():

@@ -54,14 +54,6 @@ PRESENT_AT = 0.6  # a kind's threshold maps to this confidence
 _ANY_BROAD_IDIOM = re.compile(r"\b(?:kill|dying|dead|death|blood|tortur|abuse|sex|cut|shot|stab|hit|do it again|died|dies|beat)")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _QUOTE_CHARS = re.compile(r"[\"“”«»]")
-# Someone named (a capitalised name, a pronoun, "her mother") as the one who died, in the past
-# tense: "Marcus bled out", "Not that Ben died", "Her mother died" state a death; "everyone
-# dies" (generic) and "the engine died" (an idiom, removed first) do not.
-_DIED = re.compile(
-    r"(?:\b(?:[A-Z][a-z]+|[Hh]e|[Ss]he|[Tt]hey)|\b(?:[Hh]is|[Hh]er|[Tt]heir|[Mm]y|[Yy]our|[Oo]ur) (?:\w+ )?\w+)"
-    r"(?:'s \w+)? (?:had |has |finally |just |already |then |quietly |eventually )?"
-    r"(?:died|bled out|flatlined|passed away|was killed|was murdered|was dead|were dead|had been killed|drowned|perished)\b"
-)
 _SUFFIXES = ("ingly", "edly", "ness", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s")
 
 
@@ -183,10 +175,6 @@ def sentence_features(text: str, start: int, end: int, context: WorkContext) -> 
     if context.may_match(start - CONTEXT_CHARS, end + CONTEXT_CHARS):
         for kind, raw, _, _ in lexicon_hits(" ".join(f"{before} {after}".split()).lower(), False):
             feats[f"clex:{kind}"] = raw
-    died = _DIED.search(sentence) if "d" in sentence else None
-    if died and not _IDIOMS.search(died.group(0).lower()):
-        pos = len(" ".join(sentence[: died.start()].split()).lower())
-        feats["subj:major_character_death"] = discount(lowered, pos, in_quote)
     for kind, n in context.near(start, end).items():
         feats[f"near:{kind}"] = min(n, 6) / 6
     for kind, value in context.density.items():

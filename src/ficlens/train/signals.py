@@ -251,12 +251,12 @@ def vocabulary(rows: Sequence[dict[str, float]], works: Sequence[str]) -> dict[s
 
 def lexicon_scale(vocab: dict[str, int]) -> np.ndarray:
     """Per column, how much the kind classifiers' training multiplies the feature: the lexicon's
-    hits (``lex:``, ``lexd:``, ``clex:``, and the pattern ``subj:``) by ``LEXICON_SCALE``, so that the L2 penalty holds their
+    hits (``lex:``, ``lexd:``, ``clex:``) by ``LEXICON_SCALE``, so that the L2 penalty holds their
     weights back less than a word's (the lexicon is prior knowledge, not one story's word). The
     shipped weights are multiplied back, so run time reads the features unscaled."""
     scale = np.ones(len(vocab))
     for name, j in vocab.items():
-        if name.startswith(("lex:", "lexd:", "clex:", "subj:")):
+        if name.startswith(("lex:", "lexd:", "clex:")):
             scale[j] = LEXICON_SCALE
     return scale
 
