@@ -11,10 +11,10 @@ import copy
 import time
 from pathlib import Path
 
+from ficlens.eval.run import default_pipeline
 from ficlens.eval.signals import SIGNAL_STAGES
 from ficlens.eval.signals_gold import Roots, work_text
 from ficlens.model import Document
-from ficlens.pipeline import default_pipeline
 from ficlens.stages.signals import SignalStage
 
 
