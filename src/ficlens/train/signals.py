@@ -27,8 +27,9 @@ The work rule (``SignalsModel.work_rule``: a kind is found in a whole work with
 ``min_sentences`` sentences at or above the presence confidence, or one at ``high``) is chosen
 on the dev fan-fiction works whose AO3 archive warnings say something: every sentence of each
 scored by the models of the fold that did not see its gold sentences, the rule that finds most
-declared warnings and fewest warnings in works declaring none apply (``WORK_MIN_SENTENCES`` x
-``WORK_HIGH``).
+declared warnings among those that find warnings in at most ``WORK_MAX_FALSE_ALARMS`` of the
+clear cases (a warning in a work declaring none apply), over ``WORK_MIN_SENTENCES`` x
+``WORK_HIGH`` x ``WORK_RATE`` x ``WORK_AT``.
 
 The same gold and data give the same bytes: rows in sorted order, numbers rounded.
 """
@@ -183,10 +184,11 @@ def load_work_examples(roots: Roots, log: Log = print) -> list[WorkExample]:
 def choose_work_rule(
     confidences: Sequence[dict[str, np.ndarray]], works: Sequence[WorkExample]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The rule (``min_sentences``, ``high``, ``rate``: see ``signals_model.work_found``) that
-    gets most of the works' warnings right: each warning a work declares found, none found in a
-    work that declares none apply (both sides weigh the same); ties go to the smaller count, the
-    higher bar, the higher rate. ``confidences``: per work, per kind, its sentences' confidences.
+    """The rule (``min_sentences``, ``high``, ``rate``, ``at``: see ``signals_model.work_found``)
+    that finds most declared warnings among the rules whose false alarms (a warning found in a
+    work that declares none apply) stay within ``WORK_MAX_FALSE_ALARMS`` of the clear cases (else
+    the fewest false alarms); then the fewest false alarms; ties go to the smaller count, the
+    higher bar, the higher rate, the lower finding bar. ``confidences``: per work, per kind, its sentences' confidences.
     The summary also says how a rule chosen without each fold's works does on them
     (``cross_validated``: the honest dev figure for choosing a rule on 20 works)."""
     grid = [(n, h, r, a) for n in WORK_MIN_SENTENCES for h in WORK_HIGH for r in WORK_RATE for a in WORK_AT]
