@@ -326,3 +326,4 @@ def test_the_work_rule_keeps_false_alarms_within_the_bar():
     assert rule["min_sentences"] == 2
     assert summary["out_of_fold"]["declared_found"] == [3, 4]
     assert summary["out_of_fold"]["none_clear"] == [40, 40]
+

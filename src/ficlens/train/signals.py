@@ -213,10 +213,12 @@ def choose_work_rule(
             o = outcome(rule, only)
             found = o["declared_found"][0] / max(o["declared_found"][1], 1)
             clear = o["none_clear"][0] / max(o["none_clear"][1], 1)
-            # False alarms within the bar first; then most declared warnings found, then fewest
-            # false alarms; ties to the simpler rule (a smaller count, the presence bar).
+            # False alarms within the bar first, then most declared warnings found (no rule within
+            # the bar: fewest false alarms first); ties to the simpler rule (a smaller count, the
+            # presence bar).
             within = clear >= 1 - WORK_MAX_FALSE_ALARMS - 1e-9
-            return (within, round(found, 6), round(clear, 6), -rule[0], rule[1], rule[2] or 1.0, -rule[3])
+            first, second = (found, clear) if within else (clear, found)
+            return (within, round(first, 6), round(second, 6), -rule[0], rule[1], rule[2] or 1.0, -rule[3])
 
         return max(grid, key=right)
 
