@@ -85,6 +85,8 @@ def test_the_shipped_model_covers_every_kind(model):
         # The two: a fear that states the earlier fact ("again"), a death after "Not that".
         ("Mum was scared he would start cutting again, like last winter.", "self_harm"),
         ("Not that it mattered now, with Lily dead and buried.", "major_character_death"),
+        # A "no" in the clause before is no negation of the rape (the negation's own clause).
+        ("She screamed no, and he raped her.", "rape_noncon"),
     ],
 )
 def test_plain_statements_are_found_as_facts(analyse, sentence, kind):
@@ -109,14 +111,19 @@ def test_negations_and_hypotheticals_are_not_facts(analyse, sentence, kind):
 
 
 @pytest.mark.slow
+def test_a_negated_killing_is_no_death(analyse):
+    # Not found at the presence confidence. (Its weak signal's time may still read present:
+    # "kill" is no lexicon word, so no negation cue reaches the time model; docs/signals.md.)
+    assert "major_character_death" not in found(analyse("He didn't kill her."))
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(("times", "status"), [(1, "declared_not_found"), (2, "agree")])
 def test_the_work_rule_decides_when_a_declared_warning_is_found(nlp, model, times, status):
     # A rule of two sentences at the presence confidence: one clear sentence is not enough, two are.
     segment = SegmentStage(SegmentConfig(), nlp)
     stage = SignalStage(SignalConfig(), model=replace(model, work_rule={"min_sentences": 2, "high": 1.01}))
     meta = {"archive_warnings": ["Rape/Non-Con"], "rating": "Explicit"}
-    # (Not "she screamed no, and he raped her": the lexicon reads that "no" as negating "raped",
-    # and the sentence sits just under the presence confidence.)
     text = "It was late.\n\n" + " ".join(["He held her down on the bed and raped her."] * times)
     doc = stage(segment(Document(text=text, metadata=meta)))
     check = next(c for c in doc.signal_checks if c.kind == "rape_noncon")
