@@ -85,6 +85,8 @@ def test_the_shipped_model_covers_every_kind(model):
         # The two: a fear that states the earlier fact ("again"), a death after "Not that".
         ("Mum was scared he would start cutting again, like last winter.", "self_harm"),
         ("Not that it mattered now, with Lily dead and buried.", "major_character_death"),
+        # A "no" in the clause before is no negation of the rape (the negation's own clause).
+        ("She screamed no, and he raped her.", "rape_noncon"),
     ],
 )
 def test_plain_statements_are_found_as_facts(analyse, sentence, kind):
@@ -109,14 +111,19 @@ def test_negations_and_hypotheticals_are_not_facts(analyse, sentence, kind):
 
 
 @pytest.mark.slow
+def test_a_negated_killing_is_no_death(analyse):
+    # Not found at the presence confidence. (Its weak signal's time may still read present:
+    # "kill" is no lexicon word, so no negation cue reaches the time model; docs/signals.md.)
+    assert "major_character_death" not in found(analyse("He didn't kill her."))
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(("times", "status"), [(1, "declared_not_found"), (2, "agree")])
 def test_the_work_rule_decides_when_a_declared_warning_is_found(nlp, model, times, status):
     # A rule of two sentences at the presence confidence: one clear sentence is not enough, two are.
     segment = SegmentStage(SegmentConfig(), nlp)
     stage = SignalStage(SignalConfig(), model=replace(model, work_rule={"min_sentences": 2, "high": 1.01}))
     meta = {"archive_warnings": ["Rape/Non-Con"], "rating": "Explicit"}
-    # (Not "she screamed no, and he raped her": the lexicon reads that "no" as negating "raped",
-    # and the sentence sits just under the presence confidence.)
     text = "It was late.\n\n" + " ".join(["He held her down on the bed and raped her."] * times)
     doc = stage(segment(Document(text=text, metadata=meta)))
     check = next(c for c in doc.signal_checks if c.kind == "rape_noncon")
@@ -259,7 +266,7 @@ def test_the_lexicon_prefilter_changes_no_feature():
         "Nobody spoke. He was drunk by noon; she did not die. The end."
     )
     full = WorkContext.of(text)
-    plain = WorkContext(full.density)  # no candidates: the lexicon runs everywhere
+    plain = WorkContext(full.density, None, full.positions)  # no candidates: the lexicon runs everywhere
     spans = [(m.start(), m.end()) for m in re.finditer(r"[^.;\s][^.;]*[.;]", text)]
     assert len(spans) == 7 and full.candidates
     for start, end in spans:
@@ -274,3 +281,56 @@ def test_whole_works_are_cut_into_sentences_without_a_parse():
     # End punctuation before a capital ends a sentence (an abbreviation too: no parse); a line
     # break inside a paragraph does not, a blank line does.
     assert pieces == ["He ran.", '"Stop!" she said.', "It rained\nall day.", "Mr.", "Hale came?", "Yes."]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fact"),
+    [
+        ("she screamed no, and he raped her", True),  # "no" in its own clause
+        ("no, he raped her in the hall", True),  # an interjection negates nothing after it
+        ("he did not stop; he raped her", True),
+        ("he did not rape her", False),
+        ("he never raped anyone, and she knew it", False),
+    ],
+)
+def test_a_negation_scopes_over_its_own_clause(sentence, fact):
+    from ficlens.stages.signals_lexicon import lexicon_hits
+
+    hit = {kind: (raw, discounted) for kind, raw, discounted, _ in lexicon_hits(sentence, False)}["rape_noncon"]
+    assert (hit[1] == hit[0]) is fact
+
+
+def test_near_features_count_a_kinds_matches_in_the_scene_around():
+    filler = "They walked on. " * 20
+    text = "The funeral was on Sunday. " + filler + "The coffin was carried out. " + filler * 10 + "Rain fell."
+    context = WorkContext.of(text)
+    coffin = text.index("The coffin")
+    feats = sentence_features(text, coffin, coffin + len("The coffin was carried out."), context)
+    # "funeral" is 350 characters before; the sentence's own "coffin" does not count.
+    assert feats["near:major_character_death"] == pytest.approx(1 / 6)
+    rain = text.index("Rain")
+    assert "near:major_character_death" not in sentence_features(text, rain, len(text), context)
+
+
+def test_work_found_counts_findings_at_the_rules_bar():
+    rule = {"min_sentences": 2, "high": 1.01, "at": 0.8}
+    assert not work_found([0.7, 0.75, 0.85], 100, rule)  # one at 0.8 or more
+    assert work_found([0.81, 0.85], 100, rule)
+    assert work_found([0.61, 0.62], 100, {"min_sentences": 2, "high": 1.01})  # default: 0.6
+
+
+def test_the_work_rule_keeps_false_alarms_within_the_bar():
+    # One sentence finds all four declared warnings but alarms in 5 of 10 clear works (5 of 40
+    # clear cases, four warnings each); two sentences find 3 of 4 with no false alarm. The bar
+    # (10% false alarms) chooses two, though both get the same share right on balance.
+    works, confidences = [], []
+    for i, strong in enumerate((2, 2, 2, 1) + (1,) * 5 + (0,) * 5):
+        declared = frozenset({"graphic_violence"}) if i < 4 else frozenset()
+        works.append(WorkExample(f"w{i}", f"w{i}", [{}] * 30, declared, not declared))
+        column = np.array([0.7] * strong + [0.1] * (30 - strong))
+        confidences.append({k: column if k == "graphic_violence" else np.zeros(30) for k in WARNING_GOLD_KINDS})
+    rule, summary = choose_work_rule(confidences, works)
+    assert rule["min_sentences"] == 2
+    assert summary["out_of_fold"]["declared_found"] == [3, 4]
+    assert summary["out_of_fold"]["none_clear"] == [40, 40]
+

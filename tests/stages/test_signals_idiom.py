@@ -34,10 +34,6 @@ def facts(doc: Document) -> set[str]:
     return {s.kind for s in doc.signals if s.confidence >= present and s.time in FACT_TIMES}
 
 
-# Death's threshold is the best out-of-fold F1 on a flat curve (dev precision 0.40 at recall 0.24
-# since the lexicon-weighted retrain; 0.26 / 0.37 before): a plain "X died" without a second
-# death word scores 0.54 and stays under the bar. docs/signals.md.
-DEATH_XFAIL = pytest.mark.xfail(strict=True, reason="death: one death word, under the best-F1 threshold (docs/signals.md)")
 
 
 @pytest.mark.parametrize(
@@ -58,9 +54,11 @@ DEATH_XFAIL = pytest.mark.xfail(strict=True, reason="death: one death word, unde
         ("Katie was only fourteen when her coach started sleeping with her.", "underage"),
         ("Danny was sixteen that summer. The man undressed him and had sex with him in the van.", "underage"),
         # Death, told the modern way.
-        pytest.param("Marcus bled out on the kitchen floor before the ambulance came.", "major_character_death", marks=DEATH_XFAIL),
+        # One death word: found since the near: retrain moved death's best-F1 threshold down
+        # (dev precision 0.32 at recall 0.46; was 0.40 at 0.24), not by a rule of their own.
+        ("Marcus bled out on the kitchen floor before the ambulance came.", "major_character_death"),
         ("The monitor flatlined and the nurse said Rosa didn't make it.", "major_character_death"),
-        pytest.param("Not that Ben died for anything, in the end.", "major_character_death", marks=DEATH_XFAIL),
+        ("Not that Ben died for anything, in the end.", "major_character_death"),
         ("After Priya's death the flat went quiet.", "major_character_death"),
         ("He overdosed in a motel and was dead by morning.", "major_character_death"),
     ],

@@ -163,8 +163,22 @@ _NEGATION = re.compile(r"\b(?:not|no|never|n't|nobody|nothing|without|hardly|bar
 _NOT_NEGATION = re.compile(r"\b(?:not that|no doubt|no longer alive|not long after|no wonder)\b")
 
 
+# A negation scopes over its own clause: "she screamed no, and he raped her" states the rape.
+# Without the parse here (training reads text only), a clause ends at a semicolon, a dash, or a
+# comma before a conjunction; "no" as an interjection ("No, he ...", "no!") negates nothing after it.
+_CLAUSE_END = re.compile(r"[;:—–]|\s-\s|,\s*(?:and|but|so|then|yet|or|until|before|when|while)\b|[.!?]\W")
+_INTERJECTION = re.compile(r"\bno+\b(?=\s*[,!.]|\s*[\"”’'])")
+
+
+def clause_before(before: str) -> str:
+    """The part of ``before`` (the text just before a trigger) in the trigger's own clause."""
+    ends = [m.end() for m in _CLAUSE_END.finditer(before)]
+    return before[ends[-1] :] if ends else before
+
+
 def _negated(before: str) -> bool:
-    return bool(_NEGATION.search(_NOT_NEGATION.sub(" ", before)))
+    clause = _INTERJECTION.sub(" ", clause_before(before))
+    return bool(_NEGATION.search(_NOT_NEGATION.sub(" ", clause)))
 
 _HYPOTHETICAL = re.compile(
     r"\b(?:if|would|could|might|may|should|wondered|imagin\w*|pretend\w*|as if|"

@@ -47,6 +47,7 @@ from ficlens.stages.signals_lexicon import (
 MODEL_FILE = "signals-classifier.json"
 MODEL_FORMAT = "ficlens-signals-classifier/1"
 CONTEXT_CHARS = 250  # neighbouring text read on each side: about a sentence or two
+NEAR_CHARS = 1500  # the scene around a sentence (``near:`` features): a few paragraphs each side
 PRESENT_AT = 0.6  # a kind's threshold maps to this confidence
 
 # A cheap test before the idiom pass: the idioms that hold a broad word all hold one of these.
@@ -81,6 +82,9 @@ class WorkContext:
 
     density: Mapping[str, float]
     candidates: tuple[int, ...] | None = None
+    # Per kind, the sorted offsets of its lexicon matches in the whole work (``near:`` features:
+    # a kind shown in the surrounding scene raises a weaker sentence, "the coffin was carried").
+    positions: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, text: str) -> WorkContext:
@@ -98,10 +102,22 @@ class WorkContext:
             i = bisect_left(newlines, c)
             spans.add((newlines[i - 1] + 1 if i else 0, newlines[i] if i < len(newlines) else len(lowered)))
         lines = sorted(spans)
-        counts = {kind: sum(len(pattern.findall(lowered, s, e)) for s, e in lines) for kind, pattern in KIND_PATTERNS.items()}
+        positions = {
+            kind: tuple(m.start() for s, e in lines for m in pattern.finditer(lowered, s, e)) for kind, pattern in KIND_PATTERNS.items()
+        }
         # Short texts count as 50,000 characters: one hit in a drabble is not a dense work.
         size = max(len(text), 50_000) / 10_000
-        return cls({kind: math.log1p(n / size) for kind, n in counts.items()}, candidates)
+        return cls({kind: math.log1p(len(p) / size) for kind, p in positions.items()}, candidates, positions)
+
+    def near(self, start: int, end: int) -> dict[str, int]:
+        """Per kind, its lexicon matches within ``NEAR_CHARS`` before or after ``[start, end)``,
+        outside it."""
+        out = {}
+        for kind, pos in self.positions.items():
+            n = (bisect_left(pos, start) - bisect_left(pos, start - NEAR_CHARS)) + (bisect_left(pos, end + NEAR_CHARS) - bisect_left(pos, end))
+            if n:
+                out[kind] = n
+        return out
 
     def may_match(self, start: int, end: int) -> bool:
         """Can a lexicon pattern match in ``[start, end)``?"""
@@ -159,6 +175,8 @@ def sentence_features(text: str, start: int, end: int, context: WorkContext) -> 
     if context.may_match(start - CONTEXT_CHARS, end + CONTEXT_CHARS):
         for kind, raw, _, _ in lexicon_hits(" ".join(f"{before} {after}".split()).lower(), False):
             feats[f"clex:{kind}"] = raw
+    for kind, n in context.near(start, end).items():
+        feats[f"near:{kind}"] = min(n, 6) / 6
     for kind, value in context.density.items():
         feats[f"work:{kind}"] = value
     feats["len:log"] = math.log1p(len(toks)) / 4
@@ -244,11 +262,12 @@ class SignalsModel:
 
 
 def work_found(confidences: Sequence[float] | np.ndarray, n_sentences: int, rule: Mapping[str, Any]) -> bool:
-    """The work rule: ``min_sentences`` sentences at the presence confidence, or one at ``high``,
+    """The work rule: ``min_sentences`` sentences at ``at`` (default: the presence confidence) or
+    more, or one at ``high``,
     or (``rate``, when the rule has one) that many findings per sentence of the work, at least
     one: a drabble's one clear sentence weighs what a novel's dozen do."""
     c = np.asarray(confidences, dtype=float)
-    strong = int((c >= PRESENT_AT).sum())
+    strong = int((c >= rule.get("at", PRESENT_AT)).sum())
     if strong >= rule["min_sentences"] or (len(c) and float(c.max()) >= rule["high"]):
         return True
     rate = rule.get("rate")
