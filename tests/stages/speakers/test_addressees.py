@@ -133,3 +133,40 @@ def test_a_tag_says_whom_the_line_is_said_to(build):
     assert doc.quotes[0].addressee_ids == ("C1",)
     assert doc.quotes[2].addressee_ids == ("C2",)
     assert doc.quotes[3].addressee_ids == ()
+
+
+# CC0, written for this test: three people; the speaker turns to the one who has not spoken.
+BEAT_STORY = (
+    "Mara, Tom and Jess waited by the gate in the rain.\n\n"
+    '"The bus is late again," Jess said.\n\n'
+    'Mara turned to Tom. "Did you bring the tickets?"'
+)
+
+
+def test_a_beat_says_whom_the_speaker_turns_to(build):
+    from ficlens.model import Gender
+    from ficlens.stages.speakers import SpeakerStage
+
+    cast = (("Mara", Gender.FEMALE), ("Tom", Gender.MALE), ("Jess", Gender.FEMALE))
+    doc = SpeakerStage()(build(BEAT_STORY, cast))
+    assert [q.speaker_id for q in doc.quotes] == ["C2", "C0"]
+    # "Mara turned to Tom.": Tom, though Jess spoke just before.
+    assert doc.quotes[1].addressee_ids == ("C1",)
+
+
+def test_beat_target_counts_only_when_the_speaker_turns():
+    from ficlens.model import Gender
+    from ficlens.stages.speakers.attention import beat_addressee
+    from ficlens.stages.speakers.tags import Ref
+
+    mara, tom, jess = Ref(("A",), "name", None, (0, 4)), Ref(("B",), "name", None, (5, 8)), Ref(("C",), "name", None, (9, 13))
+    she = Ref((), "pronoun", Gender.FEMALE, (0, 3))
+    genders = {"A": Gender.FEMALE, "B": Gender.MALE, "C": Gender.FEMALE}
+    assert beat_addressee([(mara, tom)], "A", genders) == "B"
+    # Someone else turns to Tom: says nothing of Mara's line.
+    assert beat_addressee([(jess, tom)], "A", genders) is None
+    # "She turned to Tom": an unresolved pronoun of the speaker's gender is the speaker.
+    assert beat_addressee([(she, tom)], "A", genders) == "B"
+    assert beat_addressee([(she, tom)], "B", genders) is None
+    # Two targets: no answer.
+    assert beat_addressee([(mara, tom), (mara, jess)], "A", genders) is None

@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from ficlens.model import Character, Gender
+from ficlens.stages.speakers.attention import beat_addressee
 from ficlens.stages.speech_verbs import address_agreement
 
 # Speaker-candidate features copied as they are.
@@ -179,6 +180,16 @@ def vocative_addressees(turn: Any, speaker: str | None, found: tuple[str, ...]) 
     appositive, "your teacher, Finstock," read as one)."""
     named = tuple(c for c in found if c in turn.vocatives and c != speaker)
     return named if named else found
+
+
+def beat_addressees(turn: Any, speaker: str | None, found: tuple[str, ...], genders: Mapping[str, Gender]) -> tuple[str, ...]:
+    """A line said right after its speaker turns to, looks at or faces someone is said to them
+    ("She turned to Tom. 'You came?'": Tom, though others stand by), unless the line names
+    whom it addresses (a vocative among ``found``)."""
+    if len(found) > 1 or any(c in turn.vocatives for c in found):
+        return found
+    target = beat_addressee(turn.attention, speaker, genders)
+    return (target,) if target is not None else found
 
 
 def recipient_addressees(turn: Any, speaker: str | None, found: tuple[str, ...], genders: Mapping[str, Gender]) -> tuple[str, ...]:

@@ -17,11 +17,13 @@ from dataclasses import dataclass, replace
 from ficlens.model import Document, Evidence
 from ficlens.stages.characters.cast import recount_lookalike_warnings
 from ficlens.stages.speakers.addressees import (
+    beat_addressees,
     model_addressees,
     recipient_addressees,
     rule_addressees,
     vocative_addressees,
 )
+from ficlens.stages.speakers.attention import attention_pairs
 from ficlens.stages.speakers.candidates import add_candidates
 from ficlens.stages.speakers.config import SpeakerConfig
 from ficlens.stages.speakers.cues import add_cues, unaddressed
@@ -126,6 +128,8 @@ class SpeakerStage:
             add_candidates(index, turns, self.config)
             if self.config.cues:
                 add_cues(index, turns, tags)
+                for turn in turns:
+                    turn.attention = attention_pairs(index, tags, turn.paragraph)
         return turns
 
     def decode_conversations(self, turns: list[Turn]) -> list[tuple[list[Turn], list[str | None]]]:
@@ -177,7 +181,7 @@ class SpeakerStage:
             genders = {c.id: c.gender for c in doc.characters}
             addressees = [
                 [
-                    recipient_addressees(t, s, vocative_addressees(t, s, found), genders)
+                    recipient_addressees(t, s, beat_addressees(t, s, vocative_addressees(t, s, found), genders), genders)
                     for t, s, found in zip(c, speakers, by, strict=True)
                 ]
                 for (c, speakers), by in zip(decoded, addressees, strict=True)

@@ -73,6 +73,8 @@ class Turn:
     # Who the tag says the line is said to ("she said to her husband", "he told Tom"): a
     # character reference, or "self" for a reflexive ("she asked herself"); None without one.
     recipient: Ref | str | None = None
+    # (who turns, to whom) in the paragraph's narration: "She turned to Tom." (``attention``)
+    attention: list[tuple[Ref, Ref]] = field(default_factory=list)
 
 
 def build_turns(index: DocumentIndex, tags: TagFinder) -> list[Turn]:
