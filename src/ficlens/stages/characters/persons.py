@@ -18,17 +18,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ficlens.model import Token
+from ficlens.model import Gender, Token
 from ficlens.stages.characters.forms import Cluster, Form, Key
+from ficlens.stages.characters.gender import noun_gender
 from ficlens.stages.characters.spans import INNER_TITLES
 from ficlens.stages.characters.words import (
     ANIMATE_LEMMAS,
     ENDEARMENTS,
+    PERSON_NOUNS,
     PLACE_NOUNS,
+    ROLE_NOUNS,
     SURNAME_PLACE_NOUNS,
     common_word,
 )
-from ficlens.stages.names import MONTH_NAMES, is_given_name
+from ficlens.stages.names import MONTH_NAMES, canonical_honorific, is_given_name
 from ficlens.stages.speech_verbs import HONORIFIC_SUFFIXES, SPEECH_LEMMAS
 
 
@@ -210,6 +213,22 @@ def _acted_on(tokens: list[Token], s: int, e: int) -> bool:
     return _suffixed(tokens, e)
 
 
+# Endings of a word for a person by office or trade: "headmaster", "director", "emperor",
+# "florist", "librarian".
+_TITLE_ENDINGS = ("master", "tor", "ror", "ist", "ian", "ess", "eer", "ier")
+
+
+def _title_word(word: str) -> bool:
+    """A word for a person by rank, office, trade or kin: "Director", "Emperor", "Sheriff"."""
+    return (
+        word in PERSON_NOUNS
+        or word in ROLE_NOUNS
+        or canonical_honorific(word) is not None
+        or noun_gender(word) != Gender.UNKNOWN
+        or (len(word) >= 6 and word.endswith(_TITLE_ENDINGS))
+    )
+
+
 # A candidate named this often is kept unless a determiner or fragments say it is a thing:
 # the small parser misreads the grammar of unusual names ("Taun We leads them").
 _FEW = 4
@@ -245,9 +264,10 @@ def lacks_person_evidence(cluster: Cluster, tokens: list[Token], lower_words: se
     - a determiner takes most of them ("the Bijuu", "the Kestrel", "the Glock 19"), or they
       are plural ("Padawans", "Idiots");
     - most are a sentence of their own ("Kumo. Betrayal.", "Raincheck?", "Avada Kedavra!");
-    - one word the text also writes in lower case, and no given name ("Calm", "Dare");
-    - several words ending in a common English word the text also writes in lower case, with
-      no given name first ("Stellar Wind", "Police Force", "Jedi Knight").
+    - one word, no given name, that the text also writes in lower case or the tagger reads
+      as a common word ("a cool and Calm tone", "How DaRe you");
+    - several words, no given name first, ending in a common English word the text also
+      writes in lower case or after another common word ("Police Force", "Miso Pork").
 
     The cast, the AO3 tags, the Reader and role characters have their own evidence. The
     answer: "" (a person, or nothing says otherwise), "unlabelled" (the first test) or "thing"."""
@@ -264,6 +284,8 @@ def lacks_person_evidence(cluster: Cluster, tokens: list[Token], lower_words: se
     for f in cluster.forms:
         if f.strong or f.speech or f.given or f.addressed or f.with_pronoun:
             return ""
+        if any(_title_word(w) for w in f.key[1]):
+            return ""  # "the Headmaster", "Director Fury", "The Emperor": a person's title
         labelled += f.labelled
         plural += f.plural
         for s, e in f.spans:
@@ -279,8 +301,16 @@ def lacks_person_evidence(cluster: Cluster, tokens: list[Token], lower_words: se
         return ""
     for f in cluster.forms:
         words = f.key[1]
-        if len(words) == 1 and words[0] in lower_words and not is_given_name(words[0]):
-            return "thing"
-        if len(words) >= 2 and not is_given_name(words[0]) and words[-1] in lower_words and common_word(words[-1]):
-            return "thing"
+        if len(words) == 1 and not is_given_name(words[0]):
+            named = all(tokens[s].pos == "PROPN" and s > 0 and tokens[s - 1].sentence == tokens[s].sentence for s, _ in f.spans)
+            if words[0] in lower_words and not named:
+                return "thing"  # ("Crouch", a name inside every sentence it is in, stays)
+            # "a cool and Calm tone", "How DaRe you", "it was Female": a common word the
+            # tagger does not read as a name.
+            common = sum(tokens[e - 1].pos not in ("PROPN", "NOUN") for s, e in f.spans)
+            if common * 2 > len(f.spans) and common_word(words[0]):
+                return "thing"
+        if len(words) >= 2 and not is_given_name(words[0]) and common_word(words[-1]):
+            if words[-1] in lower_words or common_word(words[0]):
+                return "thing"  # "Police Force", "Miso Pork", "Stellar Wind", "Mortal Combat"
     return "unlabelled" if labelled * 2 <= n and not agent else ""
