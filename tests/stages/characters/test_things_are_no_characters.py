@@ -50,3 +50,16 @@ def test_a_name_a_speaker_gives_themself_is_a_character_with_the_speaker_s_gende
     doc = analyse(text)
     lottie = next(c for c in doc.characters if c.name == "Lottie")
     assert str(lottie.gender) == "female"
+
+
+@pytest.mark.slow
+def test_a_common_word_the_tagger_reads_as_one_is_no_character_but_a_title_is(analyse):
+    text = (
+        '"Naruto," Arashi said with a cool and Calm warning tone.\n\n'
+        "Naruto sighed and went to see the Headmaster. The Headmaster was asleep at his desk.\n\n"
+        '"Sorry," said Naruto.'
+    )
+    doc = analyse(text)
+    names = _names(doc)
+    assert "Calm" not in names
+    assert any("Headmaster" in c.name for c in doc.characters)
