@@ -44,7 +44,9 @@ The steps, in the order ``CharacterStage._find`` runs them, and the file that ho
 8. ``reader.py``: "Y/N" placeholders make the Reader (``reader_cluster``); the Reader
    character is made by ``reader_character`` here and in the coref stage.
 9. ``stage.py``: which clusters are characters (a person named once in passing is one; an
-   AO3-tagged character no word of this text names is not), characters numbered by first
+   AO3-tagged character no word of this text names is not; a name nothing shows to be a
+   person and something shows to be a thing, "the Bijuu", "Miso Pork", is not:
+   ``persons.thin_candidates``), characters numbered by first
    appearance, names, aliases, gender hints
    (honorifics, a first-name table, then his/her bound to the name: "Marcus rubs his
    hair"), name mentions and nominal mentions ("the old man": ``spans.nominal_mentions``).

@@ -18,12 +18,20 @@ from bisect import bisect_left
 from collections.abc import Iterator
 
 from ficlens.model import Document, Token
-from ficlens.stages.characters.words import ANIMATE_LEMMAS, PERSON_NOUNS, PERSON_PARTS, PLACE_KINDS
+from ficlens.stages.characters.words import (
+    ANIMATE_LEMMAS,
+    PERSON_NOUNS,
+    PERSON_PARTS,
+    PLACE_KINDS,
+    common_word,
+)
 
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # spaCy's small model often calls a person's name ORG or NORP: weak evidence of a non-person.
 _WEAK_PLACE_LABELS = frozenset({"ORG", "NORP"})
 _NAME_IS = re.compile(r"\b(?:name (?:is|was|'s)|named|called|call (?:me|her|him)|calls (?:her|him|me))\s*$", re.IGNORECASE)
+# A speaker introducing themself: "I'm Lottie", "I am Taun We", "My name's Wren".
+_SELF_INTRO = re.compile(r"(?:\bI(?:'|\u2019)m|\bI am|\bmy name(?:'|\u2019)s|\bmy name is|\bcall me)\s*$", re.IGNORECASE)
 _PLACE_PREPOSITIONS = frozenset({"at", "in", "into", "near", "through", "toward", "towards", "within", "across"})
 _VOCATIVE_BEFORE = frozenset({",", "!", "?", ";", "oh", "o", "ah", "dear", "my", "dearest", "--", "—", "..."})
 _VOCATIVE_AFTER = frozenset({",", "!", "?", ".", ";", "--", "—", "...", "…"})
@@ -75,9 +83,21 @@ def is_actor(tokens: list[Token], s: int, e: int) -> bool:
     is nearly always a person; places and things are mostly where or what things happen."""
     last = tokens[e - 1]
     head = tokens[last.head]
+    if last.dep == "nsubj" and head.lemma.lower() == "be":
+        head = _able_to(tokens, head) or head  # "Severus will be able to prepare it"
     if last.dep != "nsubj" or head.pos != "VERB" or head.lemma.lower() in _STATIVE:
         return False
     return not any(t.head == last.i and t.dep == "det" for t in tokens[max(0, s - 3) : s])
+
+
+def _able_to(tokens: list[Token], be: Token) -> Token | None:
+    """The verb of "be able to <verb>" / "be about to <verb>" on the copula ``be``."""
+    for t in tokens[be.i + 1 : min(len(tokens), be.i + 4)]:
+        if t.head == be.i and t.dep == "acomp" and t.lemma.lower() in ("able", "unable", "about"):
+            for v in tokens[t.i + 1 : min(len(tokens), t.i + 4)]:
+                if v.head == t.i and v.dep == "xcomp" and v.pos == "VERB":
+                    return v
+    return None
 
 
 def describing_nouns(tokens: list[Token], last: Token) -> Iterator[tuple[Token, bool]]:
@@ -127,7 +147,17 @@ def is_named(doc: Document, tokens: list[Token], s: int, e: int) -> bool:
         if head.i < s and any(t.pos == "PRON" for t in tokens[head.i + 1 : s]):
             return True
     before = doc.text[max(0, tokens[s].start - 20) : tokens[s].start]
-    return bool(_NAME_IS.search(before))
+    return bool(_NAME_IS.search(before)) or self_introduced(doc, tokens, s)
+
+
+def self_introduced(doc: Document, tokens: list[Token], s: int) -> bool:
+    """The name a speaker gives themself: "I'm Lottie", "I am Taun We", "Call me Wren"."""
+    before = doc.text[max(0, tokens[s].start - 16) : tokens[s].start]
+    if not _SELF_INTRO.search(before):
+        return False
+    # "I'm Sorry", "I am Fine": a common word the tagger does not call a name is no name.
+    tok = tokens[s]
+    return tok.pos == "PROPN" or tok.ent_type == "PERSON" or not common_word(tok.text.lower(), tok.lemma.lower())
 
 
 _PLURAL_DETS = frozenset({"these", "those", "many", "several", "both", "few", "some", "all", "two", "three", "four", "five"})

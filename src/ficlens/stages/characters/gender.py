@@ -111,6 +111,32 @@ class LocalGender:
                 out[g] += 1
         return out
 
+    def speaker_gender(self, s: int) -> Gender:
+        """The gender of whoever says the quote that holds token ``s``, from its speech tag's
+        subject: "the girl from the night desk ... eventually says, 'I'm Lottie.'" (female),
+        "'I'm Wren,' he said" (male). For a name the speaker gives themself."""
+        tokens = self.tokens
+        k = s
+        for _ in range(10):
+            if not self.in_quote[k] or tokens[k].head == k:
+                break
+            k = tokens[k].head
+        if self.in_quote[k] or tokens[k].pos not in ("VERB", "AUX"):
+            return Gender.UNKNOWN
+        verbs = [k, tokens[k].head] if tokens[k].dep == "conj" else [k]  # "stands by the door ... and says"
+        for verb in verbs:
+            # Every subject of the verb: "Someone else, the girl from the night desk, stands".
+            for t in tokens[max(0, verb - 30) : verb]:
+                if t.head != verb or t.dep not in _SUBJECT_DEPS or self.in_quote[t.i]:
+                    continue
+                if t.tag == "PRP" and t.text.lower() in _SUBJECT_GENDER:
+                    return _SUBJECT_GENDER[t.text.lower()]
+                if t.pos == "NOUN" and noun_gender(t.lemma) != Gender.UNKNOWN:
+                    return noun_gender(t.lemma)
+            if any(t.head == verb and t.dep in _SUBJECT_DEPS for t in tokens[max(0, verb - 30) : verb]):
+                return Gender.UNKNOWN
+        return Gender.UNKNOWN
+
     def _adverbial_subject(self, last: Token) -> Gender:
         """The he/she subject of a clause of time or cause on the name's own verb: "Itachi had taken
         Sasuke and Naruto when he left" (the subject goes on being the subject, whoever the

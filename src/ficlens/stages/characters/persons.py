@@ -18,10 +18,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ficlens.stages.characters.forms import Form, Key
+from ficlens.model import Gender, Token
+from ficlens.stages.characters.forms import Cluster, Form, Key
+from ficlens.stages.characters.gender import noun_gender
 from ficlens.stages.characters.spans import INNER_TITLES
-from ficlens.stages.characters.words import ENDEARMENTS, PLACE_NOUNS, SURNAME_PLACE_NOUNS
-from ficlens.stages.names import MONTH_NAMES, is_given_name
+from ficlens.stages.characters.words import (
+    ANIMATE_LEMMAS,
+    ENDEARMENTS,
+    PERSON_NOUNS,
+    PLACE_NOUNS,
+    ROLE_NOUNS,
+    SURNAME_PLACE_NOUNS,
+    common_word,
+)
+from ficlens.stages.names import MONTH_NAMES, canonical_honorific, is_given_name
+from ficlens.stages.speech_verbs import HONORIFIC_SUFFIXES, SPEECH_LEMMAS
 
 
 def mark_place_names(forms: dict[Key, Form]) -> None:
@@ -174,3 +185,132 @@ def _interjection_shape(word: str) -> bool:
     if not any(ch in "aeiouy" for ch in letters):
         return True
     return any(letters[i] == letters[i + 1] == letters[i + 2] for i in range(len(letters) - 2))
+
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "every", "each", "some", "any", "no"})
+
+
+def _suffixed(tokens: list[Token], e: int) -> bool:
+    """A Japanese honorific suffix glued on after the name: "Tsunade-baa-chan", "Hiashi-sama"."""
+    k = e
+    while k + 1 < len(tokens) and tokens[k].text == "-" and tokens[k - 1].end == tokens[k].start == tokens[k + 1].start - 1:
+        if tokens[k + 1].text.lower() in HONORIFIC_SUFFIXES:
+            return True
+        k += 2
+    return False
+
+
+def _acted_on(tokens: list[Token], s: int, e: int) -> bool:
+    """The object of a verb a person is mostly the object of: "Hiruzen had warned Hiashi",
+    "You told Lama Su"; or a Japanese honorific suffix on the name."""
+    last = tokens[e - 1]
+    head = tokens[last.head]
+    if last.dep in ("dobj", "iobj", "dative") and head.pos == "VERB":
+        lemma = head.lemma.lower()
+        if lemma in ANIMATE_LEMMAS or lemma in SPEECH_LEMMAS:
+            return True
+    return _suffixed(tokens, e)
+
+
+# Endings of a word for a person by office or trade: "headmaster", "director", "emperor",
+# "florist", "librarian".
+_TITLE_ENDINGS = ("master", "tor", "ror", "ist", "ian", "ess", "eer", "ier")
+
+
+def _title_word(word: str) -> bool:
+    """A word for a person by rank, office, trade or kin: "Director", "Emperor", "Sheriff"."""
+    return (
+        word in PERSON_NOUNS
+        or word in ROLE_NOUNS
+        or canonical_honorific(word) is not None
+        or noun_gender(word) != Gender.UNKNOWN
+        or (len(word) >= 6 and word.endswith(_TITLE_ENDINGS))
+    )
+
+
+# A candidate named this often is kept unless a determiner or fragments say it is a thing:
+# the small parser misreads the grammar of unusual names ("Taun We leads them").
+_FEW = 4
+
+
+def thin_candidates(clusters: list[Cluster], tokens: list[Token], lower_words: set[str]) -> set[int]:
+    """The ``id`` of each name cluster nothing in the text shows to be a person, and something
+    shows to be a thing (``lacks_person_evidence``), unless it is coordinated with a person
+    the others show ("Asuma and Kurenai", "Sirius and Remus")."""
+    why = {id(c): lacks_person_evidence(c, tokens, lower_words) for c in clusters}
+    people = {k for c in clusters if not why[id(c)] for f in c.forms for s, e in f.spans for k in range(s, e)}
+    # A name with no label that shares a word with a person's name: "Hurst Wyatt" beside
+    # "Colonel Hurst" (not "Uchiha Incident" beside Uchiha Itachi: that one ends in a word).
+    name_words = {w for c in clusters if not why[id(c)] for f in c.forms for w in f.key[1]}
+    return {
+        id(c)
+        for c in clusters
+        if why[id(c)]
+        and not any(p in people for f in c.forms for p in f.partners)
+        and not (why[id(c)] == "unlabelled" and any(w in name_words for f in c.forms for w in f.key[1]))
+    }
+
+
+def lacks_person_evidence(cluster: Cluster, tokens: list[Token], lower_words: set[str]) -> str:
+    """A character candidate nothing in the text shows to be a person, and something shows
+    to be a thing. It never speaks, is never called, acts as a person does (a gesture, a
+    thought, a he/she that continues it, "who") at most once, is not the object of a verb people are the
+    objects of ("warned Hiashi"), has no title, no honorific suffix and no known given name
+    inside a sentence; and besides:
+
+    - spaCy does not call most of its occurrences PERSON ("Uzushio Notices"), for a name
+      written at most ``_FEW`` times;
+    - a determiner takes most of them ("the Bijuu", "the Kestrel", "the Glock 19"), or they
+      are plural ("Padawans", "Idiots");
+    - most are a sentence of their own ("Kumo. Betrayal.", "Raincheck?", "Avada Kedavra!");
+    - one word, no given name, that the text also writes in lower case or the tagger reads
+      as a common word ("a cool and Calm tone", "How DaRe you");
+    - several words, no given name first, ending in a common English word the text also
+      writes in lower case or after another common word ("Police Force", "Miso Pork").
+
+    The cast, the AO3 tags, the Reader and role characters have their own evidence. The
+    answer: "" (a person, or nothing says otherwise), "unlabelled" (the first test) or "thing"."""
+    if cluster.cast_name is not None or cluster.is_reader or cluster.found_by != "name" or cluster.honorifics:
+        return ""
+    n = cluster.count
+    if not n:
+        return ""
+    labelled = determined = fragments = plural = 0
+    # One act is weak evidence: "Parseltongue hissed", "the Empire fell" are things too.
+    agent = sum(f.agent for f in cluster.forms)
+    if agent > 1:
+        return ""
+    for f in cluster.forms:
+        if f.strong or f.speech or f.given or f.addressed or f.with_pronoun:
+            return ""
+        if any(_title_word(w) for w in f.key[1]):
+            return ""  # "the Headmaster", "Director Fury", "The Emperor": a person's title
+        labelled += f.labelled
+        plural += f.plural
+        for s, e in f.spans:
+            if _acted_on(tokens, s, e):
+                return ""
+            first = tokens[s].text.lower()
+            before = tokens[s - 1] if s > 0 and tokens[s - 1].sentence == tokens[s].sentence else None
+            determined += first in _DETERMINERS or (before is not None and before.text.lower() in _DETERMINERS and before.pos == "DET")
+            fragments += tokens[e - 1].dep == "ROOT" and tokens[e - 1].pos in ("PROPN", "NOUN")
+    if determined * 2 > n or fragments * 2 > n or plural * 2 > n:
+        return "thing"
+    if n > _FEW:
+        return ""
+    for f in cluster.forms:
+        words = f.key[1]
+        if len(words) == 1 and not is_given_name(words[0]):
+            named = all(tokens[s].pos == "PROPN" and s > 0 and tokens[s - 1].sentence == tokens[s].sentence for s, _ in f.spans)
+            if words[0] in lower_words and not named:
+                return "thing"  # ("Crouch", a name inside every sentence it is in, stays)
+            # "a cool and Calm tone", "How DaRe you", "it was Female": a common word the
+            # tagger does not read as a name.
+            common = sum(tokens[e - 1].pos not in ("PROPN", "NOUN") for s, e in f.spans)
+            if common * 2 > len(f.spans) and common_word(words[0]):
+                return "thing"
+        if len(words) >= 2 and not is_given_name(words[0]) and common_word(words[-1]):
+            if words[-1] in lower_words or common_word(words[0]):
+                return "thing"  # "Police Force", "Miso Pork", "Stellar Wind", "Mortal Combat"
+    return "unlabelled" if labelled * 2 <= n and not agent else ""

@@ -25,6 +25,7 @@ from ficlens.stages.characters.evidence import (
     person_apposition,
     place_evidence,
     plural_det,
+    self_introduced,
 )
 from ficlens.stages.characters.forms import Form, Key, key_of
 from ficlens.stages.characters.gender import LocalGender
@@ -363,6 +364,10 @@ def collect_forms(
         ):
             form.given += 1
         form.pronouns.update(local_gender)
+        if in_quote[s] and self_introduced(doc, tokens, s):
+            g = local.speaker_gender(s)  # "I'm Lottie," says the girl: hers
+            if g != Gender.UNKNOWN:
+                form.pronouns[g] += 2
         if strong and s >= 2 and tokens[s - 1].text.lower() in ("her", "him"):
             form.pronouns[Gender.FEMALE if tokens[s - 1].text.lower() == "her" else Gender.MALE] += 2  # "calls her Wren"
 

@@ -29,7 +29,7 @@ from ficlens.stages.characters.cast import (
 from ficlens.stages.characters.clustering import cluster_forms
 from ficlens.stages.characters.evidence import quote_edges
 from ficlens.stages.characters.forms import Cluster, Form
-from ficlens.stages.characters.persons import accept, mark_place_names
+from ficlens.stages.characters.persons import accept, mark_place_names, thin_candidates
 from ficlens.stages.characters.reader import reader_character, reader_cluster
 from ficlens.stages.characters.roles import described_clusters, role_clusters
 from ficlens.stages.characters.spans import add_untagged, collect_forms, mention, nominal_mentions
@@ -120,22 +120,28 @@ class CharacterStage:
         # An AO3 tag names the work's people, not this chapter's: a tagged character the
         # text never names, by any word of the tag, is left out (a --cast member stays).
         text_words = {t.text.lower() for t in tokens if t.text[:1].isupper()}
+        # A name nothing shows to be a person and something shows to be a thing ("the Bijuu",
+        # "Miso Pork", "Raincheck?") is no character, however spaCy labelled it.
+        thin = thin_candidates(clusters, tokens, lower_words)
         kept = [
             c
             for c in clusters
-            if (c.cast_name is not None and (c.found_by != "tag" or c.count or _tag_in_text(c, text_words)))
-            or c.is_reader
-            or c.count >= self.config.min_mentions
-            # Named once is enough for a full name spaCy calls a person: a protagonist may
-            # be named in the first paragraph and be "she" ever after.
-            or any(
-                f.strong or f.key[0] or (len(f.key[1]) >= 2 and f.votes) or (f.agent and (f.labelled or _bare_name(f)))
-                # Every named person is a character, even named once in passing ("squaring off
-                # with Gerard"): a name spaCy calls a person, or a known given name.
-                or f.labelled
-                or f.given
-                or f.with_pronoun  # "Matatabi and I gifted it"
-                for f in c.forms
+            if id(c) not in thin
+            and (
+                (c.cast_name is not None and (c.found_by != "tag" or c.count or _tag_in_text(c, text_words)))
+                or c.is_reader
+                or c.count >= self.config.min_mentions
+                # Named once is enough for a full name spaCy calls a person: a protagonist may
+                # be named in the first paragraph and be "she" ever after.
+                or any(
+                    f.strong or f.key[0] or (len(f.key[1]) >= 2 and f.votes) or (f.agent and (f.labelled or _bare_name(f)))
+                    # Every named person is a character, even named once in passing ("squaring off
+                    # with Gerard"): a name spaCy calls a person, or a known given name.
+                    or f.labelled
+                    or f.given
+                    or f.with_pronoun  # "Matatabi and I gifted it"
+                    for f in c.forms
+                )
             )
         ]
         # Stable ids: first appearance in the text; cast members never seen go last.
