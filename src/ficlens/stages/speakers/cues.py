@@ -80,9 +80,9 @@ BEAT_PRONOUN_BONUS = 3.0
 # none lost; 2.5 moved one).
 FOCAL_CHAIN_BONUS = 5.0
 # "Tom watched the river.\n\n'You're late,' he said.": with two people of the pronoun's
-# gender about, the one the narration last had as subject (its narration-only paragraphs of
-# the scene, LAST_SUBJECT_PARAGRAPHS back at most, and the tag's own paragraph before the
-# quote; other lines' tags are turn-taking's) says it, rather than the better known one.
+# gender about, the one the narration last had as subject (the tag's own paragraph before the
+# quote and the narration paragraphs right before it, LAST_SUBJECT_PARAGRAPHS at most; other
+# lines' tags are turn-taking's) says it, rather than the better known one.
 LAST_SUBJECT_BONUS = 2.5
 LAST_SUBJECT_PARAGRAPHS = 8
 
@@ -120,14 +120,18 @@ def add_cues(index: DocumentIndex, turns: list[Turn], tags: TagFinder | None = N
             for cid in later:
                 if cid in turn.features and cid not in named_by_tag:
                     bias[cid] = bias.get(cid, 0.0) - LATER_NAME_PENALTY
+            two = sum(1 for c in turn.features if _gender(index, c) == tag.ref.gender) >= 2
+            last = last_subject(index, turn, tag.ref.gender) if two else None
+            if last is not None and last in turn.features and last not in later and last not in turn.vocatives:
+                bias[last] = bias.get(last, 0.0) + LAST_SUBJECT_BONUS
             for cid in turn.features:
                 c = index.chars[cid]
-                if c.found_by == "pronoun" and not c.is_narrator and not c.is_reader and c.gender == tag.ref.gender and cid not in later:
+                if (
+                    c.found_by == "pronoun" and not c.is_narrator and not c.is_reader and c.gender == tag.ref.gender
+                    and cid not in later and (last is None or last == cid)
+                ):
+                    # (not when the narration's last subject of that gender is someone named)
                     bias[cid] = bias.get(cid, 0.0) + FOCAL_CHAIN_BONUS
-            if sum(1 for c in turn.features if _gender(index, c) == tag.ref.gender) >= 2:
-                last = last_subject(index, turn, tag.ref.gender)
-                if last is not None and last in turn.features and last not in later and last not in turn.vocatives:
-                    bias[last] = bias.get(last, 0.0) + LAST_SUBJECT_BONUS
             subject = _beat_subject(index, turn, tags)
             if subject is not None and subject not in later and subject not in turn.vocatives and _gender(index, subject) == tag.ref.gender:
                 bias[subject] = bias.get(subject, 0.0) + BEAT_PRONOUN_BONUS
@@ -212,8 +216,8 @@ def _named_after(index: DocumentIndex, tag: Tag) -> set[str]:
 
 def last_subject(index: DocumentIndex, turn: Turn, gender: Gender) -> str | None:
     """The character of ``gender`` the narration last had as subject before the turn's first
-    quote, when that subject is a name: in its paragraph before the quote, then in the
-    narration-only paragraphs of its scene at most LAST_SUBJECT_PARAGRAPHS back (a subject of
+    quote, when that subject is a name: in its paragraph before the quote, then in the run of
+    narration-only paragraphs right before it, LAST_SUBJECT_PARAGRAPHS at most (a subject of
     the other gender is passed over). None when the nearest subject of ``gender`` is a pronoun
     (coref's choice, the very thing in doubt) or two people ("Tom and Sam walk"), or when there
     is none."""
@@ -224,8 +228,9 @@ def last_subject(index: DocumentIndex, turn: Turn, gender: Gender) -> str | None
     for p in range(turn.paragraph - 1, max(-1, turn.paragraph - 1 - LAST_SUBJECT_PARAGRAPHS), -1):
         if index.paragraph_scene.get(p) != turn.scene:
             break
-        if p not in index.quote_paragraphs and p in index.paragraph_tokens:
-            spans.append(index.paragraph_tokens[p])
+        if p in index.quote_paragraphs or p not in index.paragraph_tokens:
+            break  # (beyond an earlier line the narration is about its exchange)
+        spans.append(index.paragraph_tokens[p])
     for lo, hi in spans:
         for j in range(hi - 1, lo - 1, -1):
             tok = tokens[j]
