@@ -24,6 +24,19 @@ def analyse(nlp, straight_quotes):
     return run
 
 
+@pytest.fixture(scope="module")
+def analyse_with(nlp, straight_quotes):
+    segment = SegmentStage(SegmentConfig(), nlp)
+
+    def run(text: str, config: CorefConfig) -> Document:
+        doc = segment(Document(text=text))
+        doc.quotes = straight_quotes(text)
+        doc = CharacterStage(CharacterConfig())(doc)
+        return CorefStage(config)(doc)
+
+    return run
+
+
 def _pronouns(doc: Document, word: str, in_quote: bool = False):
     return [m for m in doc.mentions if m.kind == MentionKind.PRONOUN and m.text.lower() == word and m.in_quote == in_quote]
 
@@ -226,3 +239,23 @@ def test_coref_pronouns_never_overturn_a_gender_the_text_gave_the_name():
     genders, info = _genders([teyla, kay], [], tokens, resolved)
     assert genders["C0"] == Gender.FEMALE and info["C0"][1] >= 0.5
     assert genders["C1"] == Gender.MALE
+
+
+# Our own text (CC0): Tom is the subject all through the first scene. The second scene names
+# Sam first (as a possessor, not a subject), so its "He" is Sam, not the last scene's
+# focaliser; the third scene names no man, and its "He" stays Tom's.
+SCENE_BREAKS = (
+    "Tom Reed walked the fields at dawn. He checked the fences. He fed the dogs. He mended the "
+    "gate. He counted the sheep.\n\n* * *\n\n"
+    "Sam Cole's kitchen smelled of bread. He listened to the radio.\n\n* * *\n\n"
+    "He woke early the next day."
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("presence", "second"), [(True, "Sam Cole"), (False, "Tom Reed")])
+def test_a_new_scene_that_names_a_man_gives_him_its_he(analyse_with, presence, second):
+    doc = analyse_with(SCENE_BREAKS, CorefConfig(scene_presence=presence))
+    names = {c.id: c.name for c in doc.characters}
+    hes = [names.get(m.character_id) for m in _pronouns(doc, "he")]
+    assert hes == ["Tom Reed"] * 4 + [second, "Tom Reed"]

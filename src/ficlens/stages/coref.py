@@ -122,6 +122,12 @@ class CorefConfig:
     # is mostly a passing figure, and its salience took named characters' pronouns. Measured
     # only with CharacterConfig.described on (see there); off, the roles act as before.
     role_guard: bool = False
+    # At a scene break salience starts again but focus is only halved, so the first "he" of a
+    # scene went to the last scene's focaliser even when the new scene had just named another
+    # man ("* * * / Crane's office smelled of dust. He listened"). With a character of the
+    # pronoun's gender already named or resolved in the new scene, one not yet in it is no
+    # candidate (the chain of a pronoun-only focaliser, "he (unnamed)", always is one).
+    scene_presence: bool = True
 
 
 @dataclass
@@ -258,6 +264,7 @@ class CorefStage:
         dialogue = {q.paragraph for q in doc.quotes}
         result: dict[int, str | None] = {}
         recent: list[tuple[str, int]] = []  # (character, sentence) of each mention so far
+        present: set[str] = set()  # characters named or resolved in the current scene
         last_sentence = last_paragraph = last_scene = -1
         for index, kind, cid, _mention in events:
             tok = tokens[index]
@@ -268,6 +275,7 @@ class CorefStage:
                     scene = scene_of.get(tok.paragraph, 0)
                     if scene != last_scene:
                         factor = 0.0
+                        present = set()
                         for k in focus:
                             focus[k] *= 0.5
                 for k in list(salience):
@@ -278,6 +286,8 @@ class CorefStage:
                 quoted = in_quote[index]
                 weight = _role_weight(tok) * (0.3 if quoted else 1.0)
                 salience[cid] += weight
+                if not quoted:
+                    present.add(cid)
                 if not quoted and tok.dep in SUBJECT_DEPS:
                     # Naming counts little towards focus: a focaliser is mostly "she", while
                     # a secondary character keeps being named to tell her apart.
@@ -306,10 +316,13 @@ class CorefStage:
                 focus_weight = cfg.tag_focus_weight if in_tag else cfg.focus_weight
                 scores: dict[str, float] = {}
                 near = _nearest_role(recent, roles, blocked, genders, gender, tok.sentence) if roles else None
+                here = cfg.scene_presence and any(genders.get(c) == gender and c not in blocked for c in present)
                 for cand in set(salience) | set(focus):
                     g = genders.get(cand, Gender.UNKNOWN)
                     if cand in blocked or not _gender_fits(g, gender) or (cand in roles and cand != near):
                         continue
+                    if here and cand not in present and not is_chain(cand):
+                        continue  # (the unnamed focal chain goes on from scene to scene)
                     score = salience.get(cand, 0.0)
                     if g == gender:
                         score += focus_weight * focus.get(cand, 0.0) / total_focus
@@ -323,6 +336,7 @@ class CorefStage:
                     fallback[index] = pick_antecedent(rest, cfg.min_score, None)
             result[index] = best
             if best is not None:
+                present.add(best)
                 recent.append((best, tok.sentence))
                 salience[best] += _role_weight(tok)
                 if tok.dep in SUBJECT_DEPS:

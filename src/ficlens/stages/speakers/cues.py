@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ficlens.model import Gender
+from ficlens.model import Gender, MentionKind
 from ficlens.stages.speakers.index import DocumentIndex
 from ficlens.stages.speakers.tags import Ref, Tag, TagFinder, tag_names
 from ficlens.stages.speakers.turns import Turn
@@ -79,6 +79,12 @@ BEAT_PRONOUN_BONUS = 3.0
 # bare "he said" is theirs more often than coref's named man's (own dev stories +10 quotes,
 # none lost; 2.5 moved one).
 FOCAL_CHAIN_BONUS = 5.0
+# "Tom watched the river.\n\n'You're late,' he said.": with two people of the pronoun's
+# gender about, the one the narration last had as subject (the tag's own paragraph before the
+# quote and the narration paragraphs right before it, LAST_SUBJECT_PARAGRAPHS at most; other
+# lines' tags are turn-taking's) says it, rather than the better known one.
+LAST_SUBJECT_BONUS = 2.5
+LAST_SUBJECT_PARAGRAPHS = 8
 
 
 def add_cues(index: DocumentIndex, turns: list[Turn], tags: TagFinder | None = None) -> None:
@@ -114,9 +120,17 @@ def add_cues(index: DocumentIndex, turns: list[Turn], tags: TagFinder | None = N
             for cid in later:
                 if cid in turn.features and cid not in named_by_tag:
                     bias[cid] = bias.get(cid, 0.0) - LATER_NAME_PENALTY
+            two = sum(1 for c in turn.features if _gender(index, c) == tag.ref.gender) >= 2
+            last = last_subject(index, turn, tag.ref.gender) if two else None
+            if last is not None and last in turn.features and last not in later and last not in turn.vocatives:
+                bias[last] = bias.get(last, 0.0) + LAST_SUBJECT_BONUS
             for cid in turn.features:
                 c = index.chars[cid]
-                if c.found_by == "pronoun" and not c.is_narrator and not c.is_reader and c.gender == tag.ref.gender and cid not in later:
+                if (
+                    c.found_by == "pronoun" and not c.is_narrator and not c.is_reader and c.gender == tag.ref.gender
+                    and cid not in later and (last is None or last == cid)
+                ):
+                    # (not when the narration's last subject of that gender is someone named)
                     bias[cid] = bias.get(cid, 0.0) + FOCAL_CHAIN_BONUS
             subject = _beat_subject(index, turn, tags)
             if subject is not None and subject not in later and subject not in turn.vocatives and _gender(index, subject) == tag.ref.gender:
@@ -127,7 +141,12 @@ def add_cues(index: DocumentIndex, turns: list[Turn], tags: TagFinder | None = N
         ):
             # "'Strangely, Cassian,' Kay says. / 'You worry too much,' he says.": the one just
             # addressed answers, when the pronoun fits them.
-            for cid in before.vocatives:
+            answering = set(before.vocatives)
+            if isinstance(before.recipient, Ref) and before.recipient.kind in ("name", "alias", "narrator"):
+                # '"Sit down," Anna told Ruth. / "I'd rather stand," she said.': the one the
+                # line was said to answers.
+                answering.update(before.recipient.ids)
+            for cid in sorted(answering):
                 if cid in turn.features and cid not in turn.vocatives and _gender(index, cid) == tag.ref.gender:
                     bias[cid] = bias.get(cid, 0.0) + REPLY_BONUS
         if turn.tag is None:
@@ -193,6 +212,43 @@ def _named_after(index: DocumentIndex, tag: Tag) -> set[str]:
     while stop < len(tokens) and not index.in_quote[stop] and tokens[stop].sentence == sentence:
         stop += 1
     return index.names_after.after(lo - 1, stop)
+
+
+def last_subject(index: DocumentIndex, turn: Turn, gender: Gender) -> str | None:
+    """The character of ``gender`` the narration last had as subject before the turn's first
+    quote, when that subject is a name: in its paragraph before the quote, then in the run of
+    narration-only paragraphs right before it, LAST_SUBJECT_PARAGRAPHS at most (a subject of
+    the other gender is passed over). None when the nearest subject of ``gender`` is a pronoun
+    (coref's choice, the very thing in doubt) or two people ("Tom and Sam walk"), or when there
+    is none."""
+    tokens = index.tokens
+    q_lo, _ = index.quote_tokens[turn.quotes[0]]
+    p_lo, _ = index.paragraph_tokens.get(turn.paragraph, (q_lo, q_lo))
+    spans = [(p_lo, q_lo)]
+    for p in range(turn.paragraph - 1, max(-1, turn.paragraph - 1 - LAST_SUBJECT_PARAGRAPHS), -1):
+        if index.paragraph_scene.get(p) != turn.scene:
+            break
+        if p in index.quote_paragraphs or p not in index.paragraph_tokens:
+            break  # (beyond an earlier line the narration is about its exchange)
+        spans.append(index.paragraph_tokens[p])
+    for lo, hi in spans:
+        for j in range(hi - 1, lo - 1, -1):
+            tok = tokens[j]
+            if index.in_quote[j] or tok.dep not in SUBJECT_DEPS:
+                continue
+            if any(tokens[k].head == j and tokens[k].dep == "conj" for k in range(j + 1, min(j + 6, hi))):
+                return None
+            low = tok.text.lower()
+            if PRONOUN_GENDER.get(low) == gender:
+                return None
+            mi = index.mention_at[j]
+            if mi < 0:
+                continue
+            m = index.doc.mentions[mi]
+            cid = m.character_id
+            if cid is not None and cid in index.chars and index.chars[cid].gender == gender:
+                return cid if m.kind == MentionKind.NAME else None
+    return None
 
 
 def _beat_subject(index: DocumentIndex, turn: Turn, tags: TagFinder | None) -> str | None:
