@@ -356,3 +356,13 @@ def test_a_focal_woman_the_story_never_names_keeps_her_chain_unless_a_cast_lists
     cast = [replace(c, from_cast=True, found_by="cast") for c in WOMEN]
     out = split_by_scene(chain, Gender.FEMALE, tokens, names, cast, GENDERS)
     assert set(out.values()) == {"C1"} and 2005 in out and 5 not in out
+
+
+def test_no_unnamed_woman_is_left_beside_a_cast_of_women_once_her_chain_was_split():
+    from ficlens.stages.characters.focal import leaves_unnamed
+
+    cast = [replace(c, from_cast=True, found_by="cast") for c in WOMEN]
+    assert not leaves_unnamed({5: "C0"}, cast, Gender.FEMALE, GENDERS)
+    assert leaves_unnamed({}, cast, Gender.FEMALE, GENDERS)  # nothing split: one unnamed person
+    assert leaves_unnamed({5: "C0"}, WOMEN, Gender.FEMALE, GENDERS)  # no cast: the rest may be one
+    assert leaves_unnamed({5: "C2"}, cast, Gender.MALE, GENDERS)  # the cast lists no man

@@ -49,6 +49,7 @@ from ficlens.stages.characters.focal import (
     chain_id,
     choose_name,
     is_chain,
+    leaves_unnamed,
     name_scores,
     pick_antecedent,
     split_by_scene,
@@ -392,7 +393,7 @@ def _settle_chains(
             out.update(near)
             chain = [i for i in chain if i not in near]
             target = None
-            if len(chain) >= cfg.min_chain:
+            if len(chain) >= cfg.min_chain and leaves_unnamed(near, characters, gender, genders):
                 target = f"C{len(characters)}"
                 characters.append(unnamed_character(target, gender))
         for i in chain:

@@ -249,3 +249,14 @@ def split_by_scene(
     if cast or len(out) >= cfg.scene_share * len(chain):
         return out
     return {}
+
+
+def leaves_unnamed(
+    split: Mapping[int, str], characters: list[Character], gender: Gender, genders: Mapping[str, Gender]
+) -> bool:
+    """Whether what is left of a chain after ``split_by_scene`` may become an unnamed
+    character: not when the chain was split and the cast lists someone of its gender. The
+    user said who is there, and the pronouns no name is near are left to the coref ranker
+    (a "she (unnamed)" beside a cast of women took 16 lines in a novel, none of them hers)."""
+    return not (split and any(c.from_cast and genders.get(c.id, c.gender) == gender for c in characters))
+
