@@ -391,12 +391,16 @@ def train(
     seed: Annotated[int, typer.Option(help="Random seed; the same seed and data give the same file.")] = 0,
     folds: Annotated[int, typer.Option(help="Leave-novels-out folds shipped beside the full model.")] = 5,
     cache: Annotated[Path | None, typer.Option(help="Keep parsed novels here between runs.")] = None,
+    split: Annotated[str, typer.Option(help="dev | all: the PDNC novels to train on (dev: the test split never seen).")] = "dev",
 ) -> None:
     """Train the speaker and addressee rankers on PDNC (the shipped model is src/ficlens/data/models/speakers-ranker.json)."""
+    from ficlens.eval.pdnc import list_novels
+    from ficlens.eval.splits import select
     from ficlens.train.speaker_ranker import train_speaker_ranker
 
     console = Console(stderr=True)
-    summary = train_speaker_ranker(data, out, seed=seed, folds=folds, cache_dir=cache, log=lambda message: console.print(Text(str(message))))
+    novels = select("pdnc", list_novels(data), split)
+    summary = train_speaker_ranker(data, out, seed=seed, folds=folds, novels=novels, cache_dir=cache, log=lambda message: console.print(Text(str(message))))
     table = Table("mode", "fold", "all", "explicit", "anaphoric", "implicit", "addressee", "candidates",
                   title="Speaker accuracy, each novel scored by the fold model that never saw it")  # fmt: skip
     for mode, rows in summary["cv"].items():

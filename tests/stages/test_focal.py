@@ -7,6 +7,8 @@ gender tables do not know ("Kael", "Wren", "Sable", "Rook"), so only the text ca
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from ficlens.cast import CastMember
@@ -284,3 +286,83 @@ def test_a_late_name_from_a_vocative_or_her_name_is(analyse, ending, named):
         assert not any(c.name == "she (unnamed)" for c in doc.characters)
     else:
         assert chain_holder == {_named(doc, "she (unnamed)").id}
+
+
+# --- a chain no name takes, split among the named people near its pronouns -----------------
+
+
+def _tokens(n: int, paragraph_every: int = 50) -> list:
+    from ficlens.model import Token
+
+    return [Token(i, i * 4, i * 4 + 3, "w", "w", "X", "X", "dep", i, i // 10, i // paragraph_every) for i in range(n)]
+
+
+def _name(at: int, cid: str, kind: MentionKind = MentionKind.NAME) -> object:
+    from ficlens.model import Mention
+
+    return Mention(at * 4, at * 4 + 3, at, at + 1, "Name", kind, cid)
+
+
+WOMEN = [Character(id="C0", name="Ada", gender=Gender.FEMALE), Character(id="C1", name="Bea", gender=Gender.FEMALE)]
+GENDERS = {"C0": Gender.FEMALE, "C1": Gender.FEMALE, "C2": Gender.MALE}
+
+
+def test_chain_pronouns_go_to_the_woman_named_before_them_in_their_scene():
+    from ficlens.stages.characters.focal import split_by_scene
+
+    tokens = _tokens(2000)
+    # Ada named at 10, Bea at 1000 (the second scene begins at paragraph 20 = token 1000).
+    names = [_name(10, "C0"), _name(12, "C0"), _name(1000, "C1"), _name(1002, "C1")]
+    scene_of = {p: (0 if p < 20 else 1) for p in range(40)}
+    chain = [20, 200, 380, 1050, 1300, 1900]
+    out = split_by_scene(chain, Gender.FEMALE, tokens, names, WOMEN, GENDERS, scene_of)
+    # 1900 is 900 tokens past Bea's name: too far to say, it stays in the chain.
+    assert out == {20: "C0", 200: "C0", 380: "C0", 1050: "C1", 1300: "C1"}
+
+
+def test_a_scene_break_stops_the_name_and_a_name_just_after_takes_the_pronoun():
+    from ficlens.stages.characters.focal import split_by_scene
+
+    tokens = _tokens(1000)
+    names = [_name(100, "C0"), _name(102, "C0"), _name(560, "C1"), _name(562, "C1")]
+    scene_of = {p: (0 if p < 10 else 1) for p in range(20)}  # scene 1 from token 500
+    out = split_by_scene([510, 520], Gender.FEMALE, tokens, names, WOMEN, GENDERS, scene_of)
+    # Ada is in the scene before; Bea is named 40 and 50 tokens after, in the same scene.
+    assert out == {510: "C1", 520: "C1"}
+
+
+def test_a_man_or_a_quoted_description_never_takes_a_she_chain():
+    from ficlens.stages.characters.focal import split_by_scene
+
+    people = [*WOMEN, Character(id="C2", name="Cal", gender=Gender.MALE)]
+    tokens = _tokens(500)
+    names = [_name(10, "C2"), _name(20, "C0", MentionKind.NOMINAL)]
+    assert split_by_scene([30, 40, 50], Gender.FEMALE, tokens, names, people, GENDERS) == {}
+
+
+def test_a_focal_woman_the_story_never_names_keeps_her_chain_unless_a_cast_lists_women():
+    from ficlens.stages.characters.focal import split_by_scene
+
+    tokens = _tokens(5000)
+    names = [_name(2000, "C1"), _name(2002, "C1")]  # a sister named mid-story
+    chain = list(range(5, 5000, 100))  # "she" all through the story
+    # One in ten pronouns has the name near it: one unnamed person, not Bea's pronouns.
+    assert split_by_scene(chain, Gender.FEMALE, tokens, names, WOMEN, GENDERS) == {}
+    # Named once, in passing, she carries none even where the chain is all near her name.
+    near = list(range(2010, 2400, 20))
+    assert split_by_scene(near, Gender.FEMALE, tokens, names[:1], WOMEN, GENDERS) == {}
+    assert split_by_scene(near, Gender.FEMALE, tokens, names, WOMEN, GENDERS) == dict.fromkeys(near, "C1")
+    # The user's cast lists the women who are there: those near Bea's name are hers.
+    cast = [replace(c, from_cast=True, found_by="cast") for c in WOMEN]
+    out = split_by_scene(chain, Gender.FEMALE, tokens, names, cast, GENDERS)
+    assert set(out.values()) == {"C1"} and 2005 in out and 5 not in out
+
+
+def test_no_unnamed_woman_is_left_beside_a_cast_of_women_once_her_chain_was_split():
+    from ficlens.stages.characters.focal import leaves_unnamed
+
+    cast = [replace(c, from_cast=True, found_by="cast") for c in WOMEN]
+    assert not leaves_unnamed({5: "C0"}, cast, Gender.FEMALE, GENDERS)
+    assert leaves_unnamed({}, cast, Gender.FEMALE, GENDERS)  # nothing split: one unnamed person
+    assert leaves_unnamed({5: "C0"}, WOMEN, Gender.FEMALE, GENDERS)  # no cast: the rest may be one
+    assert leaves_unnamed({5: "C2"}, cast, Gender.MALE, GENDERS)  # the cast lists no man

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from ficlens.model import Character, Document, Gender, Mention, MentionKind, Token
@@ -48,8 +49,10 @@ from ficlens.stages.characters.focal import (
     chain_id,
     choose_name,
     is_chain,
+    leaves_unnamed,
     name_scores,
     pick_antecedent,
+    split_by_scene,
     took_chain,
     unnamed_character,
 )
@@ -190,7 +193,8 @@ class CorefStage:
             genders = _genders(characters, names, tokens, resolved)[0] | chains
         resolved = _drop_short_chains(resolved, fallback, cfg.min_chain)
         resolved = _fill_from_focaliser(doc, tokens, resolved, genders)
-        resolved, characters = _settle_chains(tokens, names, characters, resolved, genders, cfg)
+        scenes = {p.id: p.scene for p in doc.paragraphs}
+        resolved, characters = _settle_chains(tokens, names, characters, resolved, genders, cfg, scenes)
         if self.model is not None:
             # The ranker takes the he/she left open once the chains have settled, with the
             # genders of the characters as they now stand (a chain may have become one).
@@ -380,6 +384,7 @@ def _settle_chains(
     resolved: dict[int, str | None],
     genders: dict[str, Gender],
     cfg: CorefConfig,
+    scene_of: Mapping[int, int] | None = None,
 ) -> tuple[dict[int, str | None], list[Character]]:
     """Each pronoun chain (long enough to be a person: ``_drop_short_chains`` ran) takes the
     name the story gives it or becomes an unnamed character."""
@@ -397,8 +402,14 @@ def _settle_chains(
         if target is not None:
             characters = [took_chain(c, c.id in named_in_text) if c.id == target else c for c in characters]
         else:
-            target = f"C{len(characters)}"
-            characters.append(unnamed_character(target, gender))
+            # Several named people the salience lost between their names, or one it never names.
+            near = split_by_scene(chain, gender, tokens, names, characters, genders, scene_of, focal)
+            out.update(near)
+            chain = [i for i in chain if i not in near]
+            target = None
+            if len(chain) >= cfg.min_chain and leaves_unnamed(near, characters, gender, genders):
+                target = f"C{len(characters)}"
+                characters.append(unnamed_character(target, gender))
         for i in chain:
             out[i] = target
     assert not any(is_chain(c) for c in out.values())
