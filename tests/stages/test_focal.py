@@ -304,6 +304,7 @@ def _name(at: int, cid: str, kind: MentionKind = MentionKind.NAME) -> object:
 
 
 WOMEN = [Character(id="C0", name="Ada", gender=Gender.FEMALE), Character(id="C1", name="Bea", gender=Gender.FEMALE)]
+CAST_WOMEN = [replace(c, from_cast=True, found_by="cast") for c in WOMEN]
 GENDERS = {"C0": Gender.FEMALE, "C1": Gender.FEMALE, "C2": Gender.MALE}
 
 
@@ -315,7 +316,7 @@ def test_chain_pronouns_go_to_the_woman_named_before_them_in_their_scene():
     names = [_name(10, "C0"), _name(12, "C0"), _name(1000, "C1"), _name(1002, "C1")]
     scene_of = {p: (0 if p < 20 else 1) for p in range(40)}
     chain = [20, 200, 380, 1050, 1300, 1900]
-    out = split_by_scene(chain, Gender.FEMALE, tokens, names, WOMEN, GENDERS, scene_of)
+    out = split_by_scene(chain, Gender.FEMALE, tokens, names, CAST_WOMEN, GENDERS, scene_of)
     # 1900 is 900 tokens past Bea's name: too far to say, it stays in the chain.
     assert out == {20: "C0", 200: "C0", 380: "C0", 1050: "C1", 1300: "C1"}
 
@@ -326,7 +327,7 @@ def test_a_scene_break_stops_the_name_and_a_name_just_after_takes_the_pronoun():
     tokens = _tokens(1000)
     names = [_name(100, "C0"), _name(102, "C0"), _name(560, "C1"), _name(562, "C1")]
     scene_of = {p: (0 if p < 10 else 1) for p in range(20)}  # scene 1 from token 500
-    out = split_by_scene([510, 520], Gender.FEMALE, tokens, names, WOMEN, GENDERS, scene_of)
+    out = split_by_scene([510, 520], Gender.FEMALE, tokens, names, CAST_WOMEN, GENDERS, scene_of)
     # Ada is in the scene before; Bea is named 40 and 50 tokens after, in the same scene.
     assert out == {510: "C1", 520: "C1"}
 
@@ -346,16 +347,21 @@ def test_a_focal_woman_the_story_never_names_keeps_her_chain_unless_a_cast_lists
     tokens = _tokens(5000)
     names = [_name(2000, "C1"), _name(2002, "C1")]  # a sister named mid-story
     chain = list(range(5, 5000, 100))  # "she" all through the story
-    # One in ten pronouns has the name near it: one unnamed person, not Bea's pronouns.
     assert split_by_scene(chain, Gender.FEMALE, tokens, names, WOMEN, GENDERS) == {}
-    # Named once, in passing, she carries none even where the chain is all near her name.
+    # Without a cast the chain stays whole even where every pronoun is near a woman's name:
+    # a never-named focal person is mostly beside the named people she talks with.
     near = list(range(2010, 2400, 20))
-    assert split_by_scene(near, Gender.FEMALE, tokens, names[:1], WOMEN, GENDERS) == {}
-    assert split_by_scene(near, Gender.FEMALE, tokens, names, WOMEN, GENDERS) == dict.fromkeys(near, "C1")
+    assert split_by_scene(near, Gender.FEMALE, tokens, names, WOMEN, GENDERS) == {}
+    # AO3 character tags are not the user's list of who is there.
+    tagged = [replace(c, from_cast=True, found_by="tag") for c in WOMEN]
+    assert split_by_scene(near, Gender.FEMALE, tokens, names, tagged, GENDERS) == {}
     # The user's cast lists the women who are there: those near Bea's name are hers.
-    cast = [replace(c, from_cast=True, found_by="cast") for c in WOMEN]
-    out = split_by_scene(chain, Gender.FEMALE, tokens, names, cast, GENDERS)
+    out = split_by_scene(chain, Gender.FEMALE, tokens, names, CAST_WOMEN, GENDERS)
     assert set(out.values()) == {"C1"} and 2005 in out and 5 not in out
+    # Beside a cast, a woman outside it named once in passing carries none.
+    stranger = [*CAST_WOMEN[:1], replace(WOMEN[1], id="C1")]
+    assert split_by_scene(near, Gender.FEMALE, tokens, names[:1], stranger, GENDERS) == {}
+    assert split_by_scene(near, Gender.FEMALE, tokens, names, stranger, GENDERS) == dict.fromkeys(near, "C1")
 
 
 def test_no_unnamed_woman_is_left_beside_a_cast_of_women_once_her_chain_was_split():

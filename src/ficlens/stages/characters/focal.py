@@ -62,14 +62,14 @@ class FocalConfig:
     # shorter one is left unresolved.
     min_chain: int = 3
     # A chain no name takes is split among the named characters of its gender near its
-    # pronouns (``split_by_scene``): the nearest name before a pronoun within this many
-    # tokens of the same scene, else the nearest after within the second reach; when the cast
-    # lists that gender, or this share of the chain has a name near it. PDNC, gold
-    # characters: ThePictureOfDorianGray 85.3 -> 88.3 (no "she (unnamed)" with 41 lines);
-    # DaisyMiller, TheAwakening, WhereAngelsFearToTread and end to end on all four unchanged.
+    # pronouns when the user's cast lists that gender (``split_by_scene``): the nearest name
+    # before a pronoun within this many tokens of the same scene, else the nearest after
+    # within the second reach. PDNC, gold characters: ThePictureOfDorianGray 85.3 -> 88.3 (no
+    # "she (unnamed)" with 41 lines); DaisyMiller, TheAwakening, WhereAngelsFearToTread
+    # unchanged. Without a cast the chain stays whole: a story's never-named "he" talks with
+    # named men, so most of his pronouns have a man's name near them (the team's "he" story).
     scene_reach: int = 400
     scene_reach_after: int = 100
-    scene_share: float = 0.5
     carrier_names: int = 2  # a character outside the cast carries pronouns from this many names
 
 
@@ -218,10 +218,10 @@ def split_by_scene(
     A chain no name takes (``choose_name``) is either one focal person the story never names
     or the pronouns of several named people the salience lost track of between their names
     (a novel's "she" is Sibyl in one chapter and Lady Narborough in another). It is split
-    when the user's cast lists someone of its gender (the user said who is there: a "she
-    (unnamed)" beside a cast of women would take their lines), or when at least
-    ``scene_share`` of its pronouns have such a name near them (a focal person the story
-    never names is mostly away from the named ones). A character outside the cast named
+    only when the user's cast lists someone of its gender (the user said who is there: a "she
+    (unnamed)" beside a cast of women would take their lines); without one, nearness to names
+    does not tell the two apart (a never-named focal "he" is mostly beside the named men he
+    talks with). A character outside the cast named
     fewer than ``carrier_names`` times carries none (a sister named once in passing).
     ``scene_of``: paragraph -> scene (absent: one scene)."""
     cfg = config or FocalConfig()
@@ -233,9 +233,9 @@ def split_by_scene(
     # Who can carry a pronoun: a cast member, or someone the story names more than in passing
     # ("She thought of Lily" once is no one the narration follows).
     counts = Counter(m.character_id for m in own)
-    cast = {c.id for c in characters if c.from_cast and c.id in fits}
+    cast = {c.id for c in characters if _user_cast(c) and c.id in fits}
     named = sorted((m.start_token, m.character_id) for m in own if m.character_id in cast or counts[m.character_id] >= cfg.carrier_names)
-    if not chain or not named:
+    if not cast or not chain or not named:
         return {}
     starts = [s for s, _ in named]
     scene = (lambda i: scene_of.get(tokens[i].paragraph, 0)) if scene_of else (lambda i: 0)
@@ -248,9 +248,14 @@ def split_by_scene(
             out[i] = before[1]  # type: ignore[assignment]
         elif after and after[0] - i <= cfg.scene_reach_after and scene(after[0]) == scene(i):
             out[i] = after[1]  # type: ignore[assignment]
-    if cast or len(out) >= cfg.scene_share * len(chain):
-        return out
-    return {}
+    return out
+
+
+def _user_cast(character: Character) -> bool:
+    """A member of the user's ``--cast``: the user said who is there. AO3 character tags are
+    not such a list (often a few of the people, or "Original Female Character(s)"), so they do
+    not stop a chain from being the unnamed person the story follows."""
+    return character.from_cast and character.found_by == "cast"
 
 
 def leaves_unnamed(
@@ -260,5 +265,5 @@ def leaves_unnamed(
     character: not when the chain was split and the cast lists someone of its gender. The
     user said who is there, and the pronouns no name is near are left to the coref ranker
     (a "she (unnamed)" beside a cast of women took 16 lines in a novel, none of them hers)."""
-    return not (split and any(c.from_cast and genders.get(c.id, c.gender) == gender for c in characters))
+    return not (split and any(_user_cast(c) and genders.get(c.id, c.gender) == gender for c in characters))
 
