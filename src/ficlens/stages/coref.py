@@ -66,13 +66,12 @@ from ficlens.stages.coref_mentions import (
 )
 from ficlens.stages.coref_model import CorefModel, load_coref_model
 from ficlens.stages.names import first_name_gender, honorific_gender, split_name
-from ficlens.stages.speech_verbs import THIRD_PERSON, speech_subject
+from ficlens.stages.speech_verbs import NOMINAL_SUBJECT_DEPS, THIRD_PERSON, speech_subject
 
 PLURAL = frozenset({"they", "them", "their", "theirs", "themselves", "themself"})
 FIRST = frozenset({"i", "me", "my", "mine", "myself"})
 SECOND = frozenset({"you", "your", "yours", "yourself"})
 REFLEXIVE = frozenset({"himself", "herself", "myself", "yourself", "themselves", "themself"})
-SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 OBJECT_DEPS = frozenset({"dobj", "iobj", "dative", "pobj"})
 
 # "My name is Nick", "I'm Nick", "call me Nick" name a first-person narrator.
@@ -292,7 +291,7 @@ class CorefStage:
                 salience[cid] += weight
                 if not quoted:
                     present.add(cid)
-                if not quoted and tok.dep in SUBJECT_DEPS:
+                if not quoted and tok.dep in NOMINAL_SUBJECT_DEPS:
                     # Naming counts little towards focus: a focaliser is mostly "she", while
                     # a secondary character keeps being named to tell her apart.
                     focus[cid] += cfg.name_focus
@@ -343,7 +342,7 @@ class CorefStage:
                 present.add(best)
                 recent.append((best, tok.sentence))
                 salience[best] += _role_weight(tok)
-                if tok.dep in SUBJECT_DEPS:
+                if tok.dep in NOMINAL_SUBJECT_DEPS:
                     focus[best] += 1
                 sentence_mentions[tok.sentence].append((best, head))
         return result
@@ -453,7 +452,7 @@ def _pronoun_word(tok: Token) -> str | None:
 
 def _role_weight(tok: Token) -> float:
     # Lappin & Leass style: recency plus a bonus for the grammatical role.
-    if tok.dep in SUBJECT_DEPS:
+    if tok.dep in NOMINAL_SUBJECT_DEPS:
         return 180.0
     if tok.dep in OBJECT_DEPS:
         return 150.0
@@ -500,13 +499,10 @@ def _genders(
             # name): the pronouns coref gave the character were chosen with that gender, so
             # counting them would only echo it, or, a few stray ones, overturn it.
             gender = c.gender
-            top = v[gender] if v else 0
-            total = sum(v.values()) if v else 0
-            confidence = max(c.gender_confidence, round((top / total) * (1.0 - 1.0 / (1.0 + total)), 3) if total else 0.0)
+            confidence = max(c.gender_confidence, _vote_confidence(v, gender) if v else 0.0)
         elif v:
-            gender, top = v.most_common(1)[0]
-            total = sum(v.values())
-            confidence = round((top / total) * (1.0 - 1.0 / (1.0 + total)), 3)
+            gender = v.most_common(1)[0][0]
+            confidence = _vote_confidence(v, gender)
         else:
             gender = c.gender
             confidence = c.gender_confidence
@@ -517,6 +513,12 @@ def _genders(
         plain[c.id] = gender
         info[c.id] = (gender, confidence)
     return plain, info
+
+
+def _vote_confidence(votes: Counter[Gender], gender: Gender) -> float:
+    """``gender``'s share of the votes, shrunk towards 0 when there are few of them."""
+    total = sum(votes.values())
+    return round((votes[gender] / total) * (1.0 - 1.0 / (1.0 + total)), 3) if total else 0.0
 
 
 def _narrator(

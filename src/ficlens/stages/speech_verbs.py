@@ -40,6 +40,8 @@ PHRASAL_SPEECH: dict[str, frozenset[str]] = {
 }
 
 SUBJECT_DEPS: frozenset[str] = frozenset({"nsubj", "nsubjpass", "csubj"})
+# A noun or pronoun as subject (not a clause): who does the verb.
+NOMINAL_SUBJECT_DEPS: frozenset[str] = frozenset({"nsubj", "nsubjpass"})
 
 PRONOUN_GENDER: dict[str, Gender] = {
     "he": Gender.MALE,

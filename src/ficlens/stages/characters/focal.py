@@ -32,9 +32,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from ficlens.model import Character, Gender, Mention, MentionKind, Token
+from ficlens.stages.speech_verbs import NOMINAL_SUBJECT_DEPS
 
 CHAIN_PREFIX = "~"
-_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _CLOSERS = frozenset({",", "!", "?", ".", '"', "”", "'", "’"})
 _OPENERS = frozenset({",", '"', "“", "'", "‘"})
 _NAMING_VERBS = frozenset({"call", "name", "christen", "dub"})
@@ -115,7 +115,7 @@ def name_scores(
         if not (c.is_narrator or c.is_reader) and genders.get(c.id, c.gender) in (gender, Gender.UNKNOWN)
     }
     # Paragraphs where the chain acts ("she breathes"), not where it is acted on ("her hand").
-    chain_paragraphs = {tokens[i].paragraph for i in chain_set if tokens[i].dep in _SUBJECT_DEPS}
+    chain_paragraphs = {tokens[i].paragraph for i in chain_set if tokens[i].dep in NOMINAL_SUBJECT_DEPS}
     other_words = _OTHER_PRONOUNS.get(gender, frozenset())
     others: dict[int, set[str]] = {}  # paragraph -> other people in its narration
     for m in names:
@@ -146,7 +146,7 @@ def name_scores(
             scores[cid] = scores.get(cid, 0.0) + cfg.naming_evidence
         elif m.sentence in apart_sentences or tokens[m.start_token].sentence in apart_sentences:
             scores[cid] = scores.get(cid, 0.0) + cfg.apart_evidence
-        elif any(tokens[i].dep in _SUBJECT_DEPS for i in range(m.start_token, m.end_token_excl)):
+        elif any(tokens[i].dep in NOMINAL_SUBJECT_DEPS for i in range(m.start_token, m.end_token_excl)):
             scores[cid] = scores.get(cid, 0.0) + cfg.subject_evidence
     for c in characters:
         if c.id in fits and c.from_cast and c.gender == gender:
@@ -229,13 +229,15 @@ def split_by_scene(
     fits = {
         c.id for c in characters if not (c.is_narrator or c.is_reader) and genders.get(c.id, c.gender) == gender
     }
+    cast = {c.id for c in characters if _user_cast(c) and c.id in fits}
+    if not cast or not chain:
+        return {}
     own = [m for m in names if m.kind == MentionKind.NAME and m.character_id in fits]
     # Who can carry a pronoun: a cast member, or someone the story names more than in passing
     # ("She thought of Lily" once is no one the narration follows).
     counts = Counter(m.character_id for m in own)
-    cast = {c.id for c in characters if _user_cast(c) and c.id in fits}
     named = sorted((m.start_token, m.character_id) for m in own if m.character_id in cast or counts[m.character_id] >= cfg.carrier_names)
-    if not cast or not chain or not named:
+    if not named:
         return {}
     starts = [s for s, _ in named]
     scene = (lambda i: scene_of.get(tokens[i].paragraph, 0)) if scene_of else (lambda i: 0)

@@ -22,12 +22,11 @@ from collections import Counter, defaultdict
 
 from ficlens.model import Gender, Token
 from ficlens.stages.characters.evidence import describing_nouns
-from ficlens.stages.speech_verbs import NOUN_GENDER
+from ficlens.stages.speech_verbs import NOMINAL_SUBJECT_DEPS, NOUN_GENDER
 
 _REFLEXIVE_GENDER = {"himself": Gender.MALE, "herself": Gender.FEMALE}
 _POSSESSIVE_GENDER = {"his": Gender.MALE, "her": Gender.FEMALE}
 _SUBJECT_GENDER = {"he": Gender.MALE, "she": Gender.FEMALE}
-_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # Everyday words for a man or a woman that the speech tables (formal nouns) lack.
 _COLLOQUIAL = {
     "guy": Gender.MALE, "dude": Gender.MALE, "bloke": Gender.MALE, "lad": Gender.MALE, "gal": Gender.FEMALE, "lass": Gender.FEMALE,
@@ -65,7 +64,7 @@ class LocalGender:
         self.bound: dict[int, Counter[Gender]] = defaultdict(Counter)
         subject_of: dict[int, int] = {}
         for t in tokens:
-            if t.dep in _SUBJECT_DEPS:
+            if t.dep in NOMINAL_SUBJECT_DEPS:
                 subject_of.setdefault(t.head, t.i)
         self.subject_of = subject_of
         for t in tokens:
@@ -96,14 +95,14 @@ class LocalGender:
         if self.in_quote[s]:
             return out
         last = tokens[e - 1]
-        if last.dep in _SUBJECT_DEPS:
+        if last.dep in NOMINAL_SUBJECT_DEPS:
             out.update(self.bound.get(last.head, {}))
         for r in self.relatives.get(last.i, ()):
             out.update(self.bound.get(r, {}))
         g = self._apposition(last)
         if g != Gender.UNKNOWN:
             out[g] += _APPOSITION_WEIGHT
-        if last.dep in _SUBJECT_DEPS:
+        if last.dep in NOMINAL_SUBJECT_DEPS:
             g = self._next_subject(s, e, person_tokens)
             if g == Gender.UNKNOWN:
                 g = self._adverbial_subject(last)
@@ -127,13 +126,13 @@ class LocalGender:
         for verb in verbs:
             # Every subject of the verb: "Someone else, the girl from the night desk, stands".
             for t in tokens[max(0, verb - 30) : verb]:
-                if t.head != verb or t.dep not in _SUBJECT_DEPS or self.in_quote[t.i]:
+                if t.head != verb or t.dep not in NOMINAL_SUBJECT_DEPS or self.in_quote[t.i]:
                     continue
                 if t.tag == "PRP" and t.text.lower() in _SUBJECT_GENDER:
                     return _SUBJECT_GENDER[t.text.lower()]
                 if t.pos == "NOUN" and noun_gender(t.lemma) != Gender.UNKNOWN:
                     return noun_gender(t.lemma)
-            if any(t.head == verb and t.dep in _SUBJECT_DEPS for t in tokens[max(0, verb - 30) : verb]):
+            if any(t.head == verb and t.dep in NOMINAL_SUBJECT_DEPS for t in tokens[max(0, verb - 30) : verb]):
                 return Gender.UNKNOWN
         return Gender.UNKNOWN
 
@@ -146,7 +145,7 @@ class LocalGender:
         for t in tokens[last.i + 1 : min(len(tokens), last.i + 40)]:
             if t.sentence != last.sentence or self.in_quote[t.i]:
                 break
-            if t.dep in _SUBJECT_DEPS and t.i != last.i:
+            if t.dep in NOMINAL_SUBJECT_DEPS and t.i != last.i:
                 clause = tokens[t.head]
                 if (
                     t.tag == "PRP"
@@ -193,9 +192,9 @@ class LocalGender:
                 seen_next = True
             if self.in_quote[i]:
                 return Gender.UNKNOWN  # dialogue between: its "he" is someone spoken of
-            if i in person_tokens or (t.pos in ("PROPN", "NOUN") and t.dep in _SUBJECT_DEPS):
+            if i in person_tokens or (t.pos in ("PROPN", "NOUN") and t.dep in NOMINAL_SUBJECT_DEPS):
                 return Gender.UNKNOWN  # another subject first: "Kay frowns. Cassian..."
-            if t.dep in _SUBJECT_DEPS and t.text.lower() in _SUBJECT_GENDER and t.tag == "PRP":
+            if t.dep in NOMINAL_SUBJECT_DEPS and t.text.lower() in _SUBJECT_GENDER and t.tag == "PRP":
                 # In the name's own sentence only a clause joined to the name's ("Howie had
                 # been there and he felt right"); "Perhaps X would have understood if she had
                 # seen him" is someone else.
@@ -204,7 +203,7 @@ class LocalGender:
                 ):
                     return Gender.UNKNOWN
                 return _SUBJECT_GENDER[t.text.lower()]
-            if t.dep in _SUBJECT_DEPS and t.pos == "PRON":
+            if t.dep in NOMINAL_SUBJECT_DEPS and t.pos == "PRON":
                 return Gender.UNKNOWN  # "they", "it", "I": the chain is elsewhere
             if t.tag in ("PRP", "PRP$") and t.text.lower() in ("him", "his", "her", "hers"):
                 return Gender.UNKNOWN  # "caught his arm. He shrugged": someone else is here

@@ -25,6 +25,7 @@ from ficlens.stages.characters.spans import INNER_TITLES
 from ficlens.stages.characters.words import (
     ANIMATE_LEMMAS,
     ENDEARMENTS,
+    PERSON_ENDINGS,
     PERSON_NOUNS,
     PLACE_NOUNS,
     ROLE_NOUNS,
@@ -187,7 +188,6 @@ def _interjection_shape(word: str) -> bool:
     return any(letters[i] == letters[i + 1] == letters[i + 2] for i in range(len(letters) - 2))
 
 
-
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "every", "each", "some", "any", "no"})
 
 
@@ -213,9 +213,9 @@ def _acted_on(tokens: list[Token], s: int, e: int) -> bool:
     return _suffixed(tokens, e)
 
 
-# Endings of a word for a person by office or trade: "headmaster", "director", "emperor",
-# "florist", "librarian".
-_TITLE_ENDINGS = ("master", "tor", "ror", "ist", "ian", "ess", "eer", "ier")
+# Endings of a word for a person by office ("headmaster", "director", "emperor") or by
+# trade or kind (PERSON_ENDINGS: "florist", "librarian").
+_TITLE_ENDINGS = ("master", "tor", "ror", *PERSON_ENDINGS)
 
 
 def _title_word(word: str) -> bool:

@@ -18,7 +18,7 @@ from ficlens.stages.characters.cast import cast_names
 from ficlens.stages.characters.forms import Cluster, Form, Key, gender_ok
 from ficlens.stages.characters.gender import noun_gender
 from ficlens.stages.characters.spans import is_cap
-from ficlens.stages.characters.words import PERSON_NOUNS, ROLE_NOUNS
+from ficlens.stages.characters.words import PERSON_ENDINGS, PERSON_NOUNS, ROLE_NOUNS
 from ficlens.stages.names import canonical_honorific
 from ficlens.stages.speech_verbs import UNNAMED_SPEAKERS, speech_subject
 
@@ -41,10 +41,6 @@ def _role_noun(tok: Token) -> bool:
     return tok.pos in ("NOUN", "PROPN") and low in ROLE_NOUNS
 
 
-# Endings of nouns for a person by trade or kind ("florist", "librarian", "seamstress").
-_PERSON_ENDINGS = ("ist", "ian", "ess", "eer", "ier")
-
-
 def _speaking_noun(tok: Token) -> bool:
     """Any other singular common noun, written in lower case, that says a person by its
     gender ("witch", "priestess") or its ending ("florist", "librarian", "cashier"), and may
@@ -53,7 +49,7 @@ def _speaking_noun(tok: Token) -> bool:
     stranger, which name nobody. "the pressure", "the latter", "the dog" are no role."""
     low = tok.lemma.lower()
     return (
-        (noun_gender(low) != Gender.UNKNOWN or low.endswith(_PERSON_ENDINGS))
+        (noun_gender(low) != Gender.UNKNOWN or low.endswith(PERSON_ENDINGS))
         and
         tok.pos == "NOUN"
         and tok.tag == "NN"

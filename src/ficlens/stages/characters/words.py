@@ -17,6 +17,9 @@ from ficlens.lexicon import words
 PERSON_NOUNS = words("characters-person-nouns")
 # Role nouns a speaking character may be known by, beyond PERSON_NOUNS and the suffixes.
 ROLE_NOUNS = words("characters-role-nouns")
+# Endings of nouns for a person by trade or kind ("florist", "librarian", "seamstress",
+# "auctioneer", "cashier").
+PERSON_ENDINGS = ("ist", "ian", "ess", "eer", "ier")
 # Verbs whose subject is almost always a person: "Tobin noticed", "Teddy sits".
 ANIMATE_LEMMAS = words("characters-animate-lemmas")
 # Nouns a person's name owns: "Marcus's voice", "Anna's mother".

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ficlens.stages.speakers.tags import Ref
+from ficlens.stages.speakers.index import DocumentIndex
+from ficlens.stages.speakers.tags import Ref, TagFinder
+from ficlens.stages.speech_verbs import NOMINAL_SUBJECT_DEPS
 
 # Verbs of attention that point through a preposition: "turn to", "look at", "smile at",
 # "nod towards". Speech verbs with "to" are the tag's recipient (``cues.tag_recipient``).
@@ -30,12 +32,11 @@ OBJECT_LEMMAS = frozenset(
     {"face", "address", "eye", "regard", "approach", "nudge", "poke", "elbow", "tap", "hug",
      "kiss", "study", "greet", "interrupt", "beckon", "accost", "confront", "join"}
 )
-SUBJECTS = frozenset({"nsubj", "nsubjpass"})
 # Movement verbs point at a place as often as a person ("walked to the door"): only a
 # character reference with ids counts, which a place never resolves to.
 
 
-def attention_pairs(index: Any, tags: Any, paragraph: int) -> list[tuple[Ref, Ref]]:
+def attention_pairs(index: DocumentIndex, tags: TagFinder, paragraph: int) -> list[tuple[Ref, Ref]]:
     """(who attends, to whom) for each verb of attention in the narration of ``paragraph``,
     in text order; both resolved by ``tags.resolve`` (the target must name a character)."""
     tokens = index.tokens
@@ -54,7 +55,7 @@ def attention_pairs(index: Any, tags: Any, paragraph: int) -> list[tuple[Ref, Re
             t = tokens[k]
             if t.head != v or k == v or index.in_quote[k]:
                 continue
-            if t.dep in SUBJECTS and subject is None:
+            if t.dep in NOMINAL_SUBJECT_DEPS and subject is None:
                 subject = k
             elif target is None and lemma in PREP_LEMMAS and t.dep == "prep" and t.lemma.lower() in PREPS:
                 target = next((j for j in range(k + 1, min(hi, k + 6)) if tokens[j].head == k and tokens[j].dep == "pobj"), None)
@@ -63,7 +64,7 @@ def attention_pairs(index: Any, tags: Any, paragraph: int) -> list[tuple[Ref, Re
         if subject is None and tok.dep == "conj" and tok.head != v:
             # "She sighed and turned to Tom": the subject of the first verb.
             head = tok.head
-            subject = next((k for k in range(max(lo, head - 12), head) if tokens[k].head == head and tokens[k].dep in SUBJECTS), None)
+            subject = next((k for k in range(max(lo, head - 12), head) if tokens[k].head == head and tokens[k].dep in NOMINAL_SUBJECT_DEPS), None)
         if target is None or subject is None or index.in_quote[target]:
             continue
         who, whom = tags.resolve(subject), tags.resolve(target)

@@ -128,8 +128,12 @@ class SpeakerStage:
             add_candidates(index, turns, self.config)
             if self.config.cues:
                 add_cues(index, turns, tags)
+                # One paragraph's beats serve every turn in it.
+                by_paragraph: dict[int, list] = {}
                 for turn in turns:
-                    turn.attention = attention_pairs(index, tags, turn.paragraph)
+                    if turn.paragraph not in by_paragraph:
+                        by_paragraph[turn.paragraph] = attention_pairs(index, tags, turn.paragraph)
+                    turn.attention = by_paragraph[turn.paragraph]
         return turns
 
     def decode_conversations(self, turns: list[Turn]) -> list[tuple[list[Turn], list[str | None]]]:
