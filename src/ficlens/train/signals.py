@@ -181,6 +181,11 @@ def load_work_examples(roots: Roots, log: Log = print) -> list[WorkExample]:
     return out
 
 
+def _rule_fields(rule: tuple[int, float, float, float]) -> dict[str, Any]:
+    """A grid point as the work rule's fields (``signals_model.work_found``)."""
+    return dict(zip(("min_sentences", "high", "rate", "at"), rule, strict=True))
+
+
 def choose_work_rule(
     confidences: Sequence[dict[str, np.ndarray]], works: Sequence[WorkExample]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -194,7 +199,7 @@ def choose_work_rule(
     grid = [(n, h, r, a) for n in WORK_MIN_SENTENCES for h in WORK_HIGH for r in WORK_RATE for a in WORK_AT]
 
     def outcome(rule: tuple[int, float, float, float], only: Sequence[int] | None = None) -> dict[str, list[int]]:
-        as_dict = {"min_sentences": rule[0], "high": rule[1], "rate": rule[2], "at": rule[3]}
+        as_dict = _rule_fields(rule)
         out: dict[str, list[int]] = {"declared_found": [0, 0], "none_clear": [0, 0]}
         for j in range(len(works)) if only is None else only:
             conf, w = confidences[j], works[j]
@@ -238,7 +243,7 @@ def choose_work_rule(
         "one_sentence_out_of_fold": outcome((1, 1.01, 0.0, 0.6)),
         "works": len(works),
     }
-    rule = {"min_sentences": chosen[0], "high": chosen[1], "rate": chosen[2], "at": chosen[3], "kinds": list(WARNING_GOLD_KINDS)}
+    rule = {**_rule_fields(chosen), "kinds": list(WARNING_GOLD_KINDS)}
     return rule, summary
 
 
