@@ -133,15 +133,15 @@ def role_clusters(
     return out
 
 
+def _token_owners(clusters: list[Cluster]) -> dict[int, Cluster]:
+    """Token index -> the cluster whose name spans hold it."""
+    return {k: c for c in clusters for f in c.forms for s, e in f.spans for k in range(s, e)}
+
+
 def _appositive_names(tokens: list[Token], in_quote: list[bool], clusters: list[Cluster]) -> dict[str, list[Cluster]]:
     """Role noun -> the named clusters the narration sets it beside, once per apposition
     ("Mr. Bumble, the beadle, ..." / "the beadle, Mr. Bumble, ...")."""
-    owner: dict[int, Cluster] = {}
-    for c in clusters:
-        for f in c.forms:
-            for s, e in f.spans:
-                for k in range(s, e):
-                    owner[k] = c
+    owner = _token_owners(clusters)
     found: dict[str, list[Cluster]] = defaultdict(list)
     for tok in tokens:
         if tok.dep != "appos" or in_quote[tok.i] or tok.head == tok.i:
@@ -209,14 +209,8 @@ def described_clusters(
     mother"), or the role is a title the one gender-fitting named holder bears ("the doctor"
     and Dr. Watson, "my uncle" and Uncle Ben). "said the waiter" and the other one-noun roles
     ``role_clusters`` weighed are left as it left them."""
-    taken = [False] * len(tokens)
-    owner: dict[int, Cluster] = {}
-    for c in clusters:
-        for f in c.forms:
-            for s, e in f.spans:
-                for k in range(s, e):
-                    taken[k] = True
-                    owner[k] = c
+    owner = _token_owners(clusters)
+    taken = [i in owner for i in range(len(tokens))]
     phrase_at: dict[int, tuple[str, ...]] = {}
     start_at: dict[int, int] = {}
     speaking: Counter[tuple[str, ...]] = Counter()
