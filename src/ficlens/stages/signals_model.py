@@ -246,8 +246,9 @@ class SignalsModel:
     meta: Mapping[str, Any]
     # When a kind counts as found in a whole work (chosen on dev works, ``ficlens.train.signals``):
     # ``min_sentences`` sentences at or above the presence confidence, or one at ``high`` or more,
-    # for the ``kinds`` it was chosen on (the AO3 archive warnings). Other kinds, or no rule: one
-    # sentence at the presence confidence is enough.
+    # for the ``kinds`` it was chosen on (the AO3 archive warnings); ``per_kind``, when there,
+    # holds one such rule per warning. Other kinds, or no rule: one sentence at the presence
+    # confidence is enough.
     work_rule: Mapping[str, Any] = field(default_factory=dict)
 
     def found_in_work(self, confidences: Sequence[float], kind: str | None = None, n_sentences: int | None = None) -> bool:
@@ -256,6 +257,8 @@ class SignalsModel:
         rule = self.work_rule
         if not rule or (kind is not None and kind not in rule.get("kinds", (kind,))):
             return any(c >= PRESENT_AT for c in confidences)
+        # A rule of the kind's own where training chose one per warning (``per_kind``).
+        rule = rule.get("per_kind", {}).get(kind, rule) if kind is not None else rule
         return work_found(confidences, len(confidences) if n_sentences is None else n_sentences, rule)
 
     def matrix(self, rows: Sequence[Mapping[str, float]], extra: int = 0) -> Any:
