@@ -99,3 +99,34 @@ def test_death_feature_only_for_a_person_dying() -> None:
     assert features("Her brother died in the crash.").get("death:fact") == 1.0
     assert "death:fact" not in features("Everybody dies in the end.")
     assert "death:fact" not in features("Death is a door, the priest said.")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("sentence", "kind", "expected"),
+    [
+        ("He didn't strangle the guard.", "graphic_violence", "negated"),
+        ("She would never kill anyone.", "graphic_violence", "negated"),
+        ("I could kill him for this.", "graphic_violence", "hypothetical"),
+        ("He strangled the guard.", "graphic_violence", None),
+        ("The guard died at dawn.", "major_character_death", None),
+    ],
+)
+def test_the_parse_says_which_frame_holds_a_kinds_words(nlp, sentence: str, kind: str, expected: str | None) -> None:
+    from ficlens.model import Document
+    from ficlens.stages.segment import SegmentConfig, SegmentStage
+    from ficlens.stages.signals import _Roles
+
+    doc = SegmentStage(SegmentConfig(), nlp)(Document(text=sentence))
+    assert _Roles(doc, 4).frame(kind, 0, len(sentence), sentence) == expected
+
+
+@pytest.mark.slow
+def test_a_death_concerns_the_one_who_dies_even_without_coref(nlp) -> None:
+    from ficlens.model import Document
+    from ficlens.stages.segment import SegmentConfig, SegmentStage
+    from ficlens.stages.signals import _Roles
+
+    text = "Anna watched from the door while Tomas died on the floor."
+    doc = SegmentStage(SegmentConfig(), nlp)(Document(text=text))
+    assert _Roles(doc, 4).concerns("major_character_death", 0, len(text)) == "Tomas"
