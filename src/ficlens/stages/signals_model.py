@@ -221,7 +221,11 @@ def _frame_features(
             anchors += [m.start() for pattern, _ in _COMPILED[kind] for m in pattern.finditer(plain)]
         if not anchors:
             continue
-        seen = {frame(at) for at in anchors}
+        seen: set[str | None] = set()
+        for at in sorted(anchors):
+            seen.add(frame(at))
+            if None in seen:  # one word stated as a fact is enough; the rest need no reading
+                break
         if None in seen:
             feats[f"frame:{kind}:fact"] = 1.0
         else:
