@@ -199,6 +199,31 @@ def test_the_work_rule_is_chosen_on_declared_and_clear_works():
     assert summary["out_of_fold"] == {"declared_found": [3, 3], "none_clear": [12, 12]}
 
 
+def test_a_rule_per_warning_when_the_kinds_need_different_counts():
+    # Graphic violence: declaring works have 3 strong sentences, works declaring none have 2 (a
+    # count of 3 is needed); death: declaring works have 1, the others none (1 is enough). One
+    # rule for both misses death or alarms on violence; a rule each, cross-validated, finds all.
+    works, confidences = [], []
+    for i in range(30):
+        declared = frozenset({("graphic_violence", "major_character_death", None)[i % 3]}) - {None}
+        works.append(WorkExample(f"w{i}", f"w{i}", [{}] * 40, declared, not declared))
+        violence = 3 if "graphic_violence" in declared else 2
+        death = 1 if "major_character_death" in declared else 0
+        column = {
+            "graphic_violence": np.array([0.7] * violence + [0.1] * (40 - violence)),
+            "major_character_death": np.array([0.7] * death + [0.1] * (40 - death)),
+        }
+        confidences.append({k: column.get(k, np.zeros(40)) for k in WARNING_GOLD_KINDS})
+    rule, summary = choose_work_rule(confidences, works)
+    assert rule["per_kind"]["graphic_violence"]["min_sentences"] == 3
+    assert rule["per_kind"]["major_character_death"]["min_sentences"] == 1
+    assert summary["cross_validated"]["declared_found"] == [20, 20]
+    assert summary["shared_rule"]["cross_validated"]["declared_found"][0] < 20
+    model = _bare_model(rule)
+    assert model.found_in_work([0.7, 0.1], "major_character_death")
+    assert not model.found_in_work([0.7, 0.7, 0.1], "graphic_violence")
+
+
 def test_thresholds_put_precision_first_where_recall_allows():
     # Best F1 cuts lowest (all six found, precision 0.67); the precision bar cuts after the fifth
     # sentence (four of six found, precision 0.8).

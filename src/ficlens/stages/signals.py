@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ficlens.model import Document, Signal, SignalCheck
+from ficlens.stages.signals_frames import FRAMES
 from ficlens.stages.signals_lexicon import (  # "X as X": re-exported, others read them from the stage
     _ANY_TRIGGER,
     _COMPILED,
@@ -144,6 +145,11 @@ class SignalStage:
             s = sentences[i]
             chapter = doc.paragraphs[s.paragraph].chapter if doc.paragraphs else 0
             trigger = _trigger_span(text, s.start, s.end, kind)
+            if conf < self.config.present_confidence:
+                # Not a finding: say which frame holds it back, from the parse where it sees the
+                # kind's words ("he didn't kill her": negated), else from the text's frames.
+                framed = roles.frame(kind, s.start, s.end, text) or _text_frame(rows[i], kind)
+                when = _FRAME_TIME.get(framed, when) if framed else when
             signals.append(
                 Signal(kind, chapter, s.start, s.end, " ".join(text[s.start : s.end].split()), round(conf, 3), when,
                        roles.concerns(kind, s.start, s.end, trigger))
@@ -218,6 +224,18 @@ class SignalStage:
     def _apply(self, doc: Document, signals: list[Signal], checks: list[SignalCheck]) -> None:
         doc.signals = signals
         doc.signal_checks = checks
+
+
+# A frame as a signal's time: a generic statement ("everyone dies") is no event of the story.
+_FRAME_TIME = {"negated": "negated", "hypothetical": "hypothetical", "generic": "hypothetical", "feared": "feared",
+               "threatened": "threatened", "figurative": "figurative"}
+
+
+def _text_frame(row: dict[str, float], kind: str) -> str | None:
+    """The frame the text features give a kind's words when none is stated as a fact."""
+    if row.get(f"frame:{kind}:fact"):
+        return None
+    return next((f for f in FRAMES if row.get(f"frame:{kind}:{f}")), None)
 
 
 def _trigger_span(text: str, start: int, end: int, kind: str) -> tuple[int, int] | None:
@@ -320,16 +338,50 @@ class _Roles:
         death the one who dies; else the first character mentioned as an object, a passive
         subject or an owner ("stabbed him", "was beaten", "her wrists"), else the first one
         mentioned in the sentence."""
-        if kind == "major_character_death" and trigger is not None:
-            for i in self._tokens_in(*trigger):
-                victim = self._victim(i)
-                if victim is not None and victim in self.character_at:
-                    return self.names.get(self.character_at[victim])
+        if kind == "major_character_death":
+            # The one who dies: at the first trigger, else anywhere in the sentence ("Marcus bled
+            # out"); a character if coref knows them, else the name itself.
+            spans = ([trigger] if trigger else []) + [(start, end)]
+            for a, b in spans:
+                for i in self._tokens_in(a, b):
+                    victim = self._victim(i)
+                    if victim is None:
+                        continue
+                    if victim in self.character_at:
+                        return self.names.get(self.character_at[victim])
+                    if self.tokens[victim].pos == "PROPN":
+                        return self.tokens[victim].text
         inside = [i for i in self._tokens_in(start, end) if i in self.character_at]
         for i in inside:
             if self.tokens[i].dep in ("dobj", "nsubjpass", "poss", "pobj"):
                 return self.names.get(self.character_at[i])
         return self.names.get(self.character_at[inside[0]]) if inside else None
+
+    def frame(self, kind: str, start: int, end: int, text: str) -> str | None:
+        """The frame of a kind's words in a sentence from the parse: ``negated`` when each word's
+        verb (the word itself, or the verb it hangs on: "death" in "feared his death") has a
+        negation, ``hypothetical`` when it has a modal ("would kill") or an "if"; None when one
+        of them has neither (stated) or the parse holds none of the kind's words."""
+        pattern = BROAD.get(kind)
+        if pattern is None:
+            return None
+        spans = [(start + m.start(), start + m.end()) for m in pattern.finditer(text[start:end].lower())]
+        frames = set()
+        for i in self._tokens_in(start, end):
+            t = self.tokens[i]
+            if not any(a <= t.start < b for a, b in spans):
+                continue
+            verb = i if t.pos in ("VERB", "AUX", "ADJ") else t.head
+            deps = {(self.tokens[c].dep, self.tokens[c].tag, self.tokens[c].text.lower()) for c in self.children.get(verb, ())}
+            if any(dep == "neg" for dep, _, _ in deps):
+                frames.add("negated")
+            elif any(dep == "aux" and tag == "MD" and low not in ("will", "'ll", "can", "ca") for dep, tag, low in deps) or any(
+                dep == "mark" and low in ("if", "unless") for dep, _, low in deps
+            ):
+                frames.add("hypothetical")
+            else:
+                return None
+        return "negated" if "negated" in frames else next(iter(frames), None)
 
     def _is_thing(self, i: int) -> bool:
         t = self.tokens[i]
