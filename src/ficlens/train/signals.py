@@ -372,6 +372,17 @@ def prf(y: np.ndarray, p: np.ndarray, threshold: float) -> dict[str, float]:
     }
 
 
+def keeps_lexicon_floor(lexicon: dict[str, float], alone: dict[str, float], union: dict[str, float]) -> bool:
+    """Whether a kind's strong lexicon hits count beside its classifier (``prf`` figures, out of
+    fold: the hits alone, the classifier alone, either). Where they are precise enough on their
+    own (``LEXICON_PRECISION``), or where they find more without lowering the precision of what
+    the classifier finds: a kind learnt badly, as substance abuse, whose strong hits ("OD'd",
+    "relapsed ... using again") fell under a best-F1 threshold set among weak findings."""
+    if lexicon["found"] < 3:
+        return False
+    return lexicon["precision"] >= LEXICON_PRECISION or (union["right"] > alone["right"] and union["precision"] >= alone["precision"])
+
+
 def _time_rows(examples: Sequence[Example]) -> tuple[list[dict[str, float]], list[str], list[str]]:
     rows, kinds, labels = [], [], []
     for ex in examples:
@@ -456,13 +467,7 @@ def fit_signals(
         lex = prf(labels[kind], lexicon, LEXICON_PRESENT)
         alone = prf(labels[kind], p, threshold)
         union = prf(labels[kind], np.maximum(p >= threshold, lexicon >= LEXICON_PRESENT).astype(float), 0.5)
-        # Precise enough on their own, or they find more without lowering the precision of what
-        # the classifier finds (a kind learnt badly, as substance abuse: its strong hits, "OD'd",
-        # "relapsed ... using again", were lost under a best-F1 threshold the words alone pass).
-        floor = lex["found"] >= 3 and (
-            lex["precision"] >= LEXICON_PRECISION
-            or (union["right"] > alone["right"] and union["precision"] >= alone["precision"])
-        )
+        floor = keeps_lexicon_floor(lex, alone, union)
         with_lexicon = union if floor else alone
         chosen[kind] = {
             "C": c,
