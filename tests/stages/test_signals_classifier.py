@@ -35,6 +35,7 @@ from ficlens.train.signals import (
     choose_threshold,
     choose_work_rule,
     fit_signals,
+    keeps_lexicon_floor,
     lexicon_scale,
     vocabulary,
     write_model,
@@ -171,6 +172,21 @@ def test_the_lexicon_floor_is_part_of_the_confidence():
 
 
 @pytest.mark.slow
+def test_the_lexicon_floor_is_kept_where_its_hits_are_precise_or_add_without_cost():
+    def f(found: int, right: int) -> dict[str, float]:
+        return {"found": found, "right": right, "precision": round(right / found, 3) if found else 0.0}
+
+    # Precise alone (0.6).
+    assert keeps_lexicon_floor(f(5, 3), f(40, 30), f(40, 30))
+    # 0.5 alone, but beside a 0.42 classifier they add a right finding at no precision cost.
+    assert keeps_lexicon_floor(f(6, 3), f(40, 17), f(42, 18))
+    # They add, but lower the precision (0.56 -> 0.54).
+    assert not keeps_lexicon_floor(f(3, 1), f(34, 19), f(37, 20))
+    # They add nothing the classifier misses; too few hits to judge.
+    assert not keeps_lexicon_floor(f(6, 3), f(40, 17), f(40, 17))
+    assert not keeps_lexicon_floor(f(2, 2), f(40, 17), f(41, 18))
+
+
 def test_lexicon_features_are_scaled_in_training_and_read_unscaled_at_run_time():
     examples = _synthetic()
     examples = [replace(e, features={**e.features, "lexd:suicide": 0.7 * ("suicide" in e.positive)}) for e in examples]

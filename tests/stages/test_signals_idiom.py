@@ -67,19 +67,16 @@ def test_modern_idiom_is_found_as_a_fact(analyse, text, kind):
     assert kind in facts(analyse(text))
 
 
-# Substance abuse has no lexicon floor (dev precision 0.5 on 6 strong hits): the classifier finds
-# these through its lexicon features, whose L2 pull is halved in training (``LEXICON_SCALE``).
+# Substance abuse's lexicon counts as a floor since session 19 (h24f): on dev, out of fold, its
+# strong hits find more beside the classifier without lowering its precision (40 / 17 -> 42 /
+# 18), though alone they are only 0.5 precise (3 of 6). Under the classifier's best-F1
+# threshold alone the first and last scored 0.38 and 0.53.
 @pytest.mark.parametrize(
     "text",
     [
-        # Session 19: substance abuse's out-of-fold threshold moved up with the frame features
-        # (dev precision 0.35 -> 0.42, recall 0.47 -> 0.36); these two now score 0.38 and 0.53.
-        pytest.param("Jamie OD'd in the back of a club last year.", marks=pytest.mark.xfail(reason="under the raised threshold", strict=True)),
+        "Jamie OD'd in the back of a club last year.",
         "She overdosed on heroin two weeks after getting out of rehab.",
-        pytest.param(
-            "After rehab he had been clean for ninety days, then he relapsed and started using again.",
-            marks=pytest.mark.xfail(reason="under the raised threshold", strict=True),
-        ),
+        "After rehab he had been clean for ninety days, then he relapsed and started using again.",
     ],
 )
 def test_overdose_and_relapse_are_substance_abuse(analyse, text):

@@ -21,7 +21,8 @@ dev figures the summary reports; the thresholds were chosen on the same predicti
 lean optimistic (test is the honest figure). The time model (a multinomial regression over the
 same features plus the kind) learns from every labelled (sentence, kind). For each kind whose
 lexicon hits at the stage's presence threshold are at least ``LEXICON_PRECISION`` precise on
-dev (``lexicon_floor``), the stage keeps them as findings beside the classifier's.
+dev, or out of fold find more beside the classifier's findings without lowering their precision
+(``lexicon_floor``), the stage keeps them as findings beside the classifier's.
 
 The work rule (``SignalsModel.work_rule``: a kind is found in a whole work with
 ``min_sentences`` sentences at or above the presence confidence, or one at ``high``) is chosen
@@ -91,7 +92,9 @@ WORK_AT = (0.6, 0.7, 0.8)
 WORK_MAX_FALSE_ALARMS = 0.10
 TIME_C = 0.5
 LEXICON_PRESENT = 0.6  # the stage's presence threshold, for the lexicon's own score
-LEXICON_PRECISION = 0.6  # the lexicon's hits count beside the classifier where dev precision reaches this
+# The lexicon's hits count beside the classifier where dev precision reaches this, or where
+# they find more without lowering the precision of the classifier's findings.
+LEXICON_PRECISION = 0.6
 MIN_WORKS = 3  # a word seen in fewer training works is dropped
 # The lexicon features enter the kind classifiers' training at this scale: a weaker L2 pull on
 # their weights. Out of fold on dev, 2 raised the nine kinds' mean average precision from 0.452
@@ -369,6 +372,17 @@ def prf(y: np.ndarray, p: np.ndarray, threshold: float) -> dict[str, float]:
     }
 
 
+def keeps_lexicon_floor(lexicon: dict[str, float], alone: dict[str, float], union: dict[str, float]) -> bool:
+    """Whether a kind's strong lexicon hits count beside its classifier (``prf`` figures, out of
+    fold: the hits alone, the classifier alone, either). Where they are precise enough on their
+    own (``LEXICON_PRECISION``), or where they find more without lowering the precision of what
+    the classifier finds: a kind learnt badly, as substance abuse, whose strong hits ("OD'd",
+    "relapsed ... using again") fell under a best-F1 threshold set among weak findings."""
+    if lexicon["found"] < 3:
+        return False
+    return lexicon["precision"] >= LEXICON_PRECISION or (union["right"] > alone["right"] and union["precision"] >= alone["precision"])
+
+
 def _time_rows(examples: Sequence[Example]) -> tuple[list[dict[str, float]], list[str], list[str]]:
     rows, kinds, labels = [], [], []
     for ex in examples:
@@ -451,18 +465,20 @@ def fit_signals(
         # counting beside the classifier where they are precise enough on dev.
         lexicon = np.array([row.get(f"lexd:{kind}", 0.0) for row in rows])
         lex = prf(labels[kind], lexicon, LEXICON_PRESENT)
-        floor = lex["found"] >= 3 and lex["precision"] >= LEXICON_PRECISION
-        with_lexicon = np.maximum((p >= threshold).astype(float), (lexicon >= LEXICON_PRESENT).astype(float)) if floor else p >= threshold
+        alone = prf(labels[kind], p, threshold)
+        union = prf(labels[kind], np.maximum(p >= threshold, lexicon >= LEXICON_PRESENT).astype(float), 0.5)
+        floor = keeps_lexicon_floor(lex, alone, union)
+        with_lexicon = union if floor else alone
         chosen[kind] = {
             "C": c,
             "class_weight": weight or "none",
             "threshold": round(threshold, 4),
             "rule": rule,
             "average_precision": round(average_precision(labels[kind], p), 3),
-            **prf(labels[kind], p, threshold),
+            **alone,
             "lexicon_alone": lex,
             "lexicon_floor": floor,
-            "with_lexicon": prf(labels[kind], np.asarray(with_lexicon, dtype=float), 0.5),
+            "with_lexicon": with_lexicon,
         }
         log(f"{kind}: C={c} weight={weight} {chosen[kind]}")
     work_rule: dict[str, Any] = {}
