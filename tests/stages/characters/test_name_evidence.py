@@ -1,0 +1,70 @@
+"""Who is a character on fan fiction the gold does not cover (issue 22, item 3): a common
+word glued on by capitals, one Japanese name romanised two ways, colloquial contractions.
+
+The stories are written for these tests and are CC0 (public domain).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ficlens.stages.names import long_vowel_folded
+
+
+def _names(doc):
+    return sorted(c.name for c in doc.characters)
+
+
+@pytest.mark.slow
+def test_a_rare_common_word_glued_before_a_frequent_name_moves_to_that_name(analyse, by_alias):
+    text = (
+        "Tamsin grabbed the map. Tamsin read it upside down, and Jun laughed at her.\n\n"
+        '"You\'re holding it wrong," Jun said. Tamsin turned it around.\n\n'
+        '"Typical Tamsin." Jun shook his head. Tamsin stuck out her tongue at him.'
+    )
+    doc = analyse(text)
+    assert _names(doc) == ["Jun", "Tamsin"]
+    assert by_alias(doc, "Tamsin").mentions == 5
+
+
+@pytest.mark.slow
+def test_a_name_with_a_common_word_written_as_often_as_its_part_stays_whole(analyse):
+    # "Iron Bull" beside "Bull": the common word is part of the name when the text writes
+    # the whole name about as often as the part.
+    text = (
+        "Black Heron walked into the tavern. Black Heron ordered ale.\n\n"
+        '"Long road?" asked Mira. Heron nodded.\n\n'
+        '"Longer than yours," said Black Heron.'
+    )
+    doc = analyse(text)
+    assert "Black Heron" in _names(doc)
+
+
+@pytest.mark.slow
+def test_a_japanese_name_romanised_with_and_without_its_long_vowel_is_one_person(analyse, by_alias):
+    text = (
+        "Raidou leaned on the door. Raidou watched the street for a while.\n\n"
+        '"Anything?" asked Genma. Raido shook his head and said nothing.\n\n'
+        '"Then we wait," said Genma.'
+    )
+    doc = analyse(text)
+    assert _names(doc) == ["Genma", "Raidou"]
+    assert set(by_alias(doc, "Raido").aliases) == {"Raidou", "Raido"}
+
+
+def test_long_vowel_folding_keeps_english_vowels():
+    assert long_vowel_folded("hyuuga") == long_vowel_folded("hyuga") == "hyuga"
+    assert long_vowel_folded("raidou") == "raido"
+    assert long_vowel_folded("louis") == "louis"  # "ou" before a vowel stays
+    assert long_vowel_folded("brooke") == "brooke"
+
+
+@pytest.mark.slow
+def test_colloquial_contractions_opening_a_line_are_no_characters(analyse):
+    text = (
+        '"Gimme a minute," said Priya. Omar waited by the car.\n\n'
+        '"Lemme guess. You lost the keys," Omar said. Priya sighed.\n\n'
+        '"Gotta find them," said Priya.'
+    )
+    doc = analyse(text)
+    assert _names(doc) == ["Omar", "Priya"]
