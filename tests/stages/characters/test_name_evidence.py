@@ -68,3 +68,27 @@ def test_colloquial_contractions_opening_a_line_are_no_characters(analyse):
     )
     doc = analyse(text)
     assert _names(doc) == ["Omar", "Priya"]
+
+
+@pytest.mark.slow
+def test_a_technique_owned_by_a_possessive_is_no_character(analyse):
+    text = (
+        "Kenta dropped into a crouch. Aiko circled him twice.\n\n"
+        '"Ready?" said Aiko. Kenta nodded.\n\n'
+        "Kenta drew his Stormfang. Aiko raised her Glassveil. "
+        "His Stormfang cracked against her shield."
+    )
+    doc = analyse(text)
+    assert _names(doc) == ["Aiko", "Kenta"]
+
+
+@pytest.mark.slow
+def test_the_end_of_a_hyphenated_epithet_is_no_character(analyse):
+    text = (
+        "Ravi sat at the kitchen table. The ghost floated in and sat across from him.\n\n"
+        '"You again," the Boy-Who-Lived said. Ravi did not look up.\n\n'
+        '"Me again," said Ravi. "Eat something," the Boy-Who-Lived said.'
+    )
+    doc = analyse(text)
+    assert "Lived" not in _names(doc)
+    assert "Ravi" in _names(doc)

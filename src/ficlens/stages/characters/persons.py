@@ -241,6 +241,25 @@ def _interjection_shape(word: str) -> bool:
 
 
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "every", "each", "some", "any", "no"})
+# Third-person possessive determiners: "his Rasengan", "his Jeep", "her Mangekyo" own a
+# thing. Not "my" and "your": in dialogue they own people too ("Your Kagami was the last").
+_POSSESSIVES = frozenset({"his", "her", "its", "their"})
+
+
+def _owned(tok: Token | None) -> bool:
+    return tok is not None and tok.tag == "PRP$" and tok.text.lower() in _POSSESSIVES
+
+
+def _compound_tail(tokens: list[Token], s: int) -> bool:
+    """The word after a hyphen inside a compound: "Lived" of "the Boy-Who-Lived", "Alpha"
+    of "pre-Alpha". (A hyphenated name, "Obi-Wan", is one span that starts before it.)"""
+    return (
+        s >= 2
+        and tokens[s - 1].text in ("-", "\u2010")
+        and tokens[s - 2].end == tokens[s - 1].start
+        and tokens[s - 1].end == tokens[s].start
+        and tokens[s - 2].sentence == tokens[s].sentence
+    )
 
 
 def _suffixed(tokens: list[Token], e: int) -> bool:
@@ -313,13 +332,16 @@ def lacks_person_evidence(cluster: Cluster, tokens: list[Token], lower_words: se
 
     - spaCy does not call most of its occurrences PERSON ("Uzushio Notices"), for a name
       written at most ``_FEW`` times;
-    - a determiner takes most of them ("the Bijuu", "the Kestrel", "the Glock 19"), or they
-      are plural ("Padawans", "Idiots");
+    - a determiner or "his"/"her"/"its"/"their" takes most of them ("the Bijuu", "the
+      Kestrel", "his Rasengan", "his Jeep"), or they are plural ("Padawans", "Idiots");
     - most are a sentence of their own ("Kumo. Betrayal.", "Raincheck?", "Avada Kedavra!");
     - one word, no given name, that the text also writes in lower case or the tagger reads
       as a common word ("a cool and Calm tone", "How DaRe you");
     - several words, no given name first, ending in a common English word the text also
       writes in lower case or after another common word ("Police Force", "Miso Pork").
+
+    Before all that, a candidate written only as the end of a hyphenated epithet ("the
+    Boy-Who-Lived said") is no name at all, whatever its grammar.
 
     The cast, the AO3 tags, the Reader and role characters have their own evidence. The
     answer: "" (a person, or nothing says otherwise), "unlabelled" (the first test) or "thing"."""
@@ -328,6 +350,8 @@ def lacks_person_evidence(cluster: Cluster, tokens: list[Token], lower_words: se
     n = cluster.count
     if not n:
         return ""
+    if all(_compound_tail(tokens, s) for f in cluster.forms for s, _ in f.spans):
+        return "thing"  # only ever the end of a hyphenated epithet: "the Boy-Who-Lived said"
     labelled = determined = fragments = plural = 0
     # One act is weak evidence: "Parseltongue hissed", "the Empire fell" are things too.
     agent = sum(f.agent for f in cluster.forms)
@@ -345,7 +369,11 @@ def lacks_person_evidence(cluster: Cluster, tokens: list[Token], lower_words: se
                 return ""
             first = tokens[s].text.lower()
             before = tokens[s - 1] if s > 0 and tokens[s - 1].sentence == tokens[s].sentence else None
-            determined += first in _DETERMINERS or (before is not None and before.text.lower() in _DETERMINERS and before.pos == "DET")
+            determined += (
+                first in _DETERMINERS
+                or (before is not None and before.text.lower() in _DETERMINERS and before.pos == "DET")
+                or _owned(before)
+            )
             fragments += tokens[e - 1].dep == "ROOT" and tokens[e - 1].pos in ("PROPN", "NOUN")
     if determined * 2 > n or fragments * 2 > n or plural * 2 > n:
         return "thing"
