@@ -92,3 +92,16 @@ def test_the_end_of_a_hyphenated_epithet_is_no_character(analyse):
     doc = analyse(text)
     assert "Lived" not in _names(doc)
     assert "Ravi" in _names(doc)
+
+
+@pytest.mark.slow
+def test_a_japanese_honorific_suffix_marks_a_person_and_a_kin_word_before_it_none(analyse):
+    # "Sparrow" is an English word opening its sentences; "-san" says it is someone's name.
+    # "Tou-san" is the speaker's father called by the kin word.
+    text = (
+        "Sparrow landed on the roof. Sparrow waited for the signal.\n\n"
+        '"You\'re late, Sparrow-san," said Hotaru. Tou-san had warned her about the masks.\n\n'
+        '"Tou-san says hello," Hotaru added.'
+    )
+    doc = analyse(text)
+    assert _names(doc) == ["Hotaru", "Sparrow"]

@@ -25,6 +25,7 @@ from ficlens.stages.characters.spans import INNER_TITLES
 from ficlens.stages.characters.words import (
     ANIMATE_LEMMAS,
     ENDEARMENTS,
+    JAPANESE_KIN,
     PERSON_ENDINGS,
     PERSON_NOUNS,
     PLACE_NOUNS,
@@ -54,6 +55,15 @@ def mark_place_names(forms: dict[Key, Form]) -> None:
             single.place_name = True
 
 
+def mark_suffixed(forms: dict[Key, Form], tokens: list[Token]) -> None:
+    """Count on each one-word form the occurrences a Japanese honorific suffix follows
+    ("Kushina-nee", "Hawk-san", "Genma-san"): the suffix is said of a person, whatever spaCy's
+    label. A kin word before it ("Tou-san", "Kaa-chan") names no one."""
+    for (hon, words), form in forms.items():
+        if hon is None and len(words) == 1 and words[0] not in JAPANESE_KIN:
+            form.suffixed = sum(_suffixed(tokens, e) for _, e in form.spans)
+
+
 def is_person(f: Form, words_seen: set[str], lower_words: set[str], min_person_share: float) -> bool:
     """Whether enough of a form's occurrences look like a person (grammar first, spaCy's
     label after) and few enough like a place, a family, a month or a common word."""
@@ -68,8 +78,15 @@ def is_person(f: Form, words_seen: set[str], lower_words: set[str], min_person_s
         w = words[-1]
         family = (w.endswith("s") and w[:-1] in words_seen) or (w.endswith("es") and w[:-2] in words_seen)
         return not family or f.speech >= 2
-    person = f.strong + f.agent
     n = len(f.spans)
+    if len(words) == 1 and words[0] in JAPANESE_KIN:
+        return False  # "Tou-san said", "Kaa-chan": a parent called by the kin word, no name
+    if f.suffixed and f.places * 2 < n and len(words[0]) >= 4:
+        # "Kushina-nee", "Hawk-san": a suffix is said of a person, even of a name spaCy calls
+        # a place or a word that is also a common noun ("Hawk", an ANBU's code name). (Not a
+        # pet syllable, "Shi-nii": the shortening rules decide whose it is.)
+        return True
+    person = f.strong + f.agent
     if len(words) == 1 and words[0] in MONTH_NAMES and f.strong < 2:
         return False  # "in May", "May I come in?": a month or a verb unless she speaks or is called
     plural = len(words) == 1 and words[0].endswith("s") and (words[0][:-1] in words_seen or words[0][:-2] in words_seen)
