@@ -105,3 +105,27 @@ def test_a_japanese_honorific_suffix_marks_a_person_and_a_kin_word_before_it_non
     )
     doc = analyse(text)
     assert _names(doc) == ["Hotaru", "Sparrow"]
+
+
+@pytest.mark.slow
+def test_a_common_word_after_a_given_name_is_a_surname_not_glued(analyse, by_alias):
+    # "Baker" is a common word the text also writes in lower case, but after a given name
+    # it is his surname ("Harry Potter"): the full name stays an alias of the character.
+    text = (
+        "Tobias Baker walked into the bakery. The baker waved at him.\n\n"
+        '"Morning," said Tobias. Tobias bought bread. Nell laughed.\n\n'
+        '"Again?" said Nell. Tobias shrugged.'
+    )
+    doc = analyse(text)
+    assert "Tobias Baker" in by_alias(doc, "Tobias").aliases
+
+
+@pytest.mark.slow
+def test_japanese_interjections_are_no_characters(analyse):
+    text = (
+        '"Itai!" Yuki rubbed her elbow. Daichi offered her a hand.\n\n'
+        '"Kami, you\'re clumsy," said Daichi.\n\n'
+        '"Urusai," Yuki muttered, and took the hand.'
+    )
+    doc = analyse(text)
+    assert _names(doc) == ["Daichi", "Yuki"]

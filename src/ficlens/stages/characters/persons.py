@@ -146,7 +146,7 @@ def accept(
     """The forms that name people: the cast's and the tags' names, the forms ``is_person``
     accepts, full names made of accepted parts, and lone words that are part of an accepted
     full name or title form."""
-    unglue(forms, seed_keys)
+    unglue(forms, seed_keys, lower_words)
     words_seen = {k[1][-1] for k in forms if k[1]}
     accepted = {k: f for k, f in forms.items() if k in seed_keys or is_person(f, words_seen, lower_words, min_person_share)}
     # Coordinated with a person is a person: "Teyla and Dex followed", "McKay, Teyla and
@@ -198,23 +198,33 @@ def accept(
 # A glued form is this rare against the name it holds: "Classic Stiles" once beside 1,600
 # "Stiles"; "Iron Bull" as often as "Bull" is a name of its own.
 _GLUED_SHARE = 3
+# Number words start names of places and things ("the Three Cripples", "the Three
+# Broomsticks"): never glued on.
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve hundred thousand".split())
 
 
-def unglue(forms: dict[Key, Form], seed_keys: Mapping[Key, int]) -> None:
+def unglue(forms: dict[Key, Form], seed_keys: Mapping[Key, int], lower_words: set[str]) -> None:
     """A rare two- or three-word form whose first or last word is a common English word,
     never a name on its own, and whose other words are a name the text uses far more often is
     that name with a word glued on by capitals: "Classic Stiles." (a quote's opening),
     "Giving Mel an apologetic smile", "a practical Mini Minato", "Stark Industry's science
-    department". Its occurrences move to the name (spans shortened by the word). Titles
-    ("Sheriff Stilinski", "Agent Coulson") and given names ("Will", "Iron" is no name but
-    "Bull" alone is rarer than "Iron Bull") are left alone."""
+    department". Its occurrences move to the name (spans shortened by the word). The word
+    must be one the text writes in lower case, or open the sentence each time ("Classic
+    Stiles."); a last word after a given name is a surname ("Harry Potter", "Vi Lane").
+    Titles ("Sheriff Stilinski", "Agent Coulson") and given names are left alone, and so is a
+    whole name written about as often as its part ("Iron Bull" beside "Bull")."""
     for key, form in list(forms.items()):
         hon, words = key
         if hon is not None or not 2 <= len(words) <= 3 or key in seed_keys or len(form.spans) > 2:
             continue
+        opening = form.sentence_initial == len(form.spans)
         for edge, rest in ((words[0], words[1:]), (words[-1], words[:-1])):
+            first = edge == words[0]
             if (
-                "-" in edge
+                not (edge in lower_words or (first and opening))
+                or (not first and is_given_name(rest[0]))
+                or "-" in edge
+                or edge in _NUMBER_WORDS
                 or not common_word(edge)
                 or is_given_name(edge)
                 or _title_word(edge)
@@ -225,7 +235,6 @@ def unglue(forms: dict[Key, Form], seed_keys: Mapping[Key, int]) -> None:
             target = forms.get((None, rest))
             if target is None or target is form or len(target.spans) < _GLUED_SHARE * max(len(form.spans), 1):
                 continue
-            first = edge == words[0]
             _move(form, target, first)
             del forms[key]
             break
