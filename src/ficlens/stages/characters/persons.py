@@ -207,8 +207,8 @@ def unglue(forms: dict[Key, Form], seed_keys: Mapping[Key, int], lower_words: se
     """A rare two- or three-word form whose first or last word is a common English word,
     never a name on its own, and whose other words are a name the text uses far more often is
     that name with a word glued on by capitals: "Classic Stiles." (a quote's opening),
-    "Giving Mel an apologetic smile", "a practical Mini Minato", "Stark Industry's science
-    department". Its occurrences move to the name (spans shortened by the word). The word
+    "Giving Mel an apologetic smile", "a practical Mini Minato" (in a text that writes
+    "mini"). Its occurrences move to the name (spans shortened by the word). The word
     must be one the text writes in lower case, or open the sentence each time ("Classic
     Stiles."); a last word after a given name is a surname ("Harry Potter", "Vi Lane").
     Titles ("Sheriff Stilinski", "Agent Coulson") and given names are left alone, and so is a
