@@ -107,6 +107,18 @@ def nickname_compatible(a: str, b: str) -> bool:
     return lb in name_variants(la) or la in name_variants(lb)
 
 
+# A long vowel in a romanised Japanese name is written doubled or not, by the romanisation
+# and the writer: "Raidou"/"Raido", "Hyuuga"/"Hyuga", "Yuuki"/"Yuki", "Kyouko"/"Kyoko" ("ou"
+# before a consonant or at the end; "Louis" keeps its "ou").
+_LONG_VOWEL = re.compile(r"(?<=[^aeiou])ou(?![aeiou])|uu")
+
+
+def long_vowel_folded(word: str) -> str:
+    """``word`` (lower case) with a romanised long vowel written short: "raidou" -> "raido",
+    "hyuuga" -> "hyuga". Two spellings of one name fold to the same string."""
+    return _LONG_VOWEL.sub(lambda m: m.group(0)[0], word)
+
+
 _PET_SUFFIXES = ("y", "ie", "ey")
 
 

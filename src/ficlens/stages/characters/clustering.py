@@ -27,6 +27,7 @@ from ficlens.stages.names import (
     first_name_gender,
     honorific_gender,
     is_given_name,
+    long_vowel_folded,
     name_variants,
     nickname_compatible,
 )
@@ -195,6 +196,11 @@ def cluster_forms(
                 # Brothers, or father and son, each with his first name: not the one most
                 # often named, but the one named last before each bare surname.
                 match = [_nearest_named(bearers, form, forms)]
+        if not match:
+            # One Japanese name romanised two ways ("Raidou" and "Raido", "Hyuuga" and
+            # "Hyuga"), when only one character's name folds so.
+            spelt = index.folded(word)
+            match = spelt if len(spelt) == 1 else []
         if not match and len(word) >= 3 and not is_given_name(word):
             # A name's first syllables ("Naru" of "Naruto", "Kaka" of "Kakashi"), when only
             # one character's name starts so.
@@ -226,6 +232,7 @@ class _Index:
         self.order: dict[int, int] = {}
         self.by: dict[str, dict[str, dict[int, Cluster]]] = {f: defaultdict(dict) for f in self.FIELDS}
         self.prefixes: dict[str, dict[int, Cluster]] = defaultdict(dict)  # "naru" -> Naruto's
+        self.folds: dict[str, dict[int, Cluster]] = defaultdict(dict)  # "raido" -> Raidou's
 
     def note(self, c: Cluster, form: Form) -> None:
         """Index the words ``form`` gave ``c`` (after ``c.add(form)``)."""
@@ -236,6 +243,7 @@ class _Index:
                 if word in getattr(c, field):
                     self.by[field][word][id(c)] = c
             if word in c.firsts or word in c.singles:
+                self.folds[long_vowel_folded(word)][id(c)] = c
                 for k in range(3, len(word) - 1):
                     self.prefixes[word[:k]][id(c)] = c
 
@@ -243,6 +251,12 @@ class _Index:
         """The clusters with a first or single name that starts with ``prefix`` and is two
         letters or more longer."""
         return sorted(self.prefixes.get(prefix, {}).values(), key=lambda c: self.order[id(c)])
+
+    def folded(self, word: str) -> list[Cluster]:
+        """The clusters with a first or single name spelt otherwise than ``word`` that folds
+        to the same long-vowel-free string (``names.long_vowel_folded``)."""
+        found = self.folds.get(long_vowel_folded(word), {})
+        return sorted((c for c in found.values() if word not in c.firsts | c.singles), key=lambda c: self.order[id(c)])
 
     def holding(self, fields: tuple[str, ...], words: Iterable[str]) -> list[Cluster]:
         found: dict[int, Cluster] = {}

@@ -56,6 +56,7 @@ class Form:
     credit: int = 0  # an author's credit: "Story by Jenrose", "a verse by Tennyson", "Author: X"
     dictionary: int = 0  # a one-word occurrence that is an English common word ("Instinct", "Chin")
     alone: int = 0  # a narration sentence of this word only ("Urg!!"): an exclamation
+    suffixed: int = 0  # a Japanese honorific suffix glued on after it ("Kushina-nee", "Hawk-san")
 
 
 @dataclass

@@ -25,6 +25,7 @@ from ficlens.stages.characters.spans import INNER_TITLES
 from ficlens.stages.characters.words import (
     ANIMATE_LEMMAS,
     ENDEARMENTS,
+    JAPANESE_KIN,
     PERSON_ENDINGS,
     PERSON_NOUNS,
     PLACE_NOUNS,
@@ -54,6 +55,15 @@ def mark_place_names(forms: dict[Key, Form]) -> None:
             single.place_name = True
 
 
+def mark_suffixed(forms: dict[Key, Form], tokens: list[Token]) -> None:
+    """Count on each one-word form the occurrences a Japanese honorific suffix follows
+    ("Kushina-nee", "Hawk-san", "Genma-san"): the suffix is said of a person, whatever spaCy's
+    label. A kin word before it ("Tou-san", "Kaa-chan") names no one."""
+    for (hon, words), form in forms.items():
+        if hon is None and len(words) == 1 and words[0] not in JAPANESE_KIN:
+            form.suffixed = sum(_suffixed(tokens, e) for _, e in form.spans)
+
+
 def is_person(f: Form, words_seen: set[str], lower_words: set[str], min_person_share: float) -> bool:
     """Whether enough of a form's occurrences look like a person (grammar first, spaCy's
     label after) and few enough like a place, a family, a month or a common word."""
@@ -68,8 +78,15 @@ def is_person(f: Form, words_seen: set[str], lower_words: set[str], min_person_s
         w = words[-1]
         family = (w.endswith("s") and w[:-1] in words_seen) or (w.endswith("es") and w[:-2] in words_seen)
         return not family or f.speech >= 2
-    person = f.strong + f.agent
     n = len(f.spans)
+    if len(words) == 1 and words[0] in JAPANESE_KIN:
+        return False  # "Tou-san said", "Kaa-chan": a parent called by the kin word, no name
+    if f.suffixed and f.places * 2 < n and len(words[0]) >= 4:
+        # "Kushina-nee", "Hawk-san": a suffix is said of a person, even of a name spaCy calls
+        # a place or a word that is also a common noun ("Hawk", an ANBU's code name). (Not a
+        # pet syllable, "Shi-nii": the shortening rules decide whose it is.)
+        return True
+    person = f.strong + f.agent
     if len(words) == 1 and words[0] in MONTH_NAMES and f.strong < 2:
         return False  # "in May", "May I come in?": a month or a verb unless she speaks or is called
     plural = len(words) == 1 and words[0].endswith("s") and (words[0][:-1] in words_seen or words[0][:-2] in words_seen)
@@ -129,6 +146,7 @@ def accept(
     """The forms that name people: the cast's and the tags' names, the forms ``is_person``
     accepts, full names made of accepted parts, and lone words that are part of an accepted
     full name or title form."""
+    unglue(forms, seed_keys, lower_words)
     words_seen = {k[1][-1] for k in forms if k[1]}
     accepted = {k: f for k, f in forms.items() if k in seed_keys or is_person(f, words_seen, lower_words, min_person_share)}
     # Coordinated with a person is a person: "Teyla and Dex followed", "McKay, Teyla and
@@ -177,6 +195,66 @@ def accept(
     return accepted
 
 
+# A glued form is this rare against the name it holds: "Classic Stiles" once beside 1,600
+# "Stiles"; "Iron Bull" as often as "Bull" is a name of its own.
+_GLUED_SHARE = 3
+# Number words start names of places and things ("the Three Cripples", "the Three
+# Broomsticks"): never glued on.
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten eleven twelve hundred thousand".split())
+
+
+def unglue(forms: dict[Key, Form], seed_keys: Mapping[Key, int], lower_words: set[str]) -> None:
+    """A rare two- or three-word form whose first or last word is a common English word,
+    never a name on its own, and whose other words are a name the text uses far more often is
+    that name with a word glued on by capitals: "Classic Stiles." (a quote's opening),
+    "Giving Mel an apologetic smile", "a practical Mini Minato" (in a text that writes
+    "mini"). Its occurrences move to the name (spans shortened by the word). The word
+    must be one the text writes in lower case, or open the sentence each time ("Classic
+    Stiles."); a last word after a given name is a surname ("Harry Potter", "Vi Lane").
+    Titles ("Sheriff Stilinski", "Agent Coulson") and given names are left alone, and so is a
+    whole name written about as often as its part ("Iron Bull" beside "Bull")."""
+    for key, form in list(forms.items()):
+        hon, words = key
+        if hon is not None or not 2 <= len(words) <= 3 or key in seed_keys or len(form.spans) > 2:
+            continue
+        opening = form.sentence_initial == len(form.spans)
+        for edge, rest in ((words[0], words[1:]), (words[-1], words[:-1])):
+            first = edge == words[0]
+            if (
+                not (edge in lower_words or (first and opening))
+                or (not first and is_given_name(rest[0]))
+                or "-" in edge
+                or edge in _NUMBER_WORDS
+                or not common_word(edge)
+                or is_given_name(edge)
+                or _title_word(edge)
+                or (None, (edge,)) in forms
+                or edge in ENDEARMENTS
+            ):
+                continue
+            target = forms.get((None, rest))
+            if target is None or target is form or len(target.spans) < _GLUED_SHARE * max(len(form.spans), 1):
+                continue
+            _move(form, target, first)
+            del forms[key]
+            break
+
+
+def _move(form: Form, target: Form, first: bool) -> None:
+    """Add ``form``'s occurrences to ``target``, each span one token shorter at the glued
+    end; spaCy's PERSON label was for the glued phrase, so it does not count."""
+    for s, e in form.spans:
+        target.spans.append((s + 1, e) if first else (s, e - 1))
+    for surface, n in form.surfaces.items():
+        parts = surface.split()
+        target.surfaces[" ".join(parts[1:] if first else parts[:-1])] += n
+    for name in ("strong", "speech", "agent", "given", "narrated", "addressed", "credit", "with_pronoun", "places", "place_labels"):
+        setattr(target, name, getattr(target, name) + getattr(form, name))
+    target.votes += min(form.votes, form.strong + form.agent)
+    target.partners.extend(form.partners)
+    target.pronouns.update(form.pronouns)
+
+
 def _interjection_shape(word: str) -> bool:
     """A word spelt as a sound, not a name: no vowel ("Hm", "Shh", "Pfft") or one letter
     three times running ("Bweee", "Aaah", "Kolyaaa")."""
@@ -189,6 +267,25 @@ def _interjection_shape(word: str) -> bool:
 
 
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "every", "each", "some", "any", "no"})
+# Third-person possessive determiners: "his Rasengan", "his Jeep", "her Mangekyo" own a
+# thing. Not "my" and "your": in dialogue they own people too ("Your Kagami was the last").
+_POSSESSIVES = frozenset({"his", "her", "its", "their"})
+
+
+def _owned(tok: Token | None) -> bool:
+    return tok is not None and tok.tag == "PRP$" and tok.text.lower() in _POSSESSIVES
+
+
+def _compound_tail(tokens: list[Token], s: int) -> bool:
+    """The word after a hyphen inside a compound: "Lived" of "the Boy-Who-Lived", "Alpha"
+    of "pre-Alpha". (A hyphenated name, "Obi-Wan", is one span that starts before it.)"""
+    return (
+        s >= 2
+        and tokens[s - 1].text in ("-", "\u2010")
+        and tokens[s - 2].end == tokens[s - 1].start
+        and tokens[s - 1].end == tokens[s].start
+        and tokens[s - 2].sentence == tokens[s].sentence
+    )
 
 
 def _suffixed(tokens: list[Token], e: int) -> bool:
@@ -261,13 +358,16 @@ def lacks_person_evidence(cluster: Cluster, tokens: list[Token], lower_words: se
 
     - spaCy does not call most of its occurrences PERSON ("Uzushio Notices"), for a name
       written at most ``_FEW`` times;
-    - a determiner takes most of them ("the Bijuu", "the Kestrel", "the Glock 19"), or they
-      are plural ("Padawans", "Idiots");
+    - a determiner or "his"/"her"/"its"/"their" takes most of them ("the Bijuu", "the
+      Kestrel", "his Rasengan", "his Jeep"), or they are plural ("Padawans", "Idiots");
     - most are a sentence of their own ("Kumo. Betrayal.", "Raincheck?", "Avada Kedavra!");
     - one word, no given name, that the text also writes in lower case or the tagger reads
       as a common word ("a cool and Calm tone", "How DaRe you");
     - several words, no given name first, ending in a common English word the text also
       writes in lower case or after another common word ("Police Force", "Miso Pork").
+
+    Before all that, a candidate written only as the end of a hyphenated epithet ("the
+    Boy-Who-Lived said") is no name at all, whatever its grammar.
 
     The cast, the AO3 tags, the Reader and role characters have their own evidence. The
     answer: "" (a person, or nothing says otherwise), "unlabelled" (the first test) or "thing"."""
@@ -276,6 +376,8 @@ def lacks_person_evidence(cluster: Cluster, tokens: list[Token], lower_words: se
     n = cluster.count
     if not n:
         return ""
+    if all(_compound_tail(tokens, s) for f in cluster.forms for s, _ in f.spans):
+        return "thing"  # only ever the end of a hyphenated epithet: "the Boy-Who-Lived said"
     labelled = determined = fragments = plural = 0
     # One act is weak evidence: "Parseltongue hissed", "the Empire fell" are things too.
     agent = sum(f.agent for f in cluster.forms)
@@ -293,7 +395,11 @@ def lacks_person_evidence(cluster: Cluster, tokens: list[Token], lower_words: se
                 return ""
             first = tokens[s].text.lower()
             before = tokens[s - 1] if s > 0 and tokens[s - 1].sentence == tokens[s].sentence else None
-            determined += first in _DETERMINERS or (before is not None and before.text.lower() in _DETERMINERS and before.pos == "DET")
+            determined += (
+                first in _DETERMINERS
+                or (before is not None and before.text.lower() in _DETERMINERS and before.pos == "DET")
+                or _owned(before)
+            )
             fragments += tokens[e - 1].dep == "ROOT" and tokens[e - 1].pos in ("PROPN", "NOUN")
     if determined * 2 > n or fragments * 2 > n or plural * 2 > n:
         return "thing"

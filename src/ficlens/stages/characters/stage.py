@@ -29,7 +29,12 @@ from ficlens.stages.characters.cast import (
 from ficlens.stages.characters.clustering import cluster_forms
 from ficlens.stages.characters.evidence import quote_edges
 from ficlens.stages.characters.forms import Cluster, Form
-from ficlens.stages.characters.persons import accept, mark_place_names, thin_candidates
+from ficlens.stages.characters.persons import (
+    accept,
+    mark_place_names,
+    mark_suffixed,
+    thin_candidates,
+)
 from ficlens.stages.characters.reader import reader_character, reader_cluster
 from ficlens.stages.characters.roles import described_clusters, role_clusters
 from ficlens.stages.characters.spans import add_untagged, collect_forms, mention, nominal_mentions
@@ -95,6 +100,7 @@ class CharacterStage:
         seed_keys = seed_keys_of(seeds)
         forms = collect_forms(doc, tokens, in_quote, edges)
         mark_place_names(forms)
+        mark_suffixed(forms, tokens)
         lower_words = {t.text for t in tokens if t.text.islower()}
         seed_keys.update(misspelt_seed_keys(forms, seed_keys, lower_words))
         accepted = accept(forms, seed_keys, lower_words, self.config.min_person_share)

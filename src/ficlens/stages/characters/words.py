@@ -36,6 +36,8 @@ PARTICLES = words("characters-name-particles")
 SEAT_RANKS = words("characters-seat-ranks")
 # Endearments and pet words: "Got a plan, Angel?" is no name unless the narration uses it.
 ENDEARMENTS = words("characters-endearments")
+# Japanese kin words before an honorific suffix: "Tou-san", "Kaa-chan" name no one.
+JAPANESE_KIN = words("characters-japanese-kin")
 
 
 @lru_cache(maxsize=1)
