@@ -119,16 +119,6 @@ def test_a_phrase_extent_stops_at_a_sentence_mark_on_its_left():
 
 
 @pytest.mark.slow
-def test_predicates_and_appositions_are_no_mentions_of_their_own(analyse):
-    doc = analyse("Jem Rodney, the fisherman, came in. He was a good man.")
-    nominals = [m.text.lower() for m in doc.mentions if m.kind == MentionKind.NOMINAL and m.character_id is None]
-    assert not any("man" in n or "fisherman" in n for n in nominals)
-    doc = analyse("The fisherman came in. A good man sat down.")
-    nominals = [m.text.lower() for m in doc.mentions if m.kind == MentionKind.NOMINAL]
-    assert any("fisherman" in n for n in nominals) and any("man" in n for n in nominals)
-
-
-@pytest.mark.slow
 def test_a_few_narration_i_with_no_narrator_are_one_group(analyse):
     doc = analyse(
         "Anna Grey lived by the sea. I saw her once. She walked along the beach every morning, "

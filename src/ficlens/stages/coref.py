@@ -63,7 +63,6 @@ from ficlens.stages.coref_mentions import (
     plural_pronouns,
     token_mention,
     with_extents,
-    without_predicates,
 )
 from ficlens.stages.coref_model import CorefModel, load_coref_model
 from ficlens.stages.names import first_name_gender, honorific_gender, split_name
@@ -222,7 +221,6 @@ class CorefStage:
             mentions.append(token_mention(tok, MentionKind.PRONOUN, quoted, cid))
         if cfg.nominals:
             mentions.extend(person_nominals(doc, mentions, in_quote))
-            mentions = without_predicates(tokens, mentions)
         if cfg.groups:
             mentions.extend(plural_pronouns(doc, mentions, in_quote))
         mentions = with_extents(doc, mentions, in_quote)

@@ -38,11 +38,6 @@ _EDGE_POS = frozenset({"PUNCT", "SPACE"})
 _WHO = frozenset({"who", "whom", "whose", "that"})
 _BREAKS = frozenset({",", "--", "—", "–", ";", ":", "(", "-"})
 _SIDE = frozenset({"appos"})
-# A predicate noun ("he was a good man", "made him a knight") and an apposition ("Jem
-# Rodney, the mole-catcher") describe a mention beside them; coreference gold (LitBank's COP
-# and APPOS relations, OntoNotes) keeps them out of the chains (LitBank dev CoNLL F1 64.4 ->
-# 64.7).
-_PREDICATE = frozenset({"attr", "appos", "oprd"})
 _LEFT_BREAKS = frozenset({"!", "?", ".", ";", ":", "--", "—", "–", "(", ")"})
 # Right-hand modifiers of the head outside the phrase: "a child here", "nobody there" (but
 # "somebody else").
@@ -152,19 +147,6 @@ def person_nominals(doc: Document, mentions: Sequence[Mention], in_quote: Sequen
     return out
 
 
-def without_predicates(tokens: Sequence[Token], mentions: Sequence[Mention]) -> list[Mention]:
-    """``mentions`` less the unlinked nominals that are a predicate or an apposition."""
-    return [
-        m
-        for m in mentions
-        if not (
-            m.kind == MentionKind.NOMINAL
-            and m.character_id is None
-            and tokens[head_token(tokens, m)].dep in _PREDICATE
-        )
-    ]
-
-
 def token_mention(tok: Token, kind: MentionKind, in_quote: bool, character_id: str | None = None) -> Mention:
     """A mention of one token."""
     return Mention(
@@ -252,7 +234,7 @@ def group_chains(
         if m.character_id is None and m.kind == MentionKind.PRONOUN:
             quoted = in_quote[m.start_token]
             # A narration "I" no narrator holds (too few of them to make one) is still one
-            # person (LitBank dev CoNLL F1 64.8 -> 65.2); a narration "you" is mostly generic.
+            # person (LitBank dev CoNLL F1 +0.4); a narration "you" is mostly generic.
             if word in FIRST_PLURAL or (word in SECOND and quoted) or (word in FIRST_SINGULAR and not quoted):
                 place = (quoted, tokens[m.start_token].paragraph if quoted else -1, word in SECOND, word in FIRST_SINGULAR)
                 if place not in we:
