@@ -241,6 +241,25 @@ def test_coref_pronouns_never_overturn_a_gender_the_text_gave_the_name():
     assert genders["C1"] == Gender.MALE
 
 
+def test_contested_pronouns_vote_only_where_nothing_else_does():
+    # Issue 22: a "he" the salience gave a character of unknown gender while a man was in
+    # reach (contested) is a guess; it never outvotes a pronoun nobody contested, and feeds
+    # only the final gender (guess=True), not the genders the next pass resolves with.
+    words = ["he", "he", "he", "she", "he"]
+    tokens = [
+        Token(i=i, start=4 * i, end=4 * i + len(w), text=w, lemma=w, pos="PRON", tag="PRP", dep="nsubj", head=i, sentence=i, paragraph=0)
+        for i, w in enumerate(words)
+    ]
+    zora, kay = Character(id="C0", name="Zora"), Character(id="C1", name="Kay")
+    resolved = {0: "C0", 1: "C0", 2: "C0", 3: "C0", 4: "C1"}
+    contested = {0, 1, 2, 4}
+    genders, _ = _genders([zora, kay], [], tokens, resolved, contested)
+    assert genders["C0"] == Gender.FEMALE  # one clear "she" beats three guessed "he"
+    assert genders["C1"] == Gender.MALE  # only guesses: they decide
+    assert _genders([zora, kay], [], tokens, resolved, contested, guess=False)[0]["C1"] == Gender.UNKNOWN
+    assert _genders([zora, kay], [], tokens, resolved)[0]["C0"] == Gender.MALE  # uncontested: majority
+
+
 # Our own text (CC0): Tom is the subject all through the first scene. The second scene names
 # Sam first (as a possessor, not a subject), so its "He" is Sam, not the last scene's
 # focaliser; the third scene names no man, and its "He" stays Tom's.

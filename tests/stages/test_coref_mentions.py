@@ -83,3 +83,48 @@ def test_the_same_definite_description_in_a_scene_is_one_group(analyse):
     assert len(surgeons) == 3
     assert surgeons[0].group is not None and surgeons[0].group == surgeons[1].group
     assert surgeons[2].group != surgeons[0].group  # "a surgeon" is someone new
+
+
+@pytest.mark.slow
+def test_one_characters_possessed_relative_is_one_group(analyse):
+    doc = analyse(
+        "Tom Hardy walked home. His father was waiting at the gate. "
+        "Tom Hardy waved, and his father waved back.\n\n"
+        "Mary Smith came in. Her father was ill."
+    )
+    fathers = [m for m in doc.mentions if m.kind == MentionKind.NOMINAL and "father" in m.text.lower()]
+    assert len(fathers) == 3
+    assert fathers[0].group is not None and fathers[0].group == fathers[1].group  # Tom's father twice
+    assert fathers[2].group != fathers[0].group  # Mary's father is someone else
+
+
+@pytest.mark.slow
+def test_a_definite_description_continues_the_indefinite_one(analyse):
+    doc = analyse("A young woman came in. Rain fell on the roof. The young woman sat down.")
+    women = [m for m in doc.mentions if m.kind == MentionKind.NOMINAL and "woman" in m.text.lower()]
+    assert len(women) == 2 and women[0].group is not None and women[0].group == women[1].group
+
+
+def test_a_phrase_extent_stops_at_a_sentence_mark_on_its_left():
+    from ficlens.model import Token
+    from ficlens.stages.coref_mentions import children_of, phrase_extent
+
+    # A misparse that hangs "Boh !" on the name: the extent starts after the "!".
+    words = [("Boh", "INTJ", 2), ("!", "PUNCT", 2), ("Madam", "PROPN", 3), ("Mope", "PROPN", 3)]
+    tokens, pos = [], 0
+    for i, (w, p, h) in enumerate(words):
+        tokens.append(Token(i, pos, pos + len(w), w, w, p, p, "dep", h if i != 3 else 3, 0, 0))
+        pos += len(w) + 1
+    assert phrase_extent(tokens, children_of(tokens), 3, [False] * 4) == (2, 4)
+
+
+@pytest.mark.slow
+def test_a_few_narration_i_with_no_narrator_are_one_group(analyse):
+    doc = analyse(
+        "Anna Grey lived by the sea. I saw her once. She walked along the beach every morning, "
+        "and the fishermen knew her well. Her brother Tom kept a boat. Tom fished; Anna mended nets. "
+        "They were happy there, as far as my story goes."
+    )
+    mine = [m for m in doc.mentions if m.text in ("I", "my")]
+    assert len(mine) == 2 and all(m.character_id is None for m in mine)  # too few for a narrator
+    assert mine[0].group is not None and mine[0].group == mine[1].group

@@ -186,10 +186,12 @@ class CorefStage:
         roles = frozenset(c.id for c in characters if c.found_by == "role") if cfg.role_guard else frozenset()
         resolved: dict[int, str | None] = {}
         fallback: dict[int, str | None] = {}
+        contested: set[int] = set()
         for _ in range(max(1, cfg.passes)):
             fallback = {}
-            resolved = self._resolve(doc, tokens, in_quote, names, pronouns, genders, fallback, roles)
-            genders = _genders(characters, names, tokens, resolved)[0] | chains
+            contested = set()
+            resolved = self._resolve(doc, tokens, in_quote, names, pronouns, genders, fallback, roles, contested)
+            genders = _genders(characters, names, tokens, resolved, contested, guess=False)[0] | chains
         resolved = _drop_short_chains(resolved, fallback, cfg.min_chain)
         resolved = _fill_from_focaliser(doc, tokens, resolved, genders)
         scenes = {p.id: p.scene for p in doc.paragraphs}
@@ -197,12 +199,12 @@ class CorefStage:
         if self.model is not None:
             # The ranker takes the he/she left open once the chains have settled, with the
             # genders of the characters as they now stand (a chain may have become one).
-            genders = _genders(characters, names, tokens, resolved)[0]
+            genders = _genders(characters, names, tokens, resolved, contested, guess=False)[0]
             ranked = self.model.resolve(doc, in_quote, names, pronouns, genders, resolved)
             # The ranker gives no pronoun to a role character (it has no nearest-antecedent
             # check, and gave "the commander" every "he" of a phone call's quotes).
             resolved = {i: (resolved.get(i) if c in roles else c) for i, c in ranked.items()}
-        gender_info = _genders(characters, names, tokens, resolved)[1]
+        gender_info = _genders(characters, names, tokens, resolved, contested)[1]
 
         mentions = list(names)
         counts: Counter[str] = Counter(m.character_id for m in names if m.character_id)
@@ -243,13 +245,15 @@ class CorefStage:
         genders: dict[str, Gender],
         fallback: dict[int, str | None] | None = None,
         roles: frozenset[str] = frozenset(),
+        contested: set[int] | None = None,
     ) -> dict[int, str | None]:
         """One left-to-right pass; returns pronoun token index -> character id (or None).
 
         ``fallback`` receives, for each pronoun given to a chain, the best character over
         ``min_score`` (None when none is), for a chain too short to be a person. A character
         of ``roles`` is a candidate only as the nearest gender-fitting antecedent in the same
-        or the previous sentence."""
+        or the previous sentence. ``contested`` receives the pronouns given to a character of
+        unknown gender while one of the pronoun's gender was in reach too."""
         cfg = self.config
         events: list[tuple[int, int, str | None, Mention | None]] = []
         for m in names:
@@ -334,6 +338,9 @@ class CorefStage:
                     scores[cand] = score
                 chain = chain_id(gender) if cfg.focal_chains else None
                 best = pick_antecedent(scores, cfg.min_score, chain)
+                if contested is not None and best is not None and genders.get(best, Gender.UNKNOWN) == Gender.UNKNOWN:
+                    if any(v >= cfg.min_score and genders.get(k) == gender for k, v in scores.items() if not is_chain(k)):
+                        contested.add(index)
                 if fallback is not None and is_chain(best):
                     rest = {k: v for k, v in scores.items() if not is_chain(k)}
                     fallback[index] = pick_antecedent(rest, cfg.min_score, None)
@@ -477,18 +484,32 @@ def _gender_fits(candidate: Gender, wanted: Gender) -> bool:
 
 
 def _genders(
-    characters: list[Character], names: list[Mention], tokens: list[Token], resolved: dict[int, str | None]
+    characters: list[Character],
+    names: list[Mention],
+    tokens: list[Token],
+    resolved: dict[int, str | None],
+    contested: set[int] | frozenset[int] = frozenset(),
+    guess: bool = True,
 ) -> tuple[dict[str, Gender], dict[str, tuple[Gender, float]]]:
-    """Honorifics weigh 3, resolved pronouns 1; a first-name hint only breaks a tie of nothing."""
+    """Honorifics weigh 3, resolved pronouns 1; a first-name hint only breaks a tie of nothing.
+    A ``contested`` pronoun (given to a character of unknown gender though a character of
+    the pronoun's gender was in reach) votes only for a character no other pronoun votes
+    for, and only with ``guess`` (the final genders, not those the next pass resolves with):
+    salience alone gave it, and its vote would make the guess the character's gender ("Teyla
+    dashed in and caught his arm. He shrugged her off")."""
     votes: dict[str, Counter[Gender]] = defaultdict(Counter)
     for m in names:
         if m.character_id and m.kind == MentionKind.NAME:
             g = honorific_gender(split_name(m.text).honorific)
             if g != Gender.UNKNOWN:
                 votes[m.character_id][g] += 3
+    guesses: dict[str, Counter[Gender]] = defaultdict(Counter)
     for index, cid in resolved.items():
         if cid:
-            votes[cid][THIRD_PERSON[tokens[index].text.lower()]] += 1
+            (guesses if index in contested else votes)[cid][THIRD_PERSON[tokens[index].text.lower()]] += 1
+    for cid, guessed in guesses.items():
+        if guess and not votes.get(cid):
+            votes[cid] = guessed
     plain: dict[str, Gender] = {}
     info: dict[str, tuple[Gender, float]] = {}
     for c in characters:
