@@ -375,6 +375,58 @@ def settle_lookalikes_by_scene(clusters: list[Cluster], owners: Mapping[str, Map
     return [c for c in clusters if id(c) not in gone]
 
 
+def settle_shared_first_names(clusters: list[Cluster]) -> list[Cluster]:
+    """A bare first name the cast gives one member that is also the first name of another
+    member's full name ("John" for John Beaver beside the member "John Andrew") is, at each
+    occurrence, the one of them the scene names by its other forms: an occurrence goes to
+    another member when that member is named within ``_SCENE`` tokens and the name's owner
+    is not. What no scene settles stays with the owner: the user gave it that name. Members
+    of another gender are left out ("Hamidullah" beside "Hamidullah Begum", his wife)."""
+    members = [c for c in clusters if c.cast_name is not None]
+    by_first: dict[str, list[Cluster]] = defaultdict(list)
+    for m in members:
+        firsts = {
+            k[1][0] for k in (key_of(a) for a in (m.cast_name or "", *m.cast_aliases)) if k[0] is None and len(k[1]) >= 2
+        }
+        for w in firsts:
+            by_first[w].append(m)
+    if not by_first:
+        return clusters
+    starts: dict[tuple[int, str], list[int]] = {}
+
+    def named(m: Cluster, word: str) -> list[int]:
+        # A member's occurrences by its names other than the bare shared word.
+        if (id(m), word) not in starts:
+            starts[(id(m), word)] = sorted(s for f in m.forms if f.key != (None, (word,)) for s, _ in f.spans)
+        return starts[(id(m), word)]
+
+    for owner in members:
+        for f in list(owner.forms):
+            hon, ws = f.key
+            if hon is not None or len(ws) != 1:
+                continue
+            others = [
+                m for m in by_first.get(ws[0], ()) if m is not owner and gender_ok(m.gender_hint(), owner.gender_hint())
+            ]
+            if not others:
+                continue
+            moved: dict[int, list[tuple[int, int]]] = defaultdict(list)
+            for span in f.spans:
+                near = [m for m in (owner, *others) if _near(named(m, ws[0]), span[0], _SCENE)]
+                if len(near) == 1 and near[0] is not owner:
+                    moved[id(near[0])].append(span)
+            if not moved:
+                continue
+            for m in others:
+                if id(m) in moved:
+                    m.add(replace(f, spans=moved[id(m)], surfaces=Counter(f.surfaces)))
+            taken = {sp for spans in moved.values() for sp in spans}
+            f.spans = [sp for sp in f.spans if sp not in taken]
+            if not f.spans:
+                owner.forms.remove(f)
+    return clusters
+
+
 _PLAIN_TITLES = frozenset(
     {"mr", "mrs", "miss", "ms", "mister", "lady", "lord", "sir", "madame", "mme", "monsieur", "mademoiselle",
      "mlle", "master", "mistress", "dame", "herr", "frau", "signor", "signora", "signorina"}
