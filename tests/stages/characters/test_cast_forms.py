@@ -494,3 +494,22 @@ def test_a_shared_first_name_is_not_given_to_a_member_of_the_other_gender() -> N
     her.add(Form(key_of("Hal Ross"), spans=[(5000, 5002)]))
     settle_shared_first_names([him, her])
     assert him.count == 1 and her.count == 1
+
+
+def test_a_rank_no_scene_settles_is_named_a_lookalike_of_both_members() -> None:
+    # "the Countess" where both countesses are named, or neither, stays beside the cast and
+    # the output says which members it may be.
+    from ficlens.stages.characters.cast import (
+        cast_lookalikes,
+        cast_words,
+        settle_lookalikes_by_scene,
+    )
+    from ficlens.stages.characters.forms import Cluster, Form
+
+    ash = _member("Countess of Ashby", Gender.FEMALE, [(100, 103)])
+    wren = _member("Countess of Wrenfield", Gender.FEMALE, [(300, 303)])
+    stray = Cluster(found_by="role")
+    stray.add(Form((None, ("the", "countess")), spans=[(200, 202), (50000, 50002)]))
+    everyone = settle_lookalikes_by_scene([ash, wren, stray], cast_words([ash, wren, stray]))
+    assert stray in everyone and stray.count == 2
+    assert cast_lookalikes(everyone, cast_words(everyone)) == [(stray, [ash, wren])]

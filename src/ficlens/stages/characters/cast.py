@@ -336,14 +336,7 @@ def settle_lookalikes_by_scene(clusters: list[Cluster], owners: Mapping[str, Map
     exactly one of them is (gender and titles permitting, as for ``join_name_variants``).
     What no scene settles stays with the character, which the output names as a lookalike;
     a character left with no occurrence is gone. ``owners``: ``cast_words`` of the clusters."""
-    # A rank is a name word here ("the Duchess" for Duchess of Monmouth); the plain titles
-    # ("the lady", "Mr.") are not.
-    titled: dict[str, dict[int, Cluster]] = {w: dict(by) for w, by in owners.items()}
-    for m in clusters:
-        if m.cast_name is not None:
-            for h in {*m.honorifics, *(key_of(a)[0] for a in (m.cast_name, *m.cast_aliases))}:
-                if h and h not in _PLAIN_TITLES:
-                    titled.setdefault(h, {})[id(m)] = m
+    titled = _with_ranks(clusters, owners)
     gone: set[int] = set()
     starts: dict[int, list[int]] = {}
     for c in clusters:
@@ -427,6 +420,18 @@ def settle_shared_first_names(clusters: list[Cluster]) -> list[Cluster]:
     return clusters
 
 
+def _with_ranks(clusters: list[Cluster], owners: Mapping[str, Mapping[int, Cluster]]) -> dict[str, dict[int, Cluster]]:
+    """``owners`` with each member's rank as a name word of it ("the Duchess" for Duchess of
+    Monmouth); the plain titles ("the lady", "Mr.") are none."""
+    titled: dict[str, dict[int, Cluster]] = {w: dict(by) for w, by in owners.items()}
+    for m in clusters:
+        if m.cast_name is not None:
+            for h in {*m.honorifics, *(key_of(a)[0] for a in (m.cast_name, *m.cast_aliases))}:
+                if h and h not in _PLAIN_TITLES:
+                    titled.setdefault(h, {})[id(m)] = m
+    return titled
+
+
 _PLAIN_TITLES = frozenset(
     {"mr", "mrs", "miss", "ms", "mister", "lady", "lord", "sir", "madame", "mme", "monsieur", "mademoiselle",
      "mlle", "master", "mistress", "dame", "herr", "frau", "signor", "signora", "signorina"}
@@ -441,11 +446,14 @@ def cast_lookalikes(
     share those words or the gender or a title says otherwise: each with the members it may
     be, so that the output can tell the user ("'Stranger' may be the cast's 'The Stranger'")."""
     out = []
+    # A rank two members share and no scene settled ("the Duchess" beside two cast
+    # duchesses: ``settle_lookalikes_by_scene``) is said too.
+    titled = _with_ranks(clusters, owners)
     for c in clusters:
         if c.cast_name is None and not c.is_reader and c.forms:
             # A title of the other sex is another person ("Mr. Cole" beside the cast's
             # "Mrs. Cole"), not a name written another way.
-            found = [m for m in _owners_of(c, owners) if not _titles_clash(c, m)]
+            found = [m for m in _owners_of(c, titled) if not _titles_clash(c, m)]
             if found:
                 out.append((c, found))
     return out
