@@ -513,3 +513,17 @@ def test_a_rank_no_scene_settles_is_named_a_lookalike_of_both_members() -> None:
     everyone = settle_lookalikes_by_scene([ash, wren, stray], cast_words([ash, wren, stray]))
     assert stray in everyone and stray.count == 2
     assert cast_lookalikes(everyone, cast_words(everyone)) == [(stray, [ash, wren])]
+
+
+def test_a_husband_s_first_name_after_a_wife_s_title_is_not_hers() -> None:
+    # The cast calls the widow "Mrs. Roland"; the story's "Roland" is her late husband, a
+    # man beside the cast, and no lookalike of hers.
+    from ficlens.stages.characters.cast import cast_lookalikes, cast_words
+    from ficlens.stages.characters.forms import Cluster, Form, key_of
+
+    widow = Cluster(cast_name="Ines", cast_aliases=("Ines", "Mrs. Roland"), cast_gender=Gender.FEMALE)
+    widow.add(Form(key_of("Ines"), spans=[(10, 11)]))
+    husband = Cluster()
+    husband.add(Form(key_of("Roland"), spans=[(40, 41), (90, 91)]))
+    assert "roland" not in cast_words([widow, husband])
+    assert cast_lookalikes([widow, husband], cast_words([widow, husband])) == []

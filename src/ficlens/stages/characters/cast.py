@@ -26,9 +26,10 @@ from typing import Any, NamedTuple
 from ficlens.lexicon import words
 from ficlens.model import Character, Document, Gender, Token
 from ficlens.stages.characters.address import dialogue_turns
-from ficlens.stages.characters.forms import Cluster, Form, Key, gender_ok, key_of
+from ficlens.stages.characters.forms import WIFE_TITLES, Cluster, Form, Key, gender_ok, key_of
 from ficlens.stages.characters.words import PERSON_NOUNS, ROLE_NOUNS
 from ficlens.stages.names import (
+    first_name_gender,
     honorific_gender,
     name_variants,
     split_relationship,
@@ -498,13 +499,18 @@ def _lookalike_parts(characters: Sequence[Character]) -> Iterator[tuple[Characte
 
 def cast_words(clusters: list[Cluster]) -> dict[str, dict[int, Cluster]]:
     """Each name word of each cast member (hyphenated names in parts, no articles or titles)
-    and each nickname of it -> the members that have it. One pass over the cast."""
+    and each nickname of it -> the members that have it. One pass over the cast. A man's
+    first name after a wife's title is her husband's, not hers ("Charles" of the alias
+    "Mrs. Charles")."""
     owners: dict[str, dict[int, Cluster]] = defaultdict(dict)
     for c in clusters:
         if c.cast_name is None:
             continue
         for alias in (c.cast_name, *c.cast_aliases):
-            for w in _name_words(key_of(alias)):
+            key = key_of(alias)
+            if key[0] in WIFE_TITLES and key[1] and first_name_gender(key[1][0]) == Gender.MALE:
+                key = (key[0], key[1][1:])
+            for w in _name_words(key):
                 owners[w][id(c)] = c
                 for v in name_variants(w):
                     owners.setdefault("~" + v, {})[id(c)] = c
