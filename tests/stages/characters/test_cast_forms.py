@@ -458,3 +458,72 @@ def test_a_plain_title_or_another_gender_is_not_settled_by_scene() -> None:
     everyone = [one, two, *sisters, lady, mister]
     assert settle_lookalikes_by_scene(everyone, cast_words(everyone)) == everyone
     assert lady.count == 1 and mister.count == 1 and one.count == 1 and sisters[0].count == 1
+
+
+def test_a_bare_first_name_two_members_share_goes_to_the_one_the_scene_names() -> None:
+    # The cast gives "Piet" as an alias of Piet Marsh; Piet Oduya is another member. A bare
+    # "Piet" in a stretch that names only Oduya is his; near Marsh, near both or near
+    # neither it stays with Marsh, whom the user called so.
+    from ficlens.stages.characters.cast import settle_shared_first_names
+    from ficlens.stages.characters.forms import Cluster, Form, key_of
+
+    marsh = Cluster(cast_name="Piet Marsh", cast_aliases=("Piet Marsh", "Piet"), cast_gender=Gender.MALE)
+    marsh.add(Form(key_of("Piet Marsh"), spans=[(100, 102), (9000, 9002)]))
+    marsh.add(Form(key_of("Piet"), spans=[(150, 151), (5100, 5101), (9050, 9051), (20000, 20001)]))
+    oduya = Cluster(cast_name="Piet Oduya", cast_aliases=("Piet Oduya",), cast_gender=Gender.MALE)
+    oduya.add(Form(key_of("Piet Oduya"), spans=[(5000, 5002), (9100, 9102)]))
+    clusters = settle_shared_first_names([marsh, oduya])
+    assert clusters == [marsh, oduya]
+    assert sorted(s for f in oduya.forms for s in f.spans) == [(5000, 5002), (5100, 5101), (9100, 9102)]
+    assert sorted(s for f in marsh.forms if f.key == (None, ("piet",)) for s in f.spans) == [
+        (150, 151),
+        (9050, 9051),
+        (20000, 20001),
+    ]
+
+
+def test_a_shared_first_name_is_not_given_to_a_member_of_the_other_gender() -> None:
+    # The cast's "Hal" is a man; the member "Hal Ross" is a woman: a scene that names only
+    # her does not move his name to her.
+    from ficlens.stages.characters.cast import settle_shared_first_names
+    from ficlens.stages.characters.forms import Cluster, Form, key_of
+
+    him = Cluster(cast_name="Hal", cast_aliases=("Hal",), cast_gender=Gender.MALE)
+    him.add(Form(key_of("Hal"), spans=[(5100, 5101)]))
+    her = Cluster(cast_name="Hal Ross", cast_aliases=("Hal Ross",), cast_gender=Gender.FEMALE)
+    her.add(Form(key_of("Hal Ross"), spans=[(5000, 5002)]))
+    settle_shared_first_names([him, her])
+    assert him.count == 1 and her.count == 1
+
+
+def test_a_rank_no_scene_settles_is_named_a_lookalike_of_both_members() -> None:
+    # "the Countess" where both countesses are named, or neither, stays beside the cast and
+    # the output says which members it may be.
+    from ficlens.stages.characters.cast import (
+        cast_lookalikes,
+        cast_words,
+        settle_lookalikes_by_scene,
+    )
+    from ficlens.stages.characters.forms import Cluster, Form
+
+    ash = _member("Countess of Ashby", Gender.FEMALE, [(100, 103)])
+    wren = _member("Countess of Wrenfield", Gender.FEMALE, [(300, 303)])
+    stray = Cluster(found_by="role")
+    stray.add(Form((None, ("the", "countess")), spans=[(200, 202), (50000, 50002)]))
+    everyone = settle_lookalikes_by_scene([ash, wren, stray], cast_words([ash, wren, stray]))
+    assert stray in everyone and stray.count == 2
+    assert cast_lookalikes(everyone, cast_words(everyone)) == [(stray, [ash, wren])]
+
+
+def test_a_husband_s_first_name_after_a_wife_s_title_is_not_hers() -> None:
+    # The cast calls the widow "Mrs. Roland"; the story's "Roland" is her late husband, a
+    # man beside the cast, and no lookalike of hers.
+    from ficlens.stages.characters.cast import cast_lookalikes, cast_words
+    from ficlens.stages.characters.forms import Cluster, Form, key_of
+
+    widow = Cluster(cast_name="Ines", cast_aliases=("Ines", "Mrs. Roland"), cast_gender=Gender.FEMALE)
+    widow.add(Form(key_of("Ines"), spans=[(10, 11)]))
+    husband = Cluster()
+    husband.add(Form(key_of("Roland"), spans=[(40, 41), (90, 91)]))
+    assert "roland" not in cast_words([widow, husband])
+    assert cast_lookalikes([widow, husband], cast_words([widow, husband])) == []

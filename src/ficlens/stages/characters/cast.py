@@ -26,9 +26,10 @@ from typing import Any, NamedTuple
 from ficlens.lexicon import words
 from ficlens.model import Character, Document, Gender, Token
 from ficlens.stages.characters.address import dialogue_turns
-from ficlens.stages.characters.forms import Cluster, Form, Key, gender_ok, key_of
+from ficlens.stages.characters.forms import WIFE_TITLES, Cluster, Form, Key, gender_ok, key_of
 from ficlens.stages.characters.words import PERSON_NOUNS, ROLE_NOUNS
 from ficlens.stages.names import (
+    first_name_gender,
     honorific_gender,
     name_variants,
     split_relationship,
@@ -336,14 +337,7 @@ def settle_lookalikes_by_scene(clusters: list[Cluster], owners: Mapping[str, Map
     exactly one of them is (gender and titles permitting, as for ``join_name_variants``).
     What no scene settles stays with the character, which the output names as a lookalike;
     a character left with no occurrence is gone. ``owners``: ``cast_words`` of the clusters."""
-    # A rank is a name word here ("the Duchess" for Duchess of Monmouth); the plain titles
-    # ("the lady", "Mr.") are not.
-    titled: dict[str, dict[int, Cluster]] = {w: dict(by) for w, by in owners.items()}
-    for m in clusters:
-        if m.cast_name is not None:
-            for h in {*m.honorifics, *(key_of(a)[0] for a in (m.cast_name, *m.cast_aliases))}:
-                if h and h not in _PLAIN_TITLES:
-                    titled.setdefault(h, {})[id(m)] = m
+    titled = _with_ranks(clusters, owners)
     gone: set[int] = set()
     starts: dict[int, list[int]] = {}
     for c in clusters:
@@ -375,6 +369,70 @@ def settle_lookalikes_by_scene(clusters: list[Cluster], owners: Mapping[str, Map
     return [c for c in clusters if id(c) not in gone]
 
 
+def settle_shared_first_names(clusters: list[Cluster]) -> list[Cluster]:
+    """A bare first name the cast gives one member that is also the first name of another
+    member's full name ("John" for John Beaver beside the member "John Andrew") is, at each
+    occurrence, the one of them the scene names by its other forms: an occurrence goes to
+    another member when that member is named within ``_SCENE`` tokens and the name's owner
+    is not. What no scene settles stays with the owner: the user gave it that name. Members
+    of another gender are left out ("Hamidullah" beside "Hamidullah Begum", his wife)."""
+    members = [c for c in clusters if c.cast_name is not None]
+    by_first: dict[str, list[Cluster]] = defaultdict(list)
+    for m in members:
+        firsts = {
+            k[1][0] for k in (key_of(a) for a in (m.cast_name or "", *m.cast_aliases)) if k[0] is None and len(k[1]) >= 2
+        }
+        for w in firsts:
+            by_first[w].append(m)
+    if not by_first:
+        return clusters
+    starts: dict[tuple[int, str], list[int]] = {}
+
+    def named(m: Cluster, word: str) -> list[int]:
+        # A member's occurrences by its names other than the bare shared word.
+        if (id(m), word) not in starts:
+            starts[(id(m), word)] = sorted(s for f in m.forms if f.key != (None, (word,)) for s, _ in f.spans)
+        return starts[(id(m), word)]
+
+    for owner in members:
+        for f in list(owner.forms):
+            hon, ws = f.key
+            if hon is not None or len(ws) != 1:
+                continue
+            others = [
+                m for m in by_first.get(ws[0], ()) if m is not owner and gender_ok(m.gender_hint(), owner.gender_hint())
+            ]
+            if not others:
+                continue
+            moved: dict[int, list[tuple[int, int]]] = defaultdict(list)
+            for span in f.spans:
+                near = [m for m in (owner, *others) if _near(named(m, ws[0]), span[0], _SCENE)]
+                if len(near) == 1 and near[0] is not owner:
+                    moved[id(near[0])].append(span)
+            if not moved:
+                continue
+            for m in others:
+                if id(m) in moved:
+                    m.add(replace(f, spans=moved[id(m)], surfaces=Counter(f.surfaces)))
+            taken = {sp for spans in moved.values() for sp in spans}
+            f.spans = [sp for sp in f.spans if sp not in taken]
+            if not f.spans:
+                owner.forms.remove(f)
+    return clusters
+
+
+def _with_ranks(clusters: list[Cluster], owners: Mapping[str, Mapping[int, Cluster]]) -> dict[str, dict[int, Cluster]]:
+    """``owners`` with each member's rank as a name word of it ("the Duchess" for Duchess of
+    Monmouth); the plain titles ("the lady", "Mr.") are none."""
+    titled: dict[str, dict[int, Cluster]] = {w: dict(by) for w, by in owners.items()}
+    for m in clusters:
+        if m.cast_name is not None:
+            for h in {*m.honorifics, *(key_of(a)[0] for a in (m.cast_name, *m.cast_aliases))}:
+                if h and h not in _PLAIN_TITLES:
+                    titled.setdefault(h, {})[id(m)] = m
+    return titled
+
+
 _PLAIN_TITLES = frozenset(
     {"mr", "mrs", "miss", "ms", "mister", "lady", "lord", "sir", "madame", "mme", "monsieur", "mademoiselle",
      "mlle", "master", "mistress", "dame", "herr", "frau", "signor", "signora", "signorina"}
@@ -389,11 +447,14 @@ def cast_lookalikes(
     share those words or the gender or a title says otherwise: each with the members it may
     be, so that the output can tell the user ("'Stranger' may be the cast's 'The Stranger'")."""
     out = []
+    # A rank two members share and no scene settled ("the Duchess" beside two cast
+    # duchesses: ``settle_lookalikes_by_scene``) is said too.
+    titled = _with_ranks(clusters, owners)
     for c in clusters:
         if c.cast_name is None and not c.is_reader and c.forms:
             # A title of the other sex is another person ("Mr. Cole" beside the cast's
             # "Mrs. Cole"), not a name written another way.
-            found = [m for m in _owners_of(c, owners) if not _titles_clash(c, m)]
+            found = [m for m in _owners_of(c, titled) if not _titles_clash(c, m)]
             if found:
                 out.append((c, found))
     return out
@@ -438,13 +499,18 @@ def _lookalike_parts(characters: Sequence[Character]) -> Iterator[tuple[Characte
 
 def cast_words(clusters: list[Cluster]) -> dict[str, dict[int, Cluster]]:
     """Each name word of each cast member (hyphenated names in parts, no articles or titles)
-    and each nickname of it -> the members that have it. One pass over the cast."""
+    and each nickname of it -> the members that have it. One pass over the cast. A man's
+    first name after a wife's title is her husband's, not hers ("Charles" of the alias
+    "Mrs. Charles")."""
     owners: dict[str, dict[int, Cluster]] = defaultdict(dict)
     for c in clusters:
         if c.cast_name is None:
             continue
         for alias in (c.cast_name, *c.cast_aliases):
-            for w in _name_words(key_of(alias)):
+            key = key_of(alias)
+            if key[0] in WIFE_TITLES and key[1] and first_name_gender(key[1][0]) == Gender.MALE:
+                key = (key[0], key[1][1:])
+            for w in _name_words(key):
                 owners[w][id(c)] = c
                 for v in name_variants(w):
                     owners.setdefault("~" + v, {})[id(c)] = c

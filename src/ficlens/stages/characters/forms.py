@@ -24,7 +24,7 @@ from ficlens.stages.names import (
 Key = tuple[str | None, tuple[str, ...]]
 
 # Titles a wife takes with her husband's name ("Mrs. John Dashwood", "Lady Henry").
-_WIFE_TITLES = frozenset({"mrs", "lady", "madame", "mme"})
+WIFE_TITLES = frozenset({"mrs", "lady", "madame", "mme"})
 
 
 @dataclass
@@ -123,7 +123,7 @@ class Cluster:
         if len(words) >= 2:
             # The husband's name is not hers: a bare "Charles" must not find "Mrs. Charles
             # Musgrove". (One word after the title, "Mrs. Allan", is most often a surname.)
-            husband = hon in _WIFE_TITLES and first_name_gender(words[0]) == Gender.MALE
+            husband = hon in WIFE_TITLES and first_name_gender(words[0]) == Gender.MALE
             (self.spouse_firsts if husband else self.firsts).add(words[0])
             self.lasts.add(words[-1])
         elif words:

@@ -25,6 +25,7 @@ from ficlens.stages.characters.cast import (
     seed_keys_of,
     settle_descriptions,
     settle_lookalikes_by_scene,
+    settle_shared_first_names,
 )
 from ficlens.stages.characters.clustering import cluster_forms
 from ficlens.stages.characters.evidence import quote_edges
@@ -117,6 +118,7 @@ class CharacterStage:
             clusters = join_split_members(clusters, cluster_forms(accepted, [], {}))
             clusters = join_name_variants(clusters, cast_words(clusters))
             clusters = settle_lookalikes_by_scene(clusters, cast_words(clusters))
+            clusters = settle_shared_first_names(clusters)
         if seeds:
             clusters = settle_descriptions(doc, tokens, in_quote, edges, clusters)
         clusters = link_by_address(doc, tokens, in_quote, edges, clusters)
