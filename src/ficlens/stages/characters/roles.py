@@ -254,6 +254,11 @@ def described_clusters(
     for key, key_spans in spans.items():
         noun = key[-1]
         gender = _role_gender(noun)
+        if guard and any(_unnamed_tag_title(c, noun) for c in clusters):
+            # An AO3 tag holds the role ("Sheriff Stilinski") and the text never names it (it
+            # says only "John" and "the sheriff"): the phrase is a person under a name no rule
+            # here links to the text's, so it makes no character and coref reads it as before.
+            continue
         holder = _holder(tokens, in_quote, heads[key], noun, gender, clusters, owner) if guard else None
         if holder is not None:
             holder.forms.append(_described_form(tokens, key, key_spans))
@@ -274,6 +279,12 @@ def described_clusters(
         c.forms.append(form)
         out.append(c)
     return out
+
+
+def _unnamed_tag_title(c: Cluster, noun: str) -> bool:
+    """An AO3 tag character the text never names whose tag holds ``noun`` ("Sheriff
+    Stilinski" and "sheriff")."""
+    return c.found_by == "tag" and c.count == 0 and noun in (c.cast_name or "").lower().split()
 
 
 # Paragraphs back a title holder must be named in to be the "the doctor" of a speech tag.
