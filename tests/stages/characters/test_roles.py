@@ -195,3 +195,20 @@ def test_a_title_an_unnamed_tag_holds_makes_no_described_character(described_tag
     names = {c.name for c in doc.characters}
     assert "the marshal" not in names and "Marshal Okafor" not in names
     assert {"Ben", "Wes Hollis"} <= names
+
+
+@pytest.mark.slow
+def test_the_doctor_before_the_title_holder_is_named_is_someone_else(described, by_alias):
+    # Our own text (CC0): a doctor at a birth, chapters before Dr. Reed comes into the story.
+    # The one holder of the title is "the doctor" only where the story has him.
+    text = (
+        '"A boy," said the doctor, and went home.\n\n'
+        + "Years went by.\n\n" * 10
+        + "Dr. Reed came at nine. Dr. Reed looked at the boy.\n\n"
+        '"A fever," said the doctor.'
+    )
+    doc = described(text)
+    reed = by_alias(doc, "Dr. Reed")
+    early = [c for c in doc.characters if c.found_by == "role"]
+    assert [c.name for c in early] == ["the doctor"] and early[0].mentions == 1
+    assert reed.mentions == 3

@@ -259,7 +259,13 @@ def described_clusters(
             # says only "John" and "the sheriff"): the phrase is a person under a name no rule
             # here links to the text's, so it makes no character and coref reads it as before.
             continue
-        holder = _holder(tokens, in_quote, heads[key], noun, gender, clusters, owner) if guard else None
+        holder, by_title = _holder(tokens, in_quote, heads[key], noun, gender, clusters, owner) if guard else (None, False)
+        if holder is not None and by_title:
+            first = min(paragraphs.get(id(holder), ()), default=0)
+            if any(tokens[i].paragraph < first - _LOCAL_PARAGRAPHS for i in heads[key]):
+                # "the doctor" chapters before Mr. Losberne is first named is another doctor:
+                # the title holder is the phrase only where the scene has named him (below).
+                holder = None
         if holder is not None:
             holder.forms.append(_described_form(tokens, key, key_spans))
             continue
@@ -354,9 +360,10 @@ def _holder(
     gender: Gender,
     clusters: list[Cluster],
     owner: dict[int, Cluster],
-) -> Cluster | None:
+) -> tuple[Cluster | None, bool]:
     """The named character a described speaker is, when the text says so (see
-    ``described_clusters``), else None."""
+    ``described_clusters``), else None; and whether only the title says so (no apposition
+    or copula)."""
     said: Counter[int] = Counter()
     by_id: dict[int, Cluster] = {}
     for i in heads:
@@ -373,11 +380,11 @@ def _holder(
                 said[id(c)] += 1
                 by_id[id(c)] = c
     if said:
-        return by_id[said.most_common(1)[0][0]]
+        return by_id[said.most_common(1)[0][0]], False
     # "Dr. Watson" and "Doctor Losberne" both hold "the doctor".
     titles = _titles(noun)
     if not titles:
-        return None
+        return None, False
 
     def held(c: Cluster) -> int:
         return sum(c.honorifics.get(t, 0) for t in titles)
@@ -386,4 +393,4 @@ def _holder(
     holders.sort(key=lambda c: -held(c))
     if len(holders) > 1 and held(holders[0]) >= _TITLE_DOMINANCE * held(holders[1]):
         holders = holders[:1]
-    return holders[0] if len(holders) == 1 else None
+    return (holders[0] if len(holders) == 1 else None), True
