@@ -49,8 +49,8 @@ class CharacterConfig:
     # replied") is a character known by it (``roles.described_clusters``); with the guard, one
     # the text shows to be a named character joins that character instead, and one whose
     # title an AO3 tag the text never names holds makes nothing. On (with CorefConfig.role_guard
-    # and the speakers' absent-role cue), dev splits: LitBank speakers 65.4 -> 67.4 (A run),
-    # own stories 91.7 -> 92.4, fan fiction 92.2 unchanged, PDNC 4 novels 84.1 -> about 83.9
+    # and the speakers' absent-role cue), dev splits: LitBank speakers 65.4 -> 67.4,
+    # own stories 91.7 -> 92.4, fan fiction 92.2 unchanged, PDNC 4 novels 84.1 -> 83.9
     # (Oliver Twist: "the doctor" joined to Mr. Losberne pairs him with PDNC's "The Doctor").
     described: bool = True
     described_guard: bool = True
