@@ -121,9 +121,9 @@ class CorefConfig:
     group_window: int = 1
     # A character known by a role ("the doctor", "my uncle") takes a he/she only when it is
     # the pronoun's nearest gender-fitting antecedent, at most one sentence back: a role phrase
-    # is mostly a passing figure, and its salience took named characters' pronouns. Measured
-    # only with CharacterConfig.described on (see there); off, the roles act as before.
-    role_guard: bool = False
+    # is mostly a passing figure, and its salience took named characters' pronouns. On with
+    # CharacterConfig.described (see there for the figures).
+    role_guard: bool = True
     # At a scene break salience starts again but focus is only halved, so the first "he" of a
     # scene went to the last scene's focaliser even when the new scene had just named another
     # man ("* * * / Crane's office smelled of dust. He listened"). With a character of the

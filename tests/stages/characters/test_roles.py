@@ -161,3 +161,54 @@ def test_the_title_holder_named_nearby_is_the_speaker(described, by_alias):
     reed, amos = by_alias(doc, "Dr. Reed"), by_alias(doc, "Dr. Amos")
     assert reed.id != amos.id and reed.mentions == amos.mentions == 3
     assert not [c for c in doc.characters if c.found_by == "role"]
+
+
+@pytest.fixture(scope="module")
+def described_tagged(nlp, straight_quotes):
+    """The characters stage with described characters on, on a text with AO3 tags."""
+    from ficlens.model import Document
+    from ficlens.stages.characters import CharacterConfig, CharacterStage
+    from ficlens.stages.segment import SegmentConfig, SegmentStage
+
+    segment = SegmentStage(SegmentConfig(), nlp)
+
+    def run(text: str, tags: list[str]) -> Document:
+        doc = segment(Document(text=text, metadata={"characters": tags}))
+        doc.quotes = straight_quotes(text)
+        return CharacterStage(CharacterConfig(described=True))(doc)
+
+    return run
+
+
+@pytest.mark.slow
+def test_a_title_an_unnamed_tag_holds_makes_no_described_character(described_tagged):
+    # Our own text (CC0). The work is tagged "Marshal Okafor"; the text calls him only "Ben"
+    # and "the marshal", and nothing in it says Ben is Okafor. "said the marshal" is neither a
+    # new character nor the tag (which would take Ben's lines): coref reads it as before.
+    text = (
+        "Ben parked the truck by the river. Wes climbed down after him.\n\n"
+        '"Stay close," the marshal said.\n\n'
+        '"I always do," Wes said.\n\n'
+        "Ben checked the lock twice. The marshal sat back and waited."
+    )
+    doc = described_tagged(text, ["Marshal Okafor", "Wes Hollis"])
+    names = {c.name for c in doc.characters}
+    assert "the marshal" not in names and "Marshal Okafor" not in names
+    assert {"Ben", "Wes Hollis"} <= names
+
+
+@pytest.mark.slow
+def test_the_doctor_before_the_title_holder_is_named_is_someone_else(described, by_alias):
+    # Our own text (CC0): a doctor at a birth, chapters before Dr. Reed comes into the story.
+    # The one holder of the title is "the doctor" only where the story has him.
+    text = (
+        '"A boy," said the doctor, and went home.\n\n'
+        + "Years went by.\n\n" * 10
+        + "Dr. Reed came at nine. Dr. Reed looked at the boy.\n\n"
+        '"A fever," said the doctor.'
+    )
+    doc = described(text)
+    reed = by_alias(doc, "Dr. Reed")
+    early = [c for c in doc.characters if c.found_by == "role"]
+    assert [c.name for c in early] == ["the doctor"] and early[0].mentions == 1
+    assert reed.mentions == 3

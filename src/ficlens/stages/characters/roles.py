@@ -254,7 +254,18 @@ def described_clusters(
     for key, key_spans in spans.items():
         noun = key[-1]
         gender = _role_gender(noun)
-        holder = _holder(tokens, in_quote, heads[key], noun, gender, clusters, owner) if guard else None
+        if guard and any(_unnamed_tag_title(c, noun) for c in clusters):
+            # An AO3 tag holds the role ("Sheriff Stilinski") and the text never names it (it
+            # says only "John" and "the sheriff"): the phrase is a person under a name no rule
+            # here links to the text's, so it makes no character and coref reads it as before.
+            continue
+        holder, by_title = _holder(tokens, in_quote, heads[key], noun, gender, clusters, owner) if guard else (None, False)
+        if holder is not None and by_title:
+            first = min(paragraphs.get(id(holder), ()), default=0)
+            if any(tokens[i].paragraph < first - _LOCAL_PARAGRAPHS for i in heads[key]):
+                # "the doctor" chapters before Mr. Losberne is first named is another doctor:
+                # the title holder is the phrase only where the scene has named him (below).
+                holder = None
         if holder is not None:
             holder.forms.append(_described_form(tokens, key, key_spans))
             continue
@@ -274,6 +285,12 @@ def described_clusters(
         c.forms.append(form)
         out.append(c)
     return out
+
+
+def _unnamed_tag_title(c: Cluster, noun: str) -> bool:
+    """An AO3 tag character the text never names whose tag holds ``noun`` ("Sheriff
+    Stilinski" and "sheriff")."""
+    return c.found_by == "tag" and c.count == 0 and noun in (c.cast_name or "").lower().split()
 
 
 # Paragraphs back a title holder must be named in to be the "the doctor" of a speech tag.
@@ -343,9 +360,10 @@ def _holder(
     gender: Gender,
     clusters: list[Cluster],
     owner: dict[int, Cluster],
-) -> Cluster | None:
+) -> tuple[Cluster | None, bool]:
     """The named character a described speaker is, when the text says so (see
-    ``described_clusters``), else None."""
+    ``described_clusters``), else None; and whether only the title says so (no apposition
+    or copula)."""
     said: Counter[int] = Counter()
     by_id: dict[int, Cluster] = {}
     for i in heads:
@@ -362,11 +380,11 @@ def _holder(
                 said[id(c)] += 1
                 by_id[id(c)] = c
     if said:
-        return by_id[said.most_common(1)[0][0]]
+        return by_id[said.most_common(1)[0][0]], False
     # "Dr. Watson" and "Doctor Losberne" both hold "the doctor".
     titles = _titles(noun)
     if not titles:
-        return None
+        return None, False
 
     def held(c: Cluster) -> int:
         return sum(c.honorifics.get(t, 0) for t in titles)
@@ -375,4 +393,4 @@ def _holder(
     holders.sort(key=lambda c: -held(c))
     if len(holders) > 1 and held(holders[0]) >= _TITLE_DOMINANCE * held(holders[1]):
         holders = holders[:1]
-    return holders[0] if len(holders) == 1 else None
+    return (holders[0] if len(holders) == 1 else None), True

@@ -45,7 +45,7 @@ from dataclasses import replace
 from ficlens.model import Gender, MentionKind
 from ficlens.stages.speakers.index import DocumentIndex
 from ficlens.stages.speakers.tags import Ref, Tag, TagFinder, tag_names
-from ficlens.stages.speakers.turns import Turn
+from ficlens.stages.speakers.turns import Turn, conversations
 from ficlens.stages.speech_verbs import PRONOUN_GENDER, SUBJECT_DEPS
 
 # Speech verbs whose direct object is the one spoken to ("told Tom", "asked her").
@@ -85,12 +85,23 @@ FOCAL_CHAIN_BONUS = 5.0
 # lines' tags are turn-taking's) says it, rather than the better known one.
 LAST_SUBJECT_BONUS = 2.5
 LAST_SUBJECT_PARAGRAPHS = 8
+# "'Just a charm,' the woman said": a description tag says its speaker's sex outright; a
+# character of the other sex never speaks it, whatever salience and turn-taking say.
+DESCRIPTION_GENDER_PENALTY = 20.0
+# A character known only by a description ("the commander", "said the waiter") is there only
+# where the narration describes it: in an exchange that does not mention it, nor the
+# ROLE_REACH paragraphs before the exchange, it speaks no line (a described caller does not
+# go on to voice the hospital scene that follows the call).
+ABSENT_ROLE_PENALTY = 6.0
+ROLE_REACH = 6
 
 
-def add_cues(index: DocumentIndex, turns: list[Turn], tags: TagFinder | None = None) -> None:
+def add_cues(index: DocumentIndex, turns: list[Turn], tags: TagFinder | None = None, gap: int = 1) -> None:
     """Set each turn's ``bias`` (candidate -> score added) from the cues above (``tags``
-    resolves a beat's subject that is none of the turn's actors)."""
+    resolves a beat's subject that is none of the turn's actors; ``gap`` is the narration
+    paragraphs that end an exchange, ``SpeakerConfig.conversation_gap``)."""
     owners = _address_word_owners(turns)
+    absent = _absent_roles(index, turns, gap)
     previous: Turn | None = None
     for turn in turns:
         before, previous = previous, turn
@@ -115,6 +126,14 @@ def add_cues(index: DocumentIndex, turns: list[Turn], tags: TagFinder | None = N
             # "'Tom,' she breathes" with "she" resolved to Tom: the pronoun's gender, not coref.
             for cid in _fits(index, replace(tag.ref, ids=()), turn.features) - set(turn.vocatives):
                 bias[cid] = bias.get(cid, 0.0) + VOICE_BONUS
+        for cid in absent.get(id(turn), ()):
+            if cid in turn.features and cid not in named_by_tag:
+                bias[cid] = bias.get(cid, 0.0) - ABSENT_ROLE_PENALTY
+        if tag is not None and _described(index, tag):
+            other = _OTHER_SEX.get(tag.ref.gender)  # type: ignore[arg-type]
+            for cid in turn.features:
+                if cid not in named_by_tag and _gender(index, cid) == other:
+                    bias[cid] = bias.get(cid, 0.0) - DESCRIPTION_GENDER_PENALTY
         if tag is not None and tag.ref.kind in ("coref", "pronoun") and tag.ref.gender is not None:
             later = _named_after(index, tag)
             for cid in later:
@@ -405,6 +424,39 @@ def _fits(index: DocumentIndex, ref: Ref, candidates: dict[str, dict[str, float]
     if gender not in (Gender.MALE, Gender.FEMALE):
         return set()
     return {c for c in candidates if _gender(index, c) == gender}
+
+
+def _absent_roles(index: DocumentIndex, turns: list[Turn], gap: int) -> dict[int, set[str]]:
+    """id(turn) -> the characters known by a role or description that were described before
+    its exchange but not in it so far, nor in the ROLE_REACH paragraphs before it (narration
+    or tag; coref's pronouns, often wrong about them, are left out): they have left."""
+    roles = {cid for cid, c in index.chars.items() if c.found_by == "role"}
+    if not roles:
+        return {}
+    seen: dict[str, list[int]] = {cid: [] for cid in roles}
+    for m in index.doc.mentions:
+        if m.character_id in roles and m.kind == MentionKind.NAME:
+            seen[m.character_id].append(index.tokens[max(m.start_token, 0)].paragraph)
+    out: dict[int, set[str]] = {}
+    for conversation in conversations(turns, gap):
+        lo = conversation[0].paragraph - ROLE_REACH
+        for turn in conversation:
+            hi = turn.last_paragraph
+            # (one first described later may be there already: "the man" before "the wizard")
+            out[id(turn)] = {cid for cid, ps in seen.items() if min(ps, default=hi) < lo and not any(lo <= p <= hi for p in ps)}
+    return out
+
+
+_OTHER_SEX = {Gender.MALE: Gender.FEMALE, Gender.FEMALE: Gender.MALE}
+
+
+def _described(index: DocumentIndex, tag: Tag) -> bool:
+    """A tag whose subject is a gendered description ("the woman", "the old man", "his
+    father"), not a name or a pronoun: its noun says the speaker's sex."""
+    if tag.ref.kind not in ("nominal", "coref") or tag.ref.gender not in _OTHER_SEX:
+        return False
+    s, e = tag.ref.span
+    return len(index.doc.text[s:e].split()) >= 2
 
 
 def _gender(index: DocumentIndex, cid: str) -> Gender:

@@ -127,7 +127,7 @@ class SpeakerStage:
         if turns:
             add_candidates(index, turns, self.config)
             if self.config.cues:
-                add_cues(index, turns, tags)
+                add_cues(index, turns, tags, self.config.conversation_gap)
                 # One paragraph's beats serve every turn in it.
                 by_paragraph: dict[int, list] = {}
                 for turn in turns:
