@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from ficlens.stages.signals_lexicon import _FEARED, _NEARLY, _negated, clause_before
+from ficlens.stages.signals_lexicon import _FEARED, _NEARLY, _negated, clause_before, states_again
 
 FRAMES = ("negated", "attempted", "feared", "threatened", "figurative", "hypothetical", "generic")
 
@@ -44,7 +44,6 @@ _GENERIC = re.compile(
     r"one|men|women|humans?|mankind|all men|some people|most people|those who|kids|children|soldiers)\s+(?:\w+\s+){0,2}$"
 )
 _PAST_WORD = re.compile(r"^(?:\w+ed|died|dead|was|were|had|did|killed|shot|bled|slit|hung|cut|hit|beat|beaten|lost|gone|took|went)\b")
-_AGAIN = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:again|still)\b")
 # Tried, not done: "tried to kill himself", "a suicide attempt", "survived the attack".
 _ATTEMPT_BEFORE = re.compile(r"\b(?:tried|tries|try|trying|attempt\w*|survived|surviving|survivor)\b")
 _ATTEMPT_AFTER = re.compile(r"^\w+(?:al)?\s+(?:attempts?|survivor)\b")
@@ -59,7 +58,7 @@ def frame_at(lowered: str, position: int, in_quote: bool) -> str | None:
     after = lowered[position:]
     if _negated(before[-40:]):
         return "negated"
-    if _AGAIN.search(after) or _AGAIN.search(after.split(" ", 1)[-1]):
+    if states_again(after):
         return None
     if _ATTEMPT_BEFORE.search(clause) or _ATTEMPT_AFTER.search(after):
         return "attempted"

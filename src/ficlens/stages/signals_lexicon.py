@@ -222,6 +222,14 @@ _PAST = re.compile(
 # "Again" and "still" state the earlier fact, whatever is feared or supposed about the next
 # time ("she was scared he would start cutting again": he has cut before).
 _AGAIN = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:again|still)\b")
+
+
+def states_again(after: str) -> bool:
+    """Whether "again" or "still" follows within three words of the trigger that opens
+    ``after`` (the trigger itself may be the first of them)."""
+    return bool(_AGAIN.search(after) or _AGAIN.search(after.split(" ", 1)[-1]))
+
+
 TIMES = ("present", "past", "feared", "threatened", "hypothetical", "negated", "figurative")
 FACT_TIMES = frozenset({"present", "past"})
 
@@ -234,7 +242,7 @@ def cue_time(lowered: str, position: int, in_quote: bool) -> str:
     head = lowered[: position + 1]
     if _negated(before):
         return "negated"
-    if _AGAIN.search(lowered[position:]) or _AGAIN.search(lowered[position:].split(" ", 1)[-1]):
+    if states_again(lowered[position:]):
         return "past"
     if _FEARED.search(head):
         return "feared"
@@ -331,7 +339,7 @@ def discount(
     factor = 1.0
     if _negated(before):
         factor *= 0.15
-    again = _AGAIN.search(lowered[position:]) or _AGAIN.search(lowered[position:].split(" ", 1)[-1])
+    again = states_again(lowered[position:])
     if (_HYPOTHETICAL.search(lowered[: position + 1]) or _NEARLY.search(before)) and not again:
         factor *= hypothetical
     if in_quote:
