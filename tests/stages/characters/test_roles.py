@@ -87,10 +87,10 @@ def described(nlp, straight_quotes):
 
     segment = SegmentStage(SegmentConfig(), nlp)
 
-    def run(text: str, guard: bool = True) -> Document:
+    def run(text: str, guard: bool = True, cast: list | None = None) -> Document:
         doc = segment(Document(text=text))
         doc.quotes = straight_quotes(text)
-        return CharacterStage(CharacterConfig(described=True, described_guard=guard))(doc)
+        return CharacterStage(CharacterConfig(described=True, described_guard=guard), cast=cast)(doc)
 
     return run
 
@@ -119,6 +119,16 @@ def test_a_described_speaker_is_a_character_named_as_written(described, by_alias
     assert (old.found_by, old.gender, old.mentions) == ("role", Gender.UNKNOWN, 3)
     uncle = by_alias(doc, "my uncle")
     assert uncle.id != old.id and uncle.gender == Gender.MALE
+
+
+@pytest.mark.slow
+def test_beside_a_users_cast_a_description_is_no_character_of_its_own(described):
+    # The user listed who is in the story: "the old farmer" is one of them or no one.
+    from ficlens.cast import CastMember
+
+    doc = described(DESCRIBED, cast=[CastMember("Nell"), CastMember("Uncle Ted")])
+    assert "the old farmer" not in {c.name for c in doc.characters}
+    assert "Nell" in {c.name for c in doc.characters}
 
 
 @pytest.mark.slow

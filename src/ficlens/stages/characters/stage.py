@@ -110,7 +110,9 @@ class CharacterStage:
         add_untagged(doc, tokens, forms, accepted, lower_words)
         clusters = cluster_forms(accepted, seeds, seed_keys)
         clusters = role_clusters(tokens, in_quote, clusters, accepted)
-        if self.config.described:
+        # Beside a user's cast the user has said who is in the story: a description goes to a
+        # member (coref, the ranker) or to no one, never to a character of its own.
+        if self.config.described and not self.cast:
             clusters = described_clusters(
                 tokens, in_quote, clusters, self.config.described_guard, self.config.described_min_speech
             )
