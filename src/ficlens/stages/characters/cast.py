@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, NamedTuple
 
@@ -349,12 +349,10 @@ def settle_lookalikes_by_scene(clusters: list[Cluster], owners: Mapping[str, Map
         for m in found:
             if id(m) not in starts:
                 starts[id(m)] = sorted(s for f in m.forms for s, _ in f.spans)
-        moved: dict[int, dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+        moved: dict[int, dict[int, list[tuple[int, int]]]] = defaultdict(dict)
         for fi, f in enumerate(c.forms):
-            for span in f.spans:
-                near = [m for m in found if _near(starts[id(m)], span[0], _SCENE)]
-                if len(near) == 1:
-                    moved[id(near[0])][fi].append(span)
+            for mid, spans in _scene_moves(f.spans, found, lambda m: starts[id(m)]).items():
+                moved[mid][fi] = spans
         if not moved:
             continue
         taken = {sp for by_form in moved.values() for spans in by_form.values() for sp in spans}
@@ -404,11 +402,7 @@ def settle_shared_first_names(clusters: list[Cluster]) -> list[Cluster]:
             ]
             if not others:
                 continue
-            moved: dict[int, list[tuple[int, int]]] = defaultdict(list)
-            for span in f.spans:
-                near = [m for m in (owner, *others) if _near(named(m, ws[0]), span[0], _SCENE)]
-                if len(near) == 1 and near[0] is not owner:
-                    moved[id(near[0])].append(span)
+            moved = _scene_moves(f.spans, [owner, *others], lambda m, word=ws[0]: named(m, word), stay=owner)
             if not moved:
                 continue
             for m in others:
@@ -419,6 +413,23 @@ def settle_shared_first_names(clusters: list[Cluster]) -> list[Cluster]:
             if not f.spans:
                 owner.forms.remove(f)
     return clusters
+
+
+def _scene_moves(
+    spans: list[tuple[int, int]],
+    members: list[Cluster],
+    starts_of: Callable[[Cluster], list[int]],
+    stay: Cluster | None = None,
+) -> dict[int, list[tuple[int, int]]]:
+    """id(member) -> the spans whose scene names exactly that one of ``members`` (by the
+    sorted token starts ``starts_of`` gives, within ``_SCENE`` tokens), in order; a span
+    whose one member is ``stay`` stays where it is."""
+    moved: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for span in spans:
+        near = [m for m in members if _near(starts_of(m), span[0], _SCENE)]
+        if len(near) == 1 and near[0] is not stay:
+            moved[id(near[0])].append(span)
+    return moved
 
 
 def _with_ranks(clusters: list[Cluster], owners: Mapping[str, Mapping[int, Cluster]]) -> dict[str, dict[int, Cluster]]:
